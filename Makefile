@@ -1,0 +1,75 @@
+# cxwatch — plain GNU make. See README.md.
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(PREFIX)/etc
+RULESDIR ?= $(SYSCONFDIR)/cxwatch/rules
+PKG_CONFIG ?= pkg-config
+CC	?= cc
+CFLAGS	?= -O2 -g
+
+WARN	 = -Wall -Wextra -Wshadow -Wformat=2 -Wwrite-strings \
+	   -Wstrict-prototypes -Wmissing-prototypes -Wno-format-nonliteral
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib 2>/dev/null)
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib 2>/dev/null) \
+	      $(shell $(PKG_CONFIG) --libs libev 2>/dev/null || echo -lev)
+CXW_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -Iinclude $(WARN) \
+	      -DCXW_RULESDIR='"$(RULESDIR)"' $(DEP_CFLAGS) $(CFLAGS)
+
+# Every module except main.c; unit tests link against these.
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJS := $(LIB_SRCS:src/%.c=build/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
+
+all: cxwatch
+
+cxwatch: build/main.o $(LIB_OBJS)
+	$(CC) $(CXW_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+build/%.o: src/%.c | build
+	$(CC) $(CXW_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/tests/%: tests/unit/%.c $(LIB_OBJS) | build
+	$(CC) $(CXW_CFLAGS) -Itests/unit -MMD -MP -o $@ $< $(LIB_OBJS) $(DEP_LIBS)
+
+build:
+	mkdir -p build/tests
+
+unit: $(UNIT_BINS)
+
+# deps: install what is missing (Debian); a no-op when all is there.
+deps:
+	@sh tests/deps.sh
+
+demo: deps
+	$(MAKE) all
+	./cxwatch -r rules -s tests/data/sample/web.log tests/data/sample/support.log tests/data/sample/billing.log; \
+	    st=$$?; [ $$st -le 1 ]
+
+check: deps
+	$(MAKE) all unit
+	sh tests/run
+
+lint:
+	mandoc -T lint -W warning man/cxwatch.1 man/cxwatch.rules.5
+
+install: cxwatch
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(RULESDIR)
+	install -m 755 cxwatch $(DESTDIR)$(BINDIR)/cxwatch
+	install -m 644 man/cxwatch.1 $(DESTDIR)$(MANDIR)/man1/cxwatch.1
+	install -m 644 man/cxwatch.rules.5 $(DESTDIR)$(MANDIR)/man5/cxwatch.rules.5
+	install -m 644 rules/*.rules $(DESTDIR)$(RULESDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/cxwatch $(DESTDIR)$(MANDIR)/man1/cxwatch.1 \
+	    $(DESTDIR)$(MANDIR)/man5/cxwatch.rules.5
+	for f in rules/*.rules; do rm -f $(DESTDIR)$(RULESDIR)/$${f#rules/}; done
+	-rmdir $(DESTDIR)$(RULESDIR) $(DESTDIR)$(SYSCONFDIR)/cxwatch
+
+clean:
+	rm -rf build cxwatch
+
+.PHONY: all unit deps demo check lint install uninstall clean
+-include $(wildcard build/*.d build/tests/*.d)

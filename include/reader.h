@@ -1,0 +1,46 @@
+/*
+ * reader: hands out lines from one large buffer, with no per-line
+ * allocation or copy. Used by the batch path (and later by gzip and
+ * followed files, which plug in as another byte source).
+ *
+ * A line is a view (ptr, len) into the reader's buffer, valid until the
+ * next reader_next() or reader_free(). The newline is not part of it, nor
+ * one CR before it. The last line counts even without a newline. Lines
+ * longer than max_line bytes are skipped whole (never truncated) and
+ * counted in nlong.
+ */
+#ifndef CXW_READER_H
+#define CXW_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * A byte source: fill buf with up to len bytes. Returns the count, 0 at
+ * end of input, or -1 with errno set. ctx is the source's own state.
+ */
+typedef ssize_t (*reader_fill_fn)(void *ctx, char *buf, size_t len);
+
+struct reader;
+
+/* Read from fd (not closed by the reader). */
+struct reader	*reader_new_fd(int fd, size_t max_line);
+/* Read from any byte source; ctx is borrowed. */
+struct reader	*reader_new(reader_fill_fn, void *ctx, size_t max_line);
+void		 reader_free(struct reader *);	/* NULL is fine */
+
+/*
+ * Next line: 1 and *line/*len set; 0 at end of input; -1 on a read error
+ * (errno set; the lines before it were handed out).
+ */
+int		 reader_next(struct reader *, const char **line, size_t *len);
+
+/* 1-based number of the line last returned (counting skipped lines). */
+uint64_t	 reader_lineno(const struct reader *);
+/* Bytes consumed from the source so far. */
+uint64_t	 reader_bytes(const struct reader *);
+/* Lines skipped for being longer than max_line. */
+uint64_t	 reader_nlong(const struct reader *);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * tparse: time stamps and durations. Pure functions, no I/O, no global
+ * state except the C library's time zone for TP_TZ_LOCAL.
+ * Times are milliseconds since 1970-01-01T00:00:00Z (int64, may be
+ * negative). Never calls strptime/mktime per line for UTC or fixed zones.
+ */
+#ifndef CXW_TPARSE_H
+#define CXW_TPARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum tp_kind {
+	TP_NONE,	/* no time in the line: caller uses the read time */
+	TP_CLF,		/* 21/Nov/2026:10:15:09 +0000 */
+	TP_ISO8601,	/* 2026-11-21T10:15:09.120Z, 2026-11-21 10:15:09+01:00 */
+	TP_SYSLOG,	/* Nov 21 10:15:09 (no year: see ref_year) */
+	TP_EPOCH,	/* 1763720109 or 1763720109.120 */
+	TP_EPOCH_MS,	/* 1763720109120 */
+	TP_AUTO,	/* try iso8601, clf, syslog, epoch_ms, epoch */
+	TP_FORMAT	/* strptime-like format, see tp_spec_init() */
+};
+
+enum tp_tz {
+	TP_TZ_UTC,
+	TP_TZ_LOCAL,	/* the process's TZ, via localtime rules */
+	TP_TZ_FIXED	/* tz_off seconds east of UTC */
+};
+
+/*
+ * How one source's time field is read. Zones written in the stamp
+ * (Z, +01:00, +0100) always win over the spec's zone.
+ */
+struct tp_spec {
+	enum tp_kind	 kind;
+	char		*fmt;		/* TP_FORMAT only; owned */
+	enum tp_tz	 tz;
+	int		 tz_off;	/* TP_TZ_FIXED: seconds east of UTC */
+	int64_t		 ref_now;	/* ms; stamps without a year take
+					   this year, or the one before when
+					   that would put them >1 day ahead */
+	/* TP_TZ_LOCAL cache: the UTC offset of the last local hour seen. */
+	int64_t		 cache_key;
+	int64_t		 cache_off;
+};
+
+/*
+ * Fill spec from the rules' "time" and "timezone" values (tz may be NULL
+ * for UTC; else UTC, local, or +HHMM/-HHMM/+HH:MM). ref_now is set to the
+ * current time; tests may overwrite it. Returns 0, or -1 with a static message in *cause.
+ * kind: clf | iso8601 | syslog | epoch | epoch_ms | auto | none, or a
+ * format with % conversions: %Y %y %m %d %e %j %H %I %p %M %S %f %b %h %B
+ * %a %A %z %Z %s %T %F %D %% ; a space matches any run of blanks.
+ */
+int	tp_spec_init(struct tp_spec *, const char *kind, const char *tz,
+	    const char **cause);
+void	tp_spec_free(struct tp_spec *);	/* frees fmt only */
+
+/* Parse s[0..len) exactly (no trailing junk). 0 and *ms, or -1. */
+int	tp_parse(struct tp_spec *, const char *s, size_t len,
+	    int64_t *ms);
+
+/*
+ * RFC 3339 UTC: 2026-11-21T10:17:42Z, or ...42.120Z when ms is not a
+ * whole second. buf must hold TP_FMTLEN bytes; returns the length.
+ */
+#define TP_FMTLEN	40
+size_t	tp_format(int64_t ms, char *buf);
+
+/*
+ * Duration: bare seconds or a number with s, m, h or d ("45s", "30m",
+ * "2h", "1d", "90"). 0 and *ms, or -1. Range 0 .. 100 years.
+ */
+int	tp_duration(const char *s, int64_t *ms);
+
+/* Days since 1970-01-01 for a proleptic Gregorian date (no tables). */
+int64_t	tp_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * wtab: per-customer sliding windows, keyed by customer id, and the alert
+ * decision. Implements semantics 4-6 of cxwatch.rules(5). Does no I/O and
+ * knows nothing of rules or regexes: events arrive as small numbers.
+ *
+ * Customer ids and evidence lines are copied in. The struct walert filled
+ * by wtab_add() points into the table and is valid until the next call
+ * on the table.
+ */
+#ifndef CXW_WTAB_H
+#define CXW_WTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WTAB_MAXCHANNELS	64
+#define WTAB_MAXKEY		256	/* longest customer id, bytes */
+
+struct wtab_config {
+	int64_t		window;		/* ms, > 0 */
+	int64_t		cooldown;	/* ms, >= 0 */
+	uint64_t	threshold;	/* score that alerts, >= 1 */
+	unsigned	channels;	/* distinct channels that alert; 0 off */
+	unsigned	nchannels;	/* channel ids are 0 .. nchannels-1 */
+	unsigned	nrules;		/* rule ids are 0 .. nrules-1 */
+	unsigned	evidence;	/* evidence lines kept per customer */
+	size_t		max_customers;	/* >= 1 */
+};
+
+struct wtab_event {
+	int64_t		 time;		/* ms */
+	unsigned	 weight;	/* 1 .. 1000 */
+	unsigned	 channel;
+	unsigned	 rule;
+	unsigned	 source;	/* carried into evidence only */
+	const char	*line;		/* borrowed; copied if kept */
+	size_t		 linelen;
+};
+
+struct wtab_evidence {
+	int64_t		 time;
+	unsigned	 source;
+	unsigned	 rule;
+	const char	*line;
+	size_t		 linelen;
+};
+
+#define WTAB_REASON_SCORE	0x1
+#define WTAB_REASON_CHANNELS	0x2
+
+struct walert {
+	const char	*customer;
+	size_t		 customerlen;
+	int		 reason;	/* WTAB_REASON_* bits */
+	int64_t		 time;		/* the customer's now */
+	int64_t		 first;		/* oldest event in the window */
+	uint64_t	 score;		/* sum of weights in the window */
+	uint64_t	 chmask;	/* bit c set: channel c in the window */
+	unsigned	 nevents;
+	const unsigned	*rulecount;	/* [nrules] events per rule */
+	const struct wtab_evidence *evidence;	/* oldest first */
+	unsigned	 nevidence;
+};
+
+enum wtab_result {
+	WTAB_ADDED,	/* joined the window, no alert */
+	WTAB_LATE,	/* too late for the customer's window: dropped */
+	WTAB_ALERT	/* joined and alerted: *alert filled */
+};
+
+struct wtab_stats {
+	uint64_t	customers;	/* tracked now */
+	uint64_t	peak;		/* most tracked at once */
+	uint64_t	late;		/* events dropped as too late */
+	uint64_t	evicted;	/* dropped by max_customers */
+	uint64_t	forgotten;	/* idle customers freed */
+	uint64_t	alerts;
+};
+
+struct wtab	*wtab_new(const struct wtab_config *);
+void		 wtab_free(struct wtab *);	/* NULL is fine */
+
+/* Add ev for customer key[0..keylen); see enum wtab_result. */
+enum wtab_result wtab_add(struct wtab *, const char *key, size_t keylen,
+		    const struct wtab_event *ev, struct walert *alert);
+
+/* Free every idle customer (semantics 6); returns how many. */
+size_t		 wtab_sweep(struct wtab *);
+
+void		 wtab_stats(const struct wtab *, struct wtab_stats *);
+
+#endif
