@@ -17,6 +17,6 @@ struct diag {
 void	diag_init(struct diag *);
 void	diag_free(struct diag *);	/* frees the messages, not d */
 void	diag_add(struct diag *, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
+	    __attribute__((format(printf, 2, 3), nonnull(2)));
 
 #endif

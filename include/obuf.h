@@ -4,7 +4,8 @@
  * Nothing from input is written except through obuf_text()/obuf_json().
  *
  * Write errors are sticky: after one, writes are dropped and
- * obuf_error() returns the errno (EPIPE when the reader went away).
+ * obuf_error() returns the errno of the first (EPIPE when the reader went
+ * away, if the caller ignores SIGPIPE). The module never prints.
  */
 #ifndef CXW_OBUF_H
 #define CXW_OBUF_H
@@ -14,6 +15,7 @@
 
 struct obuf;
 
+/* Buffer cap bytes (0: 64 KiB; at least 64) for fd, which is not closed. */
 struct obuf	*obuf_new(int fd, size_t cap);
 void		 obuf_free(struct obuf *);	/* flushes first; NULL ok */
 
@@ -27,16 +29,22 @@ void	obuf_i64(struct obuf *, int64_t);
 void	obuf_time(struct obuf *, int64_t ms);	/* RFC 3339 UTC */
 
 /*
- * Text escaping for people: valid UTF-8 passes, except C0/C1 controls,
- * DEL and the bidi/line-separator code points (U+2028..U+202E,
- * U+2066..U+2069), which become \xHH (bytes) or \u{XXXX}; invalid UTF-8
- * bytes become \xHH. Tab passes. Backslash passes.
+ * Text escaping for people: valid UTF-8 passes, except that bytes
+ * 0x00-0x1f (but tab) and 0x7f become \xHH, and the C1 controls
+ * U+0080..U+009F, U+2028..U+202E and U+2066..U+2069 become \u{XXXX}
+ * (hex in lower case, always 4 digits). Every byte of invalid UTF-8
+ * (bad lead or continuation byte, truncated or overlong sequence,
+ * surrogate, above U+10FFFF) becomes \xHH. Tab and backslash pass.
  */
 void	obuf_text(struct obuf *, const char *, size_t);
 
 /*
- * JSON string body (no quotes): ", \ and controls escaped, invalid UTF-8
- * replaced by U+FFFD, so the output is valid JSON for any input bytes.
+ * JSON string body (no quotes), valid JSON for any input bytes:
+ * " and \ become \" and \\; \b \f \n \r \t stay short; other bytes below
+ * 0x20, 0x7f and the code points obuf_text() escapes become \u00XX or
+ * \uXXXX (lower-case hex); each maximal subpart of invalid UTF-8
+ * (Unicode 3.9, as Python's "replace" and WHATWG decoders do) becomes
+ * \ufffd. Other valid UTF-8 passes as it is.
  */
 void	obuf_json(struct obuf *, const char *, size_t);
 /* A quoted JSON string: "..." */

@@ -4,10 +4,16 @@
  * followed files, which plug in as another byte source).
  *
  * A line is a view (ptr, len) into the reader's buffer, valid until the
- * next reader_next() or reader_free(). The newline is not part of it, nor
- * one CR before it. The last line counts even without a newline. Lines
- * longer than max_line bytes are skipped whole (never truncated) and
- * counted in nlong.
+ * next reader_next() or reader_free(). It may hold any bytes, NUL too.
+ * The newline is not part of it, nor one CR directly before it (a CR at
+ * the very end of input, with no newline after it, stays). The last line
+ * counts even without a newline: "" gives no lines, "a\n" one, "\n\n"
+ * two empty ones.
+ *
+ * Lines longer than max_line bytes (not counting the newline and its CR)
+ * are skipped whole, never truncated, and counted in nlong; their bytes
+ * are discarded as they arrive, so a huge line costs no memory. The
+ * buffer is allocated once: 1 MiB, or 2 * (max_line + 1) bytes if more.
  */
 #ifndef CXW_READER_H
 #define CXW_READER_H
@@ -19,26 +25,29 @@
 /*
  * A byte source: fill buf with up to len bytes. Returns the count, 0 at
  * end of input, or -1 with errno set. ctx is the source's own state.
+ * After 0 or -1 it is not called again.
  */
 typedef ssize_t (*reader_fill_fn)(void *ctx, char *buf, size_t len);
 
 struct reader;
 
-/* Read from fd (not closed by the reader). */
+/* Read from fd with read(2), retrying on EINTR; fd is not closed. */
 struct reader	*reader_new_fd(int fd, size_t max_line);
 /* Read from any byte source; ctx is borrowed. */
 struct reader	*reader_new(reader_fill_fn, void *ctx, size_t max_line);
 void		 reader_free(struct reader *);	/* NULL is fine */
 
 /*
- * Next line: 1 and *line/*len set; 0 at end of input; -1 on a read error
- * (errno set; the lines before it were handed out).
+ * Next line: 1 with *line and *len set; 0 at end of input; -1 on a
+ * read error (errno set; the complete lines before it were handed out,
+ * a partial one is lost). After 0 or -1, every later call returns the
+ * same (and sets errno again).
  */
 int		 reader_next(struct reader *, const char **line, size_t *len);
 
 /* 1-based number of the line last returned (counting skipped lines). */
 uint64_t	 reader_lineno(const struct reader *);
-/* Bytes consumed from the source so far. */
+/* Bytes read from the source so far (may run ahead of the lines). */
 uint64_t	 reader_bytes(const struct reader *);
 /* Lines skipped for being longer than max_line. */
 uint64_t	 reader_nlong(const struct reader *);

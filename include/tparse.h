@@ -2,7 +2,9 @@
  * tparse: time stamps and durations. Pure functions, no I/O, no global
  * state except the C library's time zone for TP_TZ_LOCAL.
  * Times are milliseconds since 1970-01-01T00:00:00Z (int64, may be
- * negative). Never calls strptime/mktime per line for UTC or fixed zones.
+ * negative). tp_parse() only returns times in the years 0000..9999 and
+ * never allocates; it calls mktime(3) only for TP_TZ_LOCAL, once per
+ * local hour (see cache_key).
  */
 #ifndef CXW_TPARSE_H
 #define CXW_TPARSE_H
@@ -13,11 +15,14 @@
 enum tp_kind {
 	TP_NONE,	/* no time in the line: caller uses the read time */
 	TP_CLF,		/* 21/Nov/2026:10:15:09 +0000 */
-	TP_ISO8601,	/* 2026-11-21T10:15:09.120Z, 2026-11-21 10:15:09+01:00 */
-	TP_SYSLOG,	/* Nov 21 10:15:09 (no year: see ref_year) */
+	TP_ISO8601,	/* 2026-11-21T10:15:09.120Z, 2026-11-21 10:15:09+01:00,
+			   2012-025T10:22:40,672 (ordinal) */
+	TP_SYSLOG,	/* Nov 21 10:15:09, Nov  3 ..., Nov 21 2026 10:15:09
+			   (no year: see ref_now) */
 	TP_EPOCH,	/* 1763720109 or 1763720109.120 */
 	TP_EPOCH_MS,	/* 1763720109120 */
-	TP_AUTO,	/* try iso8601, clf, syslog, epoch_ms, epoch */
+	TP_AUTO,	/* try iso8601, clf, syslog, then epoch_ms if 13
+			   digits, else epoch */
 	TP_FORMAT	/* strptime-like format, see tp_spec_init() */
 };
 
@@ -37,20 +42,29 @@ struct tp_spec {
 	enum tp_tz	 tz;
 	int		 tz_off;	/* TP_TZ_FIXED: seconds east of UTC */
 	int64_t		 ref_now;	/* ms; stamps without a year take
-					   this year, or the one before when
-					   that would put them >1 day ahead */
+					   its year in the stamp's zone, or
+					   the one before when that would
+					   put them >1 day after ref_now */
 	/* TP_TZ_LOCAL cache: the UTC offset of the last local hour seen. */
-	int64_t		 cache_key;
-	int64_t		 cache_off;
+	int64_t		 cache_key;	/* local hours since 1970 as if UTC;
+					   INT64_MIN when empty */
+	int64_t		 cache_off;	/* seconds east of UTC for that hour */
 };
 
 /*
  * Fill spec from the rules' "time" and "timezone" values (tz may be NULL
- * for UTC; else UTC, local, or +HHMM/-HHMM/+HH:MM). ref_now is set to the
- * current time; tests may overwrite it. Returns 0, or -1 with a static message in *cause.
+ * for UTC; else UTC, utc, Z, GMT, local, or +HHMM, -HHMM, +HH:MM, -HH:MM
+ * within 14 hours). ref_now is set to the current time; tests may
+ * overwrite it. Returns 0, or -1 with a static message in *cause; on -1
+ * nothing is allocated and spec needs no tp_spec_free().
  * kind: clf | iso8601 | syslog | epoch | epoch_ms | auto | none, or a
  * format with % conversions: %Y %y %m %d %e %j %H %I %p %M %S %f %b %h %B
- * %a %A %z %Z %s %T %F %D %% ; a space matches any run of blanks.
+ * %a %A %z %Z %s %T %F %D %% ; a space matches any run of blanks (space
+ * or tab), other characters match themselves. Numbers are 1 to 2 digits
+ * (%Y 1-4, %j 1-3), greedy. %b %h %B take an English month name, short
+ * or full, any case; %a %A a weekday, ignored; %f fraction digits (ms
+ * kept); %Z only UTC, GMT or Z; %s epoch seconds, which override the
+ * other fields. No year: as ref_now. No month or day: 1.
  */
 int	tp_spec_init(struct tp_spec *, const char *kind, const char *tz,
 	    const char **cause);
@@ -73,7 +87,10 @@ size_t	tp_format(int64_t ms, char *buf);
  */
 int	tp_duration(const char *s, int64_t *ms);
 
-/* Days since 1970-01-01 for a proleptic Gregorian date (no tables). */
+/*
+ * Days since 1970-01-01 for a proleptic Gregorian date (no tables);
+ * m is 1..12, d 1..31, |y| small enough not to overflow (< 10^15).
+ */
 int64_t	tp_days_from_civil(int64_t y, unsigned m, unsigned d);
 
 #endif

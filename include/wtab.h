@@ -5,7 +5,15 @@
  *
  * Customer ids and evidence lines are copied in. The struct walert filled
  * by wtab_add() points into the table and is valid until the next call
- * on the table.
+ * on the table (wtab_add, wtab_sweep or wtab_free).
+ *
+ * Times are ms with |time| < 2^62, and window and cooldown are at most
+ * 2^62, so no sum of them overflows. Out-of-range configurations and
+ * events are caller bugs and trip assertions.
+ *
+ * Idle customers (semantics 6) are freed at the start of every wtab_add(),
+ * in O(log n) each; wtab_sweep() is only needed to free memory when no
+ * events come. Alerts never depend on when either happens.
  */
 #ifndef CXW_WTAB_H
 #define CXW_WTAB_H
@@ -22,16 +30,18 @@ struct wtab_config {
 	uint64_t	threshold;	/* score that alerts, >= 1 */
 	unsigned	channels;	/* distinct channels that alert; 0 off */
 	unsigned	nchannels;	/* channel ids are 0 .. nchannels-1 */
-	unsigned	nrules;		/* rule ids are 0 .. nrules-1 */
-	unsigned	evidence;	/* evidence lines kept per customer */
-	size_t		max_customers;	/* >= 1 */
+	unsigned	nrules;		/* rule ids are 0 .. nrules-1;
+					   nrules <= 65536 */
+	unsigned	evidence;	/* evidence lines kept per customer,
+					   < 65535; 0: no line copies */
+	size_t		max_customers;	/* >= 1; above 2^30 means 2^30 */
 };
 
 struct wtab_event {
 	int64_t		 time;		/* ms */
 	unsigned	 weight;	/* 1 .. 1000 */
-	unsigned	 channel;
-	unsigned	 rule;
+	unsigned	 channel;	/* < nchannels */
+	unsigned	 rule;		/* < nrules */
 	unsigned	 source;	/* carried into evidence only */
 	const char	*line;		/* borrowed; copied if kept */
 	size_t		 linelen;
@@ -41,7 +51,7 @@ struct wtab_evidence {
 	int64_t		 time;
 	unsigned	 source;
 	unsigned	 rule;
-	const char	*line;
+	const char	*line;		/* copy, NUL-terminated as well */
 	size_t		 linelen;
 };
 
@@ -49,7 +59,7 @@ struct wtab_evidence {
 #define WTAB_REASON_CHANNELS	0x2
 
 struct walert {
-	const char	*customer;
+	const char	*customer;	/* not NUL-terminated */
 	size_t		 customerlen;
 	int		 reason;	/* WTAB_REASON_* bits */
 	int64_t		 time;		/* the customer's now */
@@ -75,12 +85,16 @@ struct wtab_stats {
 	uint64_t	evicted;	/* dropped by max_customers */
 	uint64_t	forgotten;	/* idle customers freed */
 	uint64_t	alerts;
+	uint64_t	events;		/* in all windows now */
 };
 
 struct wtab	*wtab_new(const struct wtab_config *);
 void		 wtab_free(struct wtab *);	/* NULL is fine */
 
-/* Add ev for customer key[0..keylen); see enum wtab_result. */
+/*
+ * Add ev for customer key[0..keylen), 1 <= keylen <= WTAB_MAXKEY, any
+ * bytes; see enum wtab_result. alert is written only for WTAB_ALERT.
+ */
 enum wtab_result wtab_add(struct wtab *, const char *key, size_t keylen,
 		    const struct wtab_event *ev, struct walert *alert);
 

@@ -14,6 +14,6 @@ char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 /* printf into a new string; caller frees. */
 char	*xasprintf(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2)));
+	    __attribute__((format(printf, 1, 2), nonnull(1)));
 
 #endif

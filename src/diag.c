@@ -28,11 +28,11 @@ void
 diag_add(struct diag *d, const char *fmt, ...)
 {
 	va_list ap;
-	char *m;
+	char small[256], *m;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	m = xmalloc(n < 0 ? 1 : (size_t)n + 1);
 	va_start(ap, fmt);

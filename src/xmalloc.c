@@ -41,7 +41,7 @@ xreallocarray(void *old, size_t nmemb, size_t size)
 
 	if (size != 0 && nmemb > SIZE_MAX / size)
 		xmalloc_die();
-	p = realloc(old, nmemb * size ? nmemb * size : 1);
+	p = realloc(old, nmemb * size != 0 ? nmemb * size : 1);
 	if (p == NULL)
 		xmalloc_die();
 	return p;
@@ -67,11 +67,11 @@ char *
 xasprintf(const char *fmt, ...)
 {
 	va_list ap;
-	char *p;
+	char small[256], *p;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		xmalloc_die();

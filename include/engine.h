@@ -1,0 +1,63 @@
+/*
+ * engine: the per-line pipeline that main.c feeds: match the line, add
+ * its event to the window table, write alerts (or, with explain, what
+ * happened to every line) to an output buffer, and count everything for
+ * --stats. No I/O of its own beyond the obuf it is given; no globals, so
+ * a later event loop or reload can hold several.
+ */
+#ifndef CXW_ENGINE_H
+#define CXW_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert.h"
+#include "wtab.h"
+
+struct obuf;
+struct ruleset;
+
+struct engine_opts {
+	enum alert_format format;
+	unsigned	  evidence;	/* lines per alert */
+	size_t		  max_customers;
+	int		  explain;	/* -x: describe every line */
+	int		  quiet;	/* -q: count alerts, print nothing */
+};
+
+struct engine_stats {
+	uint64_t	 lines;
+	uint64_t	 bytes;		/* added by the caller */
+	uint64_t	 longlines;	/* added by the caller */
+	uint64_t	 unmatched;
+	uint64_t	 nocustomer;
+	uint64_t	 anonymous;
+	uint64_t	 badtime;
+	uint64_t	 norule;
+	uint64_t	 events;
+	uint64_t	 limits;	/* lines where a pattern hit a limit */
+	uint64_t	*srclines;	/* [nsources] lines claimed */
+	uint64_t	*ruleevents;	/* [nrules] */
+	struct wtab_stats wt;
+};
+
+/* rs and out are borrowed and must outlive the engine. */
+struct engine	*engine_new(struct ruleset *, const struct engine_opts *,
+		    struct obuf *out);
+void		 engine_free(struct engine *);	/* NULL is fine */
+
+/*
+ * One line of input `name` (for -x), numbered lineno. forced is the
+ * source every line of this input belongs to, or -1 to detect it.
+ */
+void		 engine_line(struct engine *, const char *name,
+		    uint64_t lineno, int forced, const char *line, size_t len);
+
+/* The counters; the caller may add bytes and longlines. */
+struct engine_stats *engine_stats(struct engine *);
+
+/* The --stats report, as text, elapsed in seconds. */
+void		 engine_stats_write(struct engine *, struct obuf *,
+		    double elapsed);
+
+#endif

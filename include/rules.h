@@ -1,0 +1,121 @@
+/*
+ * rules: the rules language of cxwatch.rules(5). Reads rules files or
+ * directories, checks everything, compiles every pattern once with PCRE2
+ * JIT and returns one immutable rule set. A rule set owns its patterns and
+ * their match data and is freed whole (a reload is a pointer swap).
+ *
+ * The structs are open because the matcher and the alert formatter walk
+ * them; nothing outside rules.c writes to them.
+ */
+#ifndef CXW_RULES_H
+#define CXW_RULES_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tparse.h"
+
+struct diag;
+
+#define RULES_MAXWEIGHT		1000
+#define RULES_FIELD_LINE	(-1)	/* condition on the whole line */
+
+/* A compiled pattern and its reused match data. */
+struct rx {
+	pcre2_code		*code;
+	pcre2_match_data	*md;
+	char			*src;	/* the pattern as written */
+};
+
+enum cond_op {
+	COND_MATCH, COND_NOMATCH,	/* ~ !~ */
+	COND_EQ, COND_NE,		/* == != */
+	COND_LT, COND_LE, COND_GT, COND_GE
+};
+
+struct cond {
+	int		 field;		/* group number, or RULES_FIELD_LINE */
+	char		*fieldname;
+	enum cond_op	 op;
+	struct rx	 rx;		/* ~ and !~ */
+	char		*str;		/* the right-hand side as written */
+	size_t		 strlen;
+	double		 num;
+	int		 isnum;		/* str is a number */
+};
+
+struct settings {
+	int64_t		window;		/* ms */
+	int64_t		cooldown;	/* ms */
+	uint64_t	threshold;
+	unsigned	channels;
+};
+
+struct source {
+	char		*name;
+	char		*file;		/* where it was defined */
+	int		 lineno;
+	struct rx	 rx;
+	uint32_t	 ngroups;	/* capture groups, not counting 0 */
+	char	       **groupname;	/* [ngroups + 1], NULL if unnamed */
+	int		 g_customer;	/* group numbers */
+	int		 g_time;	/* 0 when time = none */
+	struct tp_spec	 time;
+	unsigned	 channel;
+	char	       **anonymous;
+	size_t		 nanonymous;
+	unsigned	*rules;		/* indexes into ruleset.rules, in order */
+	size_t		 nrules;
+};
+
+struct rule {
+	char		*name;
+	char		*file;
+	int		 lineno;
+	unsigned	 source;
+	struct rx	 rx;		/* code NULL when there is no match */
+	struct cond	*conds;
+	size_t		 nconds;
+	unsigned	 weight;
+	char		*description;
+};
+
+struct ruleset {
+	struct settings	  settings;
+	struct source	 *sources;
+	size_t		  nsources;
+	struct rule	 *rules;
+	size_t		  nrules;
+	char		**channels;	/* names, in order of first use */
+	size_t		  nchannels;
+	char		**files;	/* every file read, in order */
+	size_t		  nfiles;
+	pcre2_match_context *mctx;	/* match and depth limits */
+	pcre2_jit_stack	 *jitstack;
+};
+
+/*
+ * Load every path (a file, or a directory whose *.rules files are read in
+ * name order) into one rule set. All errors are added to diag as
+ * "FILE:LINE: message"; on any error NULL is returned.
+ */
+struct ruleset	*rules_load(char *const *paths, size_t npaths, struct diag *);
+void		 rules_free(struct ruleset *);	/* NULL is fine */
+
+/*
+ * Run rx on s[0..len) with the set's limits. 1 match, 0 no match,
+ * -1 a match or depth limit was hit (counts as no match), -2 other error.
+ */
+int		 rules_exec(const struct ruleset *, const struct rx *,
+		    const char *s, size_t len);
+
+/* Parse a rules-style number: decimal, optional sign, fraction and
+ * exponent, finite. 0 and *v, or -1 ("nan", "0x10", "1e309" are not). */
+int		 rules_number(const char *s, size_t len, double *v);
+
+/* Index of the source called name, or -1. */
+int		 rules_source_find(const struct ruleset *, const char *name);
+
+#endif

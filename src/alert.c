@@ -1,0 +1,151 @@
+/* alert: text and JSON alerts. See alert.h and cxwatch(1) ALERTS. */
+#include <string.h>
+
+#include "alert.h"
+#include "obuf.h"
+#include "rules.h"
+#include "wtab.h"
+
+void
+alert_summary(struct obuf *o, const struct ruleset *rs,
+    const struct walert *a)
+{
+	const char *sep = "";
+	size_t i;
+
+	obuf_time(o, a->time);
+	obuf_puts(o, " ALERT ");
+	obuf_text(o, a->customer, a->customerlen);
+	obuf_puts(o, " score=");
+	obuf_u64(o, a->score);
+	obuf_putc(o, '/');
+	obuf_u64(o, rs->settings.threshold);
+	obuf_puts(o, " channels=");
+	for (i = 0; i < rs->nchannels; i++)
+		if (a->chmask & (UINT64_C(1) << i)) {
+			obuf_puts(o, sep);
+			obuf_puts(o, rs->channels[i]);
+			sep = ",";
+		}
+	obuf_puts(o, " events=");
+	obuf_u64(o, a->nevents);
+	obuf_puts(o, " first=");
+	obuf_time(o, a->first);
+	obuf_puts(o, " rules=");
+	sep = "";
+	for (i = 0; i < rs->nrules; i++)
+		if (a->rulecount[i] > 0) {
+			obuf_puts(o, sep);
+			obuf_puts(o, rs->rules[i].name);
+			obuf_putc(o, ':');
+			obuf_u64(o, a->rulecount[i]);
+			sep = ",";
+		}
+}
+
+static void
+alert_text(struct obuf *o, const struct ruleset *rs, const struct walert *a)
+{
+	unsigned i;
+
+	alert_summary(o, rs, a);
+	obuf_putc(o, '\n');
+	for (i = 0; i < a->nevidence; i++) {
+		obuf_puts(o, "  ");
+		obuf_text(o, a->evidence[i].line, a->evidence[i].linelen);
+		obuf_putc(o, '\n');
+	}
+}
+
+static void
+alert_jname(struct obuf *o, const char *s)
+{
+	obuf_jstr(o, s, strlen(s));
+}
+
+static void
+alert_jtime(struct obuf *o, const char *key, int64_t ms)
+{
+	obuf_puts(o, key);
+	obuf_putc(o, '"');
+	obuf_time(o, ms);
+	obuf_putc(o, '"');
+}
+
+static void
+alert_jlists(struct obuf *o, const struct ruleset *rs,
+    const struct walert *a)
+{
+	const char *sep = "";
+	size_t i;
+
+	obuf_puts(o, ",\"channels\":[");
+	for (i = 0; i < rs->nchannels; i++)
+		if (a->chmask & (UINT64_C(1) << i)) {
+			obuf_puts(o, sep);
+			alert_jname(o, rs->channels[i]);
+			sep = ",";
+		}
+	obuf_puts(o, "],\"rules\":{");
+	sep = "";
+	for (i = 0; i < rs->nrules; i++)
+		if (a->rulecount[i] > 0) {
+			obuf_puts(o, sep);
+			alert_jname(o, rs->rules[i].name);
+			obuf_putc(o, ':');
+			obuf_u64(o, a->rulecount[i]);
+			sep = ",";
+		}
+	obuf_putc(o, '}');
+}
+
+static void
+alert_json(struct obuf *o, const struct ruleset *rs, const struct walert *a)
+{
+	const struct wtab_evidence *ev;
+	unsigned i;
+
+	alert_jtime(o, "{\"time\":", a->time);
+	obuf_puts(o, ",\"customer\":");
+	obuf_jstr(o, a->customer, a->customerlen);
+	obuf_puts(o, ",\"reason\":[");
+	if (a->reason & WTAB_REASON_SCORE)
+		obuf_puts(o, a->reason & WTAB_REASON_CHANNELS ?
+		    "\"score\",\"channels\"]" : "\"score\"]");
+	else
+		obuf_puts(o, "\"channels\"]");
+	obuf_puts(o, ",\"score\":");
+	obuf_u64(o, a->score);
+	obuf_puts(o, ",\"threshold\":");
+	obuf_u64(o, rs->settings.threshold);
+	obuf_puts(o, ",\"window\":");
+	obuf_i64(o, rs->settings.window / 1000);
+	alert_jtime(o, ",\"first\":", a->first);
+	alert_jtime(o, ",\"last\":", a->time);
+	alert_jlists(o, rs, a);
+	obuf_puts(o, ",\"events\":");
+	obuf_u64(o, a->nevents);
+	obuf_puts(o, ",\"evidence\":[");
+	for (i = 0; i < a->nevidence; i++) {
+		ev = &a->evidence[i];
+		alert_jtime(o, i > 0 ? ",{\"time\":" : "{\"time\":", ev->time);
+		obuf_puts(o, ",\"source\":");
+		alert_jname(o, rs->sources[ev->source].name);
+		obuf_puts(o, ",\"rule\":");
+		alert_jname(o, rs->rules[ev->rule].name);
+		obuf_puts(o, ",\"line\":");
+		obuf_jstr(o, ev->line, ev->linelen);
+		obuf_putc(o, '}');
+	}
+	obuf_puts(o, "]}\n");
+}
+
+void
+alert_write(struct obuf *o, enum alert_format fmt, const struct ruleset *rs,
+    const struct walert *a)
+{
+	if (fmt == ALERT_JSON)
+		alert_json(o, rs, a);
+	else
+		alert_text(o, rs, a);
+}

@@ -1,0 +1,292 @@
+/*
+ * engine: line → match → window table → alert, with the counters behind
+ * --stats and the per-line account behind --explain.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alert.h"
+#include "engine.h"
+#include "match.h"
+#include "obuf.h"
+#include "rules.h"
+#include "wtab.h"
+#include "xmalloc.h"
+
+struct engine {
+	struct ruleset		*rs;
+	struct obuf		*out;
+	struct wtab		*wt;
+	struct engine_opts	 opts;
+	struct engine_stats	 st;
+	int			 wallclock;	/* a source has time = none */
+};
+
+struct engine *
+engine_new(struct ruleset *rs, const struct engine_opts *opts,
+    struct obuf *out)
+{
+	struct wtab_config wc;
+	struct engine *e;
+	size_t i;
+
+	e = xcalloc(1, sizeof(*e));
+	e->rs = rs;
+	e->out = out;
+	e->opts = *opts;
+	memset(&wc, 0, sizeof(wc));
+	wc.window = rs->settings.window;
+	wc.cooldown = rs->settings.cooldown;
+	wc.threshold = rs->settings.threshold;
+	wc.channels = rs->settings.channels;
+	wc.nchannels = (unsigned)rs->nchannels;
+	wc.nrules = (unsigned)rs->nrules;
+	wc.evidence = opts->evidence;
+	wc.max_customers = opts->max_customers;
+	e->wt = wtab_new(&wc);
+	e->st.srclines = xcalloc(rs->nsources, sizeof(uint64_t));
+	e->st.ruleevents = xcalloc(rs->nrules, sizeof(uint64_t));
+	for (i = 0; i < rs->nsources; i++)
+		if (rs->sources[i].time.kind == TP_NONE)
+			e->wallclock = 1;
+	return e;
+}
+
+void
+engine_free(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	wtab_free(e->wt);
+	free(e->st.srclines);
+	free(e->st.ruleevents);
+	free(e);
+}
+
+static int64_t
+engine_now(const struct engine *e)
+{
+	struct timespec ts;
+
+	if (!e->wallclock)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* key=value for -x; values from the line are escaped and quoted. */
+static void
+engine_kv(struct obuf *o, const char *key, const char *v, size_t len)
+{
+	obuf_putc(o, ' ');
+	obuf_puts(o, key);
+	obuf_putc(o, '=');
+	if (len > 0 && memchr(v, ' ', len) == NULL &&
+	    memchr(v, '"', len) == NULL && memchr(v, '=', len) == NULL) {
+		obuf_text(o, v, len);
+		return;
+	}
+	obuf_putc(o, '"');
+	obuf_text(o, v, len);
+	obuf_putc(o, '"');
+}
+
+static void
+engine_explain_fields(struct engine *e, const struct match *m,
+    const char *line)
+{
+	const struct source *src = &e->rs->sources[m->source];
+	const char *v;
+	size_t vlen;
+	uint32_t g;
+
+	for (g = 1; g <= src->ngroups; g++) {
+		if (src->groupname[g] == NULL || (int)g == src->g_customer ||
+		    (int)g == src->g_time)
+			continue;
+		match_field(e->rs, m, line, (int)g, &v, &vlen);
+		engine_kv(e->out, src->groupname[g], v, vlen);
+	}
+}
+
+static void
+engine_explain_norule(struct engine *e, const struct match *m,
+    const char *line, size_t len)
+{
+	const struct source *src = &e->rs->sources[m->source];
+	char why[512];
+	size_t i;
+
+	obuf_puts(e->out, " no rule");
+	for (i = 0; i < src->nrules; i++) {
+		obuf_puts(e->out, i == 0 ? ": " : "; ");
+		obuf_puts(e->out, e->rs->rules[src->rules[i]].name);
+		obuf_puts(e->out, ": ");
+		obuf_text(e->out, match_why(e->rs, m, line, len,
+		    src->rules[i], why, sizeof(why)), strlen(why));
+	}
+}
+
+/* -x: one line saying what happened to this input line. */
+static void
+engine_explain(struct engine *e, const char *name, uint64_t lineno,
+    const struct match *m, const char *line, size_t len)
+{
+	struct obuf *o = e->out;
+	char tb[TP_FMTLEN];
+
+	obuf_text(o, name, strlen(name));
+	obuf_putc(o, ':');
+	obuf_u64(o, lineno);
+	obuf_putc(o, ':');
+	if (m->status == MATCH_UNMATCHED) {
+		obuf_puts(o, " unmatched: no source matched");
+		goto done;
+	}
+	obuf_puts(o, " source=");
+	obuf_puts(o, e->rs->sources[m->source].name);
+	switch (m->status) {
+	case MATCH_NOCUSTOMER:
+		obuf_puts(o, m->customerlen == 0 ? " ignored: empty customer"
+		    : " ignored: customer longer than 256 bytes");
+		goto done;
+	case MATCH_ANONYMOUS:
+		engine_kv(o, "customer", m->customer, m->customerlen);
+		obuf_puts(o, " ignored: anonymous");
+		goto done;
+	case MATCH_BADTIME:
+		engine_kv(o, "customer", m->customer, m->customerlen);
+		obuf_puts(o, " bad time");
+		engine_kv(o, "time", m->timestr, m->timelen);
+		goto done;
+	default:
+		break;
+	}
+	if (m->status == MATCH_EVENT) {
+		obuf_puts(o, " rule=");
+		obuf_puts(o, e->rs->rules[m->rule].name);
+		obuf_puts(o, " weight=");
+		obuf_u64(o, e->rs->rules[m->rule].weight);
+		obuf_puts(o, " channel=");
+		obuf_puts(o, e->rs->channels[e->rs->sources[m->source].channel]);
+	}
+	engine_kv(o, "customer", m->customer, m->customerlen);
+	engine_kv(o, "time", tb, tp_format(m->time, tb));
+	engine_explain_fields(e, m, line);
+	if (m->status == MATCH_NORULE)
+		engine_explain_norule(e, m, line, len);
+done:
+	if (m->limits > 0)
+		obuf_puts(o, " (a pattern hit the PCRE2 match limit)");
+	obuf_putc(o, '\n');
+}
+
+void
+engine_line(struct engine *e, const char *name, uint64_t lineno, int forced,
+    const char *line, size_t len)
+{
+	const struct source *src;
+	struct wtab_event ev;
+	struct walert a;
+	struct match m;
+	enum wtab_result r;
+
+	e->st.lines++;
+	match_line(e->rs, forced, line, len, engine_now(e), &m);
+	if (m.limits > 0)
+		e->st.limits++;
+	if (m.source >= 0)
+		e->st.srclines[m.source]++;
+	if (e->opts.explain)
+		engine_explain(e, name, lineno, &m, line, len);
+	switch (m.status) {
+	case MATCH_UNMATCHED:
+		e->st.unmatched++;
+		return;
+	case MATCH_NOCUSTOMER:
+		e->st.nocustomer++;
+		return;
+	case MATCH_ANONYMOUS:
+		e->st.anonymous++;
+		return;
+	case MATCH_BADTIME:
+		e->st.badtime++;
+		return;
+	case MATCH_NORULE:
+		e->st.norule++;
+		return;
+	case MATCH_EVENT:
+		break;
+	}
+	e->st.events++;
+	e->st.ruleevents[m.rule]++;
+	src = &e->rs->sources[m.source];
+	ev.time = m.time;
+	ev.weight = e->rs->rules[m.rule].weight;
+	ev.channel = src->channel;
+	ev.rule = (unsigned)m.rule;
+	ev.source = (unsigned)m.source;
+	ev.line = line;
+	ev.linelen = len;
+	r = wtab_add(e->wt, m.customer, m.customerlen, &ev, &a);
+	if (e->opts.explain) {
+		if (r == WTAB_LATE)
+			obuf_puts(e->out, "  => late: older than the "
+			    "customer's window, dropped\n");
+		else if (r == WTAB_ALERT) {
+			obuf_puts(e->out, "  => ");
+			alert_summary(e->out, e->rs, &a);
+			obuf_putc(e->out, '\n');
+		}
+	} else if (r == WTAB_ALERT && !e->opts.quiet)
+		alert_write(e->out, e->opts.format, e->rs, &a);
+}
+
+struct engine_stats *
+engine_stats(struct engine *e)
+{
+	wtab_stats(e->wt, &e->st.wt);
+	return &e->st;
+}
+
+static void
+engine_stat(struct obuf *o, const char *what, uint64_t n)
+{
+	obuf_printf(o, "  %-22s %llu\n", what, (unsigned long long)n);
+}
+
+void
+engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
+{
+	const struct engine_stats *st = engine_stats(e);
+	const struct ruleset *rs = e->rs;
+	size_t i;
+
+	obuf_puts(o, "cxwatch: stats\n");
+	engine_stat(o, "lines read", st->lines + st->longlines);
+	engine_stat(o, "bytes read", st->bytes);
+	for (i = 0; i < rs->nsources; i++)
+		obuf_printf(o, "  lines source %-9s %llu\n",
+		    rs->sources[i].name,
+		    (unsigned long long)st->srclines[i]);
+	engine_stat(o, "lines unmatched", st->unmatched);
+	engine_stat(o, "lines too long", st->longlines);
+	engine_stat(o, "lines bad time", st->badtime);
+	engine_stat(o, "lines anonymous", st->anonymous);
+	engine_stat(o, "lines no customer", st->nocustomer);
+	engine_stat(o, "lines no rule", st->norule);
+	engine_stat(o, "lines regex limit", st->limits);
+	engine_stat(o, "events", st->events);
+	for (i = 0; i < rs->nrules; i++)
+		obuf_printf(o, "  events rule %-10s %llu\n", rs->rules[i].name,
+		    (unsigned long long)st->ruleevents[i]);
+	engine_stat(o, "events late", st->wt.late);
+	engine_stat(o, "alerts", st->wt.alerts);
+	engine_stat(o, "customers tracked", st->wt.customers);
+	engine_stat(o, "customers peak", st->wt.peak);
+	engine_stat(o, "customers evicted", st->wt.evicted);
+	obuf_printf(o, "  %-22s %.3f s\n", "elapsed", elapsed);
+	obuf_printf(o, "  %-22s %.1f MB/s\n", "throughput", elapsed > 0 ?
+	    (double)st->bytes / 1e6 / elapsed : 0.0);
+}

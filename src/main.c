@@ -1,0 +1,481 @@
+/*
+ * cxwatch: per-customer bad-experience alerts from web, support and
+ * billing logs. main.c parses the command line and wires the modules:
+ * rules → engine (match, window table, alerts) ← reader, per input.
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "engine.h"
+#include "obuf.h"
+#include "reader.h"
+#include "rules.h"
+#include "tparse.h"
+#include "xmalloc.h"
+
+#define CXW_VERSION		"0.1.0"
+#define CXW_EXIT_ALERT		0
+#define CXW_EXIT_NOALERT	1
+#define CXW_EXIT_TROUBLE	2
+#define CXW_MAX_LINE		(64 * 1024)
+#define CXW_MAX_CUSTOMERS	1000000
+
+#ifndef CXW_RULESDIR
+#define CXW_RULESDIR		"/usr/local/etc/cxwatch/rules"
+#endif
+
+struct options {
+	char		**rules;
+	size_t		  nrules;
+	struct engine_opts eng;
+	const char	 *window, *cooldown;	/* overrides, as given */
+	long long	  threshold, channels;	/* -1: not given */
+	size_t		  max_line;
+	int		  check, stats;
+};
+
+/* What the fill function needs to flush alerts before blocking. */
+struct input {
+	int		 fd;
+	int		 regular;
+	struct obuf	*out;
+};
+
+static volatile sig_atomic_t main_stop;
+static char *main_default_rules[1];
+static int main_trouble;
+
+static void
+main_usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: cxwatch [-hqstVx] [-C n] [-c duration] [-e n] "
+	    "[-o text|json] [-r rules]\n"
+	    "               [-T n] [-w duration] [--max-customers n] "
+	    "[--max-line bytes]\n"
+	    "               [[source=]file ...]\n");
+}
+
+static void
+main_help(void)
+{
+	main_usage(stdout);
+	printf("\nReads web, support and billing logs, matches failed "
+	    "interactions with\nPCRE2 rules and alerts when one customer "
+	    "crosses a threshold within a\nsliding window. No file, or -, "
+	    "reads standard input.\n\n"
+	    "  -r, --rules PATH       rules file or directory (default "
+	    "$CXWATCH_RULES,\n"
+	    "                         " CXW_RULESDIR ", ./rules)\n"
+	    "  -o, --format FMT       alerts as text (default) or json "
+	    "(JSON Lines)\n"
+	    "  -e, --evidence N       evidence lines per alert (default 5, "
+	    "0 none)\n"
+	    "  -w, --window DUR       override [settings] window (45s, 30m, "
+	    "2h, 1d)\n"
+	    "  -T, --threshold N      override [settings] threshold\n"
+	    "  -c, --cooldown DUR     override [settings] cooldown\n"
+	    "  -C, --channels N       override [settings] channels (0 off)\n"
+	    "  -t, --check            check the rules, summarise them, exit\n"
+	    "  -x, --explain          say what happened to every line "
+	    "instead of alerting\n"
+	    "  -s, --stats            print counters to stderr at the end\n"
+	    "  -q, --quiet            print no alerts (exit status only)\n"
+	    "      --max-customers N  customers tracked at once (default "
+	    "1000000)\n"
+	    "      --max-line BYTES   longer lines are skipped (default "
+	    "65536)\n"
+	    "  -h, --help             this help\n"
+	    "  -V, --version          print the version\n\n"
+	    "Exit status: 0 an alert was printed, 1 none, 2 trouble.\n"
+	    "See cxwatch(1) and cxwatch.rules(5).\n");
+}
+
+static void
+main_sig(int sig)
+{
+	(void)sig;
+	main_stop = 1;
+}
+
+static long long
+main_number(const char *opt, const char *s, long long lo, long long hi)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || n < lo || n > hi)
+		errx(CXW_EXIT_TROUBLE, "%s: \"%s\" is not a whole number from "
+		    "%lld to %lld", opt, s, lo, hi);
+	return n;
+}
+
+static void
+main_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "channels", required_argument, NULL, 'C' },
+		{ "check", no_argument, NULL, 't' },
+		{ "cooldown", required_argument, NULL, 'c' },
+		{ "evidence", required_argument, NULL, 'e' },
+		{ "explain", no_argument, NULL, 'x' },
+		{ "format", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "max-customers", required_argument, NULL, 'M' },
+		{ "max-line", required_argument, NULL, 'L' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "threshold", required_argument, NULL, 'T' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "window", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->eng.format = ALERT_TEXT;
+	o->eng.evidence = 5;
+	o->eng.max_customers = CXW_MAX_CUSTOMERS;
+	o->threshold = o->channels = -1;
+	o->max_line = CXW_MAX_LINE;
+	while ((ch = getopt_long(argc, argv, "C:c:e:ho:qr:stT:Vw:x", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			o->channels = main_number("-C", optarg, 0, 64);
+			break;
+		case 'c':
+			o->cooldown = optarg;
+			break;
+		case 'e':
+			o->eng.evidence = (unsigned)main_number("-e", optarg,
+			    0, 1000);
+			break;
+		case 'h':
+			main_help();
+			exit(0);
+		case 'L':
+			o->max_line = (size_t)main_number("--max-line",
+			    optarg, 16, 256 * 1024 * 1024);
+			break;
+		case 'M':
+			o->eng.max_customers = (size_t)main_number(
+			    "--max-customers", optarg, 1, 1000000000);
+			break;
+		case 'o':
+			if (strcmp(optarg, "text") == 0)
+				o->eng.format = ALERT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o->eng.format = ALERT_JSON;
+			else
+				errx(CXW_EXIT_TROUBLE, "-o: \"%s\" is not a "
+				    "format (use text or json)", optarg);
+			break;
+		case 'q':
+			o->eng.quiet = 1;
+			break;
+		case 'r':
+			o->rules = xreallocarray(o->rules, o->nrules + 1,
+			    sizeof(*o->rules));
+			o->rules[o->nrules++] = optarg;
+			break;
+		case 's':
+			o->stats = 1;
+			break;
+		case 't':
+			o->check = 1;
+			break;
+		case 'T':
+			o->threshold = main_number("-T", optarg, 1,
+			    1000000000);
+			break;
+		case 'V':
+			printf("cxwatch " CXW_VERSION "\n");
+			exit(0);
+		case 'w':
+			o->window = optarg;
+			break;
+		case 'x':
+			o->eng.explain = 1;
+			break;
+		default:
+			main_usage(stderr);
+			exit(CXW_EXIT_TROUBLE);
+		}
+	}
+}
+
+static int64_t
+main_duration(const char *opt, const char *s, int positive)
+{
+	int64_t ms;
+
+	if (tp_duration(s, &ms) == -1 || (positive && ms == 0))
+		errx(CXW_EXIT_TROUBLE, "%s: \"%s\" is not a %sduration (try "
+		    "45s, 30m, 2h, 1d)", opt, s, positive ? "positive " : "");
+	return ms;
+}
+
+/* -r, else $CXWATCH_RULES, else the installed rules, else ./rules. */
+static struct ruleset *
+main_rules(struct options *o)
+{
+	char **fallback = main_default_rules;
+	struct ruleset *rs;
+	struct diag d;
+	struct stat st;
+	size_t i;
+
+	if (o->nrules == 0) {
+		fallback[0] = getenv("CXWATCH_RULES");
+		if (fallback[0] == NULL || *fallback[0] == '\0')
+			fallback[0] = xstrdup(stat(CXW_RULESDIR, &st) == 0 ?
+			    CXW_RULESDIR : "rules");
+		else
+			fallback[0] = xstrdup(fallback[0]);
+		o->rules = fallback;
+		o->nrules = 1;
+	}
+	diag_init(&d);
+	rs = rules_load(o->rules, o->nrules, &d);
+	for (i = 0; i < d.nmsgs; i++)
+		warnx("%s", d.msgs[i]);
+	diag_free(&d);
+	if (rs == NULL)
+		exit(CXW_EXIT_TROUBLE);
+	if (o->window != NULL)
+		rs->settings.window = main_duration("-w", o->window, 1);
+	if (o->cooldown != NULL)
+		rs->settings.cooldown = main_duration("-c", o->cooldown, 0);
+	if (o->threshold >= 0)
+		rs->settings.threshold = (uint64_t)o->threshold;
+	if (o->channels >= 0)
+		rs->settings.channels = (unsigned)o->channels;
+	return rs;
+}
+
+static void
+main_put_duration(int64_t ms)
+{
+	static const struct { int64_t ms; char unit; } units[] = {
+		{ 86400000, 'd' }, { 3600000, 'h' }, { 60000, 'm' },
+		{ 1000, 's' }
+	};
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (ms != 0 && ms % units[i].ms == 0) {
+			printf("%lld%c", (long long)(ms / units[i].ms),
+			    units[i].unit);
+			return;
+		}
+	printf("%llds", (long long)(ms / 1000));
+}
+
+static const char *
+main_time_name(const struct tp_spec *t)
+{
+	static const char *names[] = { "none", "clf", "iso8601", "syslog",
+	    "epoch", "epoch_ms", "auto" };
+
+	return t->kind == TP_FORMAT ? t->fmt : names[t->kind];
+}
+
+/* -t: one line for the settings, each source and each rule. */
+static void
+main_check(const struct ruleset *rs)
+{
+	const struct source *s;
+	const struct rule *r;
+	const char *sep;
+	size_t i;
+	uint32_t g;
+
+	printf("settings: window=");
+	main_put_duration(rs->settings.window);
+	printf(" threshold=%llu cooldown=",
+	    (unsigned long long)rs->settings.threshold);
+	main_put_duration(rs->settings.cooldown);
+	printf(" channels=%u\n", rs->settings.channels);
+	for (i = 0; i < rs->nsources; i++) {
+		s = &rs->sources[i];
+		printf("source %s: channel=%s time=%s fields=", s->name,
+		    rs->channels[s->channel], main_time_name(&s->time));
+		for (sep = "", g = 1; g <= s->ngroups; g++)
+			if (s->groupname[g] != NULL) {
+				printf("%s%s", sep, s->groupname[g]);
+				sep = ",";
+			}
+		printf(" rules=%zu (%s:%d)\n", s->nrules, s->file, s->lineno);
+	}
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		printf("rule %s: source=%s weight=%u match=%s if=%zu (%s:%d)\n",
+		    r->name, rs->sources[r->source].name, r->weight,
+		    r->rx.code != NULL ? "yes" : "no", r->nconds, r->file,
+		    r->lineno);
+	}
+	printf("ok: %zu file%s, %zu source%s, %zu rule%s, %zu channel%s\n",
+	    rs->nfiles, rs->nfiles == 1 ? "" : "s", rs->nsources,
+	    rs->nsources == 1 ? "" : "s", rs->nrules,
+	    rs->nrules == 1 ? "" : "s", rs->nchannels,
+	    rs->nchannels == 1 ? "" : "s");
+}
+
+/*
+ * Reading from a pipe or terminal may block for a long time (tail -F):
+ * flush the alerts found so far before every such read.
+ */
+static ssize_t
+main_fill(void *ctx, char *buf, size_t len)
+{
+	struct input *in = ctx;
+	ssize_t n;
+
+	if (!in->regular && obuf_pending(in->out) > 0)
+		obuf_flush(in->out);
+	if (obuf_error(in->out) == EPIPE || main_stop)
+		return 0;
+	do
+		n = read(in->fd, buf, len);
+	while (n == -1 && errno == EINTR && !main_stop);
+	return n;
+}
+
+/* "SOURCE=FILE" when SOURCE names a source; else the whole is a file. */
+static int
+main_forced(const struct ruleset *rs, const char *arg, const char **file)
+{
+	const char *eq = strchr(arg, '=');
+	char name[128];
+	int si;
+
+	*file = arg;
+	if (eq == NULL || eq == arg || (size_t)(eq - arg) >= sizeof(name))
+		return -1;
+	memcpy(name, arg, (size_t)(eq - arg));
+	name[eq - arg] = '\0';
+	if ((si = rules_source_find(rs, name)) == -1)
+		return -1;
+	*file = eq + 1;
+	return si;
+}
+
+static void
+main_input(struct engine *e, struct obuf *out, const char *arg,
+    const struct ruleset *rs, size_t max_line)
+{
+	struct engine_stats *st = engine_stats(e);
+	struct input in;
+	struct reader *r;
+	struct stat sb;
+	const char *file, *name, *line;
+	size_t len;
+	int forced, rc;
+
+	forced = main_forced(rs, arg, &file);
+	if (strcmp(file, "-") == 0) {
+		name = "(standard input)";
+		in.fd = STDIN_FILENO;
+	} else if ((in.fd = open(name = file, O_RDONLY)) == -1) {
+		warnx("%s: %s", file, strerror(errno));
+		main_trouble = 1;
+		return;
+	}
+	in.regular = fstat(in.fd, &sb) == 0 && S_ISREG(sb.st_mode);
+	in.out = out;
+	r = reader_new(main_fill, &in, max_line);
+	while ((rc = reader_next(r, &line, &len)) == 1)
+		engine_line(e, name, reader_lineno(r), forced, line, len);
+	if (rc == -1) {
+		warnx("%s: %s", name, strerror(errno));
+		main_trouble = 1;
+	}
+	st->bytes += reader_bytes(r);
+	st->longlines += reader_nlong(r);
+	reader_free(r);
+	if (in.fd != STDIN_FILENO)
+		close(in.fd);
+}
+
+static double
+main_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+main(int argc, char **argv)
+{
+	static char dash[] = "-";
+	static char *stdin_arg[] = { dash };
+	struct options o;
+	struct ruleset *rs;
+	struct engine *e;
+	struct obuf *out, *err;
+	struct sigaction sa;
+	double start = main_clock();
+	char **inputs;
+	int i, ninputs, status;
+
+	main_options(argc, argv, &o);
+	rs = main_rules(&o);
+	if (o.check) {
+		main_check(rs);
+		rules_free(rs);
+		return 0;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = main_sig;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	out = obuf_new(STDOUT_FILENO, 64 * 1024);
+	e = engine_new(rs, &o.eng, out);
+	inputs = optind < argc ? argv + optind : stdin_arg;
+	ninputs = optind < argc ? argc - optind : 1;
+	for (i = 0; i < ninputs && !main_stop; i++) {
+		main_input(e, out, inputs[i], rs, o.max_line);
+		if (obuf_error(out) == EPIPE)
+			break;
+	}
+	obuf_flush(out);
+	if (obuf_error(out) != 0 && obuf_error(out) != EPIPE) {
+		warnx("standard output: %s", strerror(obuf_error(out)));
+		main_trouble = 1;
+	}
+	if (o.stats) {
+		err = obuf_new(STDERR_FILENO, 4096);
+		engine_stats_write(e, err, main_clock() - start);
+		obuf_free(err);
+	}
+	status = engine_stats(e)->wt.alerts > 0 ? CXW_EXIT_ALERT :
+	    CXW_EXIT_NOALERT;
+	if (main_trouble)
+		status = CXW_EXIT_TROUBLE;
+	obuf_free(out);
+	engine_free(e);
+	rules_free(rs);
+	if (o.rules != main_default_rules)
+		free(o.rules);
+	else
+		free(main_default_rules[0]);
+	return status;
+}

@@ -1,0 +1,214 @@
+/*
+ * match: source detection, field extraction and rule evaluation for one
+ * line (cxwatch.rules(5), semantics 1-3). The source's match data holds
+ * the line's fields; rules and conditions have their own match data, so
+ * evaluating them never disturbs the fields.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "match.h"
+#include "rules.h"
+#include "wtab.h"
+
+static const char *const match_opname[] = {
+	"~", "!~", "==", "!=", "<", "<=", ">", ">="
+};
+
+void
+match_field(const struct ruleset *rs, const struct match *m,
+    const char *line, int group, const char **val, size_t *vlen)
+{
+	const struct source *src = &rs->sources[m->source];
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(src->rx.md);
+
+	if (group < 0 || (uint32_t)group > src->ngroups ||
+	    (uint32_t)group >= pcre2_get_ovector_count(src->rx.md) ||
+	    ov[2 * group] == PCRE2_UNSET) {
+		*val = "";
+		*vlen = 0;
+		return;
+	}
+	*val = line + ov[2 * group];
+	*vlen = ov[2 * group + 1] - ov[2 * group];
+}
+
+/* == and != compare as numbers when both sides are numbers. */
+static int
+match_equal(const struct cond *c, const char *v, size_t vlen)
+{
+	double n;
+
+	if (c->isnum && rules_number(v, vlen, &n) == 0)
+		return n == c->num;
+	return vlen == c->strlen && memcmp(v, c->str, vlen) == 0;
+}
+
+/* 1 holds, 0 not; a PCRE2 limit counts as "not" and bumps m->limits. */
+static int
+match_cond(const struct ruleset *rs, const struct cond *c,
+    struct match *m, const char *line, size_t len)
+{
+	const char *v = line;
+	size_t vlen = len;
+	double n;
+	int r;
+
+	if (c->field != RULES_FIELD_LINE)
+		match_field(rs, m, line, c->field, &v, &vlen);
+	switch (c->op) {
+	case COND_MATCH:
+	case COND_NOMATCH:
+		r = rules_exec(rs, &c->rx, v, vlen);
+		if (r < 0) {
+			m->limits++;
+			return 0;
+		}
+		return c->op == COND_MATCH ? r : !r;
+	case COND_EQ:
+		return match_equal(c, v, vlen);
+	case COND_NE:
+		return !match_equal(c, v, vlen);
+	default:
+		break;
+	}
+	if (rules_number(v, vlen, &n) == -1)
+		return 0;
+	switch (c->op) {
+	case COND_LT:
+		return n < c->num;
+	case COND_LE:
+		return n <= c->num;
+	case COND_GT:
+		return n > c->num;
+	default:
+		return n >= c->num;
+	}
+}
+
+/* 1 when rule r holds for the line; *failed: which test failed. */
+static int
+match_rule(const struct ruleset *rs, const struct rule *r, struct match *m,
+    const char *line, size_t len, int *failed)
+{
+	size_t i;
+	int rc;
+
+	if (r->rx.code != NULL) {
+		rc = rules_exec(rs, &r->rx, line, len);
+		if (rc < 0)
+			m->limits++;
+		if (rc != 1) {
+			*failed = -1;
+			return 0;
+		}
+	}
+	for (i = 0; i < r->nconds; i++)
+		if (!match_cond(rs, &r->conds[i], m, line, len)) {
+			*failed = (int)i;
+			return 0;
+		}
+	return 1;
+}
+
+static int
+match_anonymous(const struct source *src, const char *c, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < src->nanonymous; i++)
+		if (strlen(src->anonymous[i]) == len &&
+		    memcmp(src->anonymous[i], c, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* The claiming source's part: customer, time, then its rules. */
+static void
+match_claimed(struct ruleset *rs, struct match *m, const char *line,
+    size_t len, int64_t now)
+{
+	struct source *src = &rs->sources[m->source];
+	size_t i;
+	int failed;
+
+	match_field(rs, m, line, src->g_customer, &m->customer,
+	    &m->customerlen);
+	if (m->customerlen == 0 || m->customerlen > WTAB_MAXKEY) {
+		m->status = MATCH_NOCUSTOMER;
+		return;
+	}
+	if (match_anonymous(src, m->customer, m->customerlen)) {
+		m->status = MATCH_ANONYMOUS;
+		return;
+	}
+	m->time = now;
+	if (src->g_time != 0) {
+		match_field(rs, m, line, src->g_time, &m->timestr,
+		    &m->timelen);
+		if (tp_parse(&src->time, m->timestr, m->timelen,
+		    &m->time) == -1) {
+			m->status = MATCH_BADTIME;
+			return;
+		}
+	}
+	for (i = 0; i < src->nrules; i++)
+		if (match_rule(rs, &rs->rules[src->rules[i]], m, line, len,
+		    &failed)) {
+			m->rule = (int)src->rules[i];
+			m->status = MATCH_EVENT;
+			return;
+		}
+	m->status = MATCH_NORULE;
+}
+
+void
+match_line(struct ruleset *rs, int forced, const char *line, size_t len,
+    int64_t now, struct match *m)
+{
+	size_t i, lo = 0, hi = rs->nsources;
+	int rc;
+
+	m->status = MATCH_UNMATCHED;
+	m->source = m->rule = -1;
+	m->customer = m->timestr = NULL;
+	m->customerlen = m->timelen = 0;
+	m->time = 0;
+	m->limits = 0;
+	if (forced >= 0) {
+		lo = (size_t)forced;
+		hi = lo + 1;
+	}
+	/* Semantics 1: the first source whose match matches claims it. */
+	for (i = lo; i < hi; i++) {
+		rc = rules_exec(rs, &rs->sources[i].rx, line, len);
+		if (rc < 0)
+			m->limits++;
+		if (rc == 1) {
+			m->source = (int)i;
+			match_claimed(rs, m, line, len, now);
+			return;
+		}
+	}
+}
+
+const char *
+match_why(const struct ruleset *rs, const struct match *m, const char *line,
+    size_t len, unsigned rule, char *buf, size_t bufsz)
+{
+	const struct rule *r = &rs->rules[rule];
+	const struct cond *c;
+	struct match scratch = *m;
+	int failed = 0;
+
+	if (match_rule(rs, r, &scratch, line, len, &failed))
+		snprintf(buf, bufsz, "holds");
+	else if (failed < 0)
+		snprintf(buf, bufsz, "match failed");
+	else {
+		c = &r->conds[failed];
+		snprintf(buf, bufsz, "if %s %s %s failed", c->fieldname,
+		    match_opname[c->op], c->str);
+	}
+	return buf;
+}

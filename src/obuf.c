@@ -1,0 +1,389 @@
+/*
+ * obuf: buffered output and the escapers. See obuf.h.
+ *
+ * Invariant: len <= cap, and after a write error len stays 0 and every
+ * write is dropped. The buffer is at least OBUF_MINCAP bytes, so any one
+ * escape or number fits after a flush.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "obuf.h"
+#include "tparse.h"
+#include "xmalloc.h"
+
+#define OBUF_DEFCAP	(64 * 1024)
+#define OBUF_MINCAP	64
+#define OBUF_BAD	UINT32_MAX	/* not a code point: invalid UTF-8 */
+
+/* Bytes each escaper copies as they are. */
+#define OBUF_TEXT_PLAIN(c)	(((c) >= 0x20 && (c) < 0x7f) || (c) == '\t')
+#define OBUF_JSON_PLAIN(c)	((c) >= 0x20 && (c) < 0x7f && (c) != '"' && \
+				    (c) != '\\')
+
+struct obuf {
+	int	 fd;
+	int	 err;
+	char	*buf;
+	size_t	 len;
+	size_t	 cap;
+};
+
+static const char obuf_hexdig[] = "0123456789abcdef";
+
+static const char obuf_digits2[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+struct obuf *
+obuf_new(int fd, size_t cap)
+{
+	struct obuf *o = xcalloc(1, sizeof(*o));
+
+	if (cap == 0)
+		cap = OBUF_DEFCAP;
+	else if (cap < OBUF_MINCAP)
+		cap = OBUF_MINCAP;
+	o->fd = fd;
+	o->cap = cap;
+	o->buf = xmalloc(cap);
+	return o;
+}
+
+void
+obuf_free(struct obuf *o)
+{
+	if (o == NULL)
+		return;
+	obuf_flush(o);
+	free(o->buf);
+	free(o);
+}
+
+/* Write all of p, or record the first error. */
+static void
+obuf_write(struct obuf *o, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0 && o->err == 0) {
+		w = write(o->fd, p, n);
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+		} else if (w == 0)
+			o->err = EIO;	/* no progress and no errno */
+		else if (errno != EINTR)
+			o->err = errno;
+	}
+}
+
+int
+obuf_flush(struct obuf *o)
+{
+	obuf_write(o, o->buf, o->len);
+	o->len = 0;
+	return o->err ? -1 : 0;
+}
+
+size_t
+obuf_pending(const struct obuf *o)
+{
+	return o->len;
+}
+
+int
+obuf_error(const struct obuf *o)
+{
+	return o->err;
+}
+
+void
+obuf_put(struct obuf *o, const char *p, size_t n)
+{
+	if (o->err || n == 0)
+		return;
+	if (n > o->cap - o->len && obuf_flush(o) == -1)
+		return;
+	if (n >= o->cap)
+		obuf_write(o, p, n);
+	else {
+		memcpy(o->buf + o->len, p, n);
+		o->len += n;
+	}
+}
+
+void
+obuf_puts(struct obuf *o, const char *s)
+{
+	obuf_put(o, s, strlen(s));
+}
+
+void
+obuf_putc(struct obuf *o, char c)
+{
+	if (o->err)
+		return;
+	if (o->len == o->cap && obuf_flush(o) == -1)
+		return;
+	o->buf[o->len++] = c;
+}
+
+void
+obuf_printf(struct obuf *o, const char *fmt, ...)
+{
+	va_list ap;
+	char *big;
+	int n;
+
+	if (o->err)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < o->cap - o->len) {
+		o->len += (size_t)n;
+		return;
+	}
+	if (obuf_flush(o) == -1)
+		return;
+	if ((size_t)n < o->cap) {
+		va_start(ap, fmt);
+		o->len = (size_t)vsnprintf(o->buf, o->cap, fmt, ap);
+		va_end(ap);
+		return;
+	}
+	big = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	obuf_put(o, big, (size_t)n);
+	free(big);
+}
+
+void
+obuf_u64(struct obuf *o, uint64_t v)
+{
+	char b[20];
+	size_t i = sizeof(b), d;
+
+	while (v >= 100) {
+		d = (size_t)(v % 100) * 2;
+		v /= 100;
+		b[--i] = obuf_digits2[d + 1];
+		b[--i] = obuf_digits2[d];
+	}
+	if (v >= 10) {
+		b[--i] = obuf_digits2[v * 2 + 1];
+		b[--i] = obuf_digits2[v * 2];
+	} else
+		b[--i] = (char)('0' + v);
+	obuf_put(o, b + i, sizeof(b) - i);
+}
+
+void
+obuf_i64(struct obuf *o, int64_t v)
+{
+	if (v < 0) {
+		obuf_putc(o, '-');
+		obuf_u64(o, 0 - (uint64_t)v);
+	} else
+		obuf_u64(o, (uint64_t)v);
+}
+
+void
+obuf_time(struct obuf *o, int64_t ms)
+{
+	char b[TP_FMTLEN];
+
+	obuf_put(o, b, tp_format(ms, b));
+}
+
+/*
+ * Decode one UTF-8 sequence at s (n > 0 bytes) as Unicode's table 3-7
+ * defines well-formed: return its length and set *cp, or on an
+ * ill-formed one return the length of its maximal subpart (Unicode 3.9,
+ * "U+FFFD substitution of maximal subparts") and set *cp to OBUF_BAD.
+ * This rejects overlongs, surrogates and anything above U+10FFFF.
+ */
+static size_t
+obuf_utf8(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t need, i;
+	uint32_t v;
+
+	*cp = OBUF_BAD;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c < 0xc2 || c > 0xf4)
+		return 1;
+	if (c < 0xe0) {
+		need = 2;
+		v = c & 0x1f;
+	} else if (c < 0xf0) {
+		need = 3;
+		v = c & 0x0f;
+		lo = c == 0xe0 ? 0xa0 : 0x80;
+		hi = c == 0xed ? 0x9f : 0xbf;
+	} else {
+		need = 4;
+		v = c & 0x07;
+		lo = c == 0xf0 ? 0x90 : 0x80;
+		hi = c == 0xf4 ? 0x8f : 0xbf;
+	}
+	for (i = 1; i < need; i++, lo = 0x80, hi = 0xbf) {
+		if (i == n || s[i] < lo || s[i] > hi)
+			return i;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	*cp = v;
+	return need;
+}
+
+/* Code points a terminal may act on: C1 controls, bidi and separators. */
+static int
+obuf_unsafe(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Write pre, cp as 4 lower-case hex digits, then post. */
+static void
+obuf_hex4(struct obuf *o, const char *pre, uint32_t cp, const char *post)
+{
+	char h[4];
+	int i;
+
+	for (i = 3; i >= 0; i--, cp >>= 4)
+		h[i] = obuf_hexdig[cp & 0xf];
+	obuf_puts(o, pre);
+	obuf_put(o, h, sizeof(h));
+	obuf_puts(o, post);
+}
+
+static void
+obuf_text_byte(struct obuf *o, unsigned char c)
+{
+	char e[4] = { '\\', 'x', obuf_hexdig[c >> 4], obuf_hexdig[c & 0xf] };
+
+	obuf_put(o, e, sizeof(e));
+}
+
+/*
+ * Every byte of a maximal subpart becomes \xHH; since its bytes after the
+ * first are continuation bytes, which are invalid on their own too, this
+ * is the same output as judging byte by byte.
+ */
+static void
+obuf_text_esc(struct obuf *o, const unsigned char *p, size_t k, uint32_t cp)
+{
+	size_t i;
+
+	if (cp != OBUF_BAD && cp >= 0x80)
+		obuf_hex4(o, "\\u{", cp, "}");
+	else
+		for (i = 0; i < k; i++)
+			obuf_text_byte(o, p[i]);
+}
+
+void
+obuf_text(struct obuf *o, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		while (i < n && OBUF_TEXT_PLAIN(p[i]))
+			i++;
+		if (i == n)
+			break;
+		k = obuf_utf8(p + i, n - i, &cp);
+		if (cp != OBUF_BAD && cp >= 0x80 && !obuf_unsafe(cp)) {
+			i += k;
+			continue;
+		}
+		obuf_put(o, s + run, i - run);
+		obuf_text_esc(o, p + i, k, cp);
+		run = i += k;
+	}
+	obuf_put(o, s + run, i - run);
+}
+
+static void
+obuf_json_esc(struct obuf *o, uint32_t cp)
+{
+	switch (cp) {
+	case OBUF_BAD:
+		obuf_put(o, "\\ufffd", 6);
+		break;
+	case '"':
+		obuf_put(o, "\\\"", 2);
+		break;
+	case '\\':
+		obuf_put(o, "\\\\", 2);
+		break;
+	case '\b':
+		obuf_put(o, "\\b", 2);
+		break;
+	case '\f':
+		obuf_put(o, "\\f", 2);
+		break;
+	case '\n':
+		obuf_put(o, "\\n", 2);
+		break;
+	case '\r':
+		obuf_put(o, "\\r", 2);
+		break;
+	case '\t':
+		obuf_put(o, "\\t", 2);
+		break;
+	default:
+		obuf_hex4(o, "\\u", cp, "");
+		break;
+	}
+}
+
+void
+obuf_json(struct obuf *o, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		while (i < n && OBUF_JSON_PLAIN(p[i]))
+			i++;
+		if (i == n)
+			break;
+		k = obuf_utf8(p + i, n - i, &cp);
+		if (cp != OBUF_BAD && cp >= 0x80 && !obuf_unsafe(cp)) {
+			i += k;
+			continue;
+		}
+		obuf_put(o, s + run, i - run);
+		obuf_json_esc(o, cp);
+		run = i += k;
+	}
+	obuf_put(o, s + run, i - run);
+}
+
+void
+obuf_jstr(struct obuf *o, const char *s, size_t n)
+{
+	obuf_putc(o, '"');
+	obuf_json(o, s, n);
+	obuf_putc(o, '"');
+}

@@ -1,0 +1,1037 @@
+/*
+ * rules: parse, check and compile the rules language of cxwatch.rules(5).
+ *
+ * Loading runs in two passes. The first reads every file into raw
+ * sections (name, key/value lines, where each came from) so that sections
+ * may come in any order and across files. The second walks the raw
+ * sections through the key tables below, checks and compiles them, and
+ * collects every error before giving up, so one run shows them all.
+ */
+#include <sys/stat.h>
+
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "rules.h"
+#include "tparse.h"
+#include "xmalloc.h"
+
+#define RULES_MATCH_LIMIT	1000000
+#define RULES_DEPTH_LIMIT	10000
+#define RULES_JIT_STACK_MIN	(32 * 1024)
+#define RULES_JIT_STACK_MAX	(1024 * 1024)
+
+enum rsec_kind { RSEC_SETTINGS, RSEC_SOURCE, RSEC_RULE };
+
+struct rkv {
+	char	*key;
+	char	*val;
+	int	 lineno;
+};
+
+struct rsec {
+	enum rsec_kind	 kind;
+	char		*name;
+	const char	*file;		/* borrowed from ruleset.files */
+	int		 lineno;
+	struct rkv	*kvs;
+	size_t		 nkvs;
+	int		 dup;		/* a duplicate name: skipped */
+};
+
+struct rload {
+	struct ruleset	*rs;
+	struct diag	*diag;
+	struct rsec	*secs;
+	size_t		 nsecs;
+	int		 nerr;
+	/* [settings] keys seen so far, for "already set at" */
+	const char	*setfile[4];
+	int		 setline[4];
+};
+
+/* The keys each section takes; "if" alone may repeat. */
+struct rkey {
+	const char	*name;
+	int		 multi;
+};
+
+static const struct rkey rules_settings_keys[] = {
+	{ "window", 0 }, { "threshold", 0 }, { "cooldown", 0 },
+	{ "channels", 0 }, { NULL, 0 }
+};
+static const struct rkey rules_source_keys[] = {
+	{ "match", 0 }, { "time", 0 }, { "timezone", 0 }, { "channel", 0 },
+	{ "anonymous", 0 }, { NULL, 0 }
+};
+static const struct rkey rules_rule_keys[] = {
+	{ "source", 0 }, { "match", 0 }, { "if", 1 }, { "weight", 0 },
+	{ "description", 0 }, { NULL, 0 }
+};
+
+static void	rules_cond_free(struct cond *);
+
+static const struct rkey *
+rules_keys(enum rsec_kind kind)
+{
+	switch (kind) {
+	case RSEC_SETTINGS:
+		return rules_settings_keys;
+	case RSEC_SOURCE:
+		return rules_source_keys;
+	case RSEC_RULE:
+		return rules_rule_keys;
+	}
+	return NULL;
+}
+
+static void
+rules_err(struct rload *l, const char *file, int lineno, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
+
+static void
+rules_err(struct rload *l, const char *file, int lineno, const char *fmt,
+    ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (lineno > 0)
+		diag_add(l->diag, "%s:%d: %s", file, lineno, msg);
+	else
+		diag_add(l->diag, "%s: %s", file, msg);
+	l->nerr++;
+}
+
+/* Levenshtein distance, for "did you mean". Short strings only. */
+static size_t
+rules_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t row[32], prev, tmp;
+
+	if (la >= 32 || lb >= 32)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			row[j] = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] > row[j - 1] + 1)
+				row[j] = row[j - 1] + 1;
+			if (row[j] > tmp + 1)
+				row[j] = tmp + 1;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+static const char *
+rules_suggest(const struct rkey *keys, const char *key)
+{
+	const char *best = NULL;
+	size_t d, bestd = 3;
+
+	for (; keys->name != NULL; keys++) {
+		d = rules_distance(key, keys->name);
+		if (d < bestd) {
+			bestd = d;
+			best = keys->name;
+		}
+	}
+	return best;
+}
+
+static char *
+rules_trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+/* A # or ; after white space starts a comment at the end of a value. */
+static void
+rules_strip_comment(char *v)
+{
+	char *p;
+
+	for (p = v; *p != '\0'; p++) {
+		if ((*p == '#' || *p == ';') && p > v &&
+		    (p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			break;
+		}
+	}
+}
+
+static int
+rules_name_ok(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!(*s == '-' || *s == '_' || *s == '.' ||
+		    (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= 'A' && *s <= 'Z')))
+			return 0;
+	return 1;
+}
+
+static struct rsec *
+rules_section_new(struct rload *l, enum rsec_kind kind, const char *name,
+    const char *file, int lineno)
+{
+	struct rsec *s;
+
+	l->secs = xreallocarray(l->secs, l->nsecs + 1, sizeof(*l->secs));
+	s = &l->secs[l->nsecs++];
+	s->kind = kind;
+	s->name = xstrdup(name);
+	s->file = file;
+	s->lineno = lineno;
+	s->kvs = NULL;
+	s->nkvs = 0;
+	s->dup = 0;
+	return s;
+}
+
+static struct rsec *
+rules_parse_header(struct rload *l, char *p, const char *file, int lineno)
+{
+	char *end = strchr(p, ']'), *name;
+	const char *what;
+
+	if (end == NULL || *rules_trim(end + 1) != '\0') {
+		rules_err(l, file, lineno, "section header needs a closing ]");
+		return NULL;
+	}
+	*end = '\0';
+	p = rules_trim(p + 1);
+	if (strcmp(p, "settings") == 0)
+		return rules_section_new(l, RSEC_SETTINGS, "settings", file,
+		    lineno);
+	name = p + strcspn(p, " \t");
+	if (*name != '\0')
+		*name++ = '\0';
+	name = rules_trim(name);
+	if (strcmp(p, "source") == 0)
+		what = "source";
+	else if (strcmp(p, "rule") == 0)
+		what = "rule";
+	else {
+		rules_err(l, file, lineno, "unknown section [%s] (use "
+		    "[settings], [source NAME] or [rule NAME])", p);
+		return NULL;
+	}
+	if (!rules_name_ok(name)) {
+		rules_err(l, file, lineno, "[%s] needs a name of letters, "
+		    "digits, '-', '_' or '.'", what);
+		return NULL;
+	}
+	return rules_section_new(l, what[0] == 's' ? RSEC_SOURCE : RSEC_RULE,
+	    name, file, lineno);
+}
+
+static void
+rules_parse_kv(struct rload *l, struct rsec *sec, char *p, const char *file,
+    int lineno)
+{
+	const struct rkey *keys;
+	const char *hint;
+	char *eq = strchr(p, '='), *key, *val;
+	size_t i;
+
+	if (eq == NULL) {
+		rules_err(l, file, lineno, "expected \"key = value\"");
+		return;
+	}
+	*eq = '\0';
+	key = rules_trim(p);
+	val = eq + 1;
+	rules_strip_comment(val);
+	val = rules_trim(val);
+	keys = rules_keys(sec->kind);
+	for (i = 0; keys[i].name != NULL; i++)
+		if (strcmp(keys[i].name, key) == 0)
+			break;
+	if (keys[i].name == NULL) {
+		hint = rules_suggest(keys, key);
+		if (hint != NULL)
+			rules_err(l, file, lineno, "unknown key \"%s\" "
+			    "(did you mean \"%s\"?)", key, hint);
+		else
+			rules_err(l, file, lineno, "unknown key \"%s\" in "
+			    "[%s]", key, sec->kind == RSEC_SETTINGS ?
+			    "settings" : sec->kind == RSEC_SOURCE ? "source" :
+			    "rule");
+		return;
+	}
+	if (!keys[i].multi) {
+		for (size_t j = 0; j < sec->nkvs; j++)
+			if (strcmp(sec->kvs[j].key, key) == 0) {
+				rules_err(l, file, lineno, "duplicate key "
+				    "\"%s\" (first at line %d)", key,
+				    sec->kvs[j].lineno);
+				return;
+			}
+	}
+	if (*val == '\0') {
+		rules_err(l, file, lineno, "\"%s\" needs a value", key);
+		return;
+	}
+	sec->kvs = xreallocarray(sec->kvs, sec->nkvs + 1, sizeof(*sec->kvs));
+	sec->kvs[sec->nkvs].key = xstrdup(key);
+	sec->kvs[sec->nkvs].val = xstrdup(val);
+	sec->kvs[sec->nkvs].lineno = lineno;
+	sec->nkvs++;
+}
+
+static void
+rules_parse_file(struct rload *l, const char *file)
+{
+	FILE *fp;
+	char *buf = NULL, *p;
+	size_t cap = 0;
+	ssize_t n;
+	int lineno = 0;
+	struct rsec *sec = NULL;
+	int skipping = 0;
+
+	if ((fp = fopen(file, "r")) == NULL) {
+		rules_err(l, file, 0, "cannot open: %s", strerror(errno));
+		return;
+	}
+	while ((n = getline(&buf, &cap, fp)) != -1) {
+		lineno++;
+		if (memchr(buf, '\0', (size_t)n) != NULL) {
+			rules_err(l, file, lineno, "NUL byte (is this a "
+			    "rules file?)");
+			break;
+		}
+		p = rules_trim(buf);
+		if (*p == '\0' || *p == '#' || *p == ';')
+			continue;
+		if (*p == '[') {
+			sec = rules_parse_header(l, p, file, lineno);
+			skipping = (sec == NULL);
+		} else if (sec != NULL)
+			rules_parse_kv(l, sec, p, file, lineno);
+		else if (!skipping) {
+			rules_err(l, file, lineno, "\"%s\" outside any "
+			    "section (start one with [settings], [source "
+			    "NAME] or [rule NAME])", strtok(p, " \t="));
+			skipping = 1;
+		}
+		if (l->nerr > 100)
+			break;
+	}
+	if (ferror(fp))
+		rules_err(l, file, 0, "read error: %s", strerror(errno));
+	free(buf);
+	fclose(fp);
+}
+
+static int
+rules_cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+rules_add_file(struct rload *l, const char *path)
+{
+	struct ruleset *rs = l->rs;
+
+	rs->files = xreallocarray(rs->files, rs->nfiles + 1,
+	    sizeof(*rs->files));
+	rs->files[rs->nfiles++] = xstrdup(path);
+}
+
+static void
+rules_read_dir(struct rload *l, const char *dir)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, i, len;
+
+	if ((d = opendir(dir)) == NULL) {
+		rules_err(l, dir, 0, "cannot open: %s", strerror(errno));
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 7 ||
+		    strcmp(de->d_name + len - 6, ".rules") != 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xasprintf("%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	if (n == 0)
+		rules_err(l, dir, 0, "no *.rules files in this directory");
+	if (n > 1)
+		qsort(names, n, sizeof(*names), rules_cmp_names);
+	for (i = 0; i < n; i++) {
+		rules_add_file(l, names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void
+rules_read_paths(struct rload *l, char *const *paths, size_t npaths)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < npaths; i++) {
+		if (stat(paths[i], &st) == -1)
+			rules_err(l, paths[i], 0, "cannot open: %s",
+			    strerror(errno));
+		else if (S_ISDIR(st.st_mode))
+			rules_read_dir(l, paths[i]);
+		else
+			rules_add_file(l, paths[i]);
+	}
+	for (i = 0; i < l->rs->nfiles; i++)
+		rules_parse_file(l, l->rs->files[i]);
+}
+
+static const char *
+rules_kv(const struct rsec *sec, const char *key, int *lineno)
+{
+	size_t i;
+
+	for (i = 0; i < sec->nkvs; i++)
+		if (strcmp(sec->kvs[i].key, key) == 0) {
+			if (lineno != NULL)
+				*lineno = sec->kvs[i].lineno;
+			return sec->kvs[i].val;
+		}
+	if (lineno != NULL)
+		*lineno = sec->lineno;
+	return NULL;
+}
+
+/*
+ * Compile pattern into rx with JIT. Patterns run in byte mode; one that
+ * turns UTF on with (*UTF) is recompiled to tolerate invalid UTF-8 in
+ * subjects, since log lines are not promised to be valid.
+ */
+static int
+rules_compile(struct rload *l, struct rx *rx, const char *pat,
+    const char *file, int lineno, const char *what)
+{
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off;
+	uint32_t opts = 0;
+	int code;
+
+	rx->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
+	    &code, &off, NULL);
+	if (rx->code != NULL) {
+		pcre2_pattern_info(rx->code, PCRE2_INFO_ALLOPTIONS, &opts);
+		if (opts & PCRE2_UTF) {
+			pcre2_code_free(rx->code);
+			rx->code = pcre2_compile((PCRE2_SPTR)pat,
+			    PCRE2_ZERO_TERMINATED, PCRE2_MATCH_INVALID_UTF,
+			    &code, &off, NULL);
+		}
+	}
+	if (rx->code == NULL) {
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		rules_err(l, file, lineno, "%s: %s at offset %zu", what,
+		    (char *)msg, (size_t)off);
+		return -1;
+	}
+	/* Without JIT (unsupported CPU) the interpreter still works. */
+	(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE);
+	rx->md = pcre2_match_data_create_from_pattern(rx->code, NULL);
+	if (rx->md == NULL) {
+		fprintf(stderr, "cxwatch: out of memory\n");
+		exit(2);
+	}
+	rx->src = xstrdup(pat);
+	return 0;
+}
+
+static void
+rules_rx_free(struct rx *rx)
+{
+	pcre2_match_data_free(rx->md);
+	pcre2_code_free(rx->code);
+	free(rx->src);
+	rx->md = NULL;
+	rx->code = NULL;
+	rx->src = NULL;
+}
+
+int
+rules_exec(const struct ruleset *rs, const struct rx *rx, const char *s,
+    size_t len)
+{
+	int rc;
+
+	rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0, 0, rx->md,
+	    rs->mctx);
+	if (rc >= 0)
+		return 1;
+	switch (rc) {
+	case PCRE2_ERROR_NOMATCH:
+		return 0;
+	case PCRE2_ERROR_MATCHLIMIT:
+	case PCRE2_ERROR_DEPTHLIMIT:
+	case PCRE2_ERROR_HEAPLIMIT:
+	case PCRE2_ERROR_JIT_STACKLIMIT:
+		return -1;
+	default:
+		return -2;
+	}
+}
+
+int
+rules_number(const char *s, size_t len, double *v)
+{
+	char buf[64], *end;
+	size_t i = 0;
+	int digits = 0;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	if (s[i] == '-' || s[i] == '+')
+		i++;
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (i < len && s[i] == '.')
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (digits == 0)
+		return -1;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '-' || s[i] == '+'))
+			i++;
+		if (i == len || s[i] < '0' || s[i] > '9')
+			return -1;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i != len)
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	*v = strtod(buf, &end);
+	return isfinite(*v) ? 0 : -1;
+}
+
+static int
+rules_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *v)
+{
+	uint64_t n = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || n > hi)
+			return -1;
+		n = n * 10 + (uint64_t)(*s - '0');
+	}
+	if (n < lo || n > hi)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+static void
+rules_do_settings(struct rload *l, const struct rsec *sec)
+{
+	static const char *names[] = { "window", "threshold", "cooldown",
+	    "channels" };
+	struct settings *st = &l->rs->settings;
+	const struct rkv *kv;
+	uint64_t u;
+	int64_t ms;
+	size_t i, k;
+
+	for (i = 0; i < sec->nkvs; i++) {
+		kv = &sec->kvs[i];
+		for (k = 0; k < 4 && strcmp(names[k], kv->key) != 0; k++)
+			;
+		if (l->setfile[k] != NULL) {
+			rules_err(l, sec->file, kv->lineno, "\"%s\" is "
+			    "already set at %s:%d", kv->key, l->setfile[k],
+			    l->setline[k]);
+			continue;
+		}
+		l->setfile[k] = sec->file;
+		l->setline[k] = kv->lineno;
+		if (k == 0 || k == 2) {
+			if (tp_duration(kv->val, &ms) == -1 ||
+			    (k == 0 && ms == 0)) {
+				rules_err(l, sec->file, kv->lineno, "%s: \"%s\" "
+				    "is not a %sduration (try 45s, 30m, 2h, "
+				    "1d)", kv->key, kv->val,
+				    k == 0 ? "positive " : "");
+				continue;
+			}
+			*(k == 0 ? &st->window : &st->cooldown) = ms;
+		} else if (k == 1) {
+			if (rules_uint(kv->val, 1, 1000000000, &u) == -1)
+				rules_err(l, sec->file, kv->lineno, "threshold: "
+				    "\"%s\" is not a whole number from 1 to "
+				    "1000000000", kv->val);
+			else
+				st->threshold = u;
+		} else {
+			if (rules_uint(kv->val, 0, 64, &u) == -1)
+				rules_err(l, sec->file, kv->lineno, "channels: "
+				    "\"%s\" is not a whole number from 0 to 64",
+				    kv->val);
+			else
+				st->channels = (unsigned)u;
+		}
+	}
+}
+
+static unsigned
+rules_channel(struct rload *l, const char *name, const char *file,
+    int lineno)
+{
+	struct ruleset *rs = l->rs;
+	size_t i;
+
+	for (i = 0; i < rs->nchannels; i++)
+		if (strcmp(rs->channels[i], name) == 0)
+			return (unsigned)i;
+	if (rs->nchannels == 64) {
+		rules_err(l, file, lineno, "more than 64 channels");
+		return 0;
+	}
+	rs->channels = xreallocarray(rs->channels, rs->nchannels + 1,
+	    sizeof(*rs->channels));
+	rs->channels[rs->nchannels] = xstrdup(name);
+	return (unsigned)rs->nchannels++;
+}
+
+/* Fill the group-number → name table of a source's pattern. */
+static void
+rules_groups(struct source *src)
+{
+	uint32_t n = 0, esz = 0, i;
+	PCRE2_SPTR tab;
+	int g;
+
+	pcre2_pattern_info(src->rx.code, PCRE2_INFO_CAPTURECOUNT,
+	    &src->ngroups);
+	src->groupname = xcalloc(src->ngroups + 1, sizeof(char *));
+	pcre2_pattern_info(src->rx.code, PCRE2_INFO_NAMECOUNT, &n);
+	pcre2_pattern_info(src->rx.code, PCRE2_INFO_NAMEENTRYSIZE, &esz);
+	pcre2_pattern_info(src->rx.code, PCRE2_INFO_NAMETABLE, &tab);
+	for (i = 0; i < n; i++, tab += esz) {
+		g = (tab[0] << 8) | tab[1];
+		if (src->groupname[g] == NULL)
+			src->groupname[g] = xstrdup((const char *)tab + 2);
+	}
+}
+
+static int
+rules_group(const struct source *src, const char *name)
+{
+	uint32_t g;
+
+	for (g = 1; g <= src->ngroups; g++)
+		if (src->groupname[g] != NULL &&
+		    strcmp(src->groupname[g], name) == 0)
+			return (int)g;
+	return -1;
+}
+
+static void
+rules_split_words(const char *s, char ***words, size_t *n)
+{
+	const char *p = s;
+	size_t len;
+
+	*words = NULL;
+	*n = 0;
+	while (*p != '\0') {
+		p += strspn(p, " \t");
+		len = strcspn(p, " \t");
+		if (len == 0)
+			break;
+		*words = xreallocarray(*words, *n + 1, sizeof(**words));
+		(*words)[(*n)++] = xstrndup(p, len);
+		p += len;
+	}
+}
+
+static void
+rules_do_source(struct rload *l, const struct rsec *sec)
+{
+	struct ruleset *rs = l->rs;
+	struct source *src;
+	const char *v, *cause;
+	int ln;
+
+	rs->sources = xreallocarray(rs->sources, rs->nsources + 1,
+	    sizeof(*rs->sources));
+	src = &rs->sources[rs->nsources++];
+	memset(src, 0, sizeof(*src));
+	src->name = xstrdup(sec->name);
+	src->file = xstrdup(sec->file);
+	src->lineno = sec->lineno;
+	v = rules_kv(sec, "channel", &ln);
+	if (v != NULL && !rules_name_ok(v)) {
+		rules_err(l, sec->file, ln, "channel: \"%s\" is not a name of "
+		    "letters, digits, '-', '_' or '.'", v);
+		v = NULL;
+	}
+	src->channel = rules_channel(l, v != NULL ? v : sec->name, sec->file,
+	    ln);
+	if ((v = rules_kv(sec, "anonymous", NULL)) != NULL)
+		rules_split_words(v, &src->anonymous, &src->nanonymous);
+	v = rules_kv(sec, "time", &ln);
+	if (tp_spec_init(&src->time, v != NULL ? v : "auto",
+	    rules_kv(sec, "timezone", NULL), &cause) == -1) {
+		if (strstr(cause, "zone") != NULL)
+			(void)rules_kv(sec, "timezone", &ln);
+		rules_err(l, sec->file, ln, "%s", cause);
+	}
+	if ((v = rules_kv(sec, "match", &ln)) == NULL) {
+		rules_err(l, sec->file, sec->lineno, "[source %s] needs a "
+		    "\"match\" pattern", sec->name);
+		return;
+	}
+	if (rules_compile(l, &src->rx, v, sec->file, ln, "match") == -1)
+		return;
+	rules_groups(src);
+	if ((src->g_customer = rules_group(src, "customer")) == -1)
+		rules_err(l, sec->file, ln, "match must capture (?<customer>"
+		    "...) so cxwatch knows whose line it is");
+	src->g_time = 0;
+	if (src->time.kind != TP_NONE &&
+	    (src->g_time = rules_group(src, "time")) == -1)
+		rules_err(l, sec->file, ln, "match must capture (?<time>...),"
+		    " or say \"time = none\"");
+}
+
+int
+rules_source_find(const struct ruleset *rs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nsources; i++)
+		if (strcmp(rs->sources[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const struct {
+	const char	*op;
+	enum cond_op	 code;
+} rules_ops[] = {
+	{ "!~", COND_NOMATCH }, { "~", COND_MATCH }, { "==", COND_EQ },
+	{ "!=", COND_NE }, { "<=", COND_LE }, { ">=", COND_GE },
+	{ "<", COND_LT }, { ">", COND_GT }
+};
+
+/* "FIELD OP VALUE", e.g. "status >= 500" or "path ~ ^/checkout". */
+static int
+rules_cond(struct rload *l, const struct source *src, struct cond *c,
+    const char *spec, const char *file, int lineno)
+{
+	const char *p = spec, *name;
+	size_t len, i, oplen;
+	char what[64];
+
+	memset(c, 0, sizeof(*c));
+	name = p;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	    (*p >= '0' && *p <= '9') || *p == '_')
+		p++;
+	len = (size_t)(p - name);
+	p += strspn(p, " \t");
+	for (i = 0; i < sizeof(rules_ops) / sizeof(rules_ops[0]); i++) {
+		oplen = strlen(rules_ops[i].op);
+		if (strncmp(p, rules_ops[i].op, oplen) == 0)
+			break;
+	}
+	if (len == 0 || i == sizeof(rules_ops) / sizeof(rules_ops[0])) {
+		rules_err(l, file, lineno, "if: \"%s\" is not \"FIELD OP "
+		    "VALUE\" (OP is one of ~ !~ == != < <= > >=)", spec);
+		return -1;
+	}
+	c->fieldname = xstrndup(name, len);
+	c->op = rules_ops[i].code;
+	p += strspn(p + oplen, " \t") + oplen;
+	c->str = xstrdup(p);
+	c->strlen = strlen(p);
+	c->isnum = rules_number(c->str, c->strlen, &c->num) == 0;
+	if (strcmp(c->fieldname, "line") == 0)
+		c->field = RULES_FIELD_LINE;
+	else if ((c->field = rules_group(src, c->fieldname)) == -1) {
+		rules_err(l, file, lineno, "if: source %s has no field "
+		    "\"%s\" (name it with (?<%s>...) in its match)",
+		    src->name, c->fieldname, c->fieldname);
+		return -1;
+	}
+	switch (c->op) {
+	case COND_MATCH:
+	case COND_NOMATCH:
+		snprintf(what, sizeof(what), "if %s", rules_ops[i].op);
+		return rules_compile(l, &c->rx, c->str, file, lineno, what);
+	case COND_LT:
+	case COND_LE:
+	case COND_GT:
+	case COND_GE:
+		if (!c->isnum) {
+			rules_err(l, file, lineno, "if: \"%s\" is not a number "
+			    "(%s compares numbers)", c->str, rules_ops[i].op);
+			return -1;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void
+rules_do_rule(struct rload *l, const struct rsec *sec)
+{
+	struct ruleset *rs = l->rs;
+	struct source *src;
+	struct rule *r;
+	const char *v;
+	uint64_t u;
+	size_t i;
+	int ln, si;
+
+	if ((v = rules_kv(sec, "source", &ln)) == NULL) {
+		rules_err(l, sec->file, sec->lineno, "[rule %s] needs "
+		    "\"source = NAME\"", sec->name);
+		return;
+	}
+	if ((si = rules_source_find(rs, v)) == -1) {
+		rules_err(l, sec->file, ln, "source \"%s\" is not defined "
+		    "(define it with [source %s])", v, v);
+		return;
+	}
+	rs->rules = xreallocarray(rs->rules, rs->nrules + 1,
+	    sizeof(*rs->rules));
+	r = &rs->rules[rs->nrules++];
+	memset(r, 0, sizeof(*r));
+	r->name = xstrdup(sec->name);
+	r->file = xstrdup(sec->file);
+	r->lineno = sec->lineno;
+	r->source = (unsigned)si;
+	r->weight = 1;
+	src = &rs->sources[si];
+	src->rules = xreallocarray(src->rules, src->nrules + 1,
+	    sizeof(*src->rules));
+	src->rules[src->nrules++] = (unsigned)(rs->nrules - 1);
+	if ((v = rules_kv(sec, "weight", &ln)) != NULL) {
+		if (rules_uint(v, 1, RULES_MAXWEIGHT, &u) == -1)
+			rules_err(l, sec->file, ln, "weight: \"%s\" is not a "
+			    "whole number from 1 to %d", v, RULES_MAXWEIGHT);
+		else
+			r->weight = (unsigned)u;
+	}
+	if ((v = rules_kv(sec, "description", NULL)) != NULL)
+		r->description = xstrdup(v);
+	if ((v = rules_kv(sec, "match", &ln)) != NULL)
+		(void)rules_compile(l, &r->rx, v, sec->file, ln, "match");
+	for (i = 0; i < sec->nkvs; i++) {
+		if (strcmp(sec->kvs[i].key, "if") != 0)
+			continue;
+		r->conds = xreallocarray(r->conds, r->nconds + 1,
+		    sizeof(*r->conds));
+		if (rules_cond(l, src, &r->conds[r->nconds], sec->kvs[i].val,
+		    sec->file, sec->kvs[i].lineno) == 0)
+			r->nconds++;
+		else
+			rules_cond_free(&r->conds[r->nconds]);
+	}
+	if (rules_kv(sec, "match", NULL) == NULL && rules_kv(sec, "if",
+	    NULL) == NULL)
+		rules_err(l, sec->file, sec->lineno, "[rule %s] needs "
+		    "\"match\", \"if\", or both", sec->name);
+}
+
+/* Names must be unique per kind: report the second with the first. */
+static void
+rules_check_dups(struct rload *l)
+{
+	size_t i, j;
+
+	for (i = 0; i < l->nsecs; i++) {
+		if (l->secs[i].kind == RSEC_SETTINGS)
+			continue;
+		for (j = 0; j < i; j++)
+			if (l->secs[j].kind == l->secs[i].kind &&
+			    !l->secs[j].dup &&
+			    strcmp(l->secs[j].name, l->secs[i].name) == 0) {
+				rules_err(l, l->secs[i].file,
+				    l->secs[i].lineno, "duplicate [%s %s] "
+				    "(first at %s:%d)", l->secs[i].kind ==
+				    RSEC_SOURCE ? "source" : "rule",
+				    l->secs[i].name, l->secs[j].file,
+				    l->secs[j].lineno);
+				l->secs[i].dup = 1;
+				break;
+			}
+	}
+}
+
+static void
+rules_build(struct rload *l)
+{
+	struct ruleset *rs = l->rs;
+	size_t i;
+
+	rules_check_dups(l);
+	for (i = 0; i < l->nsecs; i++)
+		if (l->secs[i].kind == RSEC_SETTINGS)
+			rules_do_settings(l, &l->secs[i]);
+	for (i = 0; i < l->nsecs; i++)
+		if (l->secs[i].kind == RSEC_SOURCE && !l->secs[i].dup)
+			rules_do_source(l, &l->secs[i]);
+	for (i = 0; i < l->nsecs; i++)
+		if (l->secs[i].kind == RSEC_RULE && !l->secs[i].dup)
+			rules_do_rule(l, &l->secs[i]);
+	if (l->nerr == 0 && rs->nsources == 0)
+		rules_err(l, rs->nfiles ? rs->files[0] : "rules", 0,
+		    "no [source NAME] section: nothing to read lines with");
+	if (rs->nrules > 65535)
+		rules_err(l, rs->files[0], 0, "more than 65535 rules");
+}
+
+static void
+rules_secs_free(struct rload *l)
+{
+	size_t i, j;
+
+	for (i = 0; i < l->nsecs; i++) {
+		for (j = 0; j < l->secs[i].nkvs; j++) {
+			free(l->secs[i].kvs[j].key);
+			free(l->secs[i].kvs[j].val);
+		}
+		free(l->secs[i].kvs);
+		free(l->secs[i].name);
+	}
+	free(l->secs);
+}
+
+struct ruleset *
+rules_load(char *const *paths, size_t npaths, struct diag *diag)
+{
+	struct rload l;
+	struct ruleset *rs;
+
+	memset(&l, 0, sizeof(l));
+	l.diag = diag;
+	l.rs = rs = xcalloc(1, sizeof(*rs));
+	rs->settings.window = 30 * 60 * 1000;
+	rs->settings.cooldown = 60 * 60 * 1000;
+	rs->settings.threshold = 10;
+	rs->settings.channels = 0;
+	rules_read_paths(&l, paths, npaths);
+	if (l.nerr == 0)
+		rules_build(&l);
+	rules_secs_free(&l);
+	if (l.nerr > 0) {
+		rules_free(rs);
+		return NULL;
+	}
+	rs->mctx = pcre2_match_context_create(NULL);
+	rs->jitstack = pcre2_jit_stack_create(RULES_JIT_STACK_MIN,
+	    RULES_JIT_STACK_MAX, NULL);
+	if (rs->mctx == NULL || rs->jitstack == NULL) {
+		fprintf(stderr, "cxwatch: out of memory\n");
+		exit(2);
+	}
+	pcre2_set_match_limit(rs->mctx, RULES_MATCH_LIMIT);
+	pcre2_set_depth_limit(rs->mctx, RULES_DEPTH_LIMIT);
+	pcre2_jit_stack_assign(rs->mctx, NULL, rs->jitstack);
+	return rs;
+}
+
+static void
+rules_cond_free(struct cond *c)
+{
+	rules_rx_free(&c->rx);
+	free(c->fieldname);
+	free(c->str);
+}
+
+static void
+rules_words_free(char **w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(w[i]);
+	free(w);
+}
+
+void
+rules_free(struct ruleset *rs)
+{
+	size_t i, j;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < rs->nsources; i++) {
+		struct source *s = &rs->sources[i];
+
+		rules_rx_free(&s->rx);
+		for (j = 0; s->groupname != NULL && j <= s->ngroups; j++)
+			free(s->groupname[j]);
+		free(s->groupname);
+		tp_spec_free(&s->time);
+		rules_words_free(s->anonymous, s->nanonymous);
+		free(s->rules);
+		free(s->name);
+		free(s->file);
+	}
+	for (i = 0; i < rs->nrules; i++) {
+		struct rule *r = &rs->rules[i];
+
+		rules_rx_free(&r->rx);
+		for (j = 0; j < r->nconds; j++)
+			rules_cond_free(&r->conds[j]);
+		free(r->conds);
+		free(r->name);
+		free(r->file);
+		free(r->description);
+	}
+	free(rs->sources);
+	free(rs->rules);
+	rules_words_free(rs->channels, rs->nchannels);
+	rules_words_free(rs->files, rs->nfiles);
+	pcre2_match_context_free(rs->mctx);
+	pcre2_jit_stack_free(rs->jitstack);
+	free(rs);
+}

@@ -1,0 +1,540 @@
+/*
+ * test_obuf: output goes to a temp file (or a pipe) and is read back.
+ * Escaper outputs are checked literally, and for random input against
+ * an independent validator of what a terminal and a JSON parser accept.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "obuf.h"
+#include "t.h"
+#include "tparse.h"
+#include "xmalloc.h"
+
+#define S(lit)	lit, sizeof(lit) - 1
+
+typedef void (*esc_fn)(struct obuf *, const char *, size_t);
+
+/* Buffer sizes to run escapers with: default, minimum, odd. */
+static const size_t caps[] = { 0, 1, 67 };
+#define NCAPS	(sizeof(caps) / sizeof(caps[0]))
+
+static uint32_t
+rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* The whole of f, NUL-terminated; caller frees. */
+static char *
+slurp(FILE *f, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *p = xmalloc(cap);
+
+	rewind(f);
+	while ((n += fread(p + n, 1, cap - n - 1, f)) == cap - 1) {
+		cap *= 2;
+		p = xreallocarray(p, cap, 1);
+	}
+	p[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return p;
+}
+
+/* Output of fn on in[0..n) through an obuf of capacity cap. */
+static char *
+esc(esc_fn fn, const char *in, size_t n, size_t cap, size_t *outlen)
+{
+	FILE *f = tmpfile();
+	struct obuf *o = obuf_new(fileno(f), cap);
+	char *out;
+
+	fn(o, in, n);
+	CHECK_INT(obuf_error(o), 0);
+	obuf_free(o);
+	out = slurp(f, outlen);
+	fclose(f);
+	return out;
+}
+
+static void
+check_esc(esc_fn fn, const char *in, size_t n, const char *want)
+{
+	char *out;
+	size_t i;
+
+	for (i = 0; i < NCAPS; i++) {
+		out = esc(fn, in, n, caps[i], NULL);
+		CHECK_STR(out, want);
+		free(out);
+	}
+}
+
+#define TEXT(in, want)	check_esc(obuf_text, S(in), want)
+#define JSON(in, want)	check_esc(obuf_json, S(in), want)
+
+static void
+test_text_controls(void)
+{
+	TEXT("", "");
+	TEXT("plain ascii ~!", "plain ascii ~!");
+	TEXT("tab\there", "tab\there");
+	TEXT("back\\slash", "back\\slash");
+	TEXT("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m");
+	TEXT("a\0b", "a\\x00b");
+	TEXT("\r\n\x7f\x1f\x01", "\\x0d\\x0a\\x7f\\x1f\\x01");
+	TEXT("\xc2\x9b" "2J", "\\u{009b}2J");
+	TEXT("\xc2\x80\xc2\x9f", "\\u{0080}\\u{009f}");
+	TEXT("\xc2\xa0", "\xc2\xa0");
+	TEXT("abc\xe2\x80\xae" "cba", "abc\\u{202e}cba");
+	TEXT("\xe2\x80\xa8\xe2\x80\xa9\xe2\x80\xaa",
+	    "\\u{2028}\\u{2029}\\u{202a}");
+	TEXT("\xe2\x81\xa6\xe2\x81\xa9", "\\u{2066}\\u{2069}");
+	/* Just outside the escaped ranges. */
+	TEXT("\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa",
+	    "\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa");
+}
+
+static void
+test_text_utf8(void)
+{
+	TEXT("caf\xc3\xa9 \xe2\x82\xac" "5 \xf0\x9f\x98\x80",
+	    "caf\xc3\xa9 \xe2\x82\xac" "5 \xf0\x9f\x98\x80");
+	TEXT("\xf4\x8f\xbf\xbf\xef\xbf\xbd\xed\x9f\xbf",
+	    "\xf4\x8f\xbf\xbf\xef\xbf\xbd\xed\x9f\xbf");
+	TEXT("\xff", "\\xff");
+	TEXT("\x80", "\\x80");
+	TEXT("\xc0\xaf", "\\xc0\\xaf");
+	TEXT("\xe0\x80\xaf", "\\xe0\\x80\\xaf");
+	TEXT("\xed\xa0\x80", "\\xed\\xa0\\x80");
+	TEXT("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80");
+	TEXT("\xf5\x80", "\\xf5\\x80");
+	TEXT("a\xe2\x82", "a\\xe2\\x82");
+	TEXT("\xe2\x82" "a\xe2\x82\xac", "\\xe2\\x82a\xe2\x82\xac");
+	TEXT("\xf0\x9f\x98", "\\xf0\\x9f\\x98");
+	TEXT("\xc3\xc3\xa9", "\\xc3\xc3\xa9");
+}
+
+static void
+test_json(void)
+{
+	JSON("plain / ascii", "plain / ascii");
+	JSON("\"q\" \\", "\\\"q\\\" \\\\");
+	JSON("\n\r\t\b\f", "\\n\\r\\t\\b\\f");
+	JSON("\0\x01\x1b[1m\x1f\x7f", "\\u0000\\u0001\\u001b[1m\\u001f\\u007f");
+	JSON("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+	    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+	JSON("\xe2\x80\xa8\xe2\x80\xa9", "\\u2028\\u2029");
+	JSON("\xc2\x9b\xe2\x80\xae\xe2\x81\xa9", "\\u009b\\u202e\\u2069");
+	JSON("\xff", "\\ufffd");
+	JSON("\xc0\xaf", "\\ufffd\\ufffd");
+	JSON("\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd");
+	JSON("\xe2\x82", "\\ufffd");
+	JSON("\xe2\x82" "a", "\\ufffda");
+	JSON("\xf0\x9f\x98", "\\ufffd");
+	JSON("\xf4\x90\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd");
+	JSON("\xc3\xc3\xa9", "\\ufffd\xc3\xa9");
+	check_esc(obuf_jstr, S("a\"b"), "\"a\\\"b\"");
+	check_esc(obuf_jstr, S(""), "\"\"");
+}
+
+/*
+ * Decode one well-formed UTF-8 character, computed arithmetically rather
+ * than from byte ranges: its length, or 0 if ill-formed.
+ */
+static size_t
+utf8_ok(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t len, i;
+	uint32_t v;
+
+	if (p[0] < 0x80)
+		len = 1, v = p[0];
+	else if ((p[0] & 0xe0) == 0xc0)
+		len = 2, v = p[0] & 0x1f;
+	else if ((p[0] & 0xf0) == 0xe0)
+		len = 3, v = p[0] & 0x0f;
+	else if ((p[0] & 0xf8) == 0xf0)
+		len = 4, v = p[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3f);
+	}
+	if (v < min[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/* Length of the JSON escape at s (s[0] is a backslash), or 0. */
+static size_t
+json_esc_len(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n >= 2 && s[1] != '\0' && strchr("\"\\/bfnrt", s[1]) != NULL)
+		return 2;
+	if (n < 6 || s[1] != 'u')
+		return 0;
+	for (i = 2; i < 6; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return 6;
+}
+
+/* A JSON string body as RFC 8259 defines it, in valid UTF-8. */
+static int
+json_body_ok(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		if (p[i] == '\\')
+			k = json_esc_len(s + i, n - i);
+		else if (p[i] < 0x20 || p[i] == '"')
+			k = 0;
+		else
+			k = utf8_ok(p + i, n - i, &cp);
+		if (k == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/* Text output a terminal cannot act on: no controls, valid UTF-8. */
+static int
+text_ok(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		if ((k = utf8_ok(p + i, n - i, &cp)) == 0)
+			return 0;
+		if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp <= 0x9f) ||
+		    (cp >= 0x2028 && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+static void
+test_all_bytes(void)
+{
+	char in[256], *out;
+	size_t i, len;
+
+	for (i = 0; i < 256; i++)
+		in[i] = (char)i;
+	for (i = 0; i < NCAPS; i++) {
+		out = esc(obuf_json, in, sizeof(in), caps[i], &len);
+		CHECK(json_body_ok(out, len));
+		CHECK(strlen(out) == len);
+		free(out);
+		out = esc(obuf_text, in, sizeof(in), caps[i], &len);
+		CHECK(text_ok(out, len));
+		free(out);
+	}
+}
+
+/* Random bytes, biased to UTF-8 lead and continuation bytes. */
+static void
+test_random_bytes(void)
+{
+	static const unsigned char pick[] = { 0x80, 0x9b, 0xa0, 0xbf, 0xc2,
+	    0xe0, 0xe2, 0xed, 0xf0, 0xf4, 0x82, 0x81, 0xa8, 0xae, 0xa6 };
+	uint32_t seed = 7;
+	size_t n = 64 * 1024, i, len;
+	char *in = xmalloc(n), *out;
+
+	for (i = 0; i < n; i++)
+		in[i] = rnd(&seed) % 2 ? (char)(rnd(&seed) & 0xff) :
+		    (char)pick[rnd(&seed) % sizeof(pick)];
+	out = esc(obuf_json, in, n, 0, &len);
+	CHECK(json_body_ok(out, len));
+	free(out);
+	out = esc(obuf_text, in, n, 0, &len);
+	CHECK(text_ok(out, len));
+	free(out);
+	free(in);
+}
+
+static void
+check_u64(uint64_t v, const char *want)
+{
+	FILE *f = tmpfile();
+	struct obuf *o = obuf_new(fileno(f), 0);
+	char *out;
+
+	obuf_u64(o, v);
+	obuf_free(o);
+	out = slurp(f, NULL);
+	CHECK_STR(out, want);
+	free(out);
+	fclose(f);
+}
+
+static void
+test_numbers(void)
+{
+	char want[64], *out;
+	FILE *f = tmpfile();
+	struct obuf *o = obuf_new(fileno(f), 1);
+	uint32_t seed = 99;
+	size_t w = 0;
+	int64_t v;
+	int i;
+
+	check_u64(0, "0");
+	check_u64(9, "9");
+	check_u64(10, "10");
+	check_u64(99, "99");
+	check_u64(100, "100");
+	check_u64(1000000, "1000000");
+	check_u64(UINT64_MAX, "18446744073709551615");
+	obuf_i64(o, INT64_MIN);
+	obuf_i64(o, INT64_MAX);
+	obuf_i64(o, -1);
+	obuf_i64(o, 0);
+	for (i = 0; i < 10000; i++) {
+		v = (int64_t)((uint64_t)rnd(&seed) << 32 | rnd(&seed));
+		v >>= rnd(&seed) % 64;
+		obuf_i64(o, v);
+		obuf_putc(o, ' ');
+	}
+	obuf_free(o);
+	out = slurp(f, NULL);
+	CHECK(strncmp(out, "-9223372036854775808" "9223372036854775807"
+	    "-1" "0", 42) == 0);
+	seed = 99;
+	for (i = 0, w = 42; i < 10000; i++, w += strlen(want)) {
+		v = (int64_t)((uint64_t)rnd(&seed) << 32 | rnd(&seed));
+		v >>= rnd(&seed) % 64;
+		snprintf(want, sizeof(want), "%" PRId64 " ", v);
+		if (strncmp(out + w, want, strlen(want)) != 0)
+			break;
+	}
+	CHECK_INT(i, 10000);
+	free(out);
+	fclose(f);
+}
+
+static void
+test_printf_time(void)
+{
+	FILE *f = tmpfile();
+	struct obuf *o = obuf_new(fileno(f), 64);
+	char want[4096], big[1000], *out;
+	size_t n;
+
+	memset(big, 'b', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	obuf_puts(o, "0123456789012345678901234567890123456789012345678");
+	obuf_printf(o, "[%d:%s]", 42, "abcdefghijklmnopqrstuvwxyz");
+	obuf_printf(o, "<%s>", big);
+	obuf_time(o, 0);
+	obuf_putc(o, ' ');
+	obuf_time(o, 1763720262120);
+	obuf_free(o);
+	out = slurp(f, NULL);
+	n = (size_t)snprintf(want, sizeof(want), "%s[42:%s]<%s>",
+	    "0123456789012345678901234567890123456789012345678",
+	    "abcdefghijklmnopqrstuvwxyz", big);
+	n += tp_format(0, want + n);
+	want[n++] = ' ';
+	n += tp_format(1763720262120, want + n);
+	want[n] = '\0';
+	CHECK_STR(out, want);
+	free(out);
+	fclose(f);
+}
+
+static void
+test_pending_large(void)
+{
+	FILE *f = tmpfile();
+	struct obuf *o = obuf_new(fileno(f), 4096);
+	size_t n = 1024 * 1024, off = 0, k, len;
+	uint32_t seed = 5;
+	char *in = xmalloc(n), *out;
+
+	for (k = 0; k < n; k++)
+		in[k] = (char)rnd(&seed);
+	obuf_put(o, in, 10);
+	CHECK_INT(obuf_pending(o), 10);
+	CHECK_INT(obuf_flush(o), 0);
+	CHECK_INT(obuf_pending(o), 0);
+	for (off = 10; off < n; off += k) {
+		k = rnd(&seed) % 3 ? rnd(&seed) % 100 : rnd(&seed) % 20000;
+		k = k < n - off ? k : n - off;
+		obuf_put(o, in + off, k);
+	}
+	CHECK_INT(obuf_error(o), 0);
+	obuf_free(o);
+	out = slurp(f, &len);
+	CHECK(len == n && memcmp(out, in, n) == 0);
+	free(in);
+	free(out);
+	fclose(f);
+}
+
+static void
+test_epipe(void)
+{
+	char big[10000];
+	struct obuf *o;
+	int fds[2];
+
+	signal(SIGPIPE, SIG_IGN);
+	CHECK(pipe(fds) == 0);
+	close(fds[0]);
+	o = obuf_new(fds[1], 64);
+	obuf_puts(o, "hello");
+	CHECK_INT(obuf_error(o), 0);
+	CHECK_INT(obuf_flush(o), -1);
+	CHECK_INT(obuf_error(o), EPIPE);
+	memset(big, 'x', sizeof(big));
+	obuf_put(o, big, sizeof(big));
+	obuf_text(o, S("\x1b more"));
+	obuf_json(o, S("\xff more"));
+	obuf_printf(o, "%s", "more");
+	obuf_u64(o, 12345);
+	obuf_putc(o, 'c');
+	CHECK_INT(obuf_pending(o), 0);
+	CHECK_INT(obuf_flush(o), -1);
+	CHECK_INT(obuf_error(o), EPIPE);
+	obuf_free(o);
+	/* A write larger than the buffer goes straight to the fd. */
+	o = obuf_new(fds[1], 64);
+	obuf_put(o, big, sizeof(big));
+	CHECK_INT(obuf_error(o), EPIPE);
+	obuf_free(o);
+	close(fds[1]);
+	o = obuf_new(-1, 0);
+	obuf_putc(o, 'x');
+	CHECK_INT(obuf_flush(o), -1);
+	CHECK_INT(obuf_error(o), EBADF);
+	obuf_free(o);
+	obuf_free(NULL);
+}
+
+static volatile sig_atomic_t nsig;
+
+static void
+count_sig(int sig)
+{
+	(void)sig;
+	nsig++;
+}
+
+/* The child exited 0; waitpid(2) is retried as our signals cut it. */
+static int
+child_ok(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return 0;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Copy the pipe to fd in small reads, signalling the writer each time. */
+static void
+slow_reader(int in, int out)
+{
+	char b[1000];
+	ssize_t n;
+
+	while ((n = read(in, b, sizeof(b))) > 0) {
+		kill(getppid(), SIGUSR1);
+		if (write(out, b, (size_t)n) != n)
+			_exit(1);
+	}
+	_exit(n == 0 ? 0 : 1);
+}
+
+/* Signals without SA_RESTART cut writes short or fail them with EINTR. */
+static void
+test_short_writes(void)
+{
+	size_t n = 2 * 1024 * 1024, len, i;
+	FILE *f = tmpfile();
+	struct sigaction sa, old;
+	struct obuf *o;
+	uint32_t seed = 11;
+	char *in = xmalloc(n), *out;
+	int fds[2];
+	pid_t pid;
+
+	for (i = 0; i < n; i++)
+		in[i] = (char)rnd(&seed);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = count_sig;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, &old);
+	CHECK(pipe(fds) == 0);
+	if ((pid = fork()) == 0) {
+		free(in);
+		close(fds[1]);
+		slow_reader(fds[0], fileno(f));
+	}
+	close(fds[0]);
+	o = obuf_new(fds[1], 256 * 1024);
+	for (i = 0; i < n; i += 1000)
+		obuf_put(o, in + i, n - i < 1000 ? n - i : 1000);
+	CHECK_INT(obuf_flush(o), 0);
+	obuf_free(o);
+	close(fds[1]);
+	CHECK(child_ok(pid));
+	sigaction(SIGUSR1, &old, NULL);
+	CHECK(nsig > 0);
+	out = slurp(f, &len);
+	CHECK(len == n && memcmp(out, in, n) == 0);
+	free(in);
+	free(out);
+	fclose(f);
+}
+
+int
+main(void)
+{
+	test_text_controls();
+	test_text_utf8();
+	test_json();
+	test_all_bytes();
+	test_random_bytes();
+	test_numbers();
+	test_printf_time();
+	test_pending_large();
+	test_epipe();
+	test_short_writes();
+	T_DONE();
+}

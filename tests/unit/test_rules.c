@@ -1,0 +1,320 @@
+/* Unit tests for rules: the parser, its checks and its messages. */
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "rules.h"
+#include "t.h"
+
+static char tmpdir[] = "/tmp/cxw-rules-XXXXXX";
+
+/* Files are written in tmpdir, the current directory. */
+static const char *
+put_bytes(const char *name, const char *text, size_t len)
+{
+	FILE *fp;
+
+	fp = fopen(name, "w");
+	fwrite(text, 1, len, fp);
+	fclose(fp);
+	return name;
+}
+
+static const char *
+put(const char *name, const char *text)
+{
+	return put_bytes(name, text, strlen(text));
+}
+
+/* Load one text; return the diagnostics joined by newlines. */
+static struct ruleset *
+load_text(const char *text, char *msgs, size_t len)
+{
+	char *paths[1];
+	struct ruleset *rs;
+	struct diag d;
+	size_t i;
+
+	paths[0] = (char *)put("t.rules", text);
+	diag_init(&d);
+	rs = rules_load(paths, 1, &d);
+	msgs[0] = '\0';
+	for (i = 0; i < d.nmsgs; i++) {
+		strncat(msgs, d.msgs[i], len - strlen(msgs) - 2);
+		strcat(msgs, "\n");
+	}
+	diag_free(&d);
+	return rs;
+}
+
+#define SRC "[source web]\n" \
+	"match = ^(?<customer>\\S+) (?<time>\\S+) (?<status>\\d+) (?<path>\\S+)\n" \
+	"time = epoch\n"
+
+static void
+test_minimal(void)
+{
+	char msgs[4096];
+	struct ruleset *rs;
+
+	rs = load_text(SRC "[rule bad]\nsource = web\nif = status >= 500\n"
+	    "if = path ~ ^/checkout\nweight = 4\ndescription = x y\n",
+	    msgs, sizeof(msgs));
+	CHECK(rs != NULL);
+	CHECK_STR(msgs, "");
+	if (rs == NULL)
+		return;
+	CHECK_INT(rs->nsources, 1);
+	CHECK_INT(rs->nrules, 1);
+	CHECK_INT(rs->rules[0].weight, 4);
+	CHECK_INT(rs->rules[0].nconds, 2);
+	CHECK_INT(rs->rules[0].conds[0].op, COND_GE);
+	CHECK(rs->rules[0].conds[0].num == 500);
+	CHECK_INT(rs->rules[0].conds[1].op, COND_MATCH);
+	CHECK_STR(rs->rules[0].description, "x y");
+	CHECK_INT(rs->settings.window, 30 * 60 * 1000);
+	CHECK_INT(rs->settings.threshold, 10);
+	CHECK_INT(rs->settings.channels, 0);
+	CHECK_INT(rs->nchannels, 1);
+	CHECK_STR(rs->channels[0], "web");
+	CHECK_INT(rs->sources[0].g_customer, 1);
+	CHECK_INT(rs->sources[0].g_time, 2);
+	rules_free(rs);
+}
+
+static void
+test_settings_and_comments(void)
+{
+	char msgs[4096];
+	struct ruleset *rs;
+
+	rs = load_text("# comment\n; another\n[settings]\nwindow = 45s # w\n"
+	    "threshold = 7\ncooldown = 2h\nchannels = 3 ; c\n" SRC
+	    "anonymous = - guest\nchannel = shop\n[rule r]\nsource = web\n"
+	    "match = a#b;c\n", msgs, sizeof(msgs));
+	CHECK(rs != NULL);
+	CHECK_STR(msgs, "");
+	if (rs == NULL)
+		return;
+	CHECK_INT(rs->settings.window, 45000);
+	CHECK_INT(rs->settings.threshold, 7);
+	CHECK_INT(rs->settings.cooldown, 2 * 3600 * 1000);
+	CHECK_INT(rs->settings.channels, 3);
+	CHECK_INT(rs->sources[0].nanonymous, 2);
+	CHECK_STR(rs->sources[0].anonymous[1], "guest");
+	CHECK_STR(rs->channels[0], "shop");
+	CHECK_STR(rs->rules[0].rx.src, "a#b;c");
+	rules_free(rs);
+}
+
+struct bad {
+	const char	*text;
+	const char	*want;	/* the whole diagnostic output */
+};
+
+static void
+test_errors(void)
+{
+	static const struct bad cases[] = {
+	    { SRC "[rule r]\nsource = web\nif = status > 1\ntreshold = 3\n",
+	      "t.rules:7: unknown key \"treshold\" in [rule]\n" },
+	    { "[settings]\ntreshold = 3\n" SRC,
+	      "t.rules:2: unknown key \"treshold\" (did you mean "
+	      "\"threshold\"?)\n" },
+	    { "[setting]\n",
+	      "t.rules:1: unknown section [setting] (use [settings], "
+	      "[source NAME] or [rule NAME])\n" },
+	    { "[rule]\n", "t.rules:1: [rule] needs a name of letters, "
+	      "digits, '-', '_' or '.'\n" },
+	    { "window = 3\n", "t.rules:1: \"window\" outside any section "
+	      "(start one with [settings], [source NAME] or [rule NAME])\n" },
+	    { SRC SRC, "t.rules:4: duplicate [source web] (first at "
+	      "t.rules:1)\n" },
+	    { SRC "[rule r]\nsource = web\nif = status > 1\n[rule r]\n"
+	      "source = web\nif = status > 2\n",
+	      "t.rules:7: duplicate [rule r] (first at t.rules:4)\n" },
+	    { SRC "[rule r]\nsource = mail\nmatch = x\n",
+	      "t.rules:5: source \"mail\" is not defined (define it with "
+	      "[source mail])\n" },
+	    { SRC "[rule r]\nsource = web\nmatch = a(b\n",
+	      "t.rules:6: match: missing closing parenthesis at offset 3\n" },
+	    { "[settings]\nwindow = 10x\n" SRC,
+	      "t.rules:2: window: \"10x\" is not a positive duration (try "
+	      "45s, 30m, 2h, 1d)\n" },
+	    { SRC "[rule r]\nsource = web\nmatch = x\nweight = 1001\n",
+	      "t.rules:7: weight: \"1001\" is not a whole number from 1 to "
+	      "1000\n" },
+	    { "[source s]\nmatch = ^(?<time>\\S+)\n",
+	      "t.rules:2: match must capture (?<customer>...) so cxwatch "
+	      "knows whose line it is\n" },
+	    { "[source s]\nmatch = ^(?<customer>\\S+)\n",
+	      "t.rules:2: match must capture (?<time>...), or say \"time = "
+	      "none\"\n" },
+	    { SRC "[rule r]\nsource = web\nif = bytes > 3\n",
+	      "t.rules:6: if: source web has no field \"bytes\" (name it "
+	      "with (?<bytes>...) in its match)\n" },
+	    { SRC "[rule r]\nsource = web\nif = status > high\n",
+	      "t.rules:6: if: \"high\" is not a number (> compares "
+	      "numbers)\n" },
+	    { SRC "[rule r]\nsource = web\nif = status\n",
+	      "t.rules:6: if: \"status\" is not \"FIELD OP VALUE\" (OP is "
+	      "one of ~ !~ == != < <= > >=)\n" },
+	    { SRC "[rule r]\nsource = web\nif = path ~ (\n",
+	      "t.rules:6: if ~: missing closing parenthesis at offset 1\n" },
+	    { SRC "[rule r]\nsource = web\nmatch = a\nmatch = b\n",
+	      "t.rules:7: duplicate key \"match\" (first at line 6)\n" },
+	    { SRC "[rule r]\nsource = web\nweight = 2\n",
+	      "t.rules:4: [rule r] needs \"match\", \"if\", or both\n" },
+	    { "[settings]\nwindow = 1m\n[settings]\nwindow = 2m\n" SRC,
+	      "t.rules:4: \"window\" is already set at t.rules:2\n" },
+	    { "[settings]\nthreshold = 0\n" SRC,
+	      "t.rules:2: threshold: \"0\" is not a whole number from 1 to "
+	      "1000000000\n" },
+	    { "# nothing\n", "t.rules: no [source NAME] section: nothing to "
+	      "read lines with\n" },
+	    { SRC "channel = a b\n", "t.rules:4: channel: \"a b\" is not a "
+	      "name of letters, digits, '-', '_' or '.'\n" },
+	    { SRC "[rule r]\nsource = web\nmatch =\n",
+	      "t.rules:6: \"match\" needs a value\n" },
+	};
+	char msgs[4096];
+	struct ruleset *rs;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rs = load_text(cases[i].text, msgs, sizeof(msgs));
+		CHECK(rs == NULL);
+		rules_free(rs);
+		/* Messages name the file by the path given. */
+		CHECK_STR(msgs, cases[i].want);
+	}
+}
+
+static void
+test_all_errors_reported(void)
+{
+	char msgs[4096];
+	struct ruleset *rs;
+	int n = 0;
+	char *p;
+
+	rs = load_text("[settings]\nwindow = x\nthreshold = y\n" SRC
+	    "[rule a]\nsource = web\nweight = 0\nmatch = (\n", msgs,
+	    sizeof(msgs));
+	CHECK(rs == NULL);
+	for (p = msgs; (p = strchr(p, '\n')) != NULL; p++)
+		n++;
+	CHECK_INT(n, 4);
+}
+
+static void
+test_directory(void)
+{
+	char dir[] = "d", *paths[1];
+	struct ruleset *rs;
+	struct diag d;
+
+	mkdir(dir, 0755);
+	paths[0] = dir;
+	diag_init(&d);
+	rs = rules_load(paths, 1, &d);
+	CHECK(rs == NULL);
+	CHECK_INT(d.nmsgs, 1);
+	CHECK(d.nmsgs == 1 && strstr(d.msgs[0], "no *.rules files") != NULL);
+	diag_free(&d);
+	/* Files in name order, sections in file order. */
+	put("d/b.rules", "[rule late]\nsource = web\nmatch = b\n");
+	put("d/a.rules", SRC "[rule early]\nsource = web\nmatch = a\n");
+	put("d/c.txt", "garbage\n");
+	diag_init(&d);
+	rs = rules_load(paths, 1, &d);
+	CHECK(rs != NULL);
+	CHECK_INT(d.nmsgs, 0);
+	if (rs != NULL) {
+		CHECK_INT(rs->nfiles, 2);
+		CHECK_STR(rs->rules[0].name, "early");
+		CHECK_STR(rs->rules[1].name, "late");
+		CHECK_INT(rs->sources[0].nrules, 2);
+	}
+	rules_free(rs);
+	diag_free(&d);
+	/* A rule may come before its source, even in another file. */
+	put("d/0.rules", "[rule first]\nsource = web\nmatch = z\n");
+	diag_init(&d);
+	rs = rules_load(paths, 1, &d);
+	CHECK(rs != NULL);
+	if (rs != NULL)
+		CHECK_STR(rs->rules[0].name, "first");
+	rules_free(rs);
+	diag_free(&d);
+}
+
+static void
+test_missing_and_binary(void)
+{
+	char *paths[1], msgs[4096];
+	struct ruleset *rs;
+	struct diag d;
+
+	paths[0] = (char *)"/nonexistent/x.rules";
+	diag_init(&d);
+	rs = rules_load(paths, 1, &d);
+	CHECK(rs == NULL);
+	CHECK(d.nmsgs == 1 && strcmp(d.msgs[0], "/nonexistent/x.rules: "
+	    "cannot open: No such file or directory") == 0);
+	diag_free(&d);
+	paths[0] = (char *)put_bytes("bin.rules", "[source s]\nmatch = a\0b\n",
+	    22);
+	diag_init(&d);
+	rs = rules_load(paths, 1, &d);
+	CHECK(rs == NULL);
+	CHECK(d.nmsgs == 1 && strcmp(d.msgs[0], "bin.rules:2: NUL byte (is "
+	    "this a rules file?)") == 0);
+	diag_free(&d);
+	(void)msgs;
+}
+
+static void
+test_number(void)
+{
+	double v;
+
+	CHECK(rules_number("500", 3, &v) == 0 && v == 500);
+	CHECK(rules_number("-0", 2, &v) == 0 && v == 0);
+	CHECK(rules_number("3.25", 4, &v) == 0 && v == 3.25);
+	CHECK(rules_number(".5", 2, &v) == 0 && v == 0.5);
+	CHECK(rules_number("1e3", 3, &v) == 0 && v == 1000);
+	CHECK(rules_number("1e309", 5, &v) == -1);
+	CHECK(rules_number("nan", 3, &v) == -1);
+	CHECK(rules_number("inf", 3, &v) == -1);
+	CHECK(rules_number("0x10", 4, &v) == -1);
+	CHECK(rules_number("", 0, &v) == -1);
+	CHECK(rules_number("-", 1, &v) == -1);
+	CHECK(rules_number("1e", 2, &v) == -1);
+	CHECK(rules_number("12 ", 3, &v) == -1);
+	CHECK(rules_number("5001", 3, &v) == 0 && v == 500);
+}
+
+int
+main(void)
+{
+	char cmd[64];
+
+	if (mkdtemp(tmpdir) == NULL || chdir(tmpdir) == -1)
+		return 2;
+	test_minimal();
+	test_settings_and_comments();
+	test_errors();
+	test_all_errors_reported();
+	test_directory();
+	test_missing_and_binary();
+	test_number();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	if (system(cmd) != 0)
+		t_fail++;
+	T_DONE();
+}
