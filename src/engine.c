@@ -75,10 +75,15 @@ engine_now(const struct engine *e)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* key=value for -x; values from the line are escaped and quoted. */
+/*
+ * key=value for -x, logfmt style: a value that is empty or holds a blank,
+ * '"' or '=' is quoted, with '"' inside written as \".
+ */
 static void
 engine_kv(struct obuf *o, const char *key, const char *v, size_t len)
 {
+	const char *q;
+
 	obuf_putc(o, ' ');
 	obuf_puts(o, key);
 	obuf_putc(o, '=');
@@ -88,6 +93,12 @@ engine_kv(struct obuf *o, const char *key, const char *v, size_t len)
 		return;
 	}
 	obuf_putc(o, '"');
+	while ((q = memchr(v, '"', len)) != NULL) {
+		obuf_text(o, v, (size_t)(q - v));
+		obuf_puts(o, "\\\"");
+		len -= (size_t)(q - v) + 1;
+		v = q + 1;
+	}
 	obuf_text(o, v, len);
 	obuf_putc(o, '"');
 }
@@ -123,8 +134,9 @@ engine_explain_norule(struct engine *e, const struct match *m,
 		obuf_puts(e->out, i == 0 ? ": " : "; ");
 		obuf_puts(e->out, e->rs->rules[src->rules[i]].name);
 		obuf_puts(e->out, ": ");
-		obuf_text(e->out, match_why(e->rs, m, line, len,
-		    src->rules[i], why, sizeof(why)), strlen(why));
+		match_why(e->rs, m, line, len, src->rules[i], why,
+		    sizeof(why));
+		obuf_text(e->out, why, strlen(why));
 	}
 }
 

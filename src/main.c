@@ -123,6 +123,18 @@ main_number(const char *opt, const char *s, long long lo, long long hi)
 	return n;
 }
 
+/* getopt's own messages name the program by its path: say it our way. */
+static void
+main_badopt(const char *arg, int opt, const char *what)
+{
+	if (opt != 0 && strncmp(arg, "--", 2) != 0)
+		warnx("-%c %s", opt, what);
+	else
+		warnx("%.*s %s", (int)strcspn(arg, "="), arg, what);
+	main_usage(stderr);
+	exit(CXW_EXIT_TROUBLE);
+}
+
 static void
 main_options(int argc, char **argv, struct options *o)
 {
@@ -152,8 +164,8 @@ main_options(int argc, char **argv, struct options *o)
 	o->eng.max_customers = CXW_MAX_CUSTOMERS;
 	o->threshold = o->channels = -1;
 	o->max_line = CXW_MAX_LINE;
-	while ((ch = getopt_long(argc, argv, "C:c:e:ho:qr:stT:Vw:x", longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":C:c:e:ho:qr:stT:Vw:x",
+	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			o->channels = main_number("-C", optarg, 0, 64);
@@ -212,9 +224,12 @@ main_options(int argc, char **argv, struct options *o)
 		case 'x':
 			o->eng.explain = 1;
 			break;
+		case ':':
+			main_badopt(argv[optind - 1], optopt, "needs a value");
+			break;
 		default:
-			main_usage(stderr);
-			exit(CXW_EXIT_TROUBLE);
+			main_badopt(argv[optind - 1], optopt, "is not an option");
+			break;
 		}
 	}
 }
@@ -353,7 +368,8 @@ main_fill(void *ctx, char *buf, size_t len)
 	do
 		n = read(in->fd, buf, len);
 	while (n == -1 && errno == EINTR && !main_stop);
-	return n;
+	/* Stopped by SIGINT/SIGTERM: end of input, not an error. */
+	return n == -1 && main_stop ? 0 : n;
 }
 
 /* "SOURCE=FILE" when SOURCE names a source; else the whole is a file. */

@@ -45,11 +45,23 @@ struct rsec {
 	struct rkv	*kvs;
 	size_t		 nkvs;
 	int		 dup;		/* a duplicate name: skipped */
+	int		 broken;	/* a line of it was in error: say
+					   nothing more of what it lacks */
+};
+
+/* An error, kept until the end so they come out in file and line order. */
+struct rerr {
+	const char	*file;
+	int		 lineno;
+	size_t		 seq;
+	size_t		 fileidx;
+	char		*msg;
 };
 
 struct rload {
 	struct ruleset	*rs;
 	struct diag	*diag;
+	struct rerr	*errs;
 	struct rsec	*secs;
 	size_t		 nsecs;
 	int		 nerr;
@@ -102,16 +114,56 @@ rules_err(struct rload *l, const char *file, int lineno, const char *fmt,
     ...)
 {
 	char msg[1024];
+	struct rerr *e;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	l->errs = xreallocarray(l->errs, (size_t)l->nerr + 1,
+	    sizeof(*l->errs));
+	e = &l->errs[l->nerr];
+	e->file = file;
+	e->lineno = lineno;
+	e->seq = (size_t)l->nerr++;
 	if (lineno > 0)
-		diag_add(l->diag, "%s:%d: %s", file, lineno, msg);
+		e->msg = xasprintf("%s:%d: %s", file, lineno, msg);
 	else
-		diag_add(l->diag, "%s: %s", file, msg);
-	l->nerr++;
+		e->msg = xasprintf("%s: %s", file, msg);
+}
+
+static int
+rules_cmp_errs(const void *a, const void *b)
+{
+	const struct rerr *x = a, *y = b;
+
+	if (x->fileidx != y->fileidx)
+		return x->fileidx < y->fileidx ? -1 : 1;
+	if (x->lineno != y->lineno)
+		return x->lineno < y->lineno ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Hand the errors to the caller by file (in reading order), then line. */
+static void
+rules_flush_errs(struct rload *l)
+{
+	size_t i, f;
+
+	for (i = 0; i < (size_t)l->nerr; i++) {
+		l->errs[i].fileidx = 0;
+		for (f = 0; f < l->rs->nfiles; f++)
+			if (l->errs[i].file == l->rs->files[f])
+				l->errs[i].fileidx = f + 1;
+	}
+	if (l->nerr > 1)
+		qsort(l->errs, (size_t)l->nerr, sizeof(*l->errs),
+		    rules_cmp_errs);
+	for (i = 0; i < (size_t)l->nerr; i++) {
+		diag_add(l->diag, "%s", l->errs[i].msg);
+		free(l->errs[i].msg);
+	}
+	free(l->errs);
 }
 
 /* Levenshtein distance, for "did you mean". Short strings only. */
@@ -214,6 +266,7 @@ rules_section_new(struct rload *l, enum rsec_kind kind, const char *name,
 	s->kvs = NULL;
 	s->nkvs = 0;
 	s->dup = 0;
+	s->broken = 0;
 	return s;
 }
 
@@ -261,8 +314,10 @@ rules_parse_kv(struct rload *l, struct rsec *sec, char *p, const char *file,
 	const struct rkey *keys;
 	const char *hint;
 	char *eq = strchr(p, '='), *key, *val;
+	int was_broken = sec->broken;
 	size_t i;
 
+	sec->broken = 1;	/* until the line proves good */
 	if (eq == NULL) {
 		rules_err(l, file, lineno, "expected \"key = value\"");
 		return;
@@ -306,6 +361,7 @@ rules_parse_kv(struct rload *l, struct rsec *sec, char *p, const char *file,
 	sec->kvs[sec->nkvs].val = xstrdup(val);
 	sec->kvs[sec->nkvs].lineno = lineno;
 	sec->nkvs++;
+	sec->broken = was_broken;
 }
 
 static void
@@ -328,6 +384,8 @@ rules_parse_file(struct rload *l, const char *file)
 		if (memchr(buf, '\0', (size_t)n) != NULL) {
 			rules_err(l, file, lineno, "NUL byte (is this a "
 			    "rules file?)");
+			if (sec != NULL)
+				sec->broken = 1;
 			break;
 		}
 		p = rules_trim(buf);
@@ -721,8 +779,9 @@ rules_do_source(struct rload *l, const struct rsec *sec)
 		rules_err(l, sec->file, ln, "%s", cause);
 	}
 	if ((v = rules_kv(sec, "match", &ln)) == NULL) {
-		rules_err(l, sec->file, sec->lineno, "[source %s] needs a "
-		    "\"match\" pattern", sec->name);
+		if (!sec->broken)
+			rules_err(l, sec->file, sec->lineno, "[source %s] "
+			    "needs a \"match\" pattern", sec->name);
 		return;
 	}
 	if (rules_compile(l, &src->rx, v, sec->file, ln, "match") == -1)
@@ -830,8 +889,9 @@ rules_do_rule(struct rload *l, const struct rsec *sec)
 	int ln, si;
 
 	if ((v = rules_kv(sec, "source", &ln)) == NULL) {
-		rules_err(l, sec->file, sec->lineno, "[rule %s] needs "
-		    "\"source = NAME\"", sec->name);
+		if (!sec->broken)
+			rules_err(l, sec->file, sec->lineno, "[rule %s] "
+			    "needs \"source = NAME\"", sec->name);
 		return;
 	}
 	if ((si = rules_source_find(rs, v)) == -1) {
@@ -875,7 +935,7 @@ rules_do_rule(struct rload *l, const struct rsec *sec)
 			rules_cond_free(&r->conds[r->nconds]);
 	}
 	if (rules_kv(sec, "match", NULL) == NULL && rules_kv(sec, "if",
-	    NULL) == NULL)
+	    NULL) == NULL && !sec->broken)
 		rules_err(l, sec->file, sec->lineno, "[rule %s] needs "
 		    "\"match\", \"if\", or both", sec->name);
 }
@@ -958,9 +1018,9 @@ rules_load(char *const *paths, size_t npaths, struct diag *diag)
 	rs->settings.threshold = 10;
 	rs->settings.channels = 0;
 	rules_read_paths(&l, paths, npaths);
-	if (l.nerr == 0)
-		rules_build(&l);
+	rules_build(&l);
 	rules_secs_free(&l);
+	rules_flush_errs(&l);
 	if (l.nerr > 0) {
 		rules_free(rs);
 		return NULL;

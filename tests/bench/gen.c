@@ -7,8 +7,11 @@
  * Writes outdir/web.log (nginx "combined" plus $request_time, the customer
  * id in $remote_user), outdir/support.log (logfmt), outdir/billing.log
  * (JSON Lines) and outdir/planted.txt. Each log is sorted by time; about
- * 70% of the lines are web, 20% support and 10% billing. Self-contained:
- * libc only, no floating point, so a seed gives the same bytes everywhere.
+ * 70% of the lines are web, 20% support and 10% billing. -n counts all of
+ * them, but the planted journeys (below; about 8 lines each, by default
+ * one per 500 lines and at least one of each story) are written even when
+ * they alone exceed it. Self-contained: libc only and no floating point,
+ * so a seed gives the same bytes on every machine.
  *
  * Background traffic is sessions of customers drawn from a Zipf law (a few
  * very active, a long tail), mostly healthy with rare failures. Background
@@ -86,6 +89,7 @@ struct wsess {
 	uint16_t	 ip;
 	uint8_t		 ua;
 	uint8_t		 plain;		/* logged without $request_time */
+	uint8_t		 search;	/* came from a search engine */
 	uint8_t		 step;
 	uint8_t		 nsteps;
 	uint8_t		 plan[WPLAN_MAX];
@@ -672,6 +676,7 @@ web_new(struct gen *g, struct wsess *s, int64_t t)
 	s->ua = (uint8_t)(s->cust != 0 && rng_below(r, 4) != 0 ?
 	    mix(s->cust + 1) % NUAS : rng_below(r, NUAS));
 	s->plain = rng_below(r, 100) == 0;
+	s->search = rng_below(r, 3) == 0;
 	if (s->cust == 0 && rng_below(r, 20) == 0) {
 		s->ua = (uint8_t)(NUAS + rng_below(r, NELEM(botuas)));
 		n = rng_range(r, 2, 6);
@@ -870,8 +875,8 @@ web_next(struct gen *g, int64_t t)
 	q.ip = s->ip;
 	q.ua = s->ua < NUAS ? uas[s->ua] : botuas[s->ua - NUAS];
 	q.path = path;
-	q.ref = s->prev[0] != '\0' ? s->prev :
-	    s->cust % 3 == 0 ? "https://www.google.com/" : "";
+	q.ref = s->ua >= NUAS ? "" : s->prev[0] != '\0' ? s->prev :
+	    s->search ? "https://www.google.com/" : "";
 	if (s->plain)
 		q.rt = -1;
 	web_write(g, &g->out[F_WEB], t, &q);
@@ -1265,14 +1270,14 @@ story_double_charge(struct story *st)
 	out_jid(o, "payment", "pay_", rng_next(&g->rng));
 	out_str(o, "}\n");
 	plant_end(g);
-	st_web(st, 180, "GET", "/account/orders", 200, 5400);	/* 1 */
+	st_web(st, 180, "GET", "/account/orders", 200, 12400);	/* 2 */
 	st_ticket(st, 300, "phone", "normal", "payment");
 	st_supn(st, 301, "info", "call.started", " channel=phone queue=payments",
 	    0, NULL, 0, "");
 	st_supn(st, 540, "warn", "call.dropped", " channel=phone", 1,	/* 3 */
 	    "duration", 239, "s reason=network");
 	st_supn(st, 960, "info", "csat.submitted", "", 0, "score", 1, "");
-								/* 4 = 8 */
+								/* 4 = 9 */
 	t = st->t0 + 1080 * SEC_MS;
 	o = plant_begin(g, F_BILLING, t);		/* 5 */
 	bil_head(g, o, t, "dispute.created", st->cust, 8950);
@@ -1281,7 +1286,7 @@ story_double_charge(struct story *st)
 	out_jstr(o, "reason", "duplicate");
 	out_str(o, "}\n");
 	plant_end(g);
-	/* billing: 5 = 13 (web, support and billing), 5 = 18 */
+	/* billing: 5 = 14 (web, support and billing), 5 = 19 */
 }
 
 static void
