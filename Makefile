@@ -13,6 +13,10 @@ WARN	 = -Wall -Wextra -Wshadow -Wformat=2 -Wwrite-strings \
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib 2>/dev/null)
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib 2>/dev/null) \
 	      $(shell $(PKG_CONFIG) --libs libev 2>/dev/null || echo -lev)
+# CI=true (as .ci/run sets it) turns every warning into an error.
+ifeq ($(CI),true)
+WARN	+= -Werror
+endif
 CXW_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -Iinclude $(WARN) \
 	      -DCXW_RULESDIR='"$(RULESDIR)"' $(DEP_CFLAGS) $(CFLAGS)
 
@@ -26,6 +30,11 @@ all: cxwatch
 
 cxwatch: build/main.o $(LIB_OBJS)
 	$(CC) $(CXW_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+# main.o bakes in RULESDIR: rebuild it when RULESDIR (or PREFIX) changes.
+build/rulesdir: FORCE | build
+	@echo '$(RULESDIR)' | cmp -s - $@ || echo '$(RULESDIR)' >$@
+build/main.o: build/rulesdir
 
 build/%.o: src/%.c | build
 	$(CC) $(CXW_CFLAGS) -MMD -MP -c -o $@ $<
@@ -48,8 +57,11 @@ demo: deps
 	    st=$$?; [ $$st -le 1 ]
 
 check: deps
-	$(MAKE) all unit
+	$(MAKE) all unit tests/bench/gen
 	sh tests/run
+
+tests/bench/gen: tests/bench/gen.c
+	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -o $@ $<
 
 lint:
 	mandoc -T lint -W warning man/cxwatch.1 man/cxwatch.rules.5
@@ -69,7 +81,8 @@ uninstall:
 	-rmdir $(DESTDIR)$(RULESDIR) $(DESTDIR)$(SYSCONFDIR)/cxwatch
 
 clean:
-	rm -rf build cxwatch
+	rm -rf build cxwatch tests/bench/gen
 
-.PHONY: all unit deps demo check lint install uninstall clean
+FORCE:
+.PHONY: all unit deps demo check lint install uninstall clean FORCE
 -include $(wildcard build/*.d build/tests/*.d)

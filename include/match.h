@@ -43,6 +43,14 @@ void	match_line(struct ruleset *, int forced, const char *line,
 	    size_t len, int64_t now, struct match *);
 
 /*
+ * Just the time of a line, for merging inputs: the index of the source
+ * that claims it and *time, or -1 when no source claims it or it has no
+ * time that parses.
+ */
+int	match_peek(struct ruleset *, int forced, const char *line,
+	    size_t len, int64_t *time);
+
+/*
  * Field `group` of the claiming source's match of that line; an unset
  * group is the empty string.
  */

@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "engine.h"
+#include "input.h"
 #include "obuf.h"
 #include "reader.h"
 #include "rules.h"
@@ -42,7 +43,7 @@ struct options {
 	const char	 *window, *cooldown;	/* overrides, as given */
 	long long	  threshold, channels;	/* -1: not given */
 	size_t		  max_line;
-	int		  check, stats;
+	int		  check, stats, nomerge;
 };
 
 /* What the fill function needs to flush alerts before blocking. */
@@ -64,7 +65,7 @@ main_usage(FILE *fp)
 	    "[-o text|json] [-r rules]\n"
 	    "               [-T n] [-w duration] [--max-customers n] "
 	    "[--max-line bytes]\n"
-	    "               [[source=]file ...]\n");
+	    "               [--no-merge] [[source=]file ...]\n");
 }
 
 static void
@@ -74,7 +75,8 @@ main_help(void)
 	printf("\nReads web, support and billing logs, matches failed "
 	    "interactions with\nPCRE2 rules and alerts when one customer "
 	    "crosses a threshold within a\nsliding window. No file, or -, "
-	    "reads standard input.\n\n"
+	    "reads standard input; several files\nare merged by the times "
+	    "of their lines.\n\n"
 	    "  -r, --rules PATH       rules file or directory (default "
 	    "$CXWATCH_RULES,\n"
 	    "                         " CXW_RULESDIR ", ./rules)\n"
@@ -96,6 +98,8 @@ main_help(void)
 	    "1000000)\n"
 	    "      --max-line BYTES   longer lines are skipped (default "
 	    "65536)\n"
+	    "      --no-merge         read several files one after another, "
+	    "not by time\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          print the version\n\n"
 	    "Exit status: 0 an alert was printed, 1 none, 2 trouble.\n"
@@ -148,6 +152,7 @@ main_options(int argc, char **argv, struct options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ "max-customers", required_argument, NULL, 'M' },
 		{ "max-line", required_argument, NULL, 'L' },
+		{ "no-merge", no_argument, NULL, 'N' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "stats", no_argument, NULL, 's' },
@@ -187,6 +192,9 @@ main_options(int argc, char **argv, struct options *o)
 		case 'M':
 			o->eng.max_customers = (size_t)main_number(
 			    "--max-customers", optarg, 1, 1000000000);
+			break;
+		case 'N':
+			o->nomerge = 1;
 			break;
 		case 'o':
 			if (strcmp(optarg, "text") == 0)
@@ -351,83 +359,6 @@ main_check(const struct ruleset *rs)
 	    rs->nchannels == 1 ? "" : "s");
 }
 
-/*
- * Reading from a pipe or terminal may block for a long time (tail -F):
- * flush the alerts found so far before every such read.
- */
-static ssize_t
-main_fill(void *ctx, char *buf, size_t len)
-{
-	struct input *in = ctx;
-	ssize_t n;
-
-	if (!in->regular && obuf_pending(in->out) > 0)
-		obuf_flush(in->out);
-	if (obuf_error(in->out) == EPIPE || main_stop)
-		return 0;
-	do
-		n = read(in->fd, buf, len);
-	while (n == -1 && errno == EINTR && !main_stop);
-	/* Stopped by SIGINT/SIGTERM: end of input, not an error. */
-	return n == -1 && main_stop ? 0 : n;
-}
-
-/* "SOURCE=FILE" when SOURCE names a source; else the whole is a file. */
-static int
-main_forced(const struct ruleset *rs, const char *arg, const char **file)
-{
-	const char *eq = strchr(arg, '=');
-	char name[128];
-	int si;
-
-	*file = arg;
-	if (eq == NULL || eq == arg || (size_t)(eq - arg) >= sizeof(name))
-		return -1;
-	memcpy(name, arg, (size_t)(eq - arg));
-	name[eq - arg] = '\0';
-	if ((si = rules_source_find(rs, name)) == -1)
-		return -1;
-	*file = eq + 1;
-	return si;
-}
-
-static void
-main_input(struct engine *e, struct obuf *out, const char *arg,
-    const struct ruleset *rs, size_t max_line)
-{
-	struct engine_stats *st = engine_stats(e);
-	struct input in;
-	struct reader *r;
-	struct stat sb;
-	const char *file, *name, *line;
-	size_t len;
-	int forced, rc;
-
-	forced = main_forced(rs, arg, &file);
-	if (strcmp(file, "-") == 0) {
-		name = "(standard input)";
-		in.fd = STDIN_FILENO;
-	} else if ((in.fd = open(name = file, O_RDONLY)) == -1) {
-		warnx("%s: %s", file, strerror(errno));
-		main_trouble = 1;
-		return;
-	}
-	in.regular = fstat(in.fd, &sb) == 0 && S_ISREG(sb.st_mode);
-	in.out = out;
-	r = reader_new(main_fill, &in, max_line);
-	while ((rc = reader_next(r, &line, &len)) == 1)
-		engine_line(e, name, reader_lineno(r), forced, line, len);
-	if (rc == -1) {
-		warnx("%s: %s", name, strerror(errno));
-		main_trouble = 1;
-	}
-	st->bytes += reader_bytes(r);
-	st->longlines += reader_nlong(r);
-	reader_free(r);
-	if (in.fd != STDIN_FILENO)
-		close(in.fd);
-}
-
 static double
 main_clock(void)
 {
@@ -448,8 +379,10 @@ main(int argc, char **argv)
 	struct obuf *out, *err;
 	struct sigaction sa;
 	double start = main_clock();
+	struct input_opts io;
 	char **inputs;
-	int i, ninputs, status;
+	size_t ninputs;
+	int status;
 
 	main_options(argc, argv, &o);
 	rs = main_rules(&o);
@@ -466,12 +399,13 @@ main(int argc, char **argv)
 	out = obuf_new(STDOUT_FILENO, 64 * 1024);
 	e = engine_new(rs, &o.eng, out);
 	inputs = optind < argc ? argv + optind : stdin_arg;
-	ninputs = optind < argc ? argc - optind : 1;
-	for (i = 0; i < ninputs && !main_stop; i++) {
-		main_input(e, out, inputs[i], rs, o.max_line);
-		if (obuf_error(out) == EPIPE)
-			break;
-	}
+	ninputs = optind < argc ? (size_t)(argc - optind) : 1;
+	io.max_line = o.max_line;
+	io.merge = !o.nomerge;
+	io.out = out;
+	io.stop = &main_stop;
+	if (input_run(inputs, ninputs, rs, e, &io) == -1)
+		main_trouble = 1;
 	obuf_flush(out);
 	if (obuf_error(out) != 0 && obuf_error(out) != EPIPE) {
 		warnx("standard output: %s", strerror(obuf_error(out)));

@@ -192,6 +192,33 @@ match_line(struct ruleset *rs, int forced, const char *line, size_t len,
 	}
 }
 
+int
+match_peek(struct ruleset *rs, int forced, const char *line, size_t len,
+    int64_t *time)
+{
+	struct source *src;
+	struct match m;
+	size_t i, lo = 0, hi = rs->nsources;
+
+	if (forced >= 0) {
+		lo = (size_t)forced;
+		hi = lo + 1;
+	}
+	for (i = lo; i < hi; i++) {
+		src = &rs->sources[i];
+		if (rules_exec(rs, &src->rx, line, len) != 1)
+			continue;
+		if (src->g_time == 0)
+			return -1;
+		m.source = (int)i;
+		match_field(rs, &m, line, src->g_time, &m.timestr,
+		    &m.timelen);
+		return tp_parse(&src->time, m.timestr, m.timelen, time) == 0 ?
+		    (int)i : -1;
+	}
+	return -1;
+}
+
 const char *
 match_why(const struct ruleset *rs, const struct match *m, const char *line,
     size_t len, unsigned rule, char *buf, size_t bufsz)

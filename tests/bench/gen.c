@@ -21,10 +21,9 @@
  *
  * Planted journeys are scripted stories of one customer each, written to
  * planted.txt as "id story expect start", expect being "alert" or "quiet"
- * for rules/ as shipped. A planted customer has no background failures and
- * no background lines from a minute before the journey on, so reading web,
- * support and billing one after the other keeps every journey event inside
- * the customer's window.
+ * for rules/ as shipped when the three logs are read in time order. A
+ * planted customer has no background failures and no background lines
+ * from a minute before the journey on, so only the story is in its window.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -132,7 +131,7 @@ struct gen {
 	unsigned	 njourneys;
 	int64_t		 day0;		/* ms, midnight UTC */
 	uint64_t	*zipf;		/* [ncust] cumulative rank weights */
-	int64_t		*lastbad;	/* [ncust + 1] last background failure */
+	int64_t		*lastbad;	/* [ncust + 1] last background fail */
 	int64_t		*jstart;	/* [ncust + 1] journey start */
 	struct out	 out[NFILES];
 	struct out	 arena;		/* planted lines */
@@ -176,14 +175,16 @@ static const char *const uas[] = {
 	    "Version/18.1 Safari/605.1.15",
 	"Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Mobile/15E148",
 	"Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/131.0 Mobile",
-	"Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0",
+	"Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 "
+	    "Firefox/132.0",
 	"ShopApp/4.12.0 (iOS 18.1; iPhone15,2)",
 	"ShopApp/4.12.0 (Android 14; SM-S911B)",
 	"ShopApp/4.11.3 (Android 13; SM-A536B)"
 };
 #define NUAS	(sizeof uas / sizeof uas[0])
 static const char *const botuas[] = {
-	"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+	"Mozilla/5.0 (compatible; Googlebot/2.1; "
+	    "+http://www.google.com/bot.html)",
 	"curl/8.5.0",
 	"-"
 };
@@ -1230,8 +1231,8 @@ st_failed(struct story *st, int64_t sec, const char *code)
 }
 
 /*
- * The stories. Weights are rules/ as shipped; "=" is the customer's score
- * within the window when the files are read web, support, billing.
+ * The stories, each written in time order. The comments give the rules'
+ * weights as shipped and, after "=", the customer's score in the window.
  */
 static void
 story_checkout_broken(struct story *st)
@@ -1243,9 +1244,9 @@ story_checkout_broken(struct story *st)
 	st_ticket(st, 240, "chat", "normal", "payment");
 	st_supn(st, 241, "info", "chat.started", " channel=chat queue=payments",
 	    0, NULL, 0, "");
-	st_supn(st, 660, "warn", "chat.abandoned",			/* 3 = 11 */
+	st_supn(st, 660, "warn", "chat.abandoned",		/* 3 = 11 */
 	    " channel=chat queue=payments", 0, "wait", 419, "s");
-	st_failed(st, 840, "processing_error");		/* 3 = 14, 3 ch */
+	st_failed(st, 840, "processing_error");		/* 3 = 3 */
 }
 
 static void
@@ -1270,23 +1271,23 @@ story_double_charge(struct story *st)
 	out_jid(o, "payment", "pay_", rng_next(&g->rng));
 	out_str(o, "}\n");
 	plant_end(g);
-	st_web(st, 180, "GET", "/account/orders", 200, 12400);	/* 2 */
+	st_web(st, 180, "GET", "/account/orders", 200, 12400);	/* 2 = 7 */
 	st_ticket(st, 300, "phone", "normal", "payment");
-	st_supn(st, 301, "info", "call.started", " channel=phone queue=payments",
-	    0, NULL, 0, "");
-	st_supn(st, 540, "warn", "call.dropped", " channel=phone", 1,	/* 3 */
-	    "duration", 239, "s reason=network");
+	st_supn(st, 301, "info", "call.started",
+	    " channel=phone queue=payments", 0, NULL, 0, "");
+	st_supn(st, 540, "warn", "call.dropped", " channel=phone", 1,
+	    "duration", 239, "s reason=network");	/* 3 = 10, 3 ch */
+	/* After the alert the window starts empty. */
 	st_supn(st, 960, "info", "csat.submitted", "", 0, "score", 1, "");
-								/* 4 = 9 */
+								/* 4 = 4 */
 	t = st->t0 + 1080 * SEC_MS;
-	o = plant_begin(g, F_BILLING, t);		/* 5 */
+	o = plant_begin(g, F_BILLING, t);		/* 5 = 9 */
 	bil_head(g, o, t, "dispute.created", st->cust, 8950);
 	out_jid(o, "charge", "ch_", first);
 	out_jid(o, "dispute", "dp_", rng_next(&g->rng));
 	out_jstr(o, "reason", "duplicate");
 	out_str(o, "}\n");
 	plant_end(g);
-	/* billing: 5 = 14 (web, support and billing), 5 = 19 */
 }
 
 static void
@@ -1312,7 +1313,7 @@ story_three_channels(struct story *st)
 	st_ticket(st, 180, "chat", "normal", "account");
 	st_supn(st, 181, "info", "chat.started", " channel=chat queue=accounts",
 	    0, NULL, 0, "");
-	st_supn(st, 480, "warn", "chat.abandoned",			/* 3 = 5 */
+	st_supn(st, 480, "warn", "chat.abandoned",		/* 3 = 5 */
 	    " channel=chat queue=accounts", 0, "wait", 299, "s");
 	st_failed(st, 720, "insufficient_funds");	/* 1 = 6, 3 ch */
 }
@@ -1334,6 +1335,8 @@ story_just_below(struct story *st)
 	st_web(st, 0, "GET", "/checkout", 200, 110);
 	st_web(st, 20, "POST", "/checkout/pay", 502, 640);	/* 4 */
 	st_web(st, 80, "POST", "/checkout/pay", 502, 655);	/* 4 = 8 */
+	/* Slow, but a static file: 0. Counting it would make 10. */
+	st_web(st, 100, "GET", "/static/img/p1234.webp", 200, 4200);
 	st_failed(st, 200, "insufficient_funds");	/* 1 = 9, 2 ch */
 }
 
@@ -1343,8 +1346,8 @@ story_slow_burn(struct story *st)
 	st_web(st, 0, "GET", "/checkout", 200, 100);
 	st_web(st, 30, "POST", "/checkout/pay", 502, 700);	/* 4 */
 	st_ticket(st, 1500, "chat", "normal", "payment");
-	st_supn(st, 1501, "info", "chat.started", " channel=chat queue=payments",
-	    0, NULL, 0, "");
+	st_supn(st, 1501, "info", "chat.started",
+	    " channel=chat queue=payments", 0, NULL, 0, "");
 	st_supn(st, 1800, "warn", "chat.abandoned",		/* 3 = 7 */
 	    " channel=chat queue=payments", 0, "wait", 299, "s");
 	/* The 502 is 54m old now: out of the window. */

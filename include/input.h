@@ -1,0 +1,32 @@
+/*
+ * input: the command line's inputs, read into the engine. One input is
+ * read straight through; several are merged by time (cxwatch(1), "Several
+ * inputs"): always the next line of the input whose next line is the
+ * earliest, ties to the input named first; lines with no time are passed
+ * on at once. Errors are reported with warnx(3) naming the file.
+ */
+#ifndef CXW_INPUT_H
+#define CXW_INPUT_H
+
+#include <signal.h>
+#include <stddef.h>
+
+struct engine;
+struct obuf;
+struct ruleset;
+
+struct input_opts {
+	size_t			 max_line;
+	int			 merge;		/* 0: one after another */
+	struct obuf		*out;		/* flushed before blocking */
+	volatile sig_atomic_t	*stop;		/* set by SIGINT/SIGTERM */
+};
+
+/*
+ * Read every arg ("FILE", "-", or "SOURCE=FILE") into e. Returns 0, or -1
+ * when an input could not be opened or read (the others were still read).
+ */
+int	input_run(char *const *args, size_t nargs, struct ruleset *,
+	    struct engine *e, const struct input_opts *);
+
+#endif

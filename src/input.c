@@ -1,0 +1,218 @@
+/*
+ * input: open the inputs, read their lines and hand them to the engine,
+ * one after another or merged by time.
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "input.h"
+#include "match.h"
+#include "obuf.h"
+#include "reader.h"
+#include "rules.h"
+#include "xmalloc.h"
+
+struct input {
+	const char		*name;
+	int			 fd;
+	int			 regular;
+	int			 forced;	/* source index, or -1 */
+	struct reader		*r;
+	const struct input_opts	*opts;
+	/* merge: the held next line, its source and time */
+	const char		*line;
+	size_t			 len;
+	int			 src;
+	int64_t			 time;
+	int			 held;
+};
+
+/*
+ * Reading from a pipe or terminal may block for a long time (tail -F):
+ * flush the alerts found so far before every such read.
+ */
+static ssize_t
+input_fill(void *ctx, char *buf, size_t len)
+{
+	struct input *in = ctx;
+	struct obuf *out = in->opts->out;
+	ssize_t n;
+
+	if (!in->regular && obuf_pending(out) > 0)
+		obuf_flush(out);
+	if (obuf_error(out) == EPIPE || *in->opts->stop)
+		return 0;
+	do
+		n = read(in->fd, buf, len);
+	while (n == -1 && errno == EINTR && !*in->opts->stop);
+	/* Stopped by SIGINT/SIGTERM: end of input, not an error. */
+	return n == -1 && *in->opts->stop ? 0 : n;
+}
+
+/* "SOURCE=FILE" when SOURCE names a source; else the whole is a file. */
+static int
+input_forced(const struct ruleset *rs, const char *arg, const char **file)
+{
+	const char *eq = strchr(arg, '=');
+	char name[128];
+	int si;
+
+	*file = arg;
+	if (eq == NULL || eq == arg || (size_t)(eq - arg) >= sizeof(name))
+		return -1;
+	memcpy(name, arg, (size_t)(eq - arg));
+	name[eq - arg] = '\0';
+	if ((si = rules_source_find(rs, name)) == -1)
+		return -1;
+	*file = eq + 1;
+	return si;
+}
+
+static int
+input_open(struct input *in, const char *arg, const struct ruleset *rs,
+    const struct input_opts *opts)
+{
+	struct stat sb;
+	const char *file;
+
+	memset(in, 0, sizeof(*in));
+	in->opts = opts;
+	in->forced = input_forced(rs, arg, &file);
+	if (strcmp(file, "-") == 0) {
+		in->name = "(standard input)";
+		in->fd = STDIN_FILENO;
+	} else if ((in->fd = open(in->name = file, O_RDONLY)) == -1) {
+		warnx("%s: %s", file, strerror(errno));
+		return -1;
+	}
+	in->regular = fstat(in->fd, &sb) == 0 && S_ISREG(sb.st_mode);
+	in->r = reader_new(input_fill, in, opts->max_line);
+	return 0;
+}
+
+/* Close in, adding its byte and long-line counts to the stats. */
+static void
+input_close(struct input *in, struct engine *e)
+{
+	struct engine_stats *st = engine_stats(e);
+
+	if (in->r == NULL)
+		return;
+	st->bytes += reader_bytes(in->r);
+	st->longlines += reader_nlong(in->r);
+	reader_free(in->r);
+	in->r = NULL;
+	if (in->fd != STDIN_FILENO)
+		close(in->fd);
+}
+
+/* Next line of in: 1, 0 at its end, -1 after reporting a read error. */
+static int
+input_next(struct input *in)
+{
+	int rc = reader_next(in->r, &in->line, &in->len);
+
+	if (rc == -1)
+		warnx("%s: %s", in->name, strerror(errno));
+	return rc;
+}
+
+static int
+input_straight(struct input *in, struct engine *e)
+{
+	int rc;
+
+	while ((rc = input_next(in)) == 1)
+		engine_line(e, in->name, reader_lineno(in->r), in->forced,
+		    in->line, in->len);
+	return rc;
+}
+
+/*
+ * Merge: hold in's next line that has a time, passing on at once the
+ * lines before it that have none. Returns as input_next().
+ */
+static int
+input_advance(struct input *in, struct ruleset *rs, struct engine *e)
+{
+	int rc;
+
+	in->held = 0;
+	while ((rc = input_next(in)) == 1) {
+		in->src = match_peek(rs, in->forced, in->line, in->len,
+		    &in->time);
+		if (in->src >= 0) {
+			in->held = 1;
+			return 1;
+		}
+		engine_line(e, in->name, reader_lineno(in->r), in->forced,
+		    in->line, in->len);
+	}
+	return rc;
+}
+
+static int
+input_merge(struct input *ins, size_t n, struct ruleset *rs,
+    struct engine *e)
+{
+	struct input *best;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < n; i++)
+		if (ins[i].r != NULL && input_advance(&ins[i], rs, e) == -1)
+			ret = -1;
+	for (;;) {
+		best = NULL;
+		for (i = 0; i < n; i++)
+			if (ins[i].held && (best == NULL ||
+			    ins[i].time < best->time))
+				best = &ins[i];
+		if (best == NULL)
+			return ret;
+		/* The peek found the claiming source: only it is tried. */
+		engine_line(e, best->name, reader_lineno(best->r), best->src,
+		    best->line, best->len);
+		if (input_advance(best, rs, e) == -1)
+			ret = -1;
+	}
+}
+
+int
+input_run(char *const *args, size_t nargs, struct ruleset *rs,
+    struct engine *e, const struct input_opts *opts)
+{
+	struct input *ins;
+	size_t i;
+	int ret = 0;
+
+	ins = xcalloc(nargs, sizeof(*ins));
+	if (nargs == 1 || !opts->merge) {
+		for (i = 0; i < nargs && !*opts->stop; i++) {
+			if (input_open(&ins[0], args[i], rs, opts) == -1 ||
+			    input_straight(&ins[0], e) == -1)
+				ret = -1;
+			input_close(&ins[0], e);
+			if (obuf_error(opts->out) == EPIPE)
+				break;
+		}
+	} else {
+		for (i = 0; i < nargs; i++)
+			if (input_open(&ins[i], args[i], rs, opts) == -1)
+				ret = -1;
+		if (input_merge(ins, nargs, rs, e) == -1)
+			ret = -1;
+		for (i = 0; i < nargs; i++)
+			input_close(&ins[i], e);
+	}
+	free(ins);
+	return ret;
+}
