@@ -19,6 +19,7 @@
 #define TEST_NKEYS	40	/* customers in a random stream */
 #define TEST_MAXEV	1024	/* events per model customer */
 #define TEST_MAXNEV	8	/* evidence and rules in model configs */
+#define TEST_DASHES	"----------------------------------------"	/* 40 */
 
 static struct wtab_config
 test_config(void)
@@ -321,7 +322,8 @@ test_addline(struct wtab *t, const char *key, int64_t time, unsigned weight,
 	ev.line = buf;
 	ev.linelen = strlen(buf);
 	r = wtab_add(t, key, strlen(key), &ev, a);
-	memset(buf, 'X', sizeof(buf) - 1);	/* the caller reuses its buffer */
+	/* the caller reuses its buffer */
+	memset(buf, 'X', sizeof(buf) - 1);
 	return r;
 }
 
@@ -668,6 +670,8 @@ test_many_customers(void)
 	cfg.threshold = 2;
 	cfg.evidence = 0;
 	cfg.max_customers = 1 << 24;
+	if (!test_rss_honest())
+		printf("wtab: memory not checked under ASan or valgrind\n");
 	t = wtab_new(&cfg);
 	per = test_fill(t, n, WTAB_ADDED, "with a one-event window");
 	if (test_rss_honest())
@@ -948,7 +952,7 @@ test_stream_next(uint64_t *rng, int64_t *clock, unsigned long seq,
 	ev->source = test_rand(rng) % 7;
 	ev->seq = seq;
 	len = snprintf(ev->line, sizeof(ev->line), "L%lu %.*s", seq,
-	    (int)(test_rand(rng) % 40), "----------------------------------------");
+	    (int)(test_rand(rng) % 40), TEST_DASHES);
 	ev->linelen = (size_t)len;
 	return k;
 }
