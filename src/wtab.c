@@ -35,10 +35,13 @@
  *    slot and no other event does. Events leave only from the old end or
  *    all at once, so an event that lost its slot never needs it back.
  */
+#include <sys/random.h>
+
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "wtab.h"
 #include "xmalloc.h"
@@ -102,6 +105,7 @@ struct wtab_line {
 
 struct wtab {
 	struct wtab_config cfg;
+	uint64_t	 seed;		/* per table: ids are attacker-chosen */
 	struct wtab_stats st;
 	int64_t		 latest;	/* T of semantics 6 */
 	struct wtab_cust *cust;
@@ -134,12 +138,16 @@ wtab_rotl(uint64_t x, int r)
 	return x << r | x >> (64 - r);
 }
 
-/* Multiply-rotate over 8-byte words, then a murmur3-style finalizer. */
+/*
+ * Multiply-rotate over 8-byte words, then a murmur3-style finalizer. The
+ * random per-table seed keeps a precomputed set of colliding customer ids
+ * from turning the probes quadratic.
+ */
 static uint64_t
-wtab_hash(const char *key, size_t len)
+wtab_hash(uint64_t seed, const char *key, size_t len)
 {
 	const uint64_t k1 = 0x9e3779b97f4a7c15ULL, k2 = 0xbf58476d1ce4e5b9ULL;
-	uint64_t h = 0x2545f4914f6cdd1dULL ^ (len * k1), v;
+	uint64_t h = seed ^ (len * k1), v;
 
 	for (; len >= 8; key += 8, len -= 8) {
 		memcpy(&v, key, 8);
@@ -815,6 +823,9 @@ wtab_new(const struct wtab_config *cfg)
 	assert(cfg->evidence < WTAB_NOSLOT);
 	t = xcalloc(1, sizeof(*t));
 	t->cfg = *cfg;
+	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(t->seed))
+		t->seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)t;
 	if (t->cfg.max_customers > WTAB_MAXCUST)
 		t->cfg.max_customers = WTAB_MAXCUST;
 	t->latest = INT64_MIN;
@@ -862,7 +873,7 @@ enum wtab_result
 wtab_add(struct wtab *t, const char *key, size_t keylen,
     const struct wtab_event *ev, struct walert *alert)
 {
-	uint32_t h = (uint32_t)wtab_hash(key, keylen), i;
+	uint32_t h = (uint32_t)wtab_hash(t->seed, key, keylen), i;
 	enum wtab_result r;
 
 	assert(keylen >= 1 && keylen <= WTAB_MAXKEY);
