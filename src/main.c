@@ -242,6 +242,15 @@ main_options(int argc, char **argv, struct options *o)
 	}
 }
 
+static void
+main_options_free(struct options *o)
+{
+	if (o->rules != main_default_rules)
+		free(o->rules);
+	else
+		free(main_default_rules[0]);
+}
+
 static int64_t
 main_duration(const char *opt, const char *s, int positive)
 {
@@ -389,6 +398,7 @@ main(int argc, char **argv)
 	if (o.check) {
 		main_check(rs);
 		rules_free(rs);
+		main_options_free(&o);
 		return 0;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -423,9 +433,6 @@ main(int argc, char **argv)
 	obuf_free(out);
 	engine_free(e);
 	rules_free(rs);
-	if (o.rules != main_default_rules)
-		free(o.rules);
-	else
-		free(main_default_rules[0]);
+	main_options_free(&o);
 	return status;
 }
