@@ -70,7 +70,12 @@ reader_new(reader_fill_fn fill, void *ctx, size_t max_line)
 		r->cap = 2 * (max_line + 1);
 	else
 		r->cap = READER_BUFSZ;
-	r->buf = xmalloc(r->cap);
+	/*
+	 * Zeroed once: PCRE2's JIT may read a few bytes past a line's end
+	 * (harmless, inside the buffer), which valgrind would otherwise
+	 * report as a use of uninitialised memory.
+	 */
+	r->buf = xcalloc(1, r->cap);
 	return r;
 }
 
