@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "gzread.h"
 #include "input.h"
 #include "match.h"
 #include "obuf.h"
@@ -25,6 +26,7 @@ struct input {
 	int			 fd;
 	int			 regular;
 	int			 forced;	/* source index, or -1 */
+	struct gzread		*gz;		/* gzip or pass-through */
 	struct reader		*r;
 	const struct input_opts	*opts;
 	/* merge: the held next line, its source and time */
@@ -94,7 +96,8 @@ input_open(struct input *in, const char *arg, const struct ruleset *rs,
 		return -1;
 	}
 	in->regular = fstat(in->fd, &sb) == 0 && S_ISREG(sb.st_mode);
-	in->r = reader_new(input_fill, in, opts->max_line);
+	in->gz = gzread_new(input_fill, in);
+	in->r = reader_new(gzread_fill, in->gz, opts->max_line);
 	return 0;
 }
 
@@ -109,7 +112,9 @@ input_close(struct input *in, struct engine *e)
 	st->bytes += reader_bytes(in->r);
 	st->longlines += reader_nlong(in->r);
 	reader_free(in->r);
+	gzread_free(in->gz);
 	in->r = NULL;
+	in->gz = NULL;
 	if (in->fd != STDIN_FILENO)
 		close(in->fd);
 }
@@ -119,8 +124,13 @@ static int
 input_next(struct input *in)
 {
 	int rc = reader_next(in->r, &in->line, &in->len);
+	const char *why;
 
-	if (rc == -1)
+	if (rc != -1)
+		return rc;
+	if ((why = gzread_error(in->gz)) != NULL)
+		warnx("%s: %s; the lines before it were used", in->name, why);
+	else
 		warnx("%s: %s", in->name, strerror(errno));
 	return rc;
 }

@@ -1,0 +1,40 @@
+/*
+ * gzread: a byte source that inflates gzip on the fly when the input
+ * starts with the gzip magic (1f 8b), whatever its name, and passes the
+ * bytes through unchanged otherwise. It sits between a raw source (read(2)
+ * on a file or pipe) and the line reader, and has the same fill shape.
+ *
+ * Concatenated members (cat a.gz b.gz, BGZF) are read as one stream.
+ * Trailing zero bytes after the last member are ignored, as gzip(1) does.
+ * Damage (a truncated or corrupt member, other bytes after the last
+ * member) ends the stream: the bytes inflated before it are handed out
+ * first, then the fill returns -1 and gzread_error() says what and where.
+ */
+#ifndef CXW_GZREAD_H
+#define CXW_GZREAD_H
+
+#include <stdint.h>
+
+#include "reader.h"
+
+struct gzread;
+
+/* raw and its ctx are borrowed. */
+struct gzread	*gzread_new(reader_fill_fn raw, void *ctx);
+void		 gzread_free(struct gzread *);	/* NULL is fine */
+
+/* The reader_fill_fn: ctx is the struct gzread. */
+ssize_t		 gzread_fill(void *ctx, char *buf, size_t len);
+
+/* 1 once the input is known to be gzip. */
+int		 gzread_is_gzip(const struct gzread *);
+/* Bytes taken from the raw source so far (compressed bytes for gzip). */
+uint64_t	 gzread_consumed(const struct gzread *);
+
+/*
+ * After gzread_fill() returned -1: a message such as "truncated gzip data
+ * at byte 48213", or NULL when the raw source failed (see errno).
+ */
+const char	*gzread_error(const struct gzread *);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * gzread: gzip detection and streaming inflate with zlib, as a byte
+ * source for the line reader. See gzread.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "gzread.h"
+#include "xmalloc.h"
+
+#define GZREAD_INSZ	(256 * 1024)
+
+enum gzread_state {
+	GZREAD_START,		/* magic not looked at yet */
+	GZREAD_PLAIN,		/* not gzip: bytes pass through */
+	GZREAD_INFLATE,		/* inside a member */
+	GZREAD_BETWEEN,		/* a member ended: another, zeros or junk? */
+	GZREAD_EOF,
+	GZREAD_ERROR		/* err says why; fill returns -1 */
+};
+
+struct gzread {
+	reader_fill_fn		 raw;
+	void			*ctx;
+	enum gzread_state	 state;
+	z_stream		 zs;
+	int			 zinit;
+	unsigned char		*in;
+	size_t			 inlen;		/* valid bytes in in */
+	size_t			 inpos;		/* next unused byte */
+	uint64_t		 base;		/* raw offset of in[0] */
+	uint64_t		 consumed;
+	int			 rawdone;
+	int			 rawerr;	/* the raw source failed */
+	char			 err[160];
+};
+
+struct gzread *
+gzread_new(reader_fill_fn raw, void *ctx)
+{
+	struct gzread *g = xcalloc(1, sizeof(*g));
+
+	g->raw = raw;
+	g->ctx = ctx;
+	g->in = xmalloc(GZREAD_INSZ);
+	return g;
+}
+
+void
+gzread_free(struct gzread *g)
+{
+	if (g == NULL)
+		return;
+	if (g->zinit)
+		inflateEnd(&g->zs);
+	free(g->in);
+	free(g);
+}
+
+int
+gzread_is_gzip(const struct gzread *g)
+{
+	return g->zinit;
+}
+
+uint64_t
+gzread_consumed(const struct gzread *g)
+{
+	return g->consumed;
+}
+
+const char *
+gzread_error(const struct gzread *g)
+{
+	return g->state == GZREAD_ERROR && !g->rawerr ? g->err : NULL;
+}
+
+static size_t
+gzread_avail(const struct gzread *g)
+{
+	return g->inlen - g->inpos;
+}
+
+/* Read more raw input after what is held: 1, 0 at its end, -1 error. */
+static int
+gzread_more(struct gzread *g)
+{
+	ssize_t n;
+
+	if (g->rawdone)
+		return 0;
+	if (g->inpos > 0) {
+		memmove(g->in, g->in + g->inpos, gzread_avail(g));
+		g->base += g->inpos;
+		g->inlen -= g->inpos;
+		g->inpos = 0;
+	}
+	n = g->raw(g->ctx, (char *)g->in + g->inlen, GZREAD_INSZ - g->inlen);
+	if (n < 0) {
+		g->rawerr = 1;
+		g->state = GZREAD_ERROR;
+		return -1;
+	}
+	if (n == 0) {
+		g->rawdone = 1;
+		return 0;
+	}
+	g->inlen += (size_t)n;
+	g->consumed += (uint64_t)n;
+	return 1;
+}
+
+static void
+gzread_fail(struct gzread *g, const char *what)
+{
+	snprintf(g->err, sizeof(g->err), "%s at byte %llu", what,
+	    (unsigned long long)(g->base + g->inpos));
+	g->state = GZREAD_ERROR;
+}
+
+/* Look at the first two bytes: gzip or plain. -1 on a raw error. */
+static int
+gzread_start(struct gzread *g)
+{
+	int rc = 1;
+
+	while (gzread_avail(g) < 2 && (rc = gzread_more(g)) > 0)
+		;
+	if (rc < 0)
+		return -1;
+	if (gzread_avail(g) >= 2 && g->in[0] == 0x1f && g->in[1] == 0x8b) {
+		/* 15 + 16: a gzip header and trailer, not zlib. */
+		if (inflateInit2(&g->zs, 15 + 16) != Z_OK) {
+			fprintf(stderr, "cxwatch: out of memory\n");
+			exit(2);
+		}
+		g->zinit = 1;
+		g->state = GZREAD_INFLATE;
+	} else
+		g->state = GZREAD_PLAIN;
+	return 0;
+}
+
+static ssize_t
+gzread_plain(struct gzread *g, char *buf, size_t len)
+{
+	ssize_t n;
+	size_t k = gzread_avail(g);
+
+	if (k > 0) {
+		k = k < len ? k : len;
+		memcpy(buf, g->in + g->inpos, k);
+		g->inpos += k;
+		return (ssize_t)k;
+	}
+	if (g->rawdone)
+		return 0;
+	if ((n = g->raw(g->ctx, buf, len)) > 0)
+		g->consumed += (uint64_t)n;
+	else if (n == 0)
+		g->rawdone = 1;
+	return n;
+}
+
+/*
+ * After a member: another member, trailing zeros (ignored, as gzip(1)
+ * does) or junk (an error). Returns -1 on a raw error.
+ */
+static int
+gzread_between(struct gzread *g)
+{
+	int rc = 1;
+	size_t i;
+
+	while (gzread_avail(g) < 2 && (rc = gzread_more(g)) > 0)
+		;
+	if (rc < 0)
+		return -1;
+	if (gzread_avail(g) == 0) {
+		g->state = GZREAD_EOF;
+		return 0;
+	}
+	if (gzread_avail(g) >= 2 && g->in[g->inpos] == 0x1f &&
+	    g->in[g->inpos + 1] == 0x8b) {
+		inflateReset(&g->zs);
+		g->state = GZREAD_INFLATE;
+		return 0;
+	}
+	for (;;) {
+		for (i = g->inpos; i < g->inlen; i++)
+			if (g->in[i] != 0) {
+				g->inpos = i;
+				gzread_fail(g, "trailing garbage after gzip "
+				    "data");
+				return 0;
+			}
+		g->inpos = g->inlen;
+		if ((rc = gzread_more(g)) <= 0)
+			break;
+	}
+	if (rc == 0)
+		g->state = GZREAD_EOF;
+	return rc;
+}
+
+/* Inflate into buf[0..len): bytes made, possibly 0 with a new state. */
+static size_t
+gzread_inflate(struct gzread *g, char *buf, size_t len)
+{
+	z_stream *zs = &g->zs;
+	int rc;
+
+	zs->next_out = (Bytef *)buf;
+	zs->avail_out = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
+	while (zs->avail_out > 0 && g->state == GZREAD_INFLATE) {
+		if (gzread_avail(g) == 0) {
+			rc = gzread_more(g);
+			if (rc < 0)
+				break;
+			if (rc == 0) {
+				gzread_fail(g, "truncated gzip data");
+				break;
+			}
+		}
+		zs->next_in = g->in + g->inpos;
+		zs->avail_in = (uInt)gzread_avail(g);
+		rc = inflate(zs, Z_NO_FLUSH);
+		g->inpos = (size_t)(zs->next_in - g->in);
+		if (rc == Z_STREAM_END)
+			g->state = GZREAD_BETWEEN;
+		else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			char what[120];
+
+			snprintf(what, sizeof(what), "corrupt gzip data (%s)",
+			    zs->msg != NULL ? zs->msg : "inflate failed");
+			gzread_fail(g, what);
+		}
+	}
+	return (size_t)((char *)zs->next_out - buf);
+}
+
+ssize_t
+gzread_fill(void *ctx, char *buf, size_t len)
+{
+	struct gzread *g = ctx;
+	size_t n;
+
+	for (;;) {
+		switch (g->state) {
+		case GZREAD_START:
+			if (gzread_start(g) == -1)
+				return -1;
+			break;
+		case GZREAD_PLAIN:
+			return gzread_plain(g, buf, len);
+		case GZREAD_INFLATE:
+			/* Bytes before any damage go out first. */
+			if ((n = gzread_inflate(g, buf, len)) > 0)
+				return (ssize_t)n;
+			break;
+		case GZREAD_BETWEEN:
+			if (gzread_between(g) == -1)
+				return -1;
+			break;
+		case GZREAD_EOF:
+			return 0;
+		case GZREAD_ERROR:
+			if (!g->rawerr)
+				errno = EIO;
+			return -1;
+		}
+	}
+}
