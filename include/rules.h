@@ -92,6 +92,7 @@ struct ruleset {
 	size_t		  nchannels;
 	char		**files;	/* every file read, in order */
 	size_t		  nfiles;
+	uint64_t	  fingerprint;	/* of the files' bytes, in order */
 	pcre2_match_context *mctx;	/* match and depth limits */
 	pcre2_jit_stack	 *jitstack;
 };

@@ -17,9 +17,18 @@
 #include "input.h"
 #include "match.h"
 #include "obuf.h"
+#include "progress.h"
 #include "reader.h"
 #include "rules.h"
 #include "xmalloc.h"
+
+/* What all inputs share while one run reads them. */
+struct input_run {
+	const struct input_opts	*opts;
+	struct engine		*e;
+	struct progress		*progress;
+	uint64_t		 done;		/* raw bytes read */
+};
 
 struct input {
 	const char		*name;
@@ -29,6 +38,7 @@ struct input {
 	struct gzread		*gz;		/* gzip or pass-through */
 	struct reader		*r;
 	const struct input_opts	*opts;
+	struct input_run	*run;
 	/* merge: the held next line, its source and time */
 	const char		*line;
 	size_t			 len;
@@ -55,6 +65,11 @@ input_fill(void *ctx, char *buf, size_t len)
 	do
 		n = read(in->fd, buf, len);
 	while (n == -1 && errno == EINTR && !*in->opts->stop);
+	if (n > 0 && in->run->progress != NULL) {
+		in->run->done += (uint64_t)n;
+		progress_update(in->run->progress, in->run->done,
+		    engine_stats(in->run->e)->wt.alerts);
+	}
 	/* Stopped by SIGINT/SIGTERM: end of input, not an error. */
 	return n == -1 && *in->opts->stop ? 0 : n;
 }
@@ -80,13 +95,15 @@ input_forced(const struct ruleset *rs, const char *arg, const char **file)
 
 static int
 input_open(struct input *in, const char *arg, const struct ruleset *rs,
-    const struct input_opts *opts)
+    struct input_run *run)
 {
+	const struct input_opts *opts = run->opts;
 	struct stat sb;
 	const char *file;
 
 	memset(in, 0, sizeof(*in));
 	in->opts = opts;
+	in->run = run;
 	in->forced = input_forced(rs, arg, &file);
 	if (strcmp(file, "-") == 0) {
 		in->name = "(standard input)";
@@ -196,18 +213,52 @@ input_merge(struct input *ins, size_t n, struct ruleset *rs,
 	}
 }
 
+/*
+ * The progress line: forced by opts, else only when stderr is a terminal
+ * and every input a regular file whose sizes make the total.
+ */
+static struct progress *
+input_progress(char *const *args, size_t nargs, const struct ruleset *rs,
+    const struct input_opts *opts)
+{
+	struct stat sb;
+	uint64_t total = 0;
+	const char *file;
+	size_t i;
+	int known = 1;
+
+	if (opts->progress == 0 || (opts->progress < 0 && !isatty(2)))
+		return NULL;
+	for (i = 0; i < nargs; i++) {
+		(void)input_forced(rs, args[i], &file);
+		if (strcmp(file, "-") != 0 && stat(file, &sb) == 0 &&
+		    S_ISREG(sb.st_mode))
+			total += (uint64_t)sb.st_size;
+		else
+			known = 0;
+	}
+	if (!known && opts->progress < 0)
+		return NULL;
+	return progress_new(2, known ? total : 0);
+}
+
 int
 input_run(char *const *args, size_t nargs, struct ruleset *rs,
     struct engine *e, const struct input_opts *opts)
 {
+	struct input_run run;
 	struct input *ins;
 	size_t i;
 	int ret = 0;
 
+	run.opts = opts;
+	run.e = e;
+	run.done = 0;
+	run.progress = input_progress(args, nargs, rs, opts);
 	ins = xcalloc(nargs, sizeof(*ins));
 	if (nargs == 1 || !opts->merge) {
 		for (i = 0; i < nargs && !*opts->stop; i++) {
-			if (input_open(&ins[0], args[i], rs, opts) == -1 ||
+			if (input_open(&ins[0], args[i], rs, &run) == -1 ||
 			    input_straight(&ins[0], e) == -1)
 				ret = -1;
 			input_close(&ins[0], e);
@@ -216,7 +267,7 @@ input_run(char *const *args, size_t nargs, struct ruleset *rs,
 		}
 	} else {
 		for (i = 0; i < nargs; i++)
-			if (input_open(&ins[i], args[i], rs, opts) == -1)
+			if (input_open(&ins[i], args[i], rs, &run) == -1)
 				ret = -1;
 		if (input_merge(ins, nargs, rs, e) == -1)
 			ret = -1;
@@ -224,5 +275,6 @@ input_run(char *const *args, size_t nargs, struct ruleset *rs,
 			input_close(&ins[i], e);
 	}
 	free(ins);
+	progress_end(run.progress);
 	return ret;
 }

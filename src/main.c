@@ -43,7 +43,7 @@ struct options {
 	const char	 *window, *cooldown;	/* overrides, as given */
 	long long	  threshold, channels;	/* -1: not given */
 	size_t		  max_line;
-	int		  check, stats, nomerge;
+	int		  check, stats, nomerge, progress;
 };
 
 /* What the fill function needs to flush alerts before blocking. */
@@ -65,7 +65,8 @@ main_usage(FILE *fp)
 	    "[-o text|json] [-r rules]\n"
 	    "               [-T n] [-w duration] [--max-customers n] "
 	    "[--max-line bytes]\n"
-	    "               [--no-merge] [[source=]file ...]\n");
+	    "               [--no-merge] [--[no-]progress] "
+	    "[[source=]file ...]\n");
 }
 
 static void
@@ -100,6 +101,9 @@ main_help(void)
 	    "65536)\n"
 	    "      --no-merge         read several files one after another, "
 	    "not by time\n"
+	    "      --[no-]progress    a progress line on stderr (default: "
+	    "when it is a\n"
+	    "                         terminal and the inputs are files)\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          print the version\n\n"
 	    "Exit status: 0 an alert was printed, 1 none, 2 trouble.\n"
@@ -153,6 +157,8 @@ main_options(int argc, char **argv, struct options *o)
 		{ "max-customers", required_argument, NULL, 'M' },
 		{ "max-line", required_argument, NULL, 'L' },
 		{ "no-merge", no_argument, NULL, 'N' },
+		{ "no-progress", no_argument, NULL, 'p' },
+		{ "progress", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "stats", no_argument, NULL, 's' },
@@ -169,6 +175,7 @@ main_options(int argc, char **argv, struct options *o)
 	o->eng.max_customers = CXW_MAX_CUSTOMERS;
 	o->threshold = o->channels = -1;
 	o->max_line = CXW_MAX_LINE;
+	o->progress = -1;
 	while ((ch = getopt_long(argc, argv, ":C:c:e:ho:qr:stT:Vw:x",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
@@ -195,6 +202,12 @@ main_options(int argc, char **argv, struct options *o)
 			break;
 		case 'N':
 			o->nomerge = 1;
+			break;
+		case 'p':
+			o->progress = 0;
+			break;
+		case 'P':
+			o->progress = 1;
 			break;
 		case 'o':
 			if (strcmp(optarg, "text") == 0)
@@ -414,6 +427,7 @@ main(int argc, char **argv)
 	io.merge = !o.nomerge;
 	io.out = out;
 	io.stop = &main_stop;
+	io.progress = o.progress;
 	if (input_run(inputs, ninputs, rs, e, &io) == -1)
 		main_trouble = 1;
 	obuf_flush(out);

@@ -364,6 +364,18 @@ rules_parse_kv(struct rload *l, struct rsec *sec, char *p, const char *file,
 	sec->broken = was_broken;
 }
 
+/* FNV-1a over every byte of every file: a saved state names its rules. */
+static void
+rules_fingerprint(struct ruleset *rs, const char *p, size_t len)
+{
+	uint64_t h = rs->fingerprint;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)p[i]) * UINT64_C(0x100000001b3);
+	rs->fingerprint = h;
+}
+
 static void
 rules_parse_file(struct rload *l, const char *file)
 {
@@ -381,6 +393,7 @@ rules_parse_file(struct rload *l, const char *file)
 	}
 	while ((n = getline(&buf, &cap, fp)) != -1) {
 		lineno++;
+		rules_fingerprint(l->rs, buf, (size_t)n);
 		if (memchr(buf, '\0', (size_t)n) != NULL) {
 			rules_err(l, file, lineno, "NUL byte (is this a "
 			    "rules file?)");
@@ -1013,6 +1026,7 @@ rules_load(char *const *paths, size_t npaths, struct diag *diag)
 	memset(&l, 0, sizeof(l));
 	l.diag = diag;
 	l.rs = rs = xcalloc(1, sizeof(*rs));
+	rs->fingerprint = UINT64_C(0xcbf29ce484222325);
 	rs->settings.window = 30 * 60 * 1000;
 	rs->settings.cooldown = 60 * 60 * 1000;
 	rs->settings.threshold = 10;
