@@ -5,6 +5,7 @@
 #ifndef CXW_XMALLOC_H
 #define CXW_XMALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void	*xmalloc(size_t);
@@ -15,5 +16,8 @@ char	*xstrndup(const char *, size_t);
 /* printf into a new string; caller frees. */
 char	*xasprintf(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), nonnull(1)));
+
+char	*xvasprintf(const char *fmt, va_list ap)
+	    __attribute__((format(printf, 1, 0), nonnull(1)));
 
 #endif

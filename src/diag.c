@@ -28,15 +28,10 @@ void
 diag_add(struct diag *d, const char *fmt, ...)
 {
 	va_list ap;
-	char small[256], *m;
-	int n;
+	char *m;
 
 	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	m = xmalloc(n < 0 ? 1 : (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(m, n < 0 ? 1 : (size_t)n + 1, fmt, ap);
+	m = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (d->nmsgs == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 8;

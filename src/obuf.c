@@ -298,30 +298,6 @@ obuf_text_esc(struct obuf *o, const unsigned char *p, size_t k, uint32_t cp)
 			obuf_text_byte(o, p[i]);
 }
 
-void
-obuf_text(struct obuf *o, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0, k;
-	uint32_t cp;
-
-	while (i < n) {
-		while (i < n && OBUF_TEXT_PLAIN(p[i]))
-			i++;
-		if (i == n)
-			break;
-		k = obuf_utf8(p + i, n - i, &cp);
-		if (cp != OBUF_BAD && cp >= 0x80 && !obuf_unsafe(cp)) {
-			i += k;
-			continue;
-		}
-		obuf_put(o, s + run, i - run);
-		obuf_text_esc(o, p + i, k, cp);
-		run = i += k;
-	}
-	obuf_put(o, s + run, i - run);
-}
-
 static void
 obuf_json_esc(struct obuf *o, uint32_t cp)
 {
@@ -356,16 +332,24 @@ obuf_json_esc(struct obuf *o, uint32_t cp)
 	}
 }
 
-void
-obuf_json(struct obuf *o, const char *s, size_t n)
+/*
+ * The one escaping loop: runs of bytes that need nothing are copied in
+ * one go; json picks the rules (a loop invariant the compiler hoists).
+ */
+static void
+obuf_escape(struct obuf *o, const char *s, size_t n, int json)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0, k;
 	uint32_t cp;
 
 	while (i < n) {
-		while (i < n && OBUF_JSON_PLAIN(p[i]))
-			i++;
+		if (json)
+			while (i < n && OBUF_JSON_PLAIN(p[i]))
+				i++;
+		else
+			while (i < n && OBUF_TEXT_PLAIN(p[i]))
+				i++;
 		if (i == n)
 			break;
 		k = obuf_utf8(p + i, n - i, &cp);
@@ -374,10 +358,25 @@ obuf_json(struct obuf *o, const char *s, size_t n)
 			continue;
 		}
 		obuf_put(o, s + run, i - run);
-		obuf_json_esc(o, cp);
+		if (json)
+			obuf_json_esc(o, cp);
+		else
+			obuf_text_esc(o, p + i, k, cp);
 		run = i += k;
 	}
 	obuf_put(o, s + run, i - run);
+}
+
+void
+obuf_text(struct obuf *o, const char *s, size_t n)
+{
+	obuf_escape(o, s, n, 0);
+}
+
+void
+obuf_json(struct obuf *o, const char *s, size_t n)
+{
+	obuf_escape(o, s, n, 1);
 }
 
 void
