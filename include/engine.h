@@ -15,6 +15,7 @@
 #include "wtab.h"
 
 struct obuf;
+struct report;
 struct ruleset;
 
 struct engine_opts {
@@ -23,6 +24,7 @@ struct engine_opts {
 	size_t		  max_customers;
 	int		  explain;	/* -x: describe every line */
 	int		  quiet;	/* -q: count alerts, print nothing */
+	struct report	 *report;	/* NULL, or fed every event/alert */
 };
 
 struct engine_stats {

@@ -103,4 +103,67 @@ size_t		 wtab_sweep(struct wtab *);
 
 void		 wtab_stats(const struct wtab *, struct wtab_stats *);
 
+/*
+ * Saving and restoring a table, for state.c. A customer travels as a
+ * struct wtab_saved: wtab_each() lends them out, wtab_restore() copies
+ * them in. Only the newest min(nevents, evidence) events carry evidence.
+ * Counters (struct wtab_stats) are per run and do not travel.
+ */
+struct wtab_saved_event {
+	int64_t		 time;
+	unsigned	 weight;
+	unsigned	 channel;
+	unsigned	 rule;
+	int		 evidence;	/* 1: source and line are kept */
+	unsigned	 source;
+	const char	*line;		/* evidence only */
+	size_t		 linelen;
+};
+
+struct wtab_saved {
+	const char	*key;
+	size_t		 keylen;
+	int64_t		 now;
+	int64_t		 suppressed_until;	/* INT64_MIN: never alerted */
+	const struct wtab_saved_event *events;	/* in window order */
+	size_t		 nevents;
+};
+
+/* The configuration in force; max_customers as clamped by wtab_new(). */
+const struct wtab_config *wtab_config(const struct wtab *);
+
+/* T of semantics 6: the latest event time seen; INT64_MIN before any. */
+int64_t		 wtab_latest(const struct wtab *);
+
+/*
+ * Call cb for every tracked customer that is not idle, least recently
+ * active first. Stops at cb's first nonzero return and returns it, else
+ * returns 0. *c and all it points to are valid during the call only.
+ */
+int		 wtab_each(const struct wtab *,
+		    int (*cb)(void *arg, const struct wtab_saved *c),
+		    void *arg);
+
+/*
+ * Raise T to latest (a saved table's T) and forget customers it makes
+ * idle. Returns -1 and sets *why (static) when latest is not a valid
+ * time; the table is then unchanged.
+ */
+int		 wtab_set_latest(struct wtab *, int64_t latest,
+		    const char **why);
+
+/*
+ * Copy c in as the most recently active customer; restoring in
+ * wtab_each() order rebuilds the same table. Saved data comes from
+ * files, so unlike wtab_add() this checks everything: on a customer no
+ * run could have produced (bad lengths, times, numbers, order, evidence,
+ * an idle or duplicate customer) it returns -1 with *why (static) and
+ * leaves the table unchanged. May evict as wtab_add() does.
+ */
+int		 wtab_restore(struct wtab *, const struct wtab_saved *c,
+		    const char **why);
+
+/* Exchange the whole contents of two tables, configurations included. */
+void		 wtab_swap(struct wtab *, struct wtab *);
+
 #endif

@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "match.h"
 #include "obuf.h"
+#include "report.h"
 #include "rules.h"
 #include "wtab.h"
 #include "xmalloc.h"
@@ -242,6 +243,11 @@ engine_line(struct engine *e, const char *name, uint64_t lineno, int forced,
 	ev.line = line;
 	ev.linelen = len;
 	r = wtab_add(e->wt, m.customer, m.customerlen, &ev, &a);
+	if (e->opts.report != NULL) {
+		report_event(e->opts.report, m.time);
+		if (r == WTAB_ALERT)
+			report_alert(e->opts.report, &a);
+	}
 	if (e->opts.explain) {
 		if (r == WTAB_LATE)
 			obuf_puts(e->out, "  => late: older than the "

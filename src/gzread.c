@@ -35,6 +35,7 @@ struct gzread {
 	uint64_t		 consumed;
 	int			 rawdone;
 	int			 rawerr;	/* the raw source failed */
+	int			 rawerrno;	/* with this errno */
 	char			 err[160];
 };
 
@@ -84,6 +85,15 @@ gzread_avail(const struct gzread *g)
 	return g->inlen - g->inpos;
 }
 
+/* The raw source failed: keep its errno, which later calls return. */
+static void
+gzread_rawfail(struct gzread *g)
+{
+	g->rawerr = 1;
+	g->rawerrno = errno;
+	g->state = GZREAD_ERROR;
+}
+
 /* Read more raw input after what is held: 1, 0 at its end, -1 error. */
 static int
 gzread_more(struct gzread *g)
@@ -100,8 +110,7 @@ gzread_more(struct gzread *g)
 	}
 	n = g->raw(g->ctx, (char *)g->in + g->inlen, GZREAD_INSZ - g->inlen);
 	if (n < 0) {
-		g->rawerr = 1;
-		g->state = GZREAD_ERROR;
+		gzread_rawfail(g);
 		return -1;
 	}
 	if (n == 0) {
@@ -121,7 +130,10 @@ gzread_fail(struct gzread *g, const char *what)
 	g->state = GZREAD_ERROR;
 }
 
-/* Look at the first two bytes: gzip or plain. -1 on a raw error. */
+/*
+ * Look at the first two bytes: gzip or plain. -1 on a raw error before
+ * any byte; after one, it is plain and the error comes after the byte.
+ */
 static int
 gzread_start(struct gzread *g)
 {
@@ -129,9 +141,10 @@ gzread_start(struct gzread *g)
 
 	while (gzread_avail(g) < 2 && (rc = gzread_more(g)) > 0)
 		;
-	if (rc < 0)
+	if (rc < 0 && gzread_avail(g) == 0)
 		return -1;
-	if (gzread_avail(g) >= 2 && g->in[0] == 0x1f && g->in[1] == 0x8b) {
+	if (rc >= 0 && gzread_avail(g) >= 2 && g->in[0] == 0x1f &&
+	    g->in[1] == 0x8b) {
 		/* 15 + 16: a gzip header and trailer, not zlib. */
 		if (inflateInit2(&g->zs, 15 + 16) != Z_OK) {
 			fprintf(stderr, "cxwatch: out of memory\n");
@@ -156,12 +169,20 @@ gzread_plain(struct gzread *g, char *buf, size_t len)
 		g->inpos += k;
 		return (ssize_t)k;
 	}
+	if (g->rawerr) {
+		/* It failed in gzread_start(), after the byte just given. */
+		g->state = GZREAD_ERROR;
+		errno = g->rawerrno;
+		return -1;
+	}
 	if (g->rawdone)
 		return 0;
 	if ((n = g->raw(g->ctx, buf, len)) > 0)
 		g->consumed += (uint64_t)n;
 	else if (n == 0)
 		g->rawdone = 1;
+	else
+		gzread_rawfail(g);
 	return n;
 }
 
@@ -268,8 +289,8 @@ gzread_fill(void *ctx, char *buf, size_t len)
 		case GZREAD_EOF:
 			return 0;
 		case GZREAD_ERROR:
-			if (!g->rawerr)
-				errno = EIO;
+			/* The caller may have changed errno since the failure. */
+			errno = g->rawerr ? g->rawerrno : EIO;
 			return -1;
 		}
 	}

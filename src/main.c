@@ -21,6 +21,7 @@
 #include "input.h"
 #include "obuf.h"
 #include "reader.h"
+#include "report.h"
 #include "rules.h"
 #include "tparse.h"
 #include "xmalloc.h"
@@ -44,6 +45,8 @@ struct options {
 	long long	  threshold, channels;	/* -1: not given */
 	size_t		  max_line;
 	int		  check, stats, nomerge, progress;
+	const char	 *report;	/* --report FILE, "-" for stderr */
+	enum report_format report_format;
 };
 
 /* What the fill function needs to flush alerts before blocking. */
@@ -65,8 +68,9 @@ main_usage(FILE *fp)
 	    "[-o text|json] [-r rules]\n"
 	    "               [-T n] [-w duration] [--max-customers n] "
 	    "[--max-line bytes]\n"
-	    "               [--no-merge] [--[no-]progress] "
-	    "[[source=]file ...]\n");
+	    "               [--no-merge] [--[no-]progress] [--report file] "
+	    "[--report-format fmt]\n"
+	    "               [[source=]file ...]\n");
 }
 
 static void
@@ -94,6 +98,9 @@ main_help(void)
 	    "  -x, --explain          say what happened to every line "
 	    "instead of alerting\n"
 	    "  -s, --stats            print counters to stderr at the end\n"
+	    "      --report FILE      write a summary of the run to FILE "
+	    "(- for stderr)\n"
+	    "      --report-format F  text (default) or json\n"
 	    "  -q, --quiet            print no alerts (exit status only)\n"
 	    "      --max-customers N  customers tracked at once (default "
 	    "1000000)\n"
@@ -160,6 +167,8 @@ main_options(int argc, char **argv, struct options *o)
 		{ "no-progress", no_argument, NULL, 'p' },
 		{ "progress", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "report", required_argument, NULL, 'R' },
+		{ "report-format", required_argument, NULL, 'F' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "threshold", required_argument, NULL, 'T' },
@@ -220,6 +229,18 @@ main_options(int argc, char **argv, struct options *o)
 			break;
 		case 'q':
 			o->eng.quiet = 1;
+			break;
+		case 'R':
+			o->report = optarg;
+			break;
+		case 'F':
+			if (strcmp(optarg, "text") == 0)
+				o->report_format = REPORT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o->report_format = REPORT_JSON;
+			else
+				errx(CXW_EXIT_TROUBLE, "--report-format: \"%s\" "
+				    "is not a format (use text or json)", optarg);
 			break;
 		case 'r':
 			o->rules = xreallocarray(o->rules, o->nrules + 1,
@@ -381,6 +402,32 @@ main_check(const struct ruleset *rs)
 	    rs->nchannels == 1 ? "" : "s");
 }
 
+/* --report: to stderr for "-", else a file written whole. */
+static int
+main_report(const struct options *o, struct engine *e)
+{
+	struct obuf *ob;
+	int fd = STDERR_FILENO, rc = 0;
+
+	if (strcmp(o->report, "-") != 0 && (fd = open(o->report,
+	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) == -1) {
+		warnx("--report: %s: %s", o->report, strerror(errno));
+		return -1;
+	}
+	ob = obuf_new(fd, 64 * 1024);
+	report_write(o->eng.report, ob, o->report_format, engine_stats(e));
+	if (obuf_flush(ob) == -1) {
+		warnx("--report: %s: %s", o->report, strerror(obuf_error(ob)));
+		rc = -1;
+	}
+	obuf_free(ob);
+	if (fd != STDERR_FILENO && close(fd) == -1 && rc == 0) {
+		warnx("--report: %s: %s", o->report, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
 static double
 main_clock(void)
 {
@@ -420,6 +467,8 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	out = obuf_new(STDOUT_FILENO, 64 * 1024);
+	if (o.report != NULL)
+		o.eng.report = report_new(rs);
 	e = engine_new(rs, &o.eng, out);
 	inputs = optind < argc ? argv + optind : stdin_arg;
 	ninputs = optind < argc ? (size_t)(argc - optind) : 1;
@@ -440,6 +489,9 @@ main(int argc, char **argv)
 		engine_stats_write(e, err, main_clock() - start);
 		obuf_free(err);
 	}
+	if (o.report != NULL && main_report(&o, e) == -1)
+		main_trouble = 1;
+	report_free(o.eng.report);
 	status = engine_stats(e)->wt.alerts > 0 ? CXW_EXIT_ALERT :
 	    CXW_EXIT_NOALERT;
 	if (main_trouble)

@@ -906,3 +906,206 @@ wtab_stats(const struct wtab *t, struct wtab_stats *st)
 	*st = t->st;
 	st->customers = t->ncust;
 }
+
+const struct wtab_config *
+wtab_config(const struct wtab *t)
+{
+	return &t->cfg;
+}
+
+int64_t
+wtab_latest(const struct wtab *t)
+{
+	return t->latest;
+}
+
+static void
+wtab_saved_events(const struct wtab *t, const struct wtab_cust *c,
+    struct wtab_saved_event *ev)
+{
+	struct wtab_win *w = c->win;
+	struct wtab_slot *s;
+	struct wtab_ev *e;
+	uint32_t k;
+
+	for (k = 0; w != NULL && k < w->n; k++) {
+		e = wtab_win_at(t, w, k);
+		memset(&ev[k], 0, sizeof(ev[k]));
+		ev[k].time = e->time;
+		ev[k].weight = e->weight;
+		ev[k].channel = e->channel;
+		ev[k].rule = e->rule;
+		if (e->slot == WTAB_NOSLOT)
+			continue;
+		s = &wtab_win_slots(t, w)[e->slot];
+		ev[k].evidence = 1;
+		ev[k].source = s->source;
+		ev[k].line = s->line;
+		ev[k].linelen = s->len;
+	}
+}
+
+int
+wtab_each(const struct wtab *t,
+    int (*cb)(void *arg, const struct wtab_saved *c), void *arg)
+{
+	struct wtab_saved_event *ev = NULL;
+	const struct wtab_cust *c;
+	struct wtab_saved s;
+	size_t cap = 0;
+	uint32_t i;
+	int r = 0;
+
+	for (i = t->lrutail; i != WTAB_NONE && r == 0; i = c->prev) {
+		c = &t->cust[i];
+		if (wtab_cust_idle(t, c))
+			continue;	/* semantics 6: absent already */
+		s.key = wtab_cust_key(c);
+		s.keylen = c->keylen;
+		s.now = c->now;
+		s.suppressed_until = c->supp;
+		s.nevents = c->win != NULL ? c->win->n : 0;
+		if (s.nevents > cap) {
+			cap = s.nevents;
+			ev = xreallocarray(ev, cap, sizeof(*ev));
+		}
+		wtab_saved_events(t, c, ev);
+		s.events = ev;
+		r = cb(arg, &s);
+	}
+	free(ev);
+	return r;
+}
+
+static int
+wtab_time_ok(int64_t time)
+{
+	return time > -WTAB_TMAX && time < WTAB_TMAX;
+}
+
+int
+wtab_set_latest(struct wtab *t, int64_t latest, const char **why)
+{
+	if (latest != INT64_MIN && !wtab_time_ok(latest)) {
+		*why = "latest time out of range";
+		return -1;
+	}
+	if (latest > t->latest) {
+		t->latest = latest;
+		wtab_forget(t);
+	}
+	return 0;
+}
+
+/* Each event on its own, as wtab_add() and wtab_win_expire() leave it. */
+static const char *
+wtab_saved_event_check(const struct wtab *t, const struct wtab_saved *c,
+    size_t k)
+{
+	const struct wtab_saved_event *e = &c->events[k];
+	size_t nkeep = c->nevents < t->cfg.evidence ? c->nevents :
+	    t->cfg.evidence;
+
+	if (e->time <= c->now - t->cfg.window || e->time > c->now)
+		return "event outside its customer's window";
+	if (k > 0 && e->time < c->events[k - 1].time)
+		return "events out of time order";
+	if (e->weight < 1 || e->weight > 1000)
+		return "event weight out of range";
+	if (e->channel >= t->cfg.nchannels)
+		return "channel number out of range";
+	if (e->rule >= t->cfg.nrules)
+		return "rule number out of range";
+	if ((e->evidence != 0) != (k >= c->nevents - nkeep))
+		return "evidence kept for the wrong events";
+	return NULL;
+}
+
+/*
+ * Everything wtab_add() asserts or keeps invariant for a customer, so that
+ * a restored one is one a run could have left: semantics 4 (window), 5
+ * (a window that should have alerted has), 6 (not idle, now <= T).
+ */
+static const char *
+wtab_saved_check(const struct wtab *t, const struct wtab_saved *c,
+    uint32_t h)
+{
+	const char *why;
+	uint64_t score = 0, chmask = 0;
+	unsigned nch = 0;
+	size_t k;
+
+	if (c->keylen < 1 || c->keylen > WTAB_MAXKEY)
+		return "customer id length out of range";
+	if (!wtab_time_ok(c->now) || c->now > t->latest)
+		return "customer time out of range";
+	if (c->suppressed_until != INT64_MIN &&
+	    (!wtab_time_ok(c->suppressed_until) ||
+	    c->suppressed_until > c->now + t->cfg.cooldown))
+		return "suppression time out of range";
+	if (c->nevents >= (size_t)1 << 31)
+		return "too many events";
+	for (k = 0; k < c->nevents; k++) {
+		if ((why = wtab_saved_event_check(t, c, k)) != NULL)
+			return why;
+		score += c->events[k].weight;
+		chmask |= (uint64_t)1 << c->events[k].channel;
+	}
+	for (; chmask != 0; chmask &= chmask - 1)
+		nch++;
+	if (c->nevents > 0 && c->now >= c->suppressed_until &&
+	    (score >= t->cfg.threshold ||
+	    (t->cfg.channels > 0 && nch >= t->cfg.channels)))
+		return "window should have alerted";
+	if (c->now + t->cfg.window <= t->latest &&
+	    c->suppressed_until <= t->latest)
+		return "customer is idle";
+	if (wtab_index_find(t, h, c->key, c->keylen) != WTAB_NONE)
+		return "customer saved twice";
+	return NULL;
+}
+
+int
+wtab_restore(struct wtab *t, const struct wtab_saved *c, const char **why)
+{
+	const struct wtab_saved_event *se;
+	uint32_t h = (uint32_t)wtab_hash(t->seed, c->key, c->keylen), i, pos;
+	struct wtab_event ev;
+	struct wtab_cust *cu;
+	size_t k;
+
+	if ((*why = wtab_saved_check(t, c, h)) != NULL)
+		return -1;
+	i = wtab_cust_new(t, h, c->key, c->keylen, c->now);
+	cu = &t->cust[i];
+	cu->supp = c->suppressed_until;
+	t->hkey[cu->heappos] = wtab_cust_idleat(t, cu);
+	wtab_heap_down(t, cu->heappos);
+	memset(&ev, 0, sizeof(ev));
+	for (k = 0; k < c->nevents; k++) {
+		se = &c->events[k];
+		ev.time = se->time;
+		ev.weight = se->weight;
+		ev.channel = se->channel;
+		ev.rule = se->rule;
+		ev.source = se->evidence ? se->source : 0;
+		ev.line = se->evidence ? se->line : NULL;
+		ev.linelen = se->evidence ? se->linelen : 0;
+		if (cu->win == NULL)
+			cu->win = wtab_win_get(t);
+		if (cu->win->n == cu->win->cap)
+			cu->win = wtab_win_grow(t, cu->win);
+		pos = wtab_win_insert(t, cu->win, &ev);
+		wtab_win_keep(t, cu->win, pos, &ev);
+	}
+	return 0;
+}
+
+void
+wtab_swap(struct wtab *a, struct wtab *b)
+{
+	struct wtab tmp = *a;
+
+	*a = *b;
+	*b = tmp;
+}

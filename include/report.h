@@ -1,0 +1,33 @@
+/*
+ * report: the end-of-run summary of --report, for a person reviewing a
+ * day at a glance (text, with Unicode sparklines) or for a program (one
+ * JSON object): lines per source and channel, events per rule, alerts
+ * per channel combination, the top customers by score, and events and
+ * alerts per hour. Fed by the engine; does no I/O beyond the obuf given.
+ */
+#ifndef CXW_REPORT_H
+#define CXW_REPORT_H
+
+#include <stdint.h>
+
+struct engine_stats;
+struct obuf;
+struct ruleset;
+struct walert;
+
+enum report_format { REPORT_TEXT, REPORT_JSON };
+
+struct report;
+
+struct report	*report_new(const struct ruleset *);	/* borrowed */
+void		 report_free(struct report *);		/* NULL is fine */
+
+/* An event at time ms (for the hourly counts). */
+void		 report_event(struct report *, int64_t ms);
+/* An alert (customer copied). */
+void		 report_alert(struct report *, const struct walert *);
+
+void		 report_write(struct report *, struct obuf *,
+		    enum report_format, const struct engine_stats *);
+
+#endif

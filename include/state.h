@@ -1,0 +1,44 @@
+/*
+ * state: saves a window table to a file and loads it back, so that runs
+ * over consecutive stretches of logs alert exactly as one run over all of
+ * them would (--state). Used by main.c; only this module knows the file
+ * format. Does no printing: failures return -1 with *cause, a malloc'd
+ * message naming the file, which the caller frees.
+ *
+ * The file (all integers little-endian, "u64" etc.):
+ *   "CXWSTATE", u32 format version, u64 file length, u64 rules fingerprint,
+ *   i64 window, i64 cooldown, u64 threshold, u32 channels, u32 nchannels,
+ *   u32 nrules, u32 evidence, i64 T (latest time), u64 customers;
+ *   per customer, least recently active first: u16 id length, the id,
+ *   i64 now, i64 suppressed_until, u32 events; per event, oldest first:
+ *   i64 time, u16 weight, u16 rule, u8 channel, u8 flags (1: evidence),
+ *   and with evidence u32 source, u64 line length, the line;
+ *   last, u32 CRC-32 (zlib) of every byte before it.
+ */
+#ifndef CXW_STATE_H
+#define CXW_STATE_H
+
+#include <stdint.h>
+
+struct wtab;
+
+/*
+ * Write t's customers and T to path atomically: a temporary file beside
+ * it, synced, renamed over it, the directory synced. On failure the old
+ * file is untouched and no temporary file is left. 0 or -1.
+ */
+int	state_save(const char *path, const struct wtab *t,
+	    uint64_t fingerprint, char **cause);
+
+/*
+ * Replace t's contents (normally a fresh table) with the state in path,
+ * which must have been saved with the same fingerprint and the same
+ * window, cooldown, threshold, channels, nchannels, nrules and evidence.
+ * Returns 0 when loaded, 1 when path does not exist (a first run; t
+ * untouched), -1 on any other trouble, t untouched. Every length, number
+ * and order in the file is checked; it may come from anywhere.
+ */
+int	state_load(const char *path, struct wtab *t, uint64_t fingerprint,
+	    char **cause);
+
+#endif

@@ -1,0 +1,386 @@
+/*
+ * report: counts for --report and their two forms. Memory is bounded:
+ * at most REPORT_MAXHOURS distinct hours, REPORT_MAXCOMBOS channel
+ * combinations and REPORT_TOP customers are kept; what does not fit is
+ * counted as such.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "obuf.h"
+#include "report.h"
+#include "rules.h"
+#include "wtab.h"
+#include "xmalloc.h"
+
+#define REPORT_MAXHOURS		(24 * 400)
+#define REPORT_MAXCOMBOS	256
+#define REPORT_TOP		10
+#define REPORT_WIDTH		72	/* sparkline characters at most */
+#define REPORT_HOUR		INT64_C(3600000)
+
+struct report_hour {
+	int64_t		hour;		/* ms / REPORT_HOUR, floored */
+	uint64_t	events;
+	uint64_t	alerts;
+};
+
+struct report_combo {
+	uint64_t	mask;
+	uint64_t	alerts;
+};
+
+struct report_top {
+	char		 key[WTAB_MAXKEY];
+	size_t		 keylen;
+	uint64_t	 score;
+	int64_t		 time;
+	uint64_t	 chmask;
+};
+
+struct report {
+	const struct ruleset	*rs;
+	struct report_hour	*hours;		/* sorted by hour */
+	size_t			 nhours;
+	uint64_t		 hours_lost;
+	struct report_combo	 combos[REPORT_MAXCOMBOS];
+	size_t			 ncombos;
+	uint64_t		 combos_lost;
+	uint64_t		*rulealerts;	/* [nrules] alerts naming it */
+	struct report_top	 top[REPORT_TOP];
+	size_t			 ntop;
+};
+
+struct report *
+report_new(const struct ruleset *rs)
+{
+	struct report *r = xcalloc(1, sizeof(*r));
+
+	r->rs = rs;
+	r->rulealerts = xcalloc(rs->nrules, sizeof(uint64_t));
+	return r;
+}
+
+void
+report_free(struct report *r)
+{
+	if (r == NULL)
+		return;
+	free(r->hours);
+	free(r->rulealerts);
+	free(r);
+}
+
+static int64_t
+report_floor_hour(int64_t ms)
+{
+	return ms >= 0 ? ms / REPORT_HOUR : -((-ms + REPORT_HOUR - 1) /
+	    REPORT_HOUR);
+}
+
+/* The slot of hour h, made if there is room; NULL if not. */
+static struct report_hour *
+report_hour(struct report *r, int64_t ms)
+{
+	int64_t h = report_floor_hour(ms);
+	size_t lo = 0, hi = r->nhours, mid;
+
+	if (r->nhours > 0 && r->hours[r->nhours - 1].hour == h)
+		return &r->hours[r->nhours - 1];
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (r->hours[mid].hour < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < r->nhours && r->hours[lo].hour == h)
+		return &r->hours[lo];
+	if (r->nhours == REPORT_MAXHOURS) {
+		r->hours_lost++;
+		return NULL;
+	}
+	r->hours = xreallocarray(r->hours, r->nhours + 1, sizeof(*r->hours));
+	memmove(&r->hours[lo + 1], &r->hours[lo],
+	    (r->nhours - lo) * sizeof(*r->hours));
+	r->nhours++;
+	memset(&r->hours[lo], 0, sizeof(r->hours[lo]));
+	r->hours[lo].hour = h;
+	return &r->hours[lo];
+}
+
+void
+report_event(struct report *r, int64_t ms)
+{
+	struct report_hour *h = report_hour(r, ms);
+
+	if (h != NULL)
+		h->events++;
+}
+
+static void
+report_combo(struct report *r, uint64_t mask)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncombos; i++)
+		if (r->combos[i].mask == mask) {
+			r->combos[i].alerts++;
+			return;
+		}
+	if (r->ncombos == REPORT_MAXCOMBOS) {
+		r->combos_lost++;
+		return;
+	}
+	r->combos[r->ncombos].mask = mask;
+	r->combos[r->ncombos++].alerts = 1;
+}
+
+/* Keep the REPORT_TOP highest scores, earlier alerts first on ties. */
+static void
+report_keep_top(struct report *r, const struct walert *a)
+{
+	struct report_top *t;
+	size_t i;
+
+	if (r->ntop == REPORT_TOP && r->top[REPORT_TOP - 1].score >= a->score)
+		return;
+	i = r->ntop < REPORT_TOP ? r->ntop++ : REPORT_TOP - 1;
+	for (; i > 0 && r->top[i - 1].score < a->score; i--)
+		r->top[i] = r->top[i - 1];
+	t = &r->top[i];
+	memcpy(t->key, a->customer, a->customerlen);
+	t->keylen = a->customerlen;
+	t->score = a->score;
+	t->time = a->time;
+	t->chmask = a->chmask;
+}
+
+void
+report_alert(struct report *r, const struct walert *a)
+{
+	struct report_hour *h = report_hour(r, a->time);
+	size_t i;
+
+	if (h != NULL)
+		h->alerts++;
+	report_combo(r, a->chmask);
+	for (i = 0; i < r->rs->nrules; i++)
+		if (a->rulecount[i] > 0)
+			r->rulealerts[i]++;
+	report_keep_top(r, a);
+}
+
+static void
+report_channels(struct obuf *o, const struct ruleset *rs, uint64_t mask,
+    int json)
+{
+	const char *sep = "";
+	size_t i;
+
+	for (i = 0; i < rs->nchannels; i++)
+		if (mask & (UINT64_C(1) << i)) {
+			obuf_puts(o, sep);
+			if (json)
+				obuf_jstr(o, rs->channels[i],
+				    strlen(rs->channels[i]));
+			else
+				obuf_puts(o, rs->channels[i]);
+			sep = ",";
+		}
+}
+
+static uint64_t
+report_source_events(const struct ruleset *rs, const struct engine_stats *st,
+    size_t s)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < rs->sources[s].nrules; i++)
+		n += st->ruleevents[rs->sources[s].rules[i]];
+	return n;
+}
+
+static int
+report_cmp_combo(const void *a, const void *b)
+{
+	const struct report_combo *x = a, *y = b;
+
+	if (x->alerts != y->alerts)
+		return x->alerts > y->alerts ? -1 : 1;
+	return x->mask < y->mask ? -1 : x->mask > y->mask;
+}
+
+/*
+ * One character per hour from the first hour seen to the last, or per
+ * `step` hours when that would be wider than REPORT_WIDTH; a blank is
+ * none, the eight blocks scale to the busiest.
+ */
+static int64_t
+report_spark(struct obuf *o, const struct report *r, int alerts)
+{
+	static const char *blocks[] = { "\xe2\x96\x81", "\xe2\x96\x82",
+	    "\xe2\x96\x83", "\xe2\x96\x84", "\xe2\x96\x85", "\xe2\x96\x86",
+	    "\xe2\x96\x87", "\xe2\x96\x88" };
+	int64_t first = r->hours[0].hour, span, step, b, nb;
+	uint64_t *sum, max = 0, v;
+	size_t i;
+
+	span = r->hours[r->nhours - 1].hour - first + 1;
+	step = (span + REPORT_WIDTH - 1) / REPORT_WIDTH;
+	nb = (span + step - 1) / step;
+	sum = xcalloc((size_t)nb, sizeof(*sum));
+	for (i = 0; i < r->nhours; i++) {
+		v = alerts ? r->hours[i].alerts : r->hours[i].events;
+		b = (r->hours[i].hour - first) / step;
+		sum[b] += v;
+		if (sum[b] > max)
+			max = sum[b];
+	}
+	obuf_printf(o, "  %-7s ", alerts ? "alerts" : "events");
+	for (b = 0; b < nb; b++)
+		if (sum[b] == 0)
+			obuf_putc(o, ' ');
+		else
+			obuf_puts(o, blocks[(sum[b] * 8 - 1) / max]);
+	obuf_printf(o, "  max %llu\n", (unsigned long long)max);
+	free(sum);
+	return step;
+}
+
+static void
+report_text(struct report *r, struct obuf *o, const struct engine_stats *st)
+{
+	const struct ruleset *rs = r->rs;
+	int64_t step;
+	size_t i;
+
+	obuf_puts(o, "cxwatch report\n");
+	obuf_printf(o, "lines: %llu read, %llu unmatched, %llu bad time, "
+	    "%llu anonymous, %llu too long\n",
+	    (unsigned long long)(st->lines + st->longlines),
+	    (unsigned long long)st->unmatched,
+	    (unsigned long long)st->badtime,
+	    (unsigned long long)st->anonymous,
+	    (unsigned long long)st->longlines);
+	obuf_printf(o, "\n%-16s %-12s %10s %8s\n", "source", "channel",
+	    "lines", "events");
+	for (i = 0; i < rs->nsources; i++)
+		obuf_printf(o, "%-16s %-12s %10llu %8llu\n",
+		    rs->sources[i].name, rs->channels[rs->sources[i].channel],
+		    (unsigned long long)st->srclines[i],
+		    (unsigned long long)report_source_events(rs, st, i));
+	obuf_printf(o, "\n%-28s %8s %8s\n", "rule", "events", "alerts");
+	for (i = 0; i < rs->nrules; i++)
+		obuf_printf(o, "%-28s %8llu %8llu\n", rs->rules[i].name,
+		    (unsigned long long)st->ruleevents[i],
+		    (unsigned long long)r->rulealerts[i]);
+	obuf_printf(o, "\nalerts: %llu\n", (unsigned long long)st->wt.alerts);
+	qsort(r->combos, r->ncombos, sizeof(*r->combos), report_cmp_combo);
+	for (i = 0; i < r->ncombos; i++) {
+		obuf_printf(o, "  %6llu  ", (unsigned long long)r->combos[i].alerts);
+		report_channels(o, rs, r->combos[i].mask, 0);
+		obuf_putc(o, '\n');
+	}
+	if (r->ntop > 0)
+		obuf_puts(o, "\ntop customers by score\n");
+	for (i = 0; i < r->ntop; i++) {
+		obuf_printf(o, "  %6llu  ", (unsigned long long)r->top[i].score);
+		obuf_time(o, r->top[i].time);
+		obuf_puts(o, "  ");
+		obuf_text(o, r->top[i].key, r->top[i].keylen);
+		obuf_puts(o, "  ");
+		report_channels(o, rs, r->top[i].chmask, 0);
+		obuf_putc(o, '\n');
+	}
+	if (r->nhours > 0) {
+		obuf_puts(o, "\nover time\n");
+		report_spark(o, r, 0);
+		step = report_spark(o, r, 1);
+		obuf_printf(o, "  one mark per %lld hour%s from ",
+		    (long long)step, step == 1 ? "" : "s");
+		obuf_time(o, r->hours[0].hour * REPORT_HOUR);
+		obuf_putc(o, '\n');
+	}
+}
+
+static void
+report_jcount(struct obuf *o, const char *key, uint64_t n)
+{
+	obuf_puts(o, key);
+	obuf_u64(o, n);
+}
+
+static void
+report_json(struct report *r, struct obuf *o, const struct engine_stats *st)
+{
+	const struct ruleset *rs = r->rs;
+	size_t i;
+
+	report_jcount(o, "{\"lines\":{\"read\":", st->lines + st->longlines);
+	report_jcount(o, ",\"unmatched\":", st->unmatched);
+	report_jcount(o, ",\"bad_time\":", st->badtime);
+	report_jcount(o, ",\"anonymous\":", st->anonymous);
+	report_jcount(o, ",\"too_long\":", st->longlines);
+	obuf_puts(o, "},\"sources\":[");
+	for (i = 0; i < rs->nsources; i++) {
+		obuf_puts(o, i > 0 ? ",{\"name\":" : "{\"name\":");
+		obuf_jstr(o, rs->sources[i].name, strlen(rs->sources[i].name));
+		obuf_puts(o, ",\"channel\":");
+		report_channels(o, rs, UINT64_C(1) << rs->sources[i].channel,
+		    1);
+		report_jcount(o, ",\"lines\":", st->srclines[i]);
+		report_jcount(o, ",\"events\":",
+		    report_source_events(rs, st, i));
+		obuf_putc(o, '}');
+	}
+	obuf_puts(o, "],\"rules\":[");
+	for (i = 0; i < rs->nrules; i++) {
+		obuf_puts(o, i > 0 ? ",{\"name\":" : "{\"name\":");
+		obuf_jstr(o, rs->rules[i].name, strlen(rs->rules[i].name));
+		report_jcount(o, ",\"events\":", st->ruleevents[i]);
+		report_jcount(o, ",\"alerts\":", r->rulealerts[i]);
+		obuf_putc(o, '}');
+	}
+	report_jcount(o, "],\"alerts\":", st->wt.alerts);
+	obuf_puts(o, ",\"alerts_by_channels\":[");
+	qsort(r->combos, r->ncombos, sizeof(*r->combos), report_cmp_combo);
+	for (i = 0; i < r->ncombos; i++) {
+		obuf_puts(o, i > 0 ? ",{\"channels\":[" : "{\"channels\":[");
+		report_channels(o, rs, r->combos[i].mask, 1);
+		report_jcount(o, "],\"alerts\":", r->combos[i].alerts);
+		obuf_putc(o, '}');
+	}
+	obuf_puts(o, "],\"top\":[");
+	for (i = 0; i < r->ntop; i++) {
+		obuf_puts(o, i > 0 ? ",{\"customer\":" : "{\"customer\":");
+		obuf_jstr(o, r->top[i].key, r->top[i].keylen);
+		report_jcount(o, ",\"score\":", r->top[i].score);
+		obuf_puts(o, ",\"time\":\"");
+		obuf_time(o, r->top[i].time);
+		obuf_puts(o, "\",\"channels\":[");
+		report_channels(o, rs, r->top[i].chmask, 1);
+		obuf_puts(o, "]}");
+	}
+	obuf_puts(o, "],\"hours\":[");
+	for (i = 0; i < r->nhours; i++) {
+		obuf_puts(o, i > 0 ? ",{\"hour\":\"" : "{\"hour\":\"");
+		obuf_time(o, r->hours[i].hour * REPORT_HOUR);
+		report_jcount(o, "\",\"events\":", r->hours[i].events);
+		report_jcount(o, ",\"alerts\":", r->hours[i].alerts);
+		obuf_putc(o, '}');
+	}
+	obuf_puts(o, "]}\n");
+}
+
+void
+report_write(struct report *r, struct obuf *o, enum report_format fmt,
+    const struct engine_stats *st)
+{
+	if (fmt == REPORT_JSON)
+		report_json(r, o, st);
+	else
+		report_text(r, o, st);
+}
