@@ -55,6 +55,9 @@ void		 engine_free(struct engine *);	/* NULL is fine */
 void		 engine_line(struct engine *, const char *name,
 		    uint64_t lineno, int forced, const char *line, size_t len);
 
+/* The window table, for --state to save and load. */
+struct wtab	*engine_table(struct engine *);
+
 /* The counters; the caller may add bytes and longlines. */
 struct engine_stats *engine_stats(struct engine *);
 

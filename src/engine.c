@@ -261,6 +261,12 @@ engine_line(struct engine *e, const char *name, uint64_t lineno, int forced,
 		alert_write(e->out, e->opts.format, e->rs, &a);
 }
 
+struct wtab *
+engine_table(struct engine *e)
+{
+	return e->wt;
+}
+
 struct engine_stats *
 engine_stats(struct engine *e)
 {

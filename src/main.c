@@ -23,6 +23,7 @@
 #include "reader.h"
 #include "report.h"
 #include "rules.h"
+#include "state.h"
 #include "tparse.h"
 #include "xmalloc.h"
 
@@ -46,6 +47,8 @@ struct options {
 	size_t		  max_line;
 	int		  check, stats, nomerge, progress;
 	const char	 *report;	/* --report FILE, "-" for stderr */
+	const char	 *state;	/* --state FILE */
+	int		  state_reset;
 	enum report_format report_format;
 };
 
@@ -70,7 +73,8 @@ main_usage(FILE *fp)
 	    "[--max-line bytes]\n"
 	    "               [--no-merge] [--[no-]progress] [--report file] "
 	    "[--report-format fmt]\n"
-	    "               [[source=]file ...]\n");
+	    "               [--state file [--state-reset]] "
+	    "[[source=]file ...]\n");
 }
 
 static void
@@ -101,6 +105,10 @@ main_help(void)
 	    "      --report FILE      write a summary of the run to FILE "
 	    "(- for stderr)\n"
 	    "      --report-format F  text (default) or json\n"
+	    "      --state FILE       carry the windows over from the last "
+	    "run, save at exit\n"
+	    "      --state-reset      ignore the state FILE holds, start "
+	    "afresh\n"
 	    "  -q, --quiet            print no alerts (exit status only)\n"
 	    "      --max-customers N  customers tracked at once (default "
 	    "1000000)\n"
@@ -170,6 +178,8 @@ main_options(int argc, char **argv, struct options *o)
 		{ "report", required_argument, NULL, 'R' },
 		{ "report-format", required_argument, NULL, 'F' },
 		{ "rules", required_argument, NULL, 'r' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "state-reset", no_argument, NULL, 'Z' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "version", no_argument, NULL, 'V' },
@@ -249,6 +259,12 @@ main_options(int argc, char **argv, struct options *o)
 			break;
 		case 's':
 			o->stats = 1;
+			break;
+		case 'S':
+			o->state = optarg;
+			break;
+		case 'Z':
+			o->state_reset = 1;
 			break;
 		case 't':
 			o->check = 1;
@@ -402,6 +418,31 @@ main_check(const struct ruleset *rs)
 	    rs->nchannels == 1 ? "" : "s");
 }
 
+/*
+ * --state: load before any input (a bad state file stops the run before
+ * it could be overwritten), save at the end.
+ */
+static int
+main_state(const struct options *o, struct engine *e,
+    const struct ruleset *rs, int save)
+{
+	char *cause = NULL;
+	int rc;
+
+	if (save)
+		rc = state_save(o->state, engine_table(e), rs->fingerprint,
+		    &cause);
+	else
+		rc = state_load(o->state, engine_table(e), rs->fingerprint,
+		    &cause);
+	if (rc == -1) {
+		warnx("%s", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
 /* --report: to stderr for "-", else a file written whole. */
 static int
 main_report(const struct options *o, struct engine *e)
@@ -454,6 +495,9 @@ main(int argc, char **argv)
 	int status;
 
 	main_options(argc, argv, &o);
+	if (o.state_reset && o.state == NULL)
+		errx(CXW_EXIT_TROUBLE, "--state-reset: there is no --state "
+		    "FILE to reset");
 	rs = main_rules(&o);
 	if (o.check) {
 		main_check(rs);
@@ -466,10 +510,15 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit must fail the write (EFBIG), not kill us. */
+	signal(SIGXFSZ, SIG_IGN);
 	out = obuf_new(STDOUT_FILENO, 64 * 1024);
 	if (o.report != NULL)
 		o.eng.report = report_new(rs);
 	e = engine_new(rs, &o.eng, out);
+	if (o.state != NULL && !o.state_reset &&
+	    main_state(&o, e, rs, 0) == -1)
+		exit(CXW_EXIT_TROUBLE);
 	inputs = optind < argc ? argv + optind : stdin_arg;
 	ninputs = optind < argc ? (size_t)(argc - optind) : 1;
 	io.max_line = o.max_line;
@@ -480,6 +529,8 @@ main(int argc, char **argv)
 	if (input_run(inputs, ninputs, rs, e, &io) == -1)
 		main_trouble = 1;
 	obuf_flush(out);
+	if (o.state != NULL && main_state(&o, e, rs, 1) == -1)
+		main_trouble = 1;
 	if (obuf_error(out) != 0 && obuf_error(out) != EPIPE) {
 		warnx("standard output: %s", strerror(obuf_error(out)));
 		main_trouble = 1;

@@ -1,0 +1,546 @@
+/*
+ * state: the --state file. See state.h for the contract and the format.
+ *
+ * Saving walks the table twice through wtab_each(): once to count the
+ * bytes and customers the header announces, once to write them through a
+ * small buffer that also runs the CRC. Loading reads the whole file, checks
+ * the header, length and CRC, then restores into a table of its own, which
+ * replaces the caller's only when every customer has passed wtab_restore():
+ * a damaged file leaves the caller's table as it was. The CRC catches
+ * accidents, not forgery, so every length is also checked against the
+ * bytes left and every value against the table's limits.
+ */
+#include <sys/stat.h>
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "state.h"
+#include "wtab.h"
+#include "xmalloc.h"
+
+#define STATE_MAGIC	"CXWSTATE"
+#define STATE_VERSION	1
+#define STATE_HEAD	84	/* bytes before the first customer */
+#define STATE_CUSTMIN	23	/* smallest customer: 1-byte id, no events */
+#define STATE_EVMIN	14	/* smallest event: no evidence */
+#define STATE_FLAGS	0x1	/* known event flags */
+#define STATE_EVIDENCE	0x1
+#define STATE_RESET	"use --state-reset to start afresh"
+
+struct state_out {
+	int		 fd;		/* -1: count only */
+	int		 err;		/* first errno, 0 while all is well */
+	uint64_t	 total;		/* bytes put */
+	uint64_t	 ncust;		/* customers put */
+	uLong		 crc;
+	size_t		 n;
+	unsigned char	 buf[65536];
+};
+
+struct state_in {
+	const unsigned char *p;
+	size_t		 len;		/* up to the CRC */
+	size_t		 off;
+	int		 bad;		/* read past len */
+};
+
+static void
+state_flush(struct state_out *o)
+{
+	size_t off = 0;
+	ssize_t r;
+
+	while (o->err == 0 && off < o->n) {
+		r = write(o->fd, o->buf + off, o->n - off);
+		if (r > 0)
+			off += (size_t)r;
+		else if (r == 0)
+			o->err = EIO;
+		else if (errno != EINTR)
+			o->err = errno;
+	}
+	o->n = 0;
+}
+
+static void
+state_put(struct state_out *o, const void *p, size_t len)
+{
+	const unsigned char *s = p;
+	size_t k;
+
+	o->total += len;
+	if (o->fd == -1)
+		return;
+	while (len > 0 && o->err == 0) {
+		if (o->n == sizeof(o->buf))
+			state_flush(o);
+		k = sizeof(o->buf) - o->n;
+		if (k > len)
+			k = len;
+		memcpy(o->buf + o->n, s, k);
+		o->crc = crc32(o->crc, s, (uInt)k);
+		o->n += k;
+		s += k;
+		len -= k;
+	}
+}
+
+static void
+state_put_le(struct state_out *o, uint64_t v, size_t size)
+{
+	unsigned char b[8];
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	state_put(o, b, size);
+}
+
+static int
+state_put_cust(void *arg, const struct wtab_saved *c)
+{
+	const struct wtab_saved_event *e;
+	struct state_out *o = arg;
+	size_t k;
+
+	state_put_le(o, c->keylen, 2);
+	state_put(o, c->key, c->keylen);
+	state_put_le(o, (uint64_t)c->now, 8);
+	state_put_le(o, (uint64_t)c->suppressed_until, 8);
+	state_put_le(o, c->nevents, 4);
+	for (k = 0; k < c->nevents; k++) {
+		e = &c->events[k];
+		state_put_le(o, (uint64_t)e->time, 8);
+		state_put_le(o, e->weight, 2);
+		state_put_le(o, e->rule, 2);
+		state_put_le(o, e->channel, 1);
+		state_put_le(o, e->evidence ? STATE_EVIDENCE : 0, 1);
+		if (!e->evidence)
+			continue;
+		state_put_le(o, e->source, 4);
+		state_put_le(o, e->linelen, 8);
+		state_put(o, e->line, e->linelen);
+	}
+	o->ncust++;
+	return o->err != 0;
+}
+
+/* The whole file; total and ncust are the counting pass's results. */
+static void
+state_put_all(struct state_out *o, const struct wtab *t, uint64_t fp,
+    uint64_t total, uint64_t ncust)
+{
+	const struct wtab_config *cfg = wtab_config(t);
+	uint32_t crc;
+
+	state_put(o, STATE_MAGIC, 8);
+	state_put_le(o, STATE_VERSION, 4);
+	state_put_le(o, total, 8);
+	state_put_le(o, fp, 8);
+	state_put_le(o, (uint64_t)cfg->window, 8);
+	state_put_le(o, (uint64_t)cfg->cooldown, 8);
+	state_put_le(o, cfg->threshold, 8);
+	state_put_le(o, cfg->channels, 4);
+	state_put_le(o, cfg->nchannels, 4);
+	state_put_le(o, cfg->nrules, 4);
+	state_put_le(o, cfg->evidence, 4);
+	state_put_le(o, (uint64_t)wtab_latest(t), 8);
+	state_put_le(o, ncust, 8);
+	wtab_each(t, state_put_cust, o);
+	crc = (uint32_t)o->crc;
+	state_put_le(o, crc, 4);
+}
+
+static const char *
+state_hint(int err)
+{
+	switch (err) {
+	case ENOSPC:
+#ifdef EDQUOT
+	case EDQUOT:
+#endif
+		return "free some space and run again";
+	case EFBIG:
+		return "raise the file size limit (ulimit -f) and run again";
+	default:
+		return "check the disk and run again";
+	}
+}
+
+/* Make the rename durable; file systems that cannot sync a directory
+ * say EINVAL, and there is nothing more to do on them. */
+static int
+state_sync_dir(const char *path, char **cause)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int fd, err = 0;
+
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else
+		dir = xstrndup(path, slash == path ? 1 :
+		    (size_t)(slash - path));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1 || (fsync(fd) == -1 && errno != EINVAL))
+		err = errno;
+	if (fd != -1)
+		close(fd);
+	free(dir);
+	if (err == 0)
+		return 0;
+	*cause = xasprintf("%s: state saved, but syncing its directory "
+	    "failed: %s; a crash now could lose it", path, strerror(err));
+	return -1;
+}
+
+int
+state_save(const char *path, const struct wtab *t, uint64_t fingerprint,
+    char **cause)
+{
+	struct state_out *o = xcalloc(1, sizeof(*o));
+	char *tmp = xasprintf("%s.XXXXXX", path);
+	uint64_t total, ncust;
+	int r = -1;
+
+	o->fd = -1;
+	state_put_all(o, t, fingerprint, 0, 0);
+	total = o->total;
+	ncust = o->ncust;
+	if ((o->fd = mkstemp(tmp)) == -1) {
+		*cause = xasprintf("%s: cannot save state: cannot create a "
+		    "temporary file beside it: %s; check that its directory "
+		    "exists and is writable", path, strerror(errno));
+		goto out;
+	}
+	o->total = o->ncust = 0;
+	o->crc = crc32(0, NULL, 0);
+	state_put_all(o, t, fingerprint, total, ncust);
+	state_flush(o);
+	if (o->err == 0 && fsync(o->fd) == -1)
+		o->err = errno;
+	if (close(o->fd) == -1 && o->err == 0)
+		o->err = errno;
+	assert(o->err != 0 || (o->total == total && o->ncust == ncust));
+	if (o->err != 0) {
+		*cause = xasprintf("%s: cannot save state: writing %s: %s; "
+		    "the previous state is kept; %s", path, tmp,
+		    strerror(o->err), state_hint(o->err));
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) == -1) {
+		*cause = xasprintf("%s: cannot save state: renaming %s over "
+		    "it: %s; the previous state is kept", path, tmp,
+		    strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	r = state_sync_dir(path, cause);
+out:
+	free(tmp);
+	free(o);
+	return r;
+}
+
+static uint64_t
+state_get_le(struct state_in *in, size_t size)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (in->off > in->len || in->len - in->off < size) {
+		in->bad = 1;
+		in->off = in->len;
+		return 0;
+	}
+	for (i = 0; i < size; i++)
+		v |= (uint64_t)in->p[in->off + i] << (8 * i);
+	in->off += size;
+	return v;
+}
+
+static const char *
+state_get_bytes(struct state_in *in, uint64_t len)
+{
+	const char *p = (const char *)in->p + in->off;
+
+	if (in->off > in->len || len > in->len - in->off) {
+		in->bad = 1;
+		in->off = in->len;
+		return NULL;
+	}
+	in->off += (size_t)len;
+	return p;
+}
+
+static const char *
+state_get_event(struct state_in *in, struct wtab_saved_event *e)
+{
+	unsigned flags;
+
+	memset(e, 0, sizeof(*e));
+	e->time = (int64_t)state_get_le(in, 8);
+	e->weight = (unsigned)state_get_le(in, 2);
+	e->rule = (unsigned)state_get_le(in, 2);
+	e->channel = (unsigned)state_get_le(in, 1);
+	flags = (unsigned)state_get_le(in, 1);
+	if (flags & ~STATE_FLAGS)
+		return "unknown event flags";
+	if (flags & STATE_EVIDENCE) {
+		e->evidence = 1;
+		e->source = (unsigned)state_get_le(in, 4);
+		e->linelen = state_get_le(in, 8);
+		e->line = state_get_bytes(in, e->linelen);
+	}
+	return in->bad ? "lengths do not fit the file" : NULL;
+}
+
+/*
+ * One customer into t. *ev is scratch that grows, but only as far as the
+ * bytes left could hold events.
+ */
+static const char *
+state_get_cust(struct state_in *in, struct wtab *t,
+    struct wtab_saved_event **ev, size_t *evcap, size_t *at)
+{
+	struct wtab_saved c;
+	const char *why;
+	uint64_t n;
+	size_t k;
+
+	*at = in->off;
+	c.keylen = (size_t)state_get_le(in, 2);
+	if (!in->bad && (c.keylen == 0 || c.keylen > WTAB_MAXKEY))
+		return "customer id length out of range";
+	c.key = state_get_bytes(in, c.keylen);
+	c.now = (int64_t)state_get_le(in, 8);
+	c.suppressed_until = (int64_t)state_get_le(in, 8);
+	n = state_get_le(in, 4);
+	if (in->bad || n > (in->len - in->off) / STATE_EVMIN)
+		return "lengths do not fit the file";
+	if (n > *evcap) {
+		*ev = xreallocarray(*ev, (size_t)n, sizeof(**ev));
+		*evcap = (size_t)n;
+	}
+	for (k = 0; k < n; k++) {
+		*at = in->off;
+		if ((why = state_get_event(in, &(*ev)[k])) != NULL)
+			return why;
+	}
+	c.events = *ev;
+	c.nevents = (size_t)n;
+	return wtab_restore(t, &c, &why) == -1 ? why : NULL;
+}
+
+static const char *
+state_get_payload(struct state_in *in, struct wtab *t, size_t *at)
+{
+	struct wtab_saved_event *ev = NULL;
+	const char *why = NULL;
+	uint64_t ncust, i;
+	size_t evcap = 0;
+	int64_t latest;
+
+	*at = in->off;
+	latest = (int64_t)state_get_le(in, 8);
+	if (wtab_set_latest(t, latest, &why) == -1)
+		return why;
+	*at = in->off;
+	ncust = state_get_le(in, 8);
+	if (ncust > (in->len - in->off) / STATE_CUSTMIN)
+		return "customer count does not fit the file";
+	for (i = 0; i < ncust && why == NULL; i++)
+		why = state_get_cust(in, t, &ev, &evcap, at);
+	free(ev);
+	if (why == NULL && in->off != in->len) {
+		*at = in->off;
+		why = "bytes after the last customer";
+	}
+	return why;
+}
+
+static int
+state_read(const char *path, unsigned char **bufp, size_t *lenp,
+    char **cause)
+{
+	unsigned char *buf;
+	struct stat st;
+	size_t len = 0;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 1;
+		*cause = xasprintf("%s: cannot read state: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		*cause = xasprintf("%s: cannot read state: %s", path,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (uintmax_t)st.st_size > SIZE_MAX / 2) {
+		*cause = xasprintf("%s: cannot read state: %s", path,
+		    S_ISREG(st.st_mode) ? "too large" : "not a regular file");
+		close(fd);
+		return -1;
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (len < (size_t)st.st_size) {
+		r = read(fd, buf + len, (size_t)st.st_size - len);
+		if (r == 0)
+			break;
+		if (r > 0)
+			len += (size_t)r;
+		else if (errno != EINTR) {
+			*cause = xasprintf("%s: cannot read state: %s", path,
+			    strerror(errno));
+			free(buf);
+			close(fd);
+			return -1;
+		}
+	}
+	close(fd);
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+static uint32_t
+state_crc(const unsigned char *p, size_t len)
+{
+	uLong crc = crc32(0, NULL, 0);
+	size_t k;
+
+	for (; len > 0; p += k, len -= k) {
+		k = len < (1U << 30) ? len : (1U << 30);
+		crc = crc32(crc, p, (uInt)k);
+	}
+	return (uint32_t)crc;
+}
+
+/* Magic, version, length and CRC: is this an intact file of ours? */
+static int
+state_check_file(const char *path, const unsigned char *buf, size_t len,
+    char **cause)
+{
+	struct state_in in = { buf, len, 8, 0 };
+	uint64_t version, total;
+
+	if (memcmp(buf, STATE_MAGIC, len < 8 ? len : 8) != 0) {
+		*cause = xasprintf("%s: not a cxwatch state file", path);
+		return -1;
+	}
+	version = state_get_le(&in, 4);
+	total = state_get_le(&in, 8);
+	if (!in.bad && version > STATE_VERSION) {
+		*cause = xasprintf("%s: made by a newer cxwatch (state format "
+		    "%u, this one reads %u); upgrade cxwatch or %s", path,
+		    (unsigned)version, STATE_VERSION, STATE_RESET);
+		return -1;
+	}
+	if (!in.bad && version != STATE_VERSION) {
+		*cause = xasprintf("%s: unknown state format %u; %s", path,
+		    (unsigned)version, STATE_RESET);
+		return -1;
+	}
+	if (in.bad || len < STATE_HEAD + 4 || total > len) {
+		*cause = xasprintf("%s: truncated (%zu bytes); %s", path, len,
+		    STATE_RESET);
+		return -1;
+	}
+	if (total != len) {
+		*cause = xasprintf("%s: damaged (%zu bytes, %llu expected); %s",
+		    path, len, (unsigned long long)total, STATE_RESET);
+		return -1;
+	}
+	in.off = len - 4;
+	in.len = len;
+	if (state_get_le(&in, 4) != state_crc(buf, len - 4)) {
+		*cause = xasprintf("%s: damaged (checksum mismatch); %s", path,
+		    STATE_RESET);
+		return -1;
+	}
+	return 0;
+}
+
+/* Fingerprint and configuration: was it made with these rules? */
+static int
+state_check_config(const char *path, struct state_in *in,
+    const struct wtab *t, uint64_t fingerprint, char **cause)
+{
+	const struct wtab_config *cfg = wtab_config(t);
+	const char *what = NULL;
+
+	if (state_get_le(in, 8) != fingerprint)
+		what = "rules";
+	else if (state_get_le(in, 8) != (uint64_t)cfg->window)
+		what = "window";
+	else if (state_get_le(in, 8) != (uint64_t)cfg->cooldown)
+		what = "cooldown";
+	else if (state_get_le(in, 8) != cfg->threshold)
+		what = "threshold";
+	else if (state_get_le(in, 4) != cfg->channels)
+		what = "channels";
+	else if (state_get_le(in, 4) != cfg->nchannels)
+		what = "number of channels";
+	else if (state_get_le(in, 4) != cfg->nrules)
+		what = "number of rules";
+	else if (state_get_le(in, 4) != cfg->evidence)
+		what = "evidence lines";
+	if (what == NULL)
+		return 0;
+	*cause = xasprintf("%s: made with other rules or settings (%s "
+	    "changed); %s", path, what, STATE_RESET);
+	return -1;
+}
+
+int
+state_load(const char *path, struct wtab *t, uint64_t fingerprint,
+    char **cause)
+{
+	struct state_in in;
+	unsigned char *buf;
+	struct wtab *nt;
+	const char *why;
+	size_t len, at;
+	int r;
+
+	if ((r = state_read(path, &buf, &len, cause)) != 0)
+		return r;
+	r = -1;
+	if (state_check_file(path, buf, len, cause) == -1)
+		goto out;
+	in.p = buf;
+	in.len = len - 4;
+	in.off = 20;
+	in.bad = 0;
+	if (state_check_config(path, &in, t, fingerprint, cause) == -1)
+		goto out;
+	nt = wtab_new(wtab_config(t));
+	if ((why = state_get_payload(&in, nt, &at)) != NULL) {
+		*cause = xasprintf("%s: damaged at byte %zu: %s; %s", path, at,
+		    why, STATE_RESET);
+		wtab_free(nt);
+		goto out;
+	}
+	wtab_swap(t, nt);
+	wtab_free(nt);
+	r = 0;
+out:
+	free(buf);
+	return r;
+}

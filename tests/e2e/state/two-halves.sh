@@ -1,0 +1,30 @@
+# Two runs over the two halves of the sample day with --state print
+# exactly the alerts one run over the whole day prints; the planted
+# journeys that straddle noon and 20:00 included. Without --state the
+# second half forgets the first.
+S=$TOP/tests/data/sample
+am='(0[0-9]|1[01]):'
+grep -E "\[21/Nov/2026:$am" "$S/web.log" >web.1
+grep -v -E "\[21/Nov/2026:$am" "$S/web.log" >web.2
+grep -E "^2026-11-21T$am" "$S/support.log" >support.1
+grep -v -E "^2026-11-21T$am" "$S/support.log" >support.2
+grep -E "\"ts\":\"2026-11-21T$am" "$S/billing.log" >billing.1
+grep -v -E "\"ts\":\"2026-11-21T$am" "$S/billing.log" >billing.2
+echo "lines: $(cat web.1 support.1 billing.1 | wc -l) + $(cat web.2 support.2 billing.2 | wc -l)"
+cx() { "$CXWATCH" -r "$TOP/rules" "$@"; }
+cx "$S/web.log" "$S/support.log" "$S/billing.log" >whole
+cx --state st web.1 support.1 billing.1 >halves
+echo "first half: exit $?"
+cx --state st web.2 support.2 billing.2 >>halves
+echo "second half: exit $?"
+cmp whole halves && echo "same alerts: $(grep -c ALERT halves)"
+# Split inside a journey: the web-only story of C000004 (11:51 to 11:55),
+# cut after its first failure.
+n=$(grep -n 'C000004 \[21/Nov/2026:11:51' "$S/web.log" | head -1 | cut -d: -f1)
+head -n "$n" "$S/web.log" >w.1; tail -n +"$((n + 1))" "$S/web.log" >w.2
+cx "$S/web.log" >whole2
+cx --state st2 w.1 >halves2
+cx --state st2 w.2 >>halves2
+cmp whole2 halves2 && echo "same alerts when split mid-journey: $(grep -c ALERT halves2)"
+cx w.1 >nostate; cx w.2 >>nostate
+echo "without --state: $(grep -c ALERT nostate)"

@@ -1,0 +1,999 @@
+/*
+ * test_state: --state files. A saved and reloaded table must go on exactly
+ * as the original (same alerts, evidence, eviction order); runs split by
+ * save/load must alert as one run; every damaged or hostile file must be
+ * refused with a cause and leave the table alone; a failed save must keep
+ * the old file and leave no temporary one.
+ */
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "t.h"
+#include "state.h"
+#include "wtab.h"
+
+#define TEST_FP		0x1234567890abcdefULL
+#define TEST_SMALLLEN	217	/* bytes of test_small()'s state */
+
+struct tbuf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+struct test_item {
+	char		 key[WTAB_MAXKEY];
+	size_t		 keylen;
+	char		 line[48];
+	struct wtab_event ev;
+};
+
+struct test_stream {
+	struct test_item *it;
+	size_t		 n;
+};
+
+static char test_dir[64];
+
+static void
+tbuf_add(struct tbuf *b, const void *p, size_t len)
+{
+	if (b->len + len > b->cap) {
+		b->cap = 2 * (b->len + len) + 64;
+		b->p = realloc(b->p, b->cap);
+		if (b->p == NULL)
+			abort();
+	}
+	memcpy(b->p + b->len, p, len);
+	b->len += len;
+}
+
+static void
+tbuf_printf(struct tbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+tbuf_printf(struct tbuf *b, const char *fmt, ...)
+{
+	char s[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(s, sizeof(s), fmt, ap);
+	va_end(ap);
+	tbuf_add(b, s, (size_t)n);
+}
+
+static void
+tbuf_hex(struct tbuf *b, const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		tbuf_printf(b, "%02x", (unsigned char)p[i]);
+	tbuf_add(b, " ", 1);
+}
+
+static int
+tbuf_same(const struct tbuf *a, const struct tbuf *b)
+{
+	return a->len == b->len && (a->len == 0 ||
+	    memcmp(a->p, b->p, a->len) == 0);
+}
+
+static uint64_t test_rng_state = 88172645463325252ULL;
+
+static uint64_t
+test_rand(void)
+{
+	test_rng_state ^= test_rng_state << 13;
+	test_rng_state ^= test_rng_state >> 7;
+	test_rng_state ^= test_rng_state << 17;
+	return test_rng_state;
+}
+
+static unsigned
+test_below(unsigned n)
+{
+	return (unsigned)(test_rand() % n);
+}
+
+static struct wtab_config
+test_config(void)
+{
+	struct wtab_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.window = 1000;
+	cfg.cooldown = 300;
+	cfg.threshold = 20;
+	cfg.channels = 3;
+	cfg.nchannels = 4;
+	cfg.nrules = 5;
+	cfg.evidence = 3;
+	cfg.max_customers = 50;
+	return cfg;
+}
+
+static void
+test_alert(struct tbuf *b, enum wtab_result r, const struct walert *a,
+    unsigned nrules)
+{
+	unsigned k;
+
+	tbuf_printf(b, "%d ", (int)r);
+	if (r != WTAB_ALERT)
+		return;
+	tbuf_hex(b, a->customer, a->customerlen);
+	tbuf_printf(b, "r%d t%" PRId64 " f%" PRId64 " s%" PRIu64 " c%" PRIx64
+	    " n%u [", a->reason, a->time, a->first, a->score, a->chmask,
+	    a->nevents);
+	for (k = 0; k < nrules; k++)
+		if (a->rulecount[k] != 0)
+			tbuf_printf(b, "%u:%u,", k, a->rulecount[k]);
+	tbuf_printf(b, "] e%u:", a->nevidence);
+	for (k = 0; k < a->nevidence; k++) {
+		tbuf_printf(b, "(%" PRId64 " %u %u ", a->evidence[k].time,
+		    a->evidence[k].source, a->evidence[k].rule);
+		tbuf_hex(b, a->evidence[k].line, a->evidence[k].linelen);
+		CHECK(a->evidence[k].line[a->evidence[k].linelen] == '\0');
+		tbuf_add(b, ")", 1);
+	}
+	tbuf_add(b, "\n", 1);
+}
+
+static int
+test_dump_cb(void *arg, const struct wtab_saved *c)
+{
+	const struct wtab_saved_event *e;
+	struct tbuf *b = arg;
+	size_t k;
+
+	tbuf_hex(b, c->key, c->keylen);
+	tbuf_printf(b, "%" PRId64 " %" PRId64 " %zu:", c->now,
+	    c->suppressed_until, c->nevents);
+	for (k = 0; k < c->nevents; k++) {
+		e = &c->events[k];
+		tbuf_printf(b, " %" PRId64 "/%u/%u/%u/%d", e->time, e->weight,
+		    e->channel, e->rule, e->evidence);
+		if (e->evidence) {
+			tbuf_printf(b, "/%u/", e->source);
+			tbuf_hex(b, e->line, e->linelen);
+		}
+	}
+	tbuf_add(b, "\n", 1);
+	return 0;
+}
+
+/* Everything that travels, in wtab_each() (LRU) order. */
+static void
+test_dump(const struct wtab *t, struct tbuf *b)
+{
+	struct wtab_stats st;
+
+	wtab_stats(t, &st);
+	b->len = 0;
+	tbuf_printf(b, "T%" PRId64 " c%" PRIu64 " e%" PRIu64 "\n",
+	    wtab_latest(t), st.customers, st.events);
+	CHECK(wtab_each(t, test_dump_cb, b) == 0);
+}
+
+static void
+test_key(struct test_item *it, unsigned k)
+{
+	size_t i;
+
+	it->keylen = k % 7 == 0 ? WTAB_MAXKEY : 2 + (k * 37) % 40;
+	it->key[0] = (char)(k & 0xff);
+	it->key[1] = (char)(k >> 8);
+	for (i = 2; i < it->keylen; i++)
+		it->key[i] = (char)((k * 7 + i * 13) & 0xff);
+}
+
+/*
+ * A stream over nkeys customers, time rising step per event on average
+ * with jitter back
+ * (some late), jumps that make customers idle, odd bytes in ids and lines.
+ */
+static void
+test_stream_make(struct test_stream *s, size_t n, unsigned nkeys,
+    unsigned step, const struct wtab_config *cfg)
+{
+	int64_t clock = 1000000;
+	struct test_item *it;
+	size_t i, j;
+
+	s->n = n;
+	s->it = calloc(n, sizeof(*s->it));
+	if (s->it == NULL)
+		abort();
+	for (i = 0; i < n; i++) {
+		it = &s->it[i];
+		test_key(it, test_below(nkeys));
+		clock += test_below(2 * step);
+		if (cfg->window < 1000000 && test_below(500) == 0)
+			clock += 3 * cfg->window + cfg->cooldown;
+		it->ev.time = clock - (int64_t)test_below(test_below(4) == 0 ?
+		    1500 : 50);
+		it->ev.weight = test_below(50) == 0 ? 1000 : 1 + test_below(5);
+		it->ev.channel = test_below(cfg->nchannels);
+		it->ev.rule = test_below(cfg->nrules);
+		it->ev.source = (unsigned)test_rand();
+		it->ev.linelen = test_below(sizeof(it->line));
+		for (j = 0; j < it->ev.linelen; j++)
+			it->line[j] = (char)test_rand();
+		if (it->ev.linelen > 2)
+			it->line[1] = '\0', it->line[2] = '\n';
+		it->ev.line = it->line;
+	}
+}
+
+static void
+test_run(struct wtab *t, const struct test_stream *s, size_t from,
+    size_t to, struct tbuf *log)
+{
+	const struct test_item *it;
+	struct walert a;
+	enum wtab_result r;
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		it = &s->it[i];
+		r = wtab_add(t, it->key, it->keylen, &it->ev, &a);
+		test_alert(log, r, &a, wtab_config(t)->nrules);
+	}
+}
+
+/* name in the test directory; each name has its own buffer. */
+static const char *
+test_path(const char *name)
+{
+	static char path[8][128];
+	size_t i;
+
+	for (i = 0; i < 8 && path[i][0] != '\0'; i++)
+		if (strcmp(strrchr(path[i], '/') + 1, name) == 0)
+			return path[i];
+	if (i == 8)
+		abort();
+	snprintf(path[i], sizeof(path[i]), "%s/%s", test_dir, name);
+	return path[i];
+}
+
+static int
+test_save(const char *path, const struct wtab *t)
+{
+	char *cause = NULL;
+	int r;
+
+	r = state_save(path, t, TEST_FP, &cause);
+	if (r != 0)
+		fprintf(stderr, "state_save: %s\n", cause);
+	free(cause);
+	return r;
+}
+
+/* Load path into a fresh table; NULL (and *cause) when refused. */
+static struct wtab *
+test_load(const char *path, const struct wtab_config *cfg, int *r,
+    char **cause)
+{
+	struct wtab *t = wtab_new(cfg);
+
+	*cause = NULL;
+	*r = state_load(path, t, TEST_FP, cause);
+	if (*r == 0)
+		return t;
+	wtab_free(t);
+	return NULL;
+}
+
+static struct wtab *
+test_reload(const struct wtab *t)
+{
+	const char *path = test_path("reload");
+	struct wtab *nt;
+	char *cause;
+	int r;
+
+	CHECK(test_save(path, t) == 0);
+	nt = test_load(path, wtab_config(t), &r, &cause);
+	CHECK_INT(r, 0);
+	if (cause != NULL)
+		fprintf(stderr, "state_load: %s\n", cause);
+	free(cause);
+	unlink(path);
+	return nt;
+}
+
+static int
+test_has(const char *cause, const char *want)
+{
+	if (cause != NULL && strstr(cause, want) != NULL)
+		return 1;
+	fprintf(stderr, "cause \"%s\" lacks \"%s\"\n",
+	    cause ? cause : "(null)", want);
+	return 0;
+}
+
+static void
+test_missing(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab *t = wtab_new(&cfg);
+	char *cause = NULL;
+	struct tbuf b0 = { 0 }, b1 = { 0 };
+
+	test_dump(t, &b0);
+	CHECK_INT(state_load(test_path("none"), t, TEST_FP, &cause), 1);
+	CHECK(cause == NULL);
+	test_dump(t, &b1);
+	CHECK(tbuf_same(&b0, &b1));
+	wtab_free(t);
+	free(b0.p);
+	free(b1.p);
+}
+
+static void
+test_empty_roundtrip(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab *t = wtab_new(&cfg), *nt;
+	struct tbuf b0 = { 0 }, b1 = { 0 };
+
+	nt = test_reload(t);
+	CHECK(nt != NULL);
+	if (nt != NULL) {
+		CHECK(wtab_latest(nt) == INT64_MIN);
+		test_dump(t, &b0);
+		test_dump(nt, &b1);
+		CHECK(tbuf_same(&b0, &b1));
+	}
+	wtab_free(t);
+	wtab_free(nt);
+	free(b0.p);
+	free(b1.p);
+}
+
+/*
+ * Many customers, evictions, idle ones, suppression, odd bytes: the
+ * reloaded table holds the same state and reacts to the same events the
+ * same way, down to evidence bytes and which customer is evicted.
+ */
+static void
+test_roundtrip(void)
+{
+	struct wtab_config cfg = test_config();
+	struct test_stream s;
+	struct wtab *t = wtab_new(&cfg), *nt;
+	struct wtab_stats a0, a1, b0, b1;
+	struct tbuf d0 = { 0 }, d1 = { 0 }, l0 = { 0 }, l1 = { 0 };
+
+	test_stream_make(&s, 8000, 120, 3, &cfg);
+	test_run(t, &s, 0, 5000, &l0);
+	wtab_sweep(t);
+	wtab_stats(t, &a0);
+	CHECK(a0.evicted > 0 && a0.forgotten > 0 && a0.alerts > 0);
+	CHECK(a0.customers > 10 && a0.events > 50);
+	nt = test_reload(t);
+	if (nt == NULL)
+		goto out;
+	wtab_stats(nt, &b0);
+	CHECK_INT(b0.customers, a0.customers);
+	CHECK_INT(b0.events, a0.events);
+	CHECK_INT(b0.alerts + b0.late + b0.evicted + b0.forgotten, 0);
+	test_dump(t, &d0);
+	test_dump(nt, &d1);
+	CHECK(tbuf_same(&d0, &d1));
+	CHECK(memchr(d0.p, '\n', d0.len) != NULL && d0.len > 1000);
+
+	l0.len = 0;
+	test_run(t, &s, 5000, s.n, &l0);
+	test_run(nt, &s, 5000, s.n, &l1);
+	CHECK(l0.len > 0 && tbuf_same(&l0, &l1));
+	wtab_stats(t, &a1);
+	wtab_stats(nt, &b1);
+	CHECK(a1.alerts > a0.alerts && a1.evicted > a0.evicted);
+	CHECK_INT(b1.alerts, a1.alerts - a0.alerts);
+	CHECK_INT(b1.late, a1.late - a0.late);
+	CHECK_INT(b1.evicted, a1.evicted - a0.evicted);
+	CHECK_INT(b1.forgotten, a1.forgotten - a0.forgotten);
+	CHECK_INT(b1.customers, a1.customers);
+	CHECK_INT(b1.events, a1.events);
+	test_dump(t, &d0);
+	test_dump(nt, &d1);
+	CHECK(tbuf_same(&d0, &d1));
+out:
+	wtab_free(t);
+	wtab_free(nt);
+	free(s.it);
+	free(d0.p);
+	free(d1.p);
+	free(l0.p);
+	free(l1.p);
+}
+
+/* Idle customers are absent (semantics 6): they are not saved. */
+static void
+test_idle_not_saved(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab *t = wtab_new(&cfg), *nt;
+	struct wtab_event ev;
+	struct walert a;
+	struct wtab_stats st;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.weight = 1;
+	ev.time = 100;
+	wtab_add(t, "old", 3, &ev, &a);
+	ev.time = 100 + cfg.window;
+	wtab_add(t, "new", 3, &ev, &a);
+	wtab_add(t, "new", 3, &ev, &a);
+	nt = test_reload(t);
+	if (nt != NULL) {
+		wtab_stats(nt, &st);
+		CHECK_INT(st.customers, 1);
+		CHECK(wtab_latest(nt) == 100 + cfg.window);
+	}
+	wtab_free(t);
+	wtab_free(nt);
+}
+
+/*
+ * One stream, cut at several places with a save and a load at each cut:
+ * the same alerts as the whole stream in one table.
+ */
+static void
+test_halves_cfg(const struct wtab_config *cfg, size_t n, unsigned nkeys)
+{
+	static const size_t pieces[] = { 2, 3, 4, 7 };
+	struct test_stream s;
+	struct tbuf whole = { 0 }, split = { 0 };
+	struct wtab *t, *nt;
+	size_t p, k, at, prev;
+
+	test_stream_make(&s, n, nkeys, 20, cfg);
+	t = wtab_new(cfg);
+	test_run(t, &s, 0, n, &whole);
+	wtab_free(t);
+	for (p = 0; p < sizeof(pieces) / sizeof(pieces[0]); p++) {
+		split.len = 0;
+		t = wtab_new(cfg);
+		for (k = 0, prev = 0; k < pieces[p] && t != NULL; k++) {
+			at = k * n / pieces[p] + (k == 1 && p == 0);
+			test_run(t, &s, prev, at, &split);
+			prev = at;
+			nt = test_reload(t);
+			wtab_free(t);
+			t = nt;
+		}
+		if (t != NULL)
+			test_run(t, &s, prev, n, &split);
+		CHECK(whole.len > 0 && tbuf_same(&whole, &split));
+		wtab_free(t);
+	}
+	free(s.it);
+	free(whole.p);
+	free(split.p);
+}
+
+static void
+test_halves(void)
+{
+	struct wtab_config cfg = test_config();
+
+	test_halves_cfg(&cfg, 6000, 60);
+	cfg.max_customers = 20;
+	test_halves_cfg(&cfg, 6000, 60);
+	cfg.evidence = 0;
+	cfg.channels = 0;
+	cfg.cooldown = 0;
+	cfg.max_customers = 1000;
+	test_halves_cfg(&cfg, 6000, 200);
+	cfg = test_config();
+	cfg.nrules = 65536;
+	cfg.nchannels = 64;
+	cfg.channels = 64;
+	cfg.evidence = 1;
+	test_halves_cfg(&cfg, 3000, 10);
+}
+
+/* Two customers, evidence on each event; TEST_SMALLLEN bytes saved. */
+static struct wtab *
+test_small(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab *t;
+	struct wtab_event ev;
+	struct walert a;
+
+	cfg.evidence = 2;
+	t = wtab_new(&cfg);
+	memset(&ev, 0, sizeof(ev));
+	ev.time = 100, ev.weight = 1, ev.line = "x", ev.linelen = 1;
+	wtab_add(t, "aa", 2, &ev, &a);
+	ev.time = 120, ev.weight = 1, ev.line = "", ev.linelen = 0;
+	ev.source = 7;
+	wtab_add(t, "ab", 2, &ev, &a);
+	ev.time = 150, ev.weight = 2, ev.line = "yz", ev.linelen = 2;
+	ev.channel = 1, ev.rule = 1;
+	wtab_add(t, "aa", 2, &ev, &a);
+	return t;
+}
+
+static size_t
+test_slurp(const char *path, unsigned char *buf, size_t cap)
+{
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+
+	if (fp == NULL)
+		return 0;
+	n = fread(buf, 1, cap, fp);
+	fclose(fp);
+	return n;
+}
+
+static void
+test_spit(const char *path, const unsigned char *buf, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+
+	if (fp == NULL)
+		abort();
+	if (len > 0 && fwrite(buf, 1, len, fp) != len)
+		abort();
+	fclose(fp);
+}
+
+static void
+test_put_le(unsigned char *p, uint64_t v, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void
+test_fix(unsigned char *buf, size_t len)
+{
+	test_put_le(buf + 12, len, 8);
+	test_put_le(buf + len - 4, crc32(crc32(0, NULL, 0), buf,
+	    (uInt)(len - 4)), 4);
+}
+
+/*
+ * Load buf into a table that already holds something; expect -1, a
+ * cause with want in it, and the table untouched.
+ */
+static void
+test_refused(const unsigned char *buf, size_t len, uint64_t fp,
+    const struct wtab_config *cfg, const char *want)
+{
+	const char *path = test_path("bad");
+	struct tbuf b0 = { 0 }, b1 = { 0 };
+	struct wtab *t = wtab_new(cfg);
+	struct wtab_event ev;
+	struct walert a;
+	char *cause = NULL;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.time = 5, ev.weight = 1, ev.line = "keep", ev.linelen = 4;
+	wtab_add(t, "mine", 4, &ev, &a);
+	test_dump(t, &b0);
+	test_spit(path, buf, len);
+	CHECK_INT(state_load(path, t, fp, &cause), -1);
+	CHECK(want == NULL || test_has(cause, want));
+	CHECK(test_has(cause, path));
+	test_dump(t, &b1);
+	CHECK(tbuf_same(&b0, &b1));
+	free(cause);
+	wtab_free(t);
+	unlink(path);
+	free(b0.p);
+	free(b1.p);
+}
+
+static void
+test_damage(void)
+{
+	unsigned char good[512], bad[512];
+	struct wtab *t = test_small();
+	struct wtab_config cfg = *wtab_config(t);
+	const char *path = test_path("small");
+	size_t len, i;
+	int bit;
+
+	CHECK(test_save(path, t) == 0);
+	len = test_slurp(path, good, sizeof(good));
+	CHECK_INT(len, TEST_SMALLLEN);
+	if (len != TEST_SMALLLEN)
+		goto out;
+	for (i = 0; i < len; i++)
+		test_refused(good, i, TEST_FP, &cfg, "state");
+	for (i = 0; i < len; i++)
+		for (bit = 0; bit < 8; bit += 7) {
+			memcpy(bad, good, len);
+			bad[i] ^= (unsigned char)(1 << bit);
+			test_refused(bad, len, TEST_FP, &cfg,
+			    i < 8 ? "not a cxwatch state file" : "afresh");
+			bad[i] = (unsigned char)~good[i];
+			test_refused(bad, len, TEST_FP, &cfg, NULL);
+		}
+	test_refused(good, 0, TEST_FP, &cfg, "truncated");
+	test_refused(good, 100, TEST_FP, &cfg, "truncated (100 bytes)");
+	memcpy(bad, good, len);
+	bad[len - 1] ^= 1;
+	test_refused(bad, len, TEST_FP, &cfg, "checksum mismatch");
+	memcpy(bad, good, len);
+	memcpy(bad, "CXWSTATF", 8);
+	test_refused(bad, len, TEST_FP, &cfg, "not a cxwatch state file");
+	test_refused((const unsigned char *)"hello\n", 6, TEST_FP, &cfg,
+	    "not a cxwatch state file");
+	memcpy(bad, good, len);
+	bad[8] = 2;
+	test_refused(bad, len, TEST_FP, &cfg, "made by a newer cxwatch");
+	bad[8] = 0;
+	test_refused(bad, len, TEST_FP, &cfg, "unknown state format 0");
+	memcpy(bad, good, len);
+	memset(bad + len, 0, 8);
+	test_fix(bad, len + 8);
+	test_put_le(bad + 12, len + 9, 8);
+	test_refused(bad, len + 8, TEST_FP, &cfg, "truncated");
+	test_put_le(bad + 12, len + 7, 8);
+	test_refused(bad, len + 8, TEST_FP, &cfg, "damaged (225 bytes, 224");
+out:
+	unlink(path);
+	wtab_free(t);
+}
+
+/* Other rules or other settings: refused, with --state-reset named. */
+static void
+test_mismatch(void)
+{
+	unsigned char good[512];
+	struct wtab *t = test_small();
+	struct wtab_config cfg = *wtab_config(t), c;
+	const char *path = test_path("small"), *want;
+	struct wtab *nt;
+	size_t len;
+	char *cause;
+	int r, k;
+
+	want = "made with other rules or settings";
+	CHECK(test_save(path, t) == 0);
+	len = test_slurp(path, good, sizeof(good));
+	test_refused(good, len, TEST_FP ^ 1, &cfg, want);
+	test_refused(good, len, TEST_FP ^ 1, &cfg, "use --state-reset");
+	for (k = 0; k < 7; k++) {
+		c = cfg;
+		switch (k) {
+		case 0: c.window++; break;
+		case 1: c.cooldown++; break;
+		case 2: c.threshold++; break;
+		case 3: c.channels--; break;
+		case 4: c.nchannels++; break;
+		case 5: c.nrules++; break;
+		default: c.evidence++; break;
+		}
+		test_refused(good, len, TEST_FP, &c, want);
+	}
+	/* max_customers may change: the least recent go, as evicted. */
+	c = cfg;
+	c.max_customers = 1;
+	nt = test_load(path, &c, &r, &cause);
+	CHECK_INT(r, 0);
+	if (nt != NULL) {
+		struct wtab_stats st;
+
+		wtab_stats(nt, &st);
+		CHECK_INT(st.customers, 1);
+		CHECK_INT(st.evicted, 1);
+	}
+	free(cause);
+	wtab_free(nt);
+	unlink(path);
+	wtab_free(t);
+}
+
+/*
+ * Files with a correct checksum that no cxwatch wrote: each value out of
+ * range is refused by name. Offsets follow test_small()'s layout: header
+ * 84 bytes; "ab" (one event) at 84, its event at 108; "aa" (two events)
+ * at 134, events at 158 and 185; CRC at 213.
+ */
+static void
+test_hostile(void)
+{
+	static const struct {
+		size_t		 off;
+		uint64_t	 val;
+		size_t		 size;
+		const char	*want;
+	} cases[] = {
+		{ 68, INT64_MAX, 8, "latest time out of range" },
+		{ 68, 149, 8, "customer time out of range" },
+		{ 68, 150 + 1000, 8, "customer is idle" },
+		{ 76, 6, 8, "customer count does not fit" },
+		{ 76, 3, 8, "lengths do not fit the file" },
+		{ 76, 1, 8, "bytes after the last customer" },
+		{ 76, UINT64_MAX, 8, "customer count does not fit" },
+		{ 84, 0, 2, "customer id length out of range" },
+		{ 84, WTAB_MAXKEY + 1, 2, "customer id length out of range" },
+		{ 84, 200, 2, "lengths do not fit the file" },
+		{ 104, UINT32_MAX, 4, "lengths do not fit the file" },
+		{ 104, 2, 4, "" },
+		{ 104, 0, 4, "" },
+		{ 116, 0, 2, "event weight out of range" },
+		{ 116, 1001, 2, "event weight out of range" },
+		{ 118, 5, 2, "rule number out of range" },
+		{ 120, 4, 1, "channel number out of range" },
+		{ 121, 3, 1, "unknown event flags" },
+		{ 126, UINT64_MAX, 8, "lengths do not fit the file" },
+		{ 126, 1000, 8, "lengths do not fit the file" },
+		{ 108, 121, 8, "event outside its customer's window" },
+		{ 108, 120 - 1000, 8, "event outside its customer's window" },
+		{ 96, 120 + 300 + 1, 8, "suppression time out of range" },
+		{ 96, INT64_MAX, 8, "suppression time out of range" },
+		{ 158, 151, 8, "event outside its customer's window" },
+		{ 185, 99, 8, "events out of time order" },
+		{ 136, 'a' | 'b' << 8, 2, "customer saved twice" },
+		{ 193, 20, 2, "window should have alerted" },
+	};
+	unsigned char good[512], bad[512];
+	struct wtab *t = test_small();
+	struct wtab_config cfg = *wtab_config(t);
+	const char *path = test_path("small");
+	size_t len, i;
+
+	CHECK(test_save(path, t) == 0);
+	len = test_slurp(path, good, sizeof(good));
+	CHECK_INT(len, TEST_SMALLLEN);
+	if (len != TEST_SMALLLEN)
+		goto out;
+	/* The layout the offsets rely on. */
+	CHECK(memcmp(good + 86, "ab", 2) == 0);
+	CHECK(memcmp(good + 136, "aa", 2) == 0);
+	CHECK(memcmp(good + 184, "x", 1) == 0);
+	CHECK(memcmp(good + 211, "yz", 2) == 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memcpy(bad, good, len);
+		test_put_le(bad + cases[i].off, cases[i].val, cases[i].size);
+		test_fix(bad, len);
+		test_refused(bad, len, TEST_FP, &cfg, "damaged at byte ");
+		test_refused(bad, len, TEST_FP, &cfg, cases[i].want);
+	}
+	/* The evidence flag on the wrong event: "aa" keeps 2 of 2. */
+	memcpy(bad, good, len);
+	bad[171] = 0;
+	memmove(bad + 172, bad + 185, len - 185);
+	test_fix(bad, len - 13);
+	test_refused(bad, len - 13, TEST_FP, &cfg,
+	    "evidence kept for the wrong events");
+	/* The unchanged file loads. */
+	test_fix(good, len);
+	{
+		struct wtab *nt;
+		char *cause;
+		int r;
+
+		test_spit(path, good, len);
+		nt = test_load(path, &cfg, &r, &cause);
+		CHECK_INT(r, 0);
+		free(cause);
+		wtab_free(nt);
+	}
+out:
+	unlink(path);
+	wtab_free(t);
+}
+
+/* Names in dir other than keep; 0 when there are none. */
+static int
+test_strays(const char *dir, const char *keep)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    (keep != NULL && strcmp(de->d_name, keep) == 0))
+			continue;
+		fprintf(stderr, "stray file %s/%s\n", dir, de->d_name);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* The state in path is still the one dumped in want. */
+static void
+test_intact(const char *path, const struct wtab_config *cfg,
+    const struct tbuf *want)
+{
+	struct tbuf got = { 0 };
+	struct wtab *t;
+	char *cause;
+	int r;
+
+	t = test_load(path, cfg, &r, &cause);
+	CHECK_INT(r, 0);
+	if (t != NULL) {
+		test_dump(t, &got);
+		CHECK(tbuf_same(want, &got));
+	}
+	free(cause);
+	wtab_free(t);
+	free(got.p);
+}
+
+static void
+test_unwritable(void)
+{
+	struct wtab *t = test_small(), *big;
+	struct wtab_config cfg = *wtab_config(t);
+	struct tbuf old = { 0 };
+	char dir[128], path[160], *cause = NULL;
+	struct test_stream s;
+	struct tbuf log = { 0 };
+
+	test_dump(t, &old);
+	snprintf(dir, sizeof(dir), "%s/ro", test_dir);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	CHECK(mkdir(dir, 0755) == 0);
+	CHECK(test_save(path, t) == 0);
+	big = wtab_new(&cfg);
+	test_stream_make(&s, 500, 20, 20, &cfg);
+	test_run(big, &s, 0, s.n, &log);
+	CHECK(chmod(dir, 0555) == 0);
+	if (geteuid() != 0 || access(dir, W_OK) != 0) {
+		CHECK_INT(state_save(path, big, TEST_FP, &cause), -1);
+		CHECK(test_has(cause, path));
+		CHECK(test_has(cause, "writable"));
+		free(cause);
+		cause = NULL;
+	}
+	CHECK(chmod(dir, 0755) == 0);
+	CHECK_INT(test_strays(dir, "state"), 0);
+	test_intact(path, &cfg, &old);
+
+	/* Root writes anyway: no directory, a non-directory, a directory
+	 * in the way of the rename. */
+	CHECK_INT(state_save("/nonexistent.cxw/state", t, TEST_FP, &cause),
+	    -1);
+	CHECK(test_has(cause, "/nonexistent.cxw/state: cannot save state"));
+	free(cause);
+	CHECK_INT(state_save("/dev/null/x", t, TEST_FP, &cause), -1);
+	CHECK(test_has(cause, "/dev/null/x: "));
+	free(cause);
+	CHECK(unlink(path) == 0);
+	CHECK(mkdir(path, 0755) == 0);
+	CHECK_INT(state_save(path, t, TEST_FP, &cause), -1);
+	CHECK(test_has(cause, "the previous state is kept"));
+	free(cause);
+	CHECK_INT(test_strays(dir, "state"), 0);
+	CHECK(rmdir(path) == 0);
+	CHECK(rmdir(dir) == 0);
+	wtab_free(big);
+	wtab_free(t);
+	free(s.it);
+	free(old.p);
+	free(log.p);
+}
+
+/* A write that fails half way (EFBIG) keeps the old file. */
+static void
+test_fsize(void)
+{
+	struct wtab *t = test_small(), *big;
+	struct wtab_config cfg = *wtab_config(t), bigcfg;
+	struct tbuf old = { 0 }, log = { 0 };
+	const char *path = test_path("state");
+	struct rlimit rl, small;
+	struct test_stream s;
+	struct stat st;
+	char *cause = NULL;
+
+	CHECK(test_save(path, t) == 0);
+	test_dump(t, &old);
+	bigcfg = cfg;
+	bigcfg.window = 1000000000;
+	bigcfg.threshold = UINT64_MAX;
+	bigcfg.channels = 0;
+	bigcfg.max_customers = 1000;
+	big = wtab_new(&bigcfg);
+	test_stream_make(&s, 20000, 100, 20, &bigcfg);
+	test_run(big, &s, 0, s.n, &log);
+	CHECK(test_save(test_path("big"), big) == 0);
+	CHECK(stat(test_path("big"), &st) == 0 && st.st_size > 100000);
+	unlink(test_path("big"));
+	signal(SIGXFSZ, SIG_IGN);
+	CHECK(getrlimit(RLIMIT_FSIZE, &rl) == 0);
+	small = rl;
+	small.rlim_cur = 70000;
+	CHECK(setrlimit(RLIMIT_FSIZE, &small) == 0);
+	CHECK_INT(state_save(path, big, TEST_FP, &cause), -1);
+	CHECK(setrlimit(RLIMIT_FSIZE, &rl) == 0);
+	signal(SIGXFSZ, SIG_DFL);
+	CHECK(test_has(cause, path));
+	CHECK(test_has(cause, strerror(EFBIG)));
+	CHECK(test_has(cause, "the previous state is kept"));
+	free(cause);
+	CHECK_INT(test_strays(test_dir, "state"), 0);
+	test_intact(path, &cfg, &old);
+	unlink(path);
+	wtab_free(big);
+	wtab_free(t);
+	free(s.it);
+	free(old.p);
+	free(log.p);
+}
+
+/* Saving over an existing state replaces it; mode 0600, no strays. */
+static void
+test_replace(void)
+{
+	struct wtab *t = test_small(), *e;
+	struct wtab_config cfg = *wtab_config(t);
+	const char *path = test_path("state");
+	struct tbuf b = { 0 };
+	struct stat st;
+
+	e = wtab_new(&cfg);
+	CHECK(test_save(path, e) == 0);
+	CHECK(test_save(path, t) == 0);
+	test_dump(t, &b);
+	test_intact(path, &cfg, &b);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+	CHECK_INT(test_strays(test_dir, "state"), 0);
+	unlink(path);
+	wtab_free(e);
+	wtab_free(t);
+	free(b.p);
+}
+
+int
+main(void)
+{
+	snprintf(test_dir, sizeof(test_dir), "%s/test_state.XXXXXX",
+	    getenv("TMPDIR") != NULL && strlen(getenv("TMPDIR")) < 32 ?
+	    getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(test_dir) == NULL) {
+		perror("mkdtemp");
+		return 2;
+	}
+	test_missing();
+	test_empty_roundtrip();
+	test_roundtrip();
+	test_idle_not_saved();
+	test_halves();
+	test_damage();
+	test_mismatch();
+	test_hostile();
+	test_unwritable();
+	test_fsize();
+	test_replace();
+	CHECK_INT(test_strays(test_dir, NULL), 0);
+	rmdir(test_dir);
+	T_DONE();
+}
