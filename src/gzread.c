@@ -269,6 +269,8 @@ gzread_fill(void *ctx, char *buf, size_t len)
 	struct gzread *g = ctx;
 	size_t n;
 
+	if (len == 0)
+		return 0;
 	for (;;) {
 		switch (g->state) {
 		case GZREAD_START:

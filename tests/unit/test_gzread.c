@@ -6,7 +6,6 @@
  * found (from the current directory, or from $CXW_TOP).
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -507,6 +506,7 @@ test_single_member(void)
 		0, 1, 100, 65535, 65536, 65537, 300 * 1000, 3 * 1024 * 1024,
 	};
 	static const int levels[] = { 0, 1, 6, 9 };
+	static const int rlevels[] = { 0, 6 };
 	struct sbuf gz;
 	char *d;
 	size_t i, j;
@@ -525,11 +525,11 @@ test_single_member(void)
 		free(d);
 	}
 
-	/* Incompressible: stored blocks, and deflate that gives up. */
+	/* Incompressible: stored blocks, asked for or fallen back to. */
 	d = make_random(99, 1024 * 1024);
-	for (j = 0; j < NELEM(levels); j++) {
+	for (j = 0; j < NELEM(rlevels); j++) {
 		memset(&gz, 0, sizeof(gz));
-		gz_add(&gz, d, 1024 * 1024, levels[j]);
+		gz_add(&gz, d, 1024 * 1024, rlevels[j]);
 		CHECK(gz.len > 1024 * 1024);
 		check_ok("random member", gz.p, gz.len, d, 1024 * 1024, 1);
 		free(gz.p);
