@@ -11,13 +11,13 @@ CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Wshadow -Wformat=2 -Wwrite-strings \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wno-format-nonliteral
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib 2>/dev/null)
-DEP_LIBS   := $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib 2>/dev/null) \
+DEP_LIBS   := -pthread $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib 2>/dev/null) \
 	      $(shell $(PKG_CONFIG) --libs libev 2>/dev/null || echo -lev)
 # CI=true (as .ci/run sets it) turns every warning into an error.
 ifeq ($(CI),true)
 WARN	+= -Werror
 endif
-CXW_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -Iinclude $(WARN) \
+CXW_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -pthread -Iinclude $(WARN) \
 	      -DCXW_RULESDIR='"$(RULESDIR)"' $(DEP_CFLAGS) $(CFLAGS)
 
 # Every module except main.c; unit tests link against these.

@@ -21,6 +21,13 @@ struct gzread;
 
 /* raw and its ctx are borrowed. */
 struct gzread	*gzread_new(reader_fill_fn raw, void *ctx);
+/*
+ * The same, but gzip is inflated by a thread of its own, a few blocks
+ * ahead of the reader, so that inflating and matching overlap. raw is
+ * then called from that thread and must be safe there (read(2) on a
+ * regular file is). Plain input is read in line as with gzread_new().
+ */
+struct gzread	*gzread_new_async(reader_fill_fn raw, void *ctx);
 void		 gzread_free(struct gzread *);	/* NULL is fine */
 
 /* The reader_fill_fn: ctx is the struct gzread. */

@@ -3,6 +3,7 @@
  * source for the line reader. See gzread.h.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "xmalloc.h"
 
 #define GZREAD_INSZ	(256 * 1024)
+#define GZREAD_NBLOCK	4		/* blocks inflated ahead */
+#define GZREAD_BLOCKSZ	(1024 * 1024)
 
 enum gzread_state {
 	GZREAD_START,		/* magic not looked at yet */
@@ -20,6 +23,11 @@ enum gzread_state {
 	GZREAD_BETWEEN,		/* a member ended: another, zeros or junk? */
 	GZREAD_EOF,
 	GZREAD_ERROR		/* err says why; fill returns -1 */
+};
+
+struct gzread_block {
+	char			*data;
+	size_t			 len;
 };
 
 struct gzread {
@@ -37,6 +45,24 @@ struct gzread {
 	int			 rawerr;	/* the raw source failed */
 	int			 rawerrno;	/* with this errno */
 	char			 err[160];
+	/*
+	 * gzread_new_async(): a thread inflates up to GZREAD_NBLOCK blocks
+	 * ahead. It alone touches everything above once started; the
+	 * reading side takes full blocks from the ring under mu.
+	 */
+	int			 async;
+	int			 threaded;
+	pthread_t		 thread;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 data;		/* a block is full, or done */
+	pthread_cond_t		 space;		/* a block is free, or quit */
+	struct gzread_block	 ring[GZREAD_NBLOCK];
+	unsigned		 head, tail, count;
+	size_t			 bpos;		/* read offset in ring[tail] */
+	int			 finished;	/* result is set */
+	int			 result;	/* 0 end, -1 error */
+	int			 resulterrno;
+	int			 quit;
 };
 
 struct gzread *
@@ -50,11 +76,39 @@ gzread_new(reader_fill_fn raw, void *ctx)
 	return g;
 }
 
+struct gzread *
+gzread_new_async(reader_fill_fn raw, void *ctx)
+{
+	struct gzread *g = gzread_new(raw, ctx);
+
+	g->async = 1;
+	return g;
+}
+
+static void
+gzread_thread_stop(struct gzread *g)
+{
+	size_t i;
+
+	pthread_mutex_lock(&g->mu);
+	g->quit = 1;
+	pthread_cond_signal(&g->space);
+	pthread_mutex_unlock(&g->mu);
+	pthread_join(g->thread, NULL);
+	pthread_mutex_destroy(&g->mu);
+	pthread_cond_destroy(&g->data);
+	pthread_cond_destroy(&g->space);
+	for (i = 0; i < GZREAD_NBLOCK; i++)
+		free(g->ring[i].data);
+}
+
 void
 gzread_free(struct gzread *g)
 {
 	if (g == NULL)
 		return;
+	if (g->threaded)
+		gzread_thread_stop(g);
 	if (g->zinit)
 		inflateEnd(&g->zs);
 	free(g->in);
@@ -70,7 +124,8 @@ gzread_is_gzip(const struct gzread *g)
 uint64_t
 gzread_consumed(const struct gzread *g)
 {
-	return g->consumed;
+	/* The inflating thread may be adding to it. */
+	return __atomic_load_n(&g->consumed, __ATOMIC_RELAXED);
 }
 
 const char *
@@ -118,7 +173,7 @@ gzread_more(struct gzread *g)
 		return 0;
 	}
 	g->inlen += (size_t)n;
-	g->consumed += (uint64_t)n;
+	__atomic_add_fetch(&g->consumed, (uint64_t)n, __ATOMIC_RELAXED);
 	return 1;
 }
 
@@ -263,14 +318,12 @@ gzread_inflate(struct gzread *g, char *buf, size_t len)
 	return (size_t)((char *)zs->next_out - buf);
 }
 
-ssize_t
-gzread_fill(void *ctx, char *buf, size_t len)
+/* One synchronous step: what gzread_fill() does without a thread. */
+static ssize_t
+gzread_step(struct gzread *g, char *buf, size_t len)
 {
-	struct gzread *g = ctx;
 	size_t n;
 
-	if (len == 0)
-		return 0;
 	for (;;) {
 		switch (g->state) {
 		case GZREAD_START:
@@ -296,4 +349,126 @@ gzread_fill(void *ctx, char *buf, size_t len)
 			return -1;
 		}
 	}
+}
+
+/*
+ * The inflating thread: fill free blocks with gzread_step() until the
+ * end, an error, or gzread_free() asks it to quit.
+ */
+static void *
+gzread_producer(void *arg)
+{
+	struct gzread *g = arg;
+	struct gzread_block *b;
+	ssize_t n = 1;
+	int quit;
+
+	for (;;) {
+		pthread_mutex_lock(&g->mu);
+		while (g->count == GZREAD_NBLOCK && !g->quit)
+			pthread_cond_wait(&g->space, &g->mu);
+		b = &g->ring[g->head];
+		quit = g->quit;
+		pthread_mutex_unlock(&g->mu);
+		if (quit)
+			break;
+		b->len = 0;
+		while (b->len < GZREAD_BLOCKSZ &&
+		    (n = gzread_step(g, b->data + b->len,
+		    GZREAD_BLOCKSZ - b->len)) > 0)
+			b->len += (size_t)n;
+		pthread_mutex_lock(&g->mu);
+		if (b->len > 0) {
+			g->head = (g->head + 1) % GZREAD_NBLOCK;
+			g->count++;
+		}
+		if (n <= 0) {
+			g->result = (int)n;
+			g->resulterrno = errno;
+			g->finished = 1;
+		}
+		pthread_cond_signal(&g->data);
+		pthread_mutex_unlock(&g->mu);
+		if (n <= 0)
+			break;
+	}
+	return NULL;
+}
+
+/* The reading side of the thread's blocks. */
+static ssize_t
+gzread_consume(struct gzread *g, char *buf, size_t len)
+{
+	struct gzread_block *b;
+	size_t k;
+
+	pthread_mutex_lock(&g->mu);
+	while (g->count == 0 && !g->finished)
+		pthread_cond_wait(&g->data, &g->mu);
+	if (g->count == 0) {
+		pthread_mutex_unlock(&g->mu);
+		if (g->result == 0)
+			return 0;
+		errno = g->resulterrno;
+		return -1;
+	}
+	b = &g->ring[g->tail];
+	pthread_mutex_unlock(&g->mu);
+	k = b->len - g->bpos < len ? b->len - g->bpos : len;
+	memcpy(buf, b->data + g->bpos, k);
+	g->bpos += k;
+	if (g->bpos == b->len) {
+		g->bpos = 0;
+		pthread_mutex_lock(&g->mu);
+		g->tail = (g->tail + 1) % GZREAD_NBLOCK;
+		g->count--;
+		pthread_cond_signal(&g->space);
+		pthread_mutex_unlock(&g->mu);
+	}
+	return (ssize_t)k;
+}
+
+static void
+gzread_thread_start(struct gzread *g)
+{
+	size_t i;
+
+	for (i = 0; i < GZREAD_NBLOCK; i++)
+		g->ring[i].data = xmalloc(GZREAD_BLOCKSZ);
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_cond_init(&g->data, NULL);
+	pthread_cond_init(&g->space, NULL);
+	if (pthread_create(&g->thread, NULL, gzread_producer, g) == 0) {
+		g->threaded = 1;
+		return;
+	}
+	/* Without a thread the same work is done in line: slower, not wrong. */
+	pthread_mutex_destroy(&g->mu);
+	pthread_cond_destroy(&g->data);
+	pthread_cond_destroy(&g->space);
+	for (i = 0; i < GZREAD_NBLOCK; i++) {
+		free(g->ring[i].data);
+		g->ring[i].data = NULL;
+	}
+}
+
+ssize_t
+gzread_fill(void *ctx, char *buf, size_t len)
+{
+	struct gzread *g = ctx;
+
+	if (len == 0)
+		return 0;
+	if (g->threaded)
+		return gzread_consume(g, buf, len);
+	if (g->async && g->state == GZREAD_START) {
+		if (gzread_start(g) == -1)
+			return gzread_step(g, buf, len);
+		if (g->state == GZREAD_INFLATE) {
+			gzread_thread_start(g);
+			if (g->threaded)
+				return gzread_consume(g, buf, len);
+		}
+	}
+	return gzread_step(g, buf, len);
 }

@@ -28,6 +28,7 @@ struct input_run {
 	struct engine		*e;
 	struct progress		*progress;
 	uint64_t		 done;		/* raw bytes read */
+	uint64_t		 lines;
 };
 
 struct input {
@@ -45,11 +46,14 @@ struct input {
 	int			 src;
 	int64_t			 time;
 	int			 held;
+	uint64_t		 seen;		/* bytes counted for progress */
 };
 
 /*
- * Reading from a pipe or terminal may block for a long time (tail -F):
- * flush the alerts found so far before every such read.
+ * The raw bytes of an input. Reading from a pipe or terminal may block
+ * for a long time (tail -F): the alerts found so far are flushed before
+ * every such read. For regular files this runs on gzread's thread, so it
+ * touches nothing but the fd and the stop flag.
  */
 static ssize_t
 input_fill(void *ctx, char *buf, size_t len)
@@ -58,20 +62,38 @@ input_fill(void *ctx, char *buf, size_t len)
 	struct obuf *out = in->opts->out;
 	ssize_t n;
 
-	if (!in->regular && obuf_pending(out) > 0)
-		obuf_flush(out);
-	if (obuf_error(out) == EPIPE || *in->opts->stop)
+	if (!in->regular) {
+		if (obuf_pending(out) > 0)
+			obuf_flush(out);
+		if (obuf_error(out) == EPIPE)
+			return 0;
+	}
+	if (*in->opts->stop)
 		return 0;
 	do
 		n = read(in->fd, buf, len);
 	while (n == -1 && errno == EINTR && !*in->opts->stop);
-	if (n > 0 && in->run->progress != NULL) {
-		in->run->done += (uint64_t)n;
-		progress_update(in->run->progress, in->run->done,
-		    engine_stats(in->run->e)->wt.alerts);
-	}
 	/* Stopped by SIGINT/SIGTERM: end of input, not an error. */
 	return n == -1 && *in->opts->stop ? 0 : n;
+}
+
+/* What the line reader reads: gzread's bytes, counted for progress. */
+static ssize_t
+input_gzfill(void *ctx, char *buf, size_t len)
+{
+	struct input *in = ctx;
+	struct input_run *run = in->run;
+	ssize_t n = gzread_fill(in->gz, buf, len);
+	uint64_t now;
+
+	if (run->progress != NULL) {
+		now = gzread_consumed(in->gz);
+		run->done += now - in->seen;
+		in->seen = now;
+		progress_update(run->progress, run->done,
+		    engine_stats(run->e)->wt.alerts);
+	}
+	return n;
 }
 
 /* "SOURCE=FILE" when SOURCE names a source; else the whole is a file. */
@@ -113,8 +135,9 @@ input_open(struct input *in, const char *arg, const struct ruleset *rs,
 		return -1;
 	}
 	in->regular = fstat(in->fd, &sb) == 0 && S_ISREG(sb.st_mode);
-	in->gz = gzread_new(input_fill, in);
-	in->r = reader_new(gzread_fill, in->gz, opts->max_line);
+	in->gz = in->regular ? gzread_new_async(input_fill, in) :
+	    gzread_new(input_fill, in);
+	in->r = reader_new(input_gzfill, in, opts->max_line);
 	return 0;
 }
 
@@ -152,14 +175,28 @@ input_next(struct input *in)
 	return rc;
 }
 
+/*
+ * The reader of our output went away (cxwatch ... | head -1): stop. Pipes
+ * notice in input_fill(); files are checked every few thousand lines.
+ */
+static int
+input_gone(struct input_run *run)
+{
+	return (++run->lines & 4095) == 0 && (obuf_error(run->opts->out) ==
+	    EPIPE || *run->opts->stop);
+}
+
 static int
 input_straight(struct input *in, struct engine *e)
 {
 	int rc;
 
-	while ((rc = input_next(in)) == 1)
+	while ((rc = input_next(in)) == 1) {
 		engine_line(e, in->name, reader_lineno(in->r), in->forced,
 		    in->line, in->len);
+		if (input_gone(in->run))
+			return 0;
+	}
 	return rc;
 }
 
@@ -208,6 +245,8 @@ input_merge(struct input *ins, size_t n, struct ruleset *rs,
 		/* The peek found the claiming source: only it is tried. */
 		engine_line(e, best->name, reader_lineno(best->r), best->src,
 		    best->line, best->len);
+		if (input_gone(best->run))
+			return ret;
 		if (input_advance(best, rs, e) == -1)
 			ret = -1;
 	}
@@ -254,6 +293,7 @@ input_run(char *const *args, size_t nargs, struct ruleset *rs,
 	run.opts = opts;
 	run.e = e;
 	run.done = 0;
+	run.lines = 0;
 	run.progress = input_progress(args, nargs, rs, opts);
 	ins = xcalloc(nargs, sizeof(*ins));
 	if (nargs == 1 || !opts->merge) {
