@@ -1637,6 +1637,17 @@ main(int argc, char *argv[])
 		out_flush(&g.out[f]);
 		if (fclose(g.out[f].fp) == EOF)
 			err(1, "%s", g.out[f].path);
+		free(g.out[f].buf);
+		free(g.out[f].path);
 	}
+	free(planted);
+	free(g.arena.buf);
+	free(g.zipf);
+	free(g.lastbad);
+	free(g.jstart);
+	free(g.ws);
+	free(g.ss);
+	free(g.bs);
+	free(g.pev);
 	return 0;
 }
