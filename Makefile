@@ -63,6 +63,15 @@ check: deps
 tests/bench/gen: tests/bench/gen.c
 	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -o $@ $<
 
+# bench: timings and memory on a generated day (tests/bench/run; knobs
+# BENCH_LINES, BENCH_ROUNDS, BENCH_ACTIVE, BENCH_EVENTS, BENCH_CUSTOMERS,
+# BENCH_DIR). The corpus is cached in build/bench.
+bench: all tests/bench/gen build/bench-many
+	sh tests/bench/run
+
+build/bench-many: tests/bench/many.c | build
+	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -o $@ $<
+
 lint:
 	mandoc -T lint -W warning man/cxwatch.1 man/cxwatch.rules.5
 
@@ -84,5 +93,5 @@ clean:
 	rm -rf build cxwatch tests/bench/gen
 
 FORCE:
-.PHONY: all unit deps demo check lint install uninstall clean FORCE
+.PHONY: all unit deps demo check bench lint install uninstall clean FORCE
 -include $(wildcard build/*.d build/tests/*.d)

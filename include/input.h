@@ -26,6 +26,13 @@ struct input_opts {
 };
 
 /*
+ * An argument "SOURCE=FILE" where SOURCE names a source: that source's
+ * index, *file pointing at FILE. Anything else is a file: -1, *file = arg.
+ */
+int	input_forced(const struct ruleset *, const char *arg,
+	    const char **file);
+
+/*
  * Read every arg ("FILE", "-", or "SOURCE=FILE") into e. Returns 0, or -1
  * when an input could not be opened or read (the others were still read).
  */

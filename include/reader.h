@@ -25,7 +25,8 @@
 /*
  * A byte source: fill buf with up to len bytes. Returns the count, 0 at
  * end of input, or -1 with errno set. ctx is the source's own state.
- * After 0 or -1 it is not called again.
+ * After 0 or -1 it is not called again, except after -1 with EAGAIN
+ * ("nothing yet"), when the reader calls it again on its next call.
  */
 typedef ssize_t (*reader_fill_fn)(void *ctx, char *buf, size_t len);
 
@@ -41,7 +42,9 @@ void		 reader_free(struct reader *);	/* NULL is fine */
  * Next line: 1 with *line and *len set; 0 at end of input; -1 on a
  * read error (errno set; the complete lines before it were handed out,
  * a partial one is lost). After 0 or -1, every later call returns the
- * same (and sets errno again).
+ * same (and sets errno again) -- except -1 with errno EAGAIN, which a
+ * source returns when it has nothing yet (a followed file): the partial
+ * line is kept and a later call goes on where this one stopped.
  */
 int		 reader_next(struct reader *, const char **line, size_t *len);
 

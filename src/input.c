@@ -96,8 +96,7 @@ input_gzfill(void *ctx, char *buf, size_t len)
 	return n;
 }
 
-/* "SOURCE=FILE" when SOURCE names a source; else the whole is a file. */
-static int
+int
 input_forced(const struct ruleset *rs, const char *arg, const char **file)
 {
 	const char *eq = strchr(arg, '=');

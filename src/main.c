@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "input.h"
+#include "loop.h"
 #include "obuf.h"
 #include "reader.h"
 #include "report.h"
@@ -46,6 +47,7 @@ struct options {
 	long long	  threshold, channels;	/* -1: not given */
 	size_t		  max_line;
 	int		  check, stats, nomerge, progress;
+	int		  follow, from_start;
 	const char	 *report;	/* --report FILE, "-" for stderr */
 	const char	 *state;	/* --state FILE */
 	int		  state_reset;
@@ -67,11 +69,13 @@ static void
 main_usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: cxwatch [-hqstVx] [-C n] [-c duration] [-e n] "
+	    "usage: cxwatch [-fhqstVx] [-C n] [-c duration] [-e n] "
 	    "[-o text|json] [-r rules]\n"
 	    "               [-T n] [-w duration] [--max-customers n] "
 	    "[--max-line bytes]\n"
-	    "               [--no-merge] [--[no-]progress] [--report file] "
+	    "               [--from-start] [--no-merge] [--[no-]progress] "
+	    "[--report file]\n"
+	    "               "
 	    "[--report-format fmt]\n"
 	    "               [--state file [--state-reset]] "
 	    "[[source=]file ...]\n");
@@ -99,6 +103,10 @@ main_help(void)
 	    "  -c, --cooldown DUR     override [settings] cooldown\n"
 	    "  -C, --channels N       override [settings] channels (0 off)\n"
 	    "  -t, --check            check the rules, summarise them, exit\n"
+	    "  -f, --follow           follow the files as tail -F does, "
+	    "until SIGINT/SIGTERM\n"
+	    "      --from-start       with -f: read what the files hold "
+	    "first\n"
 	    "  -x, --explain          say what happened to every line "
 	    "instead of alerting\n"
 	    "  -s, --stats            print counters to stderr at the end\n"
@@ -167,7 +175,9 @@ main_options(int argc, char **argv, struct options *o)
 		{ "cooldown", required_argument, NULL, 'c' },
 		{ "evidence", required_argument, NULL, 'e' },
 		{ "explain", no_argument, NULL, 'x' },
+		{ "follow", no_argument, NULL, 'f' },
 		{ "format", required_argument, NULL, 'o' },
+		{ "from-start", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "max-customers", required_argument, NULL, 'M' },
 		{ "max-line", required_argument, NULL, 'L' },
@@ -195,7 +205,7 @@ main_options(int argc, char **argv, struct options *o)
 	o->threshold = o->channels = -1;
 	o->max_line = CXW_MAX_LINE;
 	o->progress = -1;
-	while ((ch = getopt_long(argc, argv, ":C:c:e:ho:qr:stT:Vw:x",
+	while ((ch = getopt_long(argc, argv, ":C:c:e:fho:qr:stT:Vw:x",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
@@ -207,6 +217,12 @@ main_options(int argc, char **argv, struct options *o)
 		case 'e':
 			o->eng.evidence = (unsigned)main_number("-e", optarg,
 			    0, 1000);
+			break;
+		case 'B':
+			o->from_start = 1;
+			break;
+		case 'f':
+			o->follow = 1;
 			break;
 		case 'h':
 			main_help();
@@ -490,11 +506,15 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	double start = main_clock();
 	struct input_opts io;
+	struct loop_opts lo;
+	int stopped = 0;
 	char **inputs;
 	size_t ninputs;
 	int status;
 
 	main_options(argc, argv, &o);
+	if (o.from_start && !o.follow)
+		errx(CXW_EXIT_TROUBLE, "--from-start goes with -f");
 	if (o.state_reset && o.state == NULL)
 		errx(CXW_EXIT_TROUBLE, "--state-reset: there is no --state "
 		    "FILE to reset");
@@ -526,7 +546,14 @@ main(int argc, char **argv)
 	io.out = out;
 	io.stop = &main_stop;
 	io.progress = o.progress;
-	if (input_run(inputs, ninputs, rs, e, &io) == -1)
+	if (o.follow) {
+		lo.max_line = o.max_line;
+		lo.from_start = o.from_start;
+		lo.out = out;
+		lo.start = start;
+		lo.clock = main_clock;
+		stopped = loop_run(inputs, ninputs, rs, e, &lo);
+	} else if (input_run(inputs, ninputs, rs, e, &io) == -1)
 		main_trouble = 1;
 	obuf_flush(out);
 	if (o.state != NULL && main_state(&o, e, rs, 1) == -1)
@@ -543,7 +570,8 @@ main(int argc, char **argv)
 	if (o.report != NULL && main_report(&o, e) == -1)
 		main_trouble = 1;
 	report_free(o.eng.report);
-	status = engine_stats(e)->wt.alerts > 0 ? CXW_EXIT_ALERT :
+	/* cxwatch(1): stopped by a signal while following, the run went fine. */
+	status = engine_stats(e)->wt.alerts > 0 || stopped ? CXW_EXIT_ALERT :
 	    CXW_EXIT_NOALERT;
 	if (main_trouble)
 		status = CXW_EXIT_TROUBLE;

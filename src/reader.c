@@ -184,6 +184,9 @@ reader_refill(struct reader *r)
 	reader_compact(r);
 	room = r->cap - r->end;
 	n = r->fill(r->ctx, r->buf + r->end, room);
+	/* Nothing yet (a followed file): try again later, keep the tail. */
+	if (n < 0 && errno == EAGAIN)
+		return -1;
 	if (n < 0 || (size_t)n > room) {
 		if (n >= 0)
 			errno = EIO;	/* a broken source must not overrun */

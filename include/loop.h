@@ -1,0 +1,33 @@
+/*
+ * loop: the live path (cxwatch(1), -f). One libev loop polls the
+ * followed files and reads standard input without blocking, hands every
+ * complete line to the engine, flushes the alerts as soon as the input
+ * pauses, and turns SIGINT/SIGTERM (stop) and SIGUSR1 (--stats now) into
+ * events. The only module that uses libev.
+ */
+#ifndef CXW_LOOP_H
+#define CXW_LOOP_H
+
+#include <stddef.h>
+
+struct engine;
+struct obuf;
+struct ruleset;
+
+struct loop_opts {
+	size_t		 max_line;
+	int		 from_start;	/* read what the files hold first */
+	struct obuf	*out;
+	double		 start;		/* monotonic seconds, for SIGUSR1 */
+	double		 (*clock)(void);
+};
+
+/*
+ * Follow every arg ("FILE", "-", or "SOURCE=FILE") until SIGINT or
+ * SIGTERM (then 1 is returned), or until the reader of out goes away
+ * or standard input, when it is the only input, ends (0).
+ */
+int	loop_run(char *const *args, size_t nargs, struct ruleset *,
+	    struct engine *, const struct loop_opts *);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * loop: the live path on libev. A repeating timer polls every followed
+ * input (a read(2) that finds nothing costs little, and works on every
+ * file system, unlike inotify); standard input is watched with ev_io.
+ * Lines are handed to the engine as they complete; the alerts are
+ * flushed whenever the input pauses, so an alert is out within one poll
+ * interval of its line being written.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ev.h>
+
+#include "engine.h"
+#include "follow.h"
+#include "input.h"
+#include "loop.h"
+#include "obuf.h"
+#include "reader.h"
+#include "xmalloc.h"
+
+#define LOOP_POLL	0.05	/* seconds between looks at the files */
+#define LOOP_BATCH	4096	/* lines per input per turn, for fairness */
+
+struct loop_input {
+	const char	*name;
+	int		 forced;
+	int		 done;
+	struct follow	*f;		/* NULL for standard input */
+	struct reader	*r;
+};
+
+struct loop {
+	struct ev_loop		*ev;
+	struct engine		*e;
+	const struct loop_opts	*opts;
+	struct loop_input	*ins;
+	size_t			 nins;
+	ev_timer		 poll;
+	ev_io			 in;
+	ev_signal		 sigint, sigterm, sigusr1;
+	int			 stopped;	/* by SIGINT or SIGTERM */
+	size_t			 ndone;		/* inputs at their end */
+};
+
+#define LOOP_OF(w, field) \
+	((struct loop *)((char *)(w) - offsetof(struct loop, field)))
+
+/* Standard input without blocking: EAGAIN means nothing yet. */
+static ssize_t
+loop_stdin_fill(void *ctx, char *buf, size_t len)
+{
+	ssize_t n;
+
+	(void)ctx;
+	do
+		n = read(STDIN_FILENO, buf, len);
+	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+/* Hand in's complete lines to the engine, a batch at a time. */
+static void
+loop_drain(struct loop *l, struct loop_input *in)
+{
+	const char *line;
+	size_t len;
+	int rc = 1, n;
+
+	for (n = 0; n < LOOP_BATCH && (rc = reader_next(in->r, &line, &len))
+	    == 1; n++)
+		engine_line(l->e, in->name, reader_lineno(in->r), in->forced,
+		    line, len);
+	if (rc == 1 || (rc == -1 && errno == EAGAIN))
+		return;
+	if (rc == -1)
+		warnx("%s: %s", in->name, strerror(errno));
+	in->done = 1;
+	if (in->f == NULL)
+		ev_io_stop(l->ev, &l->in);
+	if (++l->ndone == l->nins)
+		ev_break(l->ev, EVBREAK_ALL);
+}
+
+/* The input paused: out with the alerts; stop if nobody reads them. */
+static void
+loop_flush(struct loop *l)
+{
+	if (obuf_pending(l->opts->out) > 0)
+		obuf_flush(l->opts->out);
+	if (obuf_error(l->opts->out) != 0)
+		ev_break(l->ev, EVBREAK_ALL);
+}
+
+static void
+loop_poll_cb(struct ev_loop *ev, ev_timer *w, int revents)
+{
+	struct loop *l = LOOP_OF(w, poll);
+	size_t i;
+
+	(void)ev;
+	(void)revents;
+	for (i = 0; i < l->nins; i++)
+		if (l->ins[i].f != NULL && !l->ins[i].done)
+			loop_drain(l, &l->ins[i]);
+	loop_flush(l);
+}
+
+static void
+loop_stdin_cb(struct ev_loop *ev, ev_io *w, int revents)
+{
+	struct loop *l = LOOP_OF(w, in);
+	size_t i;
+
+	(void)ev;
+	(void)revents;
+	for (i = 0; i < l->nins; i++)
+		if (l->ins[i].f == NULL && !l->ins[i].done)
+			loop_drain(l, &l->ins[i]);
+	loop_flush(l);
+}
+
+static void
+loop_stop_cb(struct ev_loop *ev, ev_signal *w, int revents)
+{
+	struct loop *l = w->signum == SIGINT ? LOOP_OF(w, sigint) :
+	    LOOP_OF(w, sigterm);
+
+	(void)revents;
+	l->stopped = 1;
+	ev_break(ev, EVBREAK_ALL);
+}
+
+/* SIGUSR1: the --stats figures, now, without stopping. */
+static void
+loop_stats_cb(struct ev_loop *ev, ev_signal *w, int revents)
+{
+	struct loop *l = LOOP_OF(w, sigusr1);
+	struct obuf *err = obuf_new(STDERR_FILENO, 4096);
+
+	(void)ev;
+	(void)revents;
+	engine_stats_write(l->e, err, l->opts->clock() - l->opts->start);
+	obuf_free(err);
+}
+
+static void
+loop_open(struct loop *l, struct loop_input *in, const char *arg,
+    const struct ruleset *rs)
+{
+	const char *file;
+
+	in->forced = input_forced(rs, arg, &file);
+	if (strcmp(file, "-") == 0) {
+		in->name = "(standard input)";
+		(void)fcntl(STDIN_FILENO, F_SETFL,
+		    fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+		in->r = reader_new(loop_stdin_fill, NULL,
+		    l->opts->max_line);
+		ev_io_init(&l->in, loop_stdin_cb, STDIN_FILENO, EV_READ);
+		ev_io_start(l->ev, &l->in);
+		return;
+	}
+	in->name = file;
+	in->f = follow_new(file, l->opts->from_start);
+	in->r = reader_new(follow_fill, in->f, l->opts->max_line);
+}
+
+int
+loop_run(char *const *args, size_t nargs, struct ruleset *rs,
+    struct engine *e, const struct loop_opts *opts)
+{
+	struct loop l;
+	size_t i;
+
+	memset(&l, 0, sizeof(l));
+	l.ev = ev_default_loop(EVFLAG_AUTO);
+	l.e = e;
+	l.opts = opts;
+	l.nins = nargs;
+	l.ins = xcalloc(nargs, sizeof(*l.ins));
+	for (i = 0; i < nargs; i++)
+		loop_open(&l, &l.ins[i], args[i], rs);
+	ev_timer_init(&l.poll, loop_poll_cb, 0, LOOP_POLL);
+	ev_timer_start(l.ev, &l.poll);
+	ev_signal_init(&l.sigint, loop_stop_cb, SIGINT);
+	ev_signal_init(&l.sigterm, loop_stop_cb, SIGTERM);
+	ev_signal_init(&l.sigusr1, loop_stats_cb, SIGUSR1);
+	ev_signal_start(l.ev, &l.sigint);
+	ev_signal_start(l.ev, &l.sigterm);
+	ev_signal_start(l.ev, &l.sigusr1);
+	ev_run(l.ev, 0);
+	/* Lines complete at the stop are still read and alerted on. */
+	for (i = 0; i < nargs; i++) {
+		if (!l.ins[i].done)
+			loop_drain(&l, &l.ins[i]);
+		reader_free(l.ins[i].r);
+		follow_free(l.ins[i].f);
+	}
+	loop_flush(&l);
+	free(l.ins);
+	ev_loop_destroy(l.ev);
+	return l.stopped;
+}
