@@ -2,6 +2,8 @@
 # its output in out, and stop it at the end.
 . "$TOP/tests/e2e/lib.sh"
 start() {
+	: >out
+	: >err
 	"$CXWATCH" -r "$TOP/tests/data/e2e.rules" "$@" >out 2>err &
 	pid=$!
 }
@@ -12,7 +14,7 @@ stop() {
 }
 line() { printf '2026-11-21T10:00:%02dZ web %s %s %s\n' "$1" "$2" "$3" "$4"; }
 # Wait until out holds $1 lines of -x account (deadline 10 s).
-lines_seen() { wait_for 100 "[ \$(grep -c '^[^ ]' out) -ge $1 ]" || echo "only $(grep -c '^[^ ]' out) lines seen"; }
+lines_seen() { wait_for 100 "[ \$(grep -sc '^[^ ]' out) -ge $1 ]" || echo "only $(grep -sc '^[^ ]' out) lines seen"; }
 # Has cxwatch ($pid) file $1 open, read up to offset $2? (Linux /proc)
 has_open() {
 	for fd in /proc/$pid/fd/*; do

@@ -11,7 +11,7 @@ tailpid=$!
 cx -C 0 -e 0 <pipe >alerts &
 printf '%s\n' '2026-11-21T10:00:00Z web C7 /checkout 502' >>live.log
 printf '%s\n' '2026-11-21T10:00:05Z web C7 /checkout 502' >>live.log
-wait_for 100 'grep -q ALERT alerts' || echo "no alert within 10s"
+wait_for 100 'grep -qs ALERT alerts' || echo "no alert within 10s"
 cat alerts
 kill $tailpid
 wait

@@ -8,7 +8,7 @@ exec 3>fifo
 printf '%s\n' '2026-11-21T10:00:00Z web C1 /checkout 502' \
     '2026-11-21T10:00:01Z web C1 /checkout 502' >&3
 # Alerts reach stdout before cxwatch waits on the pipe again.
-wait_for 100 'grep -q ALERT out' || echo "no alert within 10s"
+wait_for 100 'grep -qs ALERT out' || echo "no alert within 10s"
 kill -TERM $pid
 wait $pid; echo "exit $?"
 exec 3>&-

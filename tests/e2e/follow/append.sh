@@ -7,6 +7,6 @@ start -f -C 0 -e 0 log
 opened log "$(wc -c <log)"
 line 2 C2 /checkout 502 >>log
 line 3 C2 /checkout 502 >>log
-wait_for 100 'grep -q ALERT out' || echo "no alert within 10 s"
+wait_for 100 'grep -qs ALERT out' || echo "no alert within 10 s"
 cat out
 stop

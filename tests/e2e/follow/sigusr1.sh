@@ -6,7 +6,7 @@ opened log 0
 line 1 C1 /checkout 502 >>log
 lines_seen 1
 kill -USR1 $pid
-wait_for 100 'grep -q "lines read" err' || echo "no stats within 10 s"
+wait_for 100 'grep -qs "lines read" err' || echo "no stats within 10 s"
 kill -0 $pid && echo "still running"
 grep -E 'lines read|events  ' err
 stop

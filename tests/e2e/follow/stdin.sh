@@ -8,7 +8,7 @@ pid=$!
 exec 3>fifo
 line 1 C1 /checkout 502 >&3
 line 2 C1 /checkout 502 >&3
-wait_for 100 'grep -q ALERT out' || echo "no alert within 10 s"
+wait_for 100 'grep -qs ALERT out' || echo "no alert within 10 s"
 cat out
 exec 3>&-
 wait $pid; echo "exit $?"

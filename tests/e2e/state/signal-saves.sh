@@ -7,7 +7,7 @@ mkfifo fifo
 pid=$!
 exec 3>fifo
 printf '%s\n' '2026-11-21T10:00:00Z web C1 /checkout 502' >&3
-wait_for 100 'grep -q "^fifo:1:" out' || echo "line not read within 10s"
+wait_for 100 'grep -qs "^fifo:1:" out' || echo "line not read within 10s"
 kill -TERM $pid
 wait $pid; echo "exit $?"
 exec 3>&-
