@@ -67,7 +67,7 @@ tests/bench/gen: tests/bench/gen.c
 # BENCH_LINES, BENCH_ROUNDS, BENCH_ACTIVE, BENCH_EVENTS, BENCH_CUSTOMERS,
 # BENCH_DIR). The corpus is cached in build/bench.
 bench: all tests/bench/gen build/bench-many
-	sh tests/bench/run
+	@sh tests/bench/run
 
 build/bench-many: tests/bench/many.c | build
 	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -o $@ $<

@@ -55,6 +55,14 @@ void		 engine_free(struct engine *);	/* NULL is fine */
 void		 engine_line(struct engine *, const char *name,
 		    uint64_t lineno, int forced, const char *line, size_t len);
 
+/*
+ * SIGHUP: a new engine on rs with e's options and counters, and every
+ * customer's window and cooldown; the events of rules rs still has (by
+ * name) keep their place, with the new rules' weights and channels, and
+ * the rest are dropped. e is left as it was; the caller frees it.
+ */
+struct engine	*engine_reload(struct engine *e, struct ruleset *rs);
+
 /* The window table, for --state to save and load. */
 struct wtab	*engine_table(struct engine *);
 

@@ -2,8 +2,8 @@
  * loop: the live path (cxwatch(1), -f). One libev loop polls the
  * followed files and reads standard input without blocking, hands every
  * complete line to the engine, flushes the alerts as soon as the input
- * pauses, and turns SIGINT/SIGTERM (stop) and SIGUSR1 (--stats now) into
- * events. The only module that uses libev.
+ * pauses, and turns SIGINT/SIGTERM (stop), SIGUSR1 (--stats now) and
+ * SIGHUP (reload the rules) into events. The only module that uses libev.
  */
 #ifndef CXW_LOOP_H
 #define CXW_LOOP_H
@@ -20,6 +20,9 @@ struct loop_opts {
 	struct obuf	*out;
 	double		 start;		/* monotonic seconds, for SIGUSR1 */
 	double		 (*clock)(void);
+	/* SIGHUP: re-read the rules; 0 when *rsp and *ep were replaced. */
+	int		 (*reload)(void *arg);
+	void		*arg;
 };
 
 /*
@@ -27,7 +30,7 @@ struct loop_opts {
  * SIGTERM (then 1 is returned), or until the reader of out goes away
  * or standard input, when it is the only input, ends (0).
  */
-int	loop_run(char *const *args, size_t nargs, struct ruleset *,
-	    struct engine *, const struct loop_opts *);
+int	loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
+	    struct engine **ep, const struct loop_opts *);
 
 #endif

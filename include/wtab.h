@@ -164,6 +164,14 @@ int		 wtab_restore(struct wtab *, const struct wtab_saved *c,
 		    const char **why);
 
 /* Exchange the whole contents of two tables, configurations included. */
+/*
+ * As wtab_restore(), for a rules reload: a window that already reaches
+ * the threshold or the channels is taken as it is, and alerts at the
+ * customer's next event (semantics 5 is checked when an event arrives).
+ */
+int		 wtab_adopt(struct wtab *, const struct wtab_saved *c,
+		    const char **why);
+
 void		 wtab_swap(struct wtab *, struct wtab *);
 
 #endif

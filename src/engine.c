@@ -21,6 +21,8 @@ struct engine {
 	struct wtab		*wt;
 	struct engine_opts	 opts;
 	struct engine_stats	 st;
+	struct wtab_stats	 before;	/* counted by tables before a
+						   reload (engine_reload()) */
 	int			 wallclock;	/* a source has time = none */
 };
 
@@ -271,7 +273,116 @@ struct engine_stats *
 engine_stats(struct engine *e)
 {
 	wtab_stats(e->wt, &e->st.wt);
+	e->st.wt.late += e->before.late;
+	e->st.wt.evicted += e->before.evicted;
+	e->st.wt.forgotten += e->before.forgotten;
+	e->st.wt.alerts += e->before.alerts;
+	if (e->before.peak > e->st.wt.peak)
+		e->st.wt.peak = e->before.peak;
 	return &e->st;
+}
+
+/* What a reload carries from the old rules to the new, by name. */
+struct engine_move {
+	const struct ruleset	*from, *to;
+	struct wtab		*wt;
+	int			*rulemap;	/* old rule → new, or -1 */
+	struct wtab_saved_event	*evs;
+	size_t			 cap;
+};
+
+static int
+engine_find_rule(const struct ruleset *rs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nrules; i++)
+		if (strcmp(rs->rules[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* One customer into the new table: its events of rules still there. */
+static int
+engine_move_cb(void *arg, const struct wtab_saved *c)
+{
+	struct engine_move *mv = arg;
+	const struct wtab_config *cfg = wtab_config(mv->wt);
+	const struct rule *r;
+	struct wtab_saved nc = *c;
+	const char *why;
+	size_t k, n = 0;
+	int ri;
+
+	if (c->nevents > mv->cap) {
+		mv->cap = c->nevents;
+		mv->evs = xreallocarray(mv->evs, mv->cap, sizeof(*mv->evs));
+	}
+	for (k = 0; k < c->nevents; k++) {
+		if ((ri = mv->rulemap[c->events[k].rule]) < 0 ||
+		    c->events[k].time <= c->now - cfg->window)
+			continue;
+		r = &mv->to->rules[ri];
+		mv->evs[n] = c->events[k];
+		mv->evs[n].rule = (unsigned)ri;
+		mv->evs[n].weight = r->weight;
+		mv->evs[n].source = r->source;
+		mv->evs[n].channel = mv->to->sources[r->source].channel;
+		n++;
+	}
+	/* Evidence is kept for the newest events, as wtab_add() keeps it. */
+	for (k = 0; k < n; k++) {
+		mv->evs[k].evidence = k + cfg->evidence >= n;
+		if (mv->evs[k].line == NULL) {
+			mv->evs[k].line = "";
+			mv->evs[k].linelen = 0;
+		}
+	}
+	nc.events = mv->evs;
+	nc.nevents = n;
+	if (nc.suppressed_until != INT64_MIN &&
+	    nc.suppressed_until > c->now + cfg->cooldown)
+		nc.suppressed_until = c->now + cfg->cooldown;
+	/* A customer the new settings make idle, or a bad one, is left out. */
+	(void)wtab_adopt(mv->wt, &nc, &why);
+	return 0;
+}
+
+struct engine *
+engine_reload(struct engine *e, struct ruleset *rs)
+{
+	const struct ruleset *old = e->rs;
+	struct engine_move mv;
+	struct engine *n;
+	const char *why;
+	size_t i;
+	int k;
+
+	n = engine_new(rs, &e->opts, e->out);
+	free(n->st.srclines);
+	free(n->st.ruleevents);
+	n->st = *engine_stats(e);
+	n->before = n->st.wt;
+	n->st.srclines = xcalloc(rs->nsources, sizeof(uint64_t));
+	n->st.ruleevents = xcalloc(rs->nrules, sizeof(uint64_t));
+	for (i = 0; i < old->nsources; i++)
+		if ((k = rules_source_find(rs, old->sources[i].name)) >= 0)
+			n->st.srclines[k] = e->st.srclines[i];
+	memset(&mv, 0, sizeof(mv));
+	mv.from = old;
+	mv.to = rs;
+	mv.wt = n->wt;
+	mv.rulemap = xcalloc(old->nrules, sizeof(int));
+	for (i = 0; i < old->nrules; i++) {
+		mv.rulemap[i] = engine_find_rule(rs, old->rules[i].name);
+		if (mv.rulemap[i] >= 0)
+			n->st.ruleevents[mv.rulemap[i]] = e->st.ruleevents[i];
+	}
+	(void)wtab_set_latest(n->wt, wtab_latest(e->wt), &why);
+	(void)wtab_each(e->wt, engine_move_cb, &mv);
+	free(mv.rulemap);
+	free(mv.evs);
+	return n;
 }
 
 static void

@@ -29,6 +29,7 @@
 #define LOOP_BATCH	4096	/* lines per input per turn, for fairness */
 
 struct loop_input {
+	const char	*arg;
 	const char	*name;
 	int		 forced;
 	int		 done;
@@ -38,13 +39,14 @@ struct loop_input {
 
 struct loop {
 	struct ev_loop		*ev;
-	struct engine		*e;
+	struct engine		**ep;		/* main's: a reload replaces it */
+	struct ruleset		**rsp;
 	const struct loop_opts	*opts;
 	struct loop_input	*ins;
 	size_t			 nins;
 	ev_timer		 poll;
 	ev_io			 in;
-	ev_signal		 sigint, sigterm, sigusr1;
+	ev_signal		 sigint, sigterm, sigusr1, sighup;
 	int			 stopped;	/* by SIGINT or SIGTERM */
 	size_t			 ndone;		/* inputs at their end */
 };
@@ -75,7 +77,7 @@ loop_drain(struct loop *l, struct loop_input *in)
 
 	for (n = 0; n < LOOP_BATCH && (rc = reader_next(in->r, &line, &len))
 	    == 1; n++)
-		engine_line(l->e, in->name, reader_lineno(in->r), in->forced,
+		engine_line(*l->ep, in->name, reader_lineno(in->r), in->forced,
 		    line, len);
 	if (rc == 1 || (rc == -1 && errno == EAGAIN))
 		return;
@@ -146,8 +148,29 @@ loop_stats_cb(struct ev_loop *ev, ev_signal *w, int revents)
 
 	(void)ev;
 	(void)revents;
-	engine_stats_write(l->e, err, l->opts->clock() - l->opts->start);
+	engine_stats_write(*l->ep, err, l->opts->clock() - l->opts->start);
 	obuf_free(err);
+}
+
+/*
+ * SIGHUP: main re-reads the rules; on success the engine and rule set
+ * behind ep and rsp are new, and the inputs' sources are looked up again
+ * by name (main has checked they all still exist).
+ */
+static void
+loop_reload_cb(struct ev_loop *ev, ev_signal *w, int revents)
+{
+	struct loop *l = LOOP_OF(w, sighup);
+	const char *file;
+	size_t i;
+
+	(void)ev;
+	(void)revents;
+	loop_flush(l);
+	if (l->opts->reload == NULL || l->opts->reload(l->opts->arg) == -1)
+		return;
+	for (i = 0; i < l->nins; i++)
+		l->ins[i].forced = input_forced(*l->rsp, l->ins[i].arg, &file);
 }
 
 static void
@@ -156,6 +179,7 @@ loop_open(struct loop *l, struct loop_input *in, const char *arg,
 {
 	const char *file;
 
+	in->arg = arg;
 	in->forced = input_forced(rs, arg, &file);
 	if (strcmp(file, "-") == 0) {
 		in->name = "(standard input)";
@@ -173,25 +197,28 @@ loop_open(struct loop *l, struct loop_input *in, const char *arg,
 }
 
 int
-loop_run(char *const *args, size_t nargs, struct ruleset *rs,
-    struct engine *e, const struct loop_opts *opts)
+loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
+    struct engine **ep, const struct loop_opts *opts)
 {
 	struct loop l;
 	size_t i;
 
 	memset(&l, 0, sizeof(l));
 	l.ev = ev_default_loop(EVFLAG_AUTO);
-	l.e = e;
+	l.ep = ep;
+	l.rsp = rsp;
 	l.opts = opts;
 	l.nins = nargs;
 	l.ins = xcalloc(nargs, sizeof(*l.ins));
 	for (i = 0; i < nargs; i++)
-		loop_open(&l, &l.ins[i], args[i], rs);
+		loop_open(&l, &l.ins[i], args[i], *rsp);
 	ev_timer_init(&l.poll, loop_poll_cb, 0, LOOP_POLL);
 	ev_timer_start(l.ev, &l.poll);
 	ev_signal_init(&l.sigint, loop_stop_cb, SIGINT);
 	ev_signal_init(&l.sigterm, loop_stop_cb, SIGTERM);
 	ev_signal_init(&l.sigusr1, loop_stats_cb, SIGUSR1);
+	ev_signal_init(&l.sighup, loop_reload_cb, SIGHUP);
+	ev_signal_start(l.ev, &l.sighup);
 	ev_signal_start(l.ev, &l.sigint);
 	ev_signal_start(l.ev, &l.sigterm);
 	ev_signal_start(l.ev, &l.sigusr1);

@@ -328,15 +328,15 @@ main_duration(const char *opt, const char *s, int positive)
 	return ms;
 }
 
+static struct ruleset *main_load(const struct options *, const char *);
+
 /* -r, else $CXWATCH_RULES, else the installed rules, else ./rules. */
 static struct ruleset *
 main_rules(struct options *o)
 {
 	char **fallback = main_default_rules;
 	struct ruleset *rs;
-	struct diag d;
 	struct stat st;
-	size_t i;
 
 	if (o->nrules == 0) {
 		fallback[0] = getenv("CXWATCH_RULES");
@@ -348,13 +348,26 @@ main_rules(struct options *o)
 		o->rules = fallback;
 		o->nrules = 1;
 	}
+	if ((rs = main_load(o, "")) == NULL)
+		exit(CXW_EXIT_TROUBLE);
+	return rs;
+}
+
+/* Read o's rules and apply the command line's settings: NULL on errors. */
+static struct ruleset *
+main_load(const struct options *o, const char *prefix)
+{
+	struct ruleset *rs;
+	struct diag d;
+	size_t i;
+
 	diag_init(&d);
 	rs = rules_load(o->rules, o->nrules, &d);
 	for (i = 0; i < d.nmsgs; i++)
-		warnx("%s", d.msgs[i]);
+		warnx("%s%s", prefix, d.msgs[i]);
 	diag_free(&d);
 	if (rs == NULL)
-		exit(CXW_EXIT_TROUBLE);
+		return NULL;
 	if (o->window != NULL)
 		rs->settings.window = main_duration("-w", o->window, 1);
 	if (o->cooldown != NULL)
@@ -459,6 +472,52 @@ main_state(const struct options *o, struct engine *e,
 	return 0;
 }
 
+/* What SIGHUP needs to swap the rules under the live loop. */
+struct main_live {
+	const struct options	*o;
+	struct ruleset		**rsp;
+	struct engine		**ep;
+	char			**inputs;
+	size_t			 ninputs;
+};
+
+/*
+ * SIGHUP: good rules replace the old ones, keeping every customer's
+ * window (engine_reload()); bad ones are reported and the old go on.
+ */
+static int
+main_reload(void *arg)
+{
+	struct main_live *lv = arg;
+	struct ruleset *rs;
+	struct engine *e;
+	const char *file;
+	size_t i;
+
+	if ((rs = main_load(lv->o, "SIGHUP: ")) == NULL) {
+		warnx("SIGHUP: the rules have errors; going on with the old "
+		    "ones");
+		return -1;
+	}
+	for (i = 0; i < lv->ninputs; i++)
+		if (input_forced(*lv->rsp, lv->inputs[i], &file) >= 0 &&
+		    input_forced(rs, lv->inputs[i], &file) < 0) {
+			warnx("SIGHUP: %s: its source is gone from the rules; "
+			    "going on with the old ones", lv->inputs[i]);
+			rules_free(rs);
+			return -1;
+		}
+	e = engine_reload(*lv->ep, rs);
+	engine_free(*lv->ep);
+	rules_free(*lv->rsp);
+	*lv->ep = e;
+	*lv->rsp = rs;
+	warnx("SIGHUP: rules reloaded: %zu source%s, %zu rule%s",
+	    rs->nsources, rs->nsources == 1 ? "" : "s", rs->nrules,
+	    rs->nrules == 1 ? "" : "s");
+	return 0;
+}
+
 /* --report: to stderr for "-", else a file written whole. */
 static int
 main_report(const struct options *o, struct engine *e)
@@ -507,6 +566,7 @@ main(int argc, char **argv)
 	double start = main_clock();
 	struct input_opts io;
 	struct loop_opts lo;
+	struct main_live lv;
 	int stopped = 0;
 	char **inputs;
 	size_t ninputs;
@@ -515,6 +575,9 @@ main(int argc, char **argv)
 	main_options(argc, argv, &o);
 	if (o.from_start && !o.follow)
 		errx(CXW_EXIT_TROUBLE, "--from-start goes with -f");
+	if (o.report != NULL && o.follow)
+		errx(CXW_EXIT_TROUBLE, "--report is for runs that end, not "
+		    "with -f");
 	if (o.state_reset && o.state == NULL)
 		errx(CXW_EXIT_TROUBLE, "--state-reset: there is no --state "
 		    "FILE to reset");
@@ -552,7 +615,14 @@ main(int argc, char **argv)
 		lo.out = out;
 		lo.start = start;
 		lo.clock = main_clock;
-		stopped = loop_run(inputs, ninputs, rs, e, &lo);
+		lv.o = &o;
+		lv.rsp = &rs;
+		lv.ep = &e;
+		lv.inputs = inputs;
+		lv.ninputs = ninputs;
+		lo.reload = main_reload;
+		lo.arg = &lv;
+		stopped = loop_run(inputs, ninputs, &rs, &e, &lo);
 	} else if (input_run(inputs, ninputs, rs, e, &io) == -1)
 		main_trouble = 1;
 	obuf_flush(out);

@@ -1028,7 +1028,7 @@ wtab_saved_event_check(const struct wtab *t, const struct wtab_saved *c,
  */
 static const char *
 wtab_saved_check(const struct wtab *t, const struct wtab_saved *c,
-    uint32_t h)
+    uint32_t h, int adopt)
 {
 	const char *why;
 	uint64_t score = 0, chmask = 0;
@@ -1053,7 +1053,7 @@ wtab_saved_check(const struct wtab *t, const struct wtab_saved *c,
 	}
 	for (; chmask != 0; chmask &= chmask - 1)
 		nch++;
-	if (c->nevents > 0 && c->now >= c->suppressed_until &&
+	if (!adopt && c->nevents > 0 && c->now >= c->suppressed_until &&
 	    (score >= t->cfg.threshold ||
 	    (t->cfg.channels > 0 && nch >= t->cfg.channels)))
 		return "window should have alerted";
@@ -1065,8 +1065,9 @@ wtab_saved_check(const struct wtab *t, const struct wtab_saved *c,
 	return NULL;
 }
 
-int
-wtab_restore(struct wtab *t, const struct wtab_saved *c, const char **why)
+static int
+wtab_restore_as(struct wtab *t, const struct wtab_saved *c, int adopt,
+    const char **why)
 {
 	const struct wtab_saved_event *se;
 	uint32_t h = (uint32_t)wtab_hash(t->seed, c->key, c->keylen), i, pos;
@@ -1074,7 +1075,7 @@ wtab_restore(struct wtab *t, const struct wtab_saved *c, const char **why)
 	struct wtab_cust *cu;
 	size_t k;
 
-	if ((*why = wtab_saved_check(t, c, h)) != NULL)
+	if ((*why = wtab_saved_check(t, c, h, adopt)) != NULL)
 		return -1;
 	i = wtab_cust_new(t, h, c->key, c->keylen, c->now);
 	cu = &t->cust[i];
@@ -1099,6 +1100,18 @@ wtab_restore(struct wtab *t, const struct wtab_saved *c, const char **why)
 		wtab_win_keep(t, cu->win, pos, &ev);
 	}
 	return 0;
+}
+
+int
+wtab_restore(struct wtab *t, const struct wtab_saved *c, const char **why)
+{
+	return wtab_restore_as(t, c, 0, why);
+}
+
+int
+wtab_adopt(struct wtab *t, const struct wtab_saved *c, const char **why)
+{
+	return wtab_restore_as(t, c, 1, why);
 }
 
 void
