@@ -16,6 +16,9 @@ struct progress	*progress_new(int fd, uint64_t total);
 /* Redraw if 100 ms have passed since the last time. */
 void		 progress_update(struct progress *, uint64_t done,
 		    uint64_t alerts);
+/* Monotonic seconds: what the rates are measured with. */
+double		 progress_clock(void);
+
 /* Erase the line and free; NULL is fine. */
 void		 progress_end(struct progress *);
 

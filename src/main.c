@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "input.h"
 #include "loop.h"
+#include "progress.h"
 #include "obuf.h"
 #include "reader.h"
 #include "report.h"
@@ -544,15 +545,6 @@ main_report(const struct options *o, struct engine *e)
 	return rc;
 }
 
-static double
-main_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -563,7 +555,7 @@ main(int argc, char **argv)
 	struct engine *e;
 	struct obuf *out, *err;
 	struct sigaction sa;
-	double start = main_clock();
+	double start = progress_clock();
 	struct input_opts io;
 	struct loop_opts lo;
 	struct main_live lv;
@@ -614,7 +606,7 @@ main(int argc, char **argv)
 		lo.from_start = o.from_start;
 		lo.out = out;
 		lo.start = start;
-		lo.clock = main_clock;
+		lo.clock = progress_clock;
 		lv.o = &o;
 		lv.rsp = &rs;
 		lv.ep = &e;
@@ -634,7 +626,7 @@ main(int argc, char **argv)
 	}
 	if (o.stats) {
 		err = obuf_new(STDERR_FILENO, 4096);
-		engine_stats_write(e, err, main_clock() - start);
+		engine_stats_write(e, err, progress_clock() - start);
 		obuf_free(err);
 	}
 	if (o.report != NULL && main_report(&o, e) == -1)

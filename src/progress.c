@@ -17,7 +17,7 @@ struct progress {
 	double		last;
 };
 
-static double
+double
 progress_clock(void)
 {
 	struct timespec ts;
