@@ -14,6 +14,7 @@
 #include "alert.h"
 #include "wtab.h"
 
+struct exec;
 struct obuf;
 struct report;
 struct ruleset;
@@ -25,6 +26,7 @@ struct engine_opts {
 	int		  explain;	/* -x: describe every line */
 	int		  quiet;	/* -q: count alerts, print nothing */
 	struct report	 *report;	/* NULL, or fed every event/alert */
+	struct exec	 *exec;		/* NULL, or --exec for every alert */
 };
 
 struct engine_stats {

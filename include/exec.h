@@ -57,8 +57,9 @@ struct exec_stats {
  * waiting. A child running longer than timeout seconds (0: no limit) is
  * killed.
  */
-struct exec	*exec_new(const char *program, char *const *args, size_t nargs,
-		    unsigned maxjobs, size_t maxqueue, double timeout);
+struct exec	*exec_new(const char *program, const char *const *args,
+		    size_t nargs, unsigned maxjobs, size_t maxqueue,
+		    double timeout);
 
 /* SIGKILL the children still running and reap them; queued jobs are
    dropped unrun. NULL is fine. */
@@ -68,6 +69,8 @@ void		 exec_free(struct exec *);
  * Run the program for one alert: json[0..len) (any bytes; NULL if len is
  * 0) is its stdin, env its variables (NULL: all empty). Starts at once
  * when a slot is free, else queues; a full queue drops it (counted).
+ * When every slot is taken it polls first, so a caller without an event
+ * loop needs only exec_drain() at the end.
  */
 void		 exec_alert(struct exec *, const char *json, size_t len,
 		    const struct exec_job_env *env);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct engine;
+struct exec;
 struct obuf;
 struct ruleset;
 
@@ -23,6 +24,7 @@ struct loop_opts {
 	/* SIGHUP: re-read the rules; 0 when *rsp and *ep were replaced. */
 	int		 (*reload)(void *arg);
 	void		*arg;
+	struct exec	*exec;		/* NULL, or polled every turn */
 };
 
 /*

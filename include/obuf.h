@@ -16,6 +16,7 @@
 struct obuf;
 
 /* Buffer cap bytes (0: 64 KiB; at least 64) for fd, which is not closed. */
+/* fd -1: in memory, growing as needed; see obuf_data(). */
 struct obuf	*obuf_new(int fd, size_t cap);
 void		 obuf_free(struct obuf *);	/* flushes first; NULL ok */
 
@@ -54,6 +55,10 @@ void	obuf_jstr(struct obuf *, const char *, size_t);
 int	obuf_flush(struct obuf *);
 /* Bytes waiting in the buffer. */
 size_t	obuf_pending(const struct obuf *);
+/* In memory: the bytes so far (valid until the next write), and clear. */
+const char	*obuf_data(const struct obuf *, size_t *len);
+void		 obuf_clear(struct obuf *);
+
 /* 0, or the errno of the first failed write. */
 int	obuf_error(const struct obuf *);
 

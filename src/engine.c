@@ -8,6 +8,7 @@
 
 #include "alert.h"
 #include "engine.h"
+#include "exec.h"
 #include "match.h"
 #include "obuf.h"
 #include "report.h"
@@ -24,6 +25,8 @@ struct engine {
 	struct wtab_stats	 before;	/* counted by tables before a
 						   reload (engine_reload()) */
 	int			 wallclock;	/* a source has time = none */
+	struct obuf		*json;		/* --exec: the alert, in memory */
+	struct obuf		*env;		/* --exec: CX_* values */
 };
 
 struct engine *
@@ -48,6 +51,10 @@ engine_new(struct ruleset *rs, const struct engine_opts *opts,
 	wc.evidence = opts->evidence;
 	wc.max_customers = opts->max_customers;
 	e->wt = wtab_new(&wc);
+	if (opts->exec != NULL) {
+		e->json = obuf_new(-1, 4096);
+		e->env = obuf_new(-1, 1024);
+	}
 	e->st.srclines = xcalloc(rs->nsources, sizeof(uint64_t));
 	e->st.ruleevents = xcalloc(rs->nrules, sizeof(uint64_t));
 	for (i = 0; i < rs->nsources; i++)
@@ -62,6 +69,8 @@ engine_free(struct engine *e)
 	if (e == NULL)
 		return;
 	wtab_free(e->wt);
+	obuf_free(e->json);
+	obuf_free(e->env);
 	free(e->st.srclines);
 	free(e->st.ruleevents);
 	free(e);
@@ -197,6 +206,57 @@ done:
 	obuf_putc(o, '\n');
 }
 
+/*
+ * --exec: the alert as JSON on the program's stdin, and its main fields,
+ * as the text output writes them (escaped), in CX_* variables.
+ */
+static void
+engine_exec(struct engine *e, const struct walert *a)
+{
+	const struct ruleset *rs = e->rs;
+	struct exec_job_env env;
+	size_t off[5], i, len;
+	const char *p, *sep;
+
+	obuf_clear(e->json);
+	alert_write(e->json, ALERT_JSON, rs, a);
+	obuf_clear(e->env);
+	off[0] = 0;
+	obuf_text(e->env, a->customer, a->customerlen);
+	obuf_putc(e->env, '\0');
+	off[1] = obuf_pending(e->env);
+	obuf_u64(e->env, a->score);
+	obuf_putc(e->env, '\0');
+	off[2] = obuf_pending(e->env);
+	obuf_time(e->env, a->time);
+	obuf_putc(e->env, '\0');
+	off[3] = obuf_pending(e->env);
+	for (sep = "", i = 0; i < rs->nchannels; i++)
+		if (a->chmask & (UINT64_C(1) << i)) {
+			obuf_puts(e->env, sep);
+			obuf_puts(e->env, rs->channels[i]);
+			sep = ",";
+		}
+	obuf_putc(e->env, '\0');
+	off[4] = obuf_pending(e->env);
+	for (sep = "", i = 0; i < rs->nrules; i++)
+		if (a->rulecount[i] > 0) {
+			obuf_puts(e->env, sep);
+			obuf_printf(e->env, "%s:%u", rs->rules[i].name,
+			    a->rulecount[i]);
+			sep = ",";
+		}
+	obuf_putc(e->env, '\0');
+	p = obuf_data(e->env, &len);
+	env.customer = p + off[0];
+	env.score = p + off[1];
+	env.time = p + off[2];
+	env.channels = p + off[3];
+	env.rules = p + off[4];
+	p = obuf_data(e->json, &len);
+	exec_alert(e->opts.exec, p, len, &env);
+}
+
 void
 engine_line(struct engine *e, const char *name, uint64_t lineno, int forced,
     const char *line, size_t len)
@@ -261,6 +321,9 @@ engine_line(struct engine *e, const char *name, uint64_t lineno, int forced,
 		}
 	} else if (r == WTAB_ALERT && !e->opts.quiet)
 		alert_write(e->out, e->opts.format, e->rs, &a);
+	/* -x describes; it does not act. */
+	if (r == WTAB_ALERT && e->opts.exec != NULL && !e->opts.explain)
+		engine_exec(e, &a);
 }
 
 struct wtab *
@@ -421,6 +484,18 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 	engine_stat(o, "customers tracked", st->wt.customers);
 	engine_stat(o, "customers peak", st->wt.peak);
 	engine_stat(o, "customers evicted", st->wt.evicted);
+	if (e->opts.exec != NULL) {
+		struct exec_stats xs;
+
+		exec_stats(e->opts.exec, &xs);
+		engine_stat(o, "exec started", xs.started);
+		engine_stat(o, "exec exit 0", xs.exited_ok);
+		engine_stat(o, "exec failed", xs.exited_fail);
+		engine_stat(o, "exec killed (timeout)", xs.killed);
+		engine_stat(o, "exec dropped", xs.dropped + xs.spawn_failed);
+		engine_stat(o, "exec running", xs.running);
+		engine_stat(o, "exec queued", xs.queued);
+	}
 	obuf_printf(o, "  %-22s %.3f s\n", "elapsed", elapsed);
 	obuf_printf(o, "  %-22s %.1f MB/s\n", "throughput", elapsed > 0 ?
 	    (double)st->bytes / 1e6 / elapsed : 0.0);

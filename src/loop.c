@@ -18,6 +18,7 @@
 #include <ev.h>
 
 #include "engine.h"
+#include "exec.h"
 #include "follow.h"
 #include "input.h"
 #include "loop.h"
@@ -112,6 +113,9 @@ loop_poll_cb(struct ev_loop *ev, ev_timer *w, int revents)
 		if (l->ins[i].f != NULL && !l->ins[i].done)
 			loop_drain(l, &l->ins[i]);
 	loop_flush(l);
+	/* --exec: reap, enforce timeouts, start what waits. */
+	if (l->opts->exec != NULL)
+		exec_poll(l->opts->exec);
 }
 
 static void
@@ -204,7 +208,12 @@ loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
 	size_t i;
 
 	memset(&l, 0, sizeof(l));
-	l.ev = ev_default_loop(EVFLAG_AUTO);
+	/*
+	 * Not the default loop: that one reaps every child on SIGCHLD,
+	 * which would take --exec's children from under exec.c.
+	 */
+	if ((l.ev = ev_loop_new(EVFLAG_AUTO)) == NULL)
+		errx(2, "cannot start the event loop");
 	l.ep = ep;
 	l.rsp = rsp;
 	l.opts = opts;

@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "engine.h"
+#include "exec.h"
 #include "input.h"
 #include "loop.h"
 #include "progress.h"
@@ -35,6 +36,8 @@
 #define CXW_EXIT_TROUBLE	2
 #define CXW_MAX_LINE		(64 * 1024)
 #define CXW_MAX_CUSTOMERS	1000000
+#define CXW_EXEC_QUEUE		1000	/* alerts waiting for --exec */
+#define CXW_EXEC_TIMEOUT	60.0	/* seconds */
 
 #ifndef CXW_RULESDIR
 #define CXW_RULESDIR		"/usr/local/etc/cxwatch/rules"
@@ -49,6 +52,11 @@ struct options {
 	size_t		  max_line;
 	int		  check, stats, nomerge, progress;
 	int		  follow, from_start;
+	const char	 *exec;		/* --exec PROGRAM */
+	const char	**exec_args;
+	size_t		  nexec_args;
+	unsigned	  exec_jobs;
+	const char	 *exec_timeout;
 	const char	 *report;	/* --report FILE, "-" for stderr */
 	const char	 *state;	/* --state FILE */
 	int		  state_reset;
@@ -78,7 +86,9 @@ main_usage(FILE *fp)
 	    "[--report file]\n"
 	    "               "
 	    "[--report-format fmt]\n"
-	    "               [--state file [--state-reset]] "
+	    "               [--state file [--state-reset]] [--exec program "
+	    "[--exec-arg arg]...\n"
+	    "               [--exec-jobs n] [--exec-timeout duration]] "
 	    "[[source=]file ...]\n");
 }
 
@@ -104,6 +114,13 @@ main_help(void)
 	    "  -c, --cooldown DUR     override [settings] cooldown\n"
 	    "  -C, --channels N       override [settings] channels (0 off)\n"
 	    "  -t, --check            check the rules, summarise them, exit\n"
+	    "      --exec PROGRAM     run PROGRAM for each alert (JSON on "
+	    "stdin, CX_* env)\n"
+	    "      --exec-arg ARG     an argument for PROGRAM (repeat for "
+	    "more)\n"
+	    "      --exec-jobs N      at most N at once (default 4)\n"
+	    "      --exec-timeout DUR kill one running longer (default "
+	    "60s)\n"
 	    "  -f, --follow           follow the files as tail -F does, "
 	    "until SIGINT/SIGTERM\n"
 	    "      --from-start       with -f: read what the files hold "
@@ -175,6 +192,10 @@ main_options(int argc, char **argv, struct options *o)
 		{ "check", no_argument, NULL, 't' },
 		{ "cooldown", required_argument, NULL, 'c' },
 		{ "evidence", required_argument, NULL, 'e' },
+		{ "exec", required_argument, NULL, 'X' },
+		{ "exec-arg", required_argument, NULL, 'A' },
+		{ "exec-jobs", required_argument, NULL, 'J' },
+		{ "exec-timeout", required_argument, NULL, 'D' },
 		{ "explain", no_argument, NULL, 'x' },
 		{ "follow", no_argument, NULL, 'f' },
 		{ "format", required_argument, NULL, 'o' },
@@ -219,8 +240,23 @@ main_options(int argc, char **argv, struct options *o)
 			o->eng.evidence = (unsigned)main_number("-e", optarg,
 			    0, 1000);
 			break;
+		case 'A':
+			o->exec_args = xreallocarray(o->exec_args,
+			    o->nexec_args + 1, sizeof(*o->exec_args));
+			o->exec_args[o->nexec_args++] = optarg;
+			break;
 		case 'B':
 			o->from_start = 1;
+			break;
+		case 'D':
+			o->exec_timeout = optarg;
+			break;
+		case 'J':
+			o->exec_jobs = (unsigned)main_number("--exec-jobs",
+			    optarg, 1, 256);
+			break;
+		case 'X':
+			o->exec = optarg;
 			break;
 		case 'f':
 			o->follow = 1;
@@ -312,6 +348,7 @@ main_options(int argc, char **argv, struct options *o)
 static void
 main_options_free(struct options *o)
 {
+	free(o->exec_args);
 	if (o->rules != main_default_rules)
 		free(o->rules);
 	else
@@ -567,6 +604,10 @@ main(int argc, char **argv)
 	main_options(argc, argv, &o);
 	if (o.from_start && !o.follow)
 		errx(CXW_EXIT_TROUBLE, "--from-start goes with -f");
+	if ((o.exec_args != NULL || o.exec_jobs != 0 || o.exec_timeout != NULL)
+	    && o.exec == NULL)
+		errx(CXW_EXIT_TROUBLE, "--exec-arg, --exec-jobs and "
+		    "--exec-timeout go with --exec PROGRAM");
 	if (o.report != NULL && o.follow)
 		errx(CXW_EXIT_TROUBLE, "--report is for runs that end, not "
 		    "with -f");
@@ -590,6 +631,11 @@ main(int argc, char **argv)
 	out = obuf_new(STDOUT_FILENO, 64 * 1024);
 	if (o.report != NULL)
 		o.eng.report = report_new(rs);
+	if (o.exec != NULL)
+		o.eng.exec = exec_new(o.exec, o.exec_args, o.nexec_args,
+		    o.exec_jobs, CXW_EXEC_QUEUE, o.exec_timeout == NULL ?
+		    CXW_EXEC_TIMEOUT : (double)main_duration("--exec-timeout",
+		    o.exec_timeout, 1) / 1000);
 	e = engine_new(rs, &o.eng, out);
 	if (o.state != NULL && !o.state_reset &&
 	    main_state(&o, e, rs, 0) == -1)
@@ -613,11 +659,14 @@ main(int argc, char **argv)
 		lv.inputs = inputs;
 		lv.ninputs = ninputs;
 		lo.reload = main_reload;
+		lo.exec = o.eng.exec;
 		lo.arg = &lv;
 		stopped = loop_run(inputs, ninputs, &rs, &e, &lo);
 	} else if (input_run(inputs, ninputs, rs, e, &io) == -1)
 		main_trouble = 1;
 	obuf_flush(out);
+	if (o.eng.exec != NULL)
+		exec_drain(o.eng.exec);
 	if (o.state != NULL && main_state(&o, e, rs, 1) == -1)
 		main_trouble = 1;
 	if (obuf_error(out) != 0 && obuf_error(out) != EPIPE) {
@@ -632,6 +681,7 @@ main(int argc, char **argv)
 	if (o.report != NULL && main_report(&o, e) == -1)
 		main_trouble = 1;
 	report_free(o.eng.report);
+	exec_free(o.eng.exec);
 	/* cxwatch(1): stopped by a signal while following, the run went fine. */
 	status = engine_stats(e)->wt.alerts > 0 || stopped ? CXW_EXIT_ALERT :
 	    CXW_EXIT_NOALERT;

@@ -87,9 +87,33 @@ obuf_write(struct obuf *o, const char *p, size_t n)
 int
 obuf_flush(struct obuf *o)
 {
+	if (o->fd < 0)
+		return 0;	/* in memory: the bytes stay */
 	obuf_write(o, o->buf, o->len);
 	o->len = 0;
 	return o->err ? -1 : 0;
+}
+
+/* In memory, make room for n more bytes. */
+static void
+obuf_grow(struct obuf *o, size_t n)
+{
+	while (o->cap - o->len < n)
+		o->cap *= 2;
+	o->buf = xreallocarray(o->buf, o->cap, 1);
+}
+
+const char *
+obuf_data(const struct obuf *o, size_t *len)
+{
+	*len = o->len;
+	return o->buf;
+}
+
+void
+obuf_clear(struct obuf *o)
+{
+	o->len = 0;
 }
 
 size_t
@@ -109,6 +133,8 @@ obuf_put(struct obuf *o, const char *p, size_t n)
 {
 	if (o->err || n == 0)
 		return;
+	if (o->fd < 0 && n > o->cap - o->len)
+		obuf_grow(o, n);
 	if (n > o->cap - o->len && obuf_flush(o) == -1)
 		return;
 	if (n >= o->cap)
@@ -130,6 +156,8 @@ obuf_putc(struct obuf *o, char c)
 {
 	if (o->err)
 		return;
+	if (o->fd < 0 && o->len == o->cap)
+		obuf_grow(o, 1);
 	if (o->len == o->cap && obuf_flush(o) == -1)
 		return;
 	o->buf[o->len++] = c;
