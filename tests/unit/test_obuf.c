@@ -437,12 +437,35 @@ test_epipe(void)
 	CHECK_INT(obuf_error(o), EPIPE);
 	obuf_free(o);
 	close(fds[1]);
-	o = obuf_new(-1, 0);
+	o = obuf_new(1000, 0);		/* no such descriptor */
 	obuf_putc(o, 'x');
 	CHECK_INT(obuf_flush(o), -1);
 	CHECK_INT(obuf_error(o), EBADF);
 	obuf_free(o);
 	obuf_free(NULL);
+}
+
+/* fd -1: in memory, growing past the first capacity, never flushed. */
+static void
+test_memory(void)
+{
+	struct obuf *o = obuf_new(-1, 64);
+	const char *p;
+	size_t len, i;
+
+	for (i = 0; i < 1000; i++)
+		obuf_putc(o, (char)('a' + i % 26));
+	obuf_put(o, "0123456789", 10);
+	obuf_text(o, "\x1b", 1);
+	CHECK_INT(obuf_flush(o), 0);
+	p = obuf_data(o, &len);
+	CHECK_INT(len, 1014);
+	CHECK(len == 1014 && p[0] == 'a' && p[999] == 'l' &&
+	    memcmp(p + 1000, "0123456789\\x1b", 14) == 0);
+	obuf_clear(o);
+	obuf_data(o, &len);
+	CHECK_INT(len, 0);
+	obuf_free(o);
 }
 
 static volatile sig_atomic_t nsig;
@@ -526,6 +549,7 @@ test_short_writes(void)
 int
 main(void)
 {
+	test_memory();
 	test_text_controls();
 	test_text_utf8();
 	test_json();
