@@ -524,7 +524,9 @@ test_child_state(void)
 	p = got != NULL ? strstr(got, "SigBlk:") : NULL;
 	CHECK(p != NULL && strncmp(p, "SigBlk:\t0000000000000000\n", 25) == 0);
 	p = got != NULL ? strstr(got, "SigIgn:") : NULL;
-	CHECK(p != NULL && strncmp(p, "SigIgn:\t0000000000000000\n", 25) == 0);
+	if (p != NULL)
+		p[strcspn(p, "\n")] = '\0';	/* say which, if one is left */
+	CHECK_STR(p, "SigIgn:\t0000000000000000");
 	free(got);
 	got = test_slurp("fd.out", NULL);
 	CHECK_STR(got, "closed\n");
