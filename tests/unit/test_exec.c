@@ -473,12 +473,23 @@ test_child_state(void)
 	struct exec_stats st;
 	struct exec *e, *ecp;
 	const char *prog;
-	char *got, *p;
+	char *got, *p, want_ign[32];
 	size_t i;
 	int fd;
 
 	if (access("/proc/self/status", R_OK) != 0)
 		return;
+	/*
+	 * Signals 32 and 33 are glibc's own: sigaction() cannot reach them,
+	 * and GNU make leaves them ignored in what it runs. Whatever this
+	 * test inherited of those two the child inherits too; no other
+	 * signal may stay ignored.
+	 */
+	got = test_slurp("/proc/self/status", NULL);
+	p = got != NULL ? strstr(got, "SigIgn:\t") : NULL;
+	snprintf(want_ign, sizeof(want_ign), "SigIgn:\t%016llx",
+	    p != NULL ? strtoull(p + 8, NULL, 16) & 0x180000000ULL : 0);
+	free(got);
 
 	prog = test_script("state",
 	    "#!/bin/sh\n"
@@ -526,7 +537,7 @@ test_child_state(void)
 	p = got != NULL ? strstr(got, "SigIgn:") : NULL;
 	if (p != NULL)
 		p[strcspn(p, "\n")] = '\0';	/* say which, if one is left */
-	CHECK_STR(p, "SigIgn:\t0000000000000000");
+	CHECK_STR(p, want_ign);
 	free(got);
 	got = test_slurp("fd.out", NULL);
 	CHECK_STR(got, "closed\n");
