@@ -16,6 +16,7 @@
 
 struct exec;
 struct obuf;
+struct slog;
 struct report;
 struct ruleset;
 
@@ -27,6 +28,7 @@ struct engine_opts {
 	int		  quiet;	/* -q: count alerts, print nothing */
 	struct report	 *report;	/* NULL, or fed every event/alert */
 	struct exec	 *exec;		/* NULL, or --exec for every alert */
+	struct slog	 *slog;		/* NULL, or --syslog */
 };
 
 struct engine_stats {

@@ -13,6 +13,7 @@
 #include "obuf.h"
 #include "report.h"
 #include "rules.h"
+#include "slog.h"
 #include "wtab.h"
 #include "xmalloc.h"
 
@@ -51,7 +52,7 @@ engine_new(struct ruleset *rs, const struct engine_opts *opts,
 	wc.evidence = opts->evidence;
 	wc.max_customers = opts->max_customers;
 	e->wt = wtab_new(&wc);
-	if (opts->exec != NULL) {
+	if (opts->exec != NULL || opts->slog != NULL) {
 		e->json = obuf_new(-1, 4096);
 		e->env = obuf_new(-1, 1024);
 	}
@@ -257,6 +258,19 @@ engine_exec(struct engine *e, const struct walert *a)
 	exec_alert(e->opts.exec, p, len, &env);
 }
 
+/* --syslog: the alert's first line, as the text form writes it. */
+static void
+engine_slog(struct engine *e, const struct walert *a)
+{
+	const char *p;
+	size_t len;
+
+	obuf_clear(e->json);
+	alert_summary(e->json, e->rs, a);
+	p = obuf_data(e->json, &len);
+	slog_send(e->opts.slog, p, len);
+}
+
 void
 engine_line(struct engine *e, const char *name, uint64_t lineno, int forced,
     const char *line, size_t len)
@@ -324,6 +338,8 @@ engine_line(struct engine *e, const char *name, uint64_t lineno, int forced,
 	/* -x describes; it does not act. */
 	if (r == WTAB_ALERT && e->opts.exec != NULL && !e->opts.explain)
 		engine_exec(e, &a);
+	if (r == WTAB_ALERT && e->opts.slog != NULL && !e->opts.explain)
+		engine_slog(e, &a);
 }
 
 struct wtab *
@@ -484,6 +500,8 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 	engine_stat(o, "customers tracked", st->wt.customers);
 	engine_stat(o, "customers peak", st->wt.peak);
 	engine_stat(o, "customers evicted", st->wt.evicted);
+	if (e->opts.slog != NULL)
+		engine_stat(o, "syslog lost", slog_lost(e->opts.slog));
 	if (e->opts.exec != NULL) {
 		struct exec_stats xs;
 

@@ -26,6 +26,7 @@
 #include "reader.h"
 #include "report.h"
 #include "rules.h"
+#include "slog.h"
 #include "state.h"
 #include "tparse.h"
 #include "xmalloc.h"
@@ -57,6 +58,8 @@ struct options {
 	size_t		  nexec_args;
 	unsigned	  exec_jobs;
 	const char	 *exec_timeout;
+	int		  syslog;
+	const char	 *syslog_facility, *syslog_tag, *syslog_socket;
 	const char	 *report;	/* --report FILE, "-" for stderr */
 	const char	 *state;	/* --state FILE */
 	int		  state_reset;
@@ -88,8 +91,10 @@ main_usage(FILE *fp)
 	    "[--report-format fmt]\n"
 	    "               [--state file [--state-reset]] [--exec program "
 	    "[--exec-arg arg]...\n"
-	    "               [--exec-jobs n] [--exec-timeout duration]] "
-	    "[[source=]file ...]\n");
+	    "               [--exec-jobs n] [--exec-timeout duration]]\n"
+	    "               [--syslog [--syslog-facility name] "
+	    "[--syslog-tag tag]\n"
+	    "               [--syslog-socket path]] [[source=]file ...]\n");
 }
 
 static void
@@ -121,6 +126,12 @@ main_help(void)
 	    "      --exec-jobs N      at most N at once (default 4)\n"
 	    "      --exec-timeout DUR kill one running longer (default "
 	    "60s)\n"
+	    "      --syslog           also send each alert's line to syslog "
+	    "(-q: only there)\n"
+	    "      --syslog-facility F  daemon (default), user, local0..7, "
+	    "...\n"
+	    "      --syslog-tag TAG   default cxwatch\n"
+	    "      --syslog-socket P  default /dev/log\n"
 	    "  -f, --follow           follow the files as tail -F does, "
 	    "until SIGINT/SIGTERM\n"
 	    "      --from-start       with -f: read what the files hold "
@@ -213,6 +224,10 @@ main_options(int argc, char **argv, struct options *o)
 		{ "state", required_argument, NULL, 'S' },
 		{ "state-reset", no_argument, NULL, 'Z' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "syslog", no_argument, NULL, 'G' },
+		{ "syslog-facility", required_argument, NULL, 'H' },
+		{ "syslog-socket", required_argument, NULL, 'K' },
+		{ "syslog-tag", required_argument, NULL, 'I' },
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "window", required_argument, NULL, 'w' },
@@ -250,6 +265,18 @@ main_options(int argc, char **argv, struct options *o)
 			break;
 		case 'D':
 			o->exec_timeout = optarg;
+			break;
+		case 'G':
+			o->syslog = 1;
+			break;
+		case 'H':
+			o->syslog_facility = optarg;
+			break;
+		case 'I':
+			o->syslog_tag = optarg;
+			break;
+		case 'K':
+			o->syslog_socket = optarg;
 			break;
 		case 'J':
 			o->exec_jobs = (unsigned)main_number("--exec-jobs",
@@ -596,6 +623,7 @@ main(int argc, char **argv)
 	struct input_opts io;
 	struct loop_opts lo;
 	struct main_live lv;
+	const char *cause;
 	int stopped = 0;
 	char **inputs;
 	size_t ninputs;
@@ -608,6 +636,10 @@ main(int argc, char **argv)
 	    && o.exec == NULL)
 		errx(CXW_EXIT_TROUBLE, "--exec-arg, --exec-jobs and "
 		    "--exec-timeout go with --exec PROGRAM");
+	if ((o.syslog_facility != NULL || o.syslog_tag != NULL ||
+	    o.syslog_socket != NULL) && !o.syslog)
+		errx(CXW_EXIT_TROUBLE, "--syslog-facility, --syslog-tag and "
+		    "--syslog-socket go with --syslog");
 	if (o.report != NULL && o.follow)
 		errx(CXW_EXIT_TROUBLE, "--report is for runs that end, not "
 		    "with -f");
@@ -631,6 +663,11 @@ main(int argc, char **argv)
 	out = obuf_new(STDOUT_FILENO, 64 * 1024);
 	if (o.report != NULL)
 		o.eng.report = report_new(rs);
+	if (o.syslog && (o.eng.slog = slog_new(o.syslog_socket,
+	    o.syslog_facility != NULL ? o.syslog_facility : "daemon",
+	    o.syslog_tag != NULL ? o.syslog_tag : "cxwatch", &cause)) == NULL)
+		errx(CXW_EXIT_TROUBLE, "--syslog-facility: \"%s\": %s",
+		    o.syslog_facility, cause);
 	if (o.exec != NULL)
 		o.eng.exec = exec_new(o.exec, o.exec_args, o.nexec_args,
 		    o.exec_jobs, CXW_EXEC_QUEUE, o.exec_timeout == NULL ?
@@ -682,6 +719,7 @@ main(int argc, char **argv)
 		main_trouble = 1;
 	report_free(o.eng.report);
 	exec_free(o.eng.exec);
+	slog_free(o.eng.slog);
 	/* cxwatch(1): stopped by a signal while following, the run went fine. */
 	status = engine_stats(e)->wt.alerts > 0 || stopped ? CXW_EXIT_ALERT :
 	    CXW_EXIT_NOALERT;
