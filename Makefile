@@ -4,6 +4,7 @@ BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(PREFIX)/etc
 RULESDIR ?= $(SYSCONFDIR)/cxwatch/rules
+SHAREDIR ?= $(PREFIX)/share/cxwatch
 PKG_CONFIG ?= pkg-config
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -77,17 +78,22 @@ lint:
 
 install: cxwatch
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(RULESDIR)
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(RULESDIR) $(DESTDIR)$(SHAREDIR)
 	install -m 755 cxwatch $(DESTDIR)$(BINDIR)/cxwatch
 	install -m 644 man/cxwatch.1 $(DESTDIR)$(MANDIR)/man1/cxwatch.1
 	install -m 644 man/cxwatch.rules.5 $(DESTDIR)$(MANDIR)/man5/cxwatch.rules.5
 	install -m 644 rules/*.rules $(DESTDIR)$(RULESDIR)/
+	install -m 644 dist/cxwatch.service dist/logrotate.txt \
+	    $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cxwatch $(DESTDIR)$(MANDIR)/man1/cxwatch.1 \
 	    $(DESTDIR)$(MANDIR)/man5/cxwatch.rules.5
 	for f in rules/*.rules; do rm -f $(DESTDIR)$(RULESDIR)/$${f#rules/}; done
-	-rmdir $(DESTDIR)$(RULESDIR) $(DESTDIR)$(SYSCONFDIR)/cxwatch
+	rm -f $(DESTDIR)$(SHAREDIR)/cxwatch.service \
+	    $(DESTDIR)$(SHAREDIR)/logrotate.txt
+	-rmdir $(DESTDIR)$(RULESDIR) $(DESTDIR)$(SYSCONFDIR)/cxwatch \
+	    $(DESTDIR)$(SHAREDIR)
 
 clean:
 	rm -rf build cxwatch tests/bench/gen

@@ -20,6 +20,8 @@ struct input_opts {
 	int			 merge;		/* 0: one after another */
 	struct obuf		*out;		/* flushed before blocking */
 	volatile sig_atomic_t	*stop;		/* set by SIGINT/SIGTERM */
+	volatile sig_atomic_t	*usr1;		/* set by SIGUSR1: --stats now */
+	double			 start;		/* progress_clock() at start */
 	int			 progress;	/* 1 on, 0 off, -1: on when
 						   stderr is a terminal and
 						   every input a regular file */

@@ -49,6 +49,20 @@ struct input {
 	uint64_t		 seen;		/* bytes counted for progress */
 };
 
+/* SIGUSR1 came: the --stats figures on stderr, and go on. */
+static void
+input_usr1(struct input_run *run)
+{
+	struct obuf *err;
+
+	if (run->opts->usr1 == NULL || !*run->opts->usr1)
+		return;
+	*run->opts->usr1 = 0;
+	err = obuf_new(STDERR_FILENO, 4096);
+	engine_stats_write(run->e, err, progress_clock() - run->opts->start);
+	obuf_free(err);
+}
+
 /*
  * The raw bytes of an input. Reading from a pipe or terminal may block
  * for a long time (tail -F): the alerts found so far are flushed before
@@ -63,6 +77,7 @@ input_fill(void *ctx, char *buf, size_t len)
 	ssize_t n;
 
 	if (!in->regular) {
+		input_usr1(in->run);
 		if (obuf_pending(out) > 0)
 			obuf_flush(out);
 		if (obuf_error(out) == EPIPE)
@@ -70,9 +85,12 @@ input_fill(void *ctx, char *buf, size_t len)
 	}
 	if (*in->opts->stop)
 		return 0;
-	do
+	do {
 		n = read(in->fd, buf, len);
-	while (n == -1 && errno == EINTR && !*in->opts->stop);
+		/* Woken by SIGUSR1 on a pipe: answer it, read on. */
+		if (n == -1 && errno == EINTR && !in->regular)
+			input_usr1(in->run);
+	} while (n == -1 && errno == EINTR && !*in->opts->stop);
 	/* Stopped by SIGINT/SIGTERM: end of input, not an error. */
 	return n == -1 && *in->opts->stop ? 0 : n;
 }
@@ -181,8 +199,10 @@ input_next(struct input *in)
 static int
 input_gone(struct input_run *run)
 {
-	return (++run->lines & 4095) == 0 && (obuf_error(run->opts->out) ==
-	    EPIPE || *run->opts->stop);
+	if ((++run->lines & 4095) != 0)
+		return 0;
+	input_usr1(run);
+	return obuf_error(run->opts->out) == EPIPE || *run->opts->stop;
 }
 
 static int

@@ -74,6 +74,7 @@ struct input {
 };
 
 static volatile sig_atomic_t main_stop;
+static volatile sig_atomic_t main_usr1;
 static char *main_default_rules[1];
 static int main_trouble;
 
@@ -162,11 +163,14 @@ main_help(void)
 	    "See cxwatch(1) and cxwatch.rules(5).\n");
 }
 
+/* Batch runs: a handler only sets a flag, checked between lines. */
 static void
 main_sig(int sig)
 {
-	(void)sig;
-	main_stop = 1;
+	if (sig == SIGUSR1)
+		main_usr1 = 1;
+	else
+		main_stop = 1;
 }
 
 static long long
@@ -657,6 +661,7 @@ main(int argc, char **argv)
 	sa.sa_handler = main_sig;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* A file size limit must fail the write (EFBIG), not kill us. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -683,6 +688,8 @@ main(int argc, char **argv)
 	io.merge = !o.nomerge;
 	io.out = out;
 	io.stop = &main_stop;
+	io.usr1 = &main_usr1;
+	io.start = start;
 	io.progress = o.progress;
 	if (o.follow) {
 		lo.max_line = o.max_line;

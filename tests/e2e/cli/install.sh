@@ -3,7 +3,7 @@
 # put there. Built in a copy of the tree so the tested binary stays as is.
 command -v make >/dev/null || { echo "make is not installed" >&2; exit 77; }
 mkdir tree && cp -r "$TOP/Makefile" "$TOP/src" "$TOP/include" "$TOP/rules" \
-    "$TOP/man" tree/ || exit 1
+    "$TOP/man" "$TOP/dist" tree/ || exit 1
 d=$PWD/dest
 make -s -C tree install DESTDIR="$d" PREFIX=/opt/cx >/dev/null 2>&1 || exit 1
 (cd "$d" && find . -type f | sort)
