@@ -628,7 +628,8 @@ main(int argc, char **argv)
 	struct loop_opts lo;
 	struct main_live lv;
 	const char *cause;
-	int stopped = 0;
+	double exec_timeout = CXW_EXEC_TIMEOUT;
+	int stopped = 0, badstate = 0;
 	char **inputs;
 	size_t ninputs;
 	int status;
@@ -650,10 +651,20 @@ main(int argc, char **argv)
 	if (o.state_reset && o.state == NULL)
 		errx(CXW_EXIT_TROUBLE, "--state-reset: there is no --state "
 		    "FILE to reset");
+	/* Every value is checked before anything is allocated. */
+	if (o.exec_timeout != NULL)
+		exec_timeout = (double)main_duration("--exec-timeout",
+		    o.exec_timeout, 1) / 1000;
+	if (o.syslog && (o.eng.slog = slog_new(o.syslog_socket,
+	    o.syslog_facility != NULL ? o.syslog_facility : "daemon",
+	    o.syslog_tag != NULL ? o.syslog_tag : "cxwatch", &cause)) == NULL)
+		errx(CXW_EXIT_TROUBLE, "--syslog-facility: \"%s\": %s",
+		    o.syslog_facility, cause);
 	rs = main_rules(&o);
 	if (o.check) {
 		main_check(rs);
 		rules_free(rs);
+		slog_free(o.eng.slog);
 		main_options_free(&o);
 		return 0;
 	}
@@ -668,20 +679,16 @@ main(int argc, char **argv)
 	out = obuf_new(STDOUT_FILENO, 64 * 1024);
 	if (o.report != NULL)
 		o.eng.report = report_new(rs);
-	if (o.syslog && (o.eng.slog = slog_new(o.syslog_socket,
-	    o.syslog_facility != NULL ? o.syslog_facility : "daemon",
-	    o.syslog_tag != NULL ? o.syslog_tag : "cxwatch", &cause)) == NULL)
-		errx(CXW_EXIT_TROUBLE, "--syslog-facility: \"%s\": %s",
-		    o.syslog_facility, cause);
 	if (o.exec != NULL)
 		o.eng.exec = exec_new(o.exec, o.exec_args, o.nexec_args,
-		    o.exec_jobs, CXW_EXEC_QUEUE, o.exec_timeout == NULL ?
-		    CXW_EXEC_TIMEOUT : (double)main_duration("--exec-timeout",
-		    o.exec_timeout, 1) / 1000);
+		    o.exec_jobs, CXW_EXEC_QUEUE, exec_timeout);
 	e = engine_new(rs, &o.eng, out);
+	/* A state file we refuse stops the run before any input is read. */
 	if (o.state != NULL && !o.state_reset &&
-	    main_state(&o, e, rs, 0) == -1)
-		exit(CXW_EXIT_TROUBLE);
+	    main_state(&o, e, rs, 0) == -1) {
+		main_trouble = 1;
+		badstate = 1;
+	}
 	inputs = optind < argc ? argv + optind : stdin_arg;
 	ninputs = optind < argc ? (size_t)(argc - optind) : 1;
 	io.max_line = o.max_line;
@@ -691,7 +698,7 @@ main(int argc, char **argv)
 	io.usr1 = &main_usr1;
 	io.start = start;
 	io.progress = o.progress;
-	if (o.follow) {
+	if (!badstate && o.follow) {
 		lo.max_line = o.max_line;
 		lo.from_start = o.from_start;
 		lo.out = out;
@@ -706,12 +713,12 @@ main(int argc, char **argv)
 		lo.exec = o.eng.exec;
 		lo.arg = &lv;
 		stopped = loop_run(inputs, ninputs, &rs, &e, &lo);
-	} else if (input_run(inputs, ninputs, rs, e, &io) == -1)
+	} else if (!badstate && input_run(inputs, ninputs, rs, e, &io) == -1)
 		main_trouble = 1;
 	obuf_flush(out);
 	if (o.eng.exec != NULL)
 		exec_drain(o.eng.exec);
-	if (o.state != NULL && main_state(&o, e, rs, 1) == -1)
+	if (o.state != NULL && !badstate && main_state(&o, e, rs, 1) == -1)
 		main_trouble = 1;
 	if (obuf_error(out) != 0 && obuf_error(out) != EPIPE) {
 		warnx("standard output: %s", strerror(obuf_error(out)));
