@@ -2,11 +2,16 @@
  * input: open the inputs, read their lines and hand them to the engine,
  * one after another or merged by time.
  */
+#define _GNU_SOURCE		/* ppoll() */
+
 #include <sys/stat.h>
 
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +74,39 @@ input_usr1(struct input_run *run)
  * every such read. For regular files this runs on gzread's thread, so it
  * touches nothing but the fd and the stop flag.
  */
+/*
+ * Wait until fd has input or a signal came, without the race of checking
+ * the flags and then blocking in read(2): the signals are held while the
+ * flags are looked at, and ppoll() lets them in only while it waits.
+ * 1 input (or end) is there, 0 a signal came.
+ */
+static int
+input_wait(struct input *in)
+{
+	struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
+	sigset_t hold, old;
+	int rc;
+
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &hold, &old);
+	if (*in->opts->stop || (in->opts->usr1 != NULL && *in->opts->usr1))
+		rc = 0;
+	else
+		rc = ppoll(&pfd, 1, NULL, &old) == -1 && errno == EINTR ? 0 : 1;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/*
+ * The raw bytes of an input. Reading from a pipe or terminal may block
+ * for a long time (tail -F): the alerts found so far are flushed before
+ * every such wait, and SIGUSR1 is answered during it. For regular files
+ * this runs on gzread's thread, so it touches nothing but the fd and the
+ * stop flag.
+ */
 static ssize_t
 input_fill(void *ctx, char *buf, size_t len)
 {
@@ -77,20 +115,21 @@ input_fill(void *ctx, char *buf, size_t len)
 	ssize_t n;
 
 	if (!in->regular) {
-		input_usr1(in->run);
 		if (obuf_pending(out) > 0)
 			obuf_flush(out);
-		if (obuf_error(out) == EPIPE)
-			return 0;
+		for (;;) {
+			input_usr1(in->run);
+			if (obuf_error(out) == EPIPE || *in->opts->stop)
+				return 0;
+			if (input_wait(in))
+				break;
+		}
 	}
 	if (*in->opts->stop)
 		return 0;
-	do {
+	do
 		n = read(in->fd, buf, len);
-		/* Woken by SIGUSR1 on a pipe: answer it, read on. */
-		if (n == -1 && errno == EINTR && !in->regular)
-			input_usr1(in->run);
-	} while (n == -1 && errno == EINTR && !*in->opts->stop);
+	while (n == -1 && errno == EINTR && !*in->opts->stop);
 	/* Stopped by SIGINT/SIGTERM: end of input, not an error. */
 	return n == -1 && *in->opts->stop ? 0 : n;
 }
