@@ -24,7 +24,4 @@ void		 follow_free(struct follow *);	/* NULL is fine */
 /* The reader_fill_fn: ctx is the struct follow. Never returns 0. */
 ssize_t		 follow_fill(void *ctx, char *buf, size_t len);
 
-/* Rotations and truncations noticed so far (for --stats and tests). */
-unsigned long	 follow_rotations(const struct follow *);
-
 #endif

@@ -27,7 +27,6 @@ struct follow {
 	int		 from_start;
 	int		 midline;	/* last byte handed out was not \n */
 	int		 newline_due;	/* hand out a \n before the next file */
-	unsigned long	 rotations;
 };
 
 /* Open path; at the start of a run honour from_start, else from 0. */
@@ -75,12 +74,6 @@ follow_free(struct follow *f)
 	free(f);
 }
 
-unsigned long
-follow_rotations(const struct follow *f)
-{
-	return f->rotations;
-}
-
 /* Start over on the file now at path (rotated, truncated or new). */
 static void
 follow_switch(struct follow *f, int reopen)
@@ -88,7 +81,6 @@ follow_switch(struct follow *f, int reopen)
 	if (f->midline)
 		f->newline_due = 1;
 	f->midline = 0;
-	f->rotations++;
 	if (!reopen) {
 		(void)lseek(f->fd, 0, SEEK_SET);
 		f->off = 0;
