@@ -9,6 +9,16 @@
  * Damage (a truncated or corrupt member, other bytes after the last
  * member) ends the stream: the bytes inflated before it are handed out
  * first, then the fill returns -1 and gzread_error() says what and where.
+ *
+ * The raw source may be non-blocking (see reader_fill_fn): its -1 with
+ * EAGAIN ("nothing yet") is passed through, never taken for damage or a
+ * failure. Whatever gzread was doing is kept -- waiting for the second
+ * byte of the magic after a first 1f (any other first byte means plain
+ * input at once), inflating, looking past a member or at trailing zeros
+ * -- no byte is lost or repeated, and the next fill calls the raw source
+ * again. Bytes made before the EAGAIN are returned first: the fill
+ * returns -1 with EAGAIN only when it has none. Within one fill the raw
+ * source is not called again after it said EAGAIN, so no fill spins on it.
  */
 #ifndef CXW_GZREAD_H
 #define CXW_GZREAD_H
@@ -25,7 +35,8 @@ struct gzread	*gzread_new(reader_fill_fn raw, void *ctx);
  * The same, but gzip is inflated by a thread of its own, a few blocks
  * ahead of the reader, so that inflating and matching overlap. raw is
  * then called from that thread and must be safe there (read(2) on a
- * regular file is). Plain input is read in line as with gzread_new().
+ * regular file is), and must block: EAGAIN is not passed through here.
+ * Plain input is read in line as with gzread_new().
  */
 struct gzread	*gzread_new_async(reader_fill_fn raw, void *ctx);
 void		 gzread_free(struct gzread *);	/* NULL is fine */
@@ -40,7 +51,8 @@ uint64_t	 gzread_consumed(const struct gzread *);
 
 /*
  * After gzread_fill() returned -1: a message such as "truncated gzip data
- * at byte 48213", or NULL when the raw source failed (see errno).
+ * at byte 48213", or NULL when the raw source failed or had nothing yet
+ * (see errno).
  */
 const char	*gzread_error(const struct gzread *);
 

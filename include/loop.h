@@ -1,6 +1,7 @@
 /*
- * loop: the live path (cxwatch(1), -f). One libev loop polls the
- * followed files and reads standard input without blocking, hands every
+ * loop: the live path (cxwatch(1): -f, or standard input alone when it
+ * is a pipe, socket or terminal). One libev loop polls the followed
+ * files and reads standard input without blocking, hands every
  * complete line to the engine, flushes the alerts as soon as the input
  * pauses, and turns SIGINT/SIGTERM (stop), SIGUSR1 (--stats now) and
  * SIGHUP (reload the rules) into events. The only module that uses libev.
@@ -25,12 +26,17 @@ struct loop_opts {
 	int		 (*reload)(void *arg);
 	void		*arg;
 	struct exec	*exec;		/* NULL, or polled every turn */
+	int		 progress;	/* 1: a progress line on stderr */
 };
+
+#define LOOP_STOPPED	0x1	/* by SIGINT or SIGTERM */
+#define LOOP_TROUBLE	0x2	/* an input could not be read (reported) */
 
 /*
  * Follow every arg ("FILE", "-", or "SOURCE=FILE") until SIGINT or
- * SIGTERM (then 1 is returned), or until the reader of out goes away
- * or standard input, when it is the only input, ends (0).
+ * SIGTERM, or until the reader of out goes away or standard input, when
+ * it is the only input, ends. Standard input may be gzip. Returns
+ * LOOP_* bits.
  */
 int	loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
 	    struct engine **ep, const struct loop_opts *);

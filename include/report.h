@@ -22,6 +22,13 @@ struct report;
 struct report	*report_new(const struct ruleset *);	/* borrowed */
 void		 report_free(struct report *);		/* NULL is fine */
 
+/*
+ * SIGHUP: the counts follow the rules to rs (borrowed), by rule and
+ * channel name; those of rules and channels rs no longer has are
+ * dropped. Call before the old rule set is freed.
+ */
+void		 report_reload(struct report *, const struct ruleset *rs);
+
 /* An event at time ms (for the hourly counts). */
 void		 report_event(struct report *, int64_t ms);
 /* An alert (customer copied). */

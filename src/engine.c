@@ -500,6 +500,7 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 	engine_stat(o, "customers tracked", st->wt.customers);
 	engine_stat(o, "customers peak", st->wt.peak);
 	engine_stat(o, "customers evicted", st->wt.evicted);
+	engine_stat(o, "customers forgotten", st->wt.forgotten);
 	if (e->opts.slog != NULL)
 		engine_stat(o, "syslog lost", slog_lost(e->opts.slog));
 	if (e->opts.exec != NULL) {

@@ -15,12 +15,14 @@
 #define GZREAD_INSZ	(256 * 1024)
 #define GZREAD_NBLOCK	4		/* blocks inflated ahead */
 #define GZREAD_BLOCKSZ	(1024 * 1024)
+#define GZREAD_AGAIN	(-2)		/* gzread_more(): nothing yet */
 
 enum gzread_state {
 	GZREAD_START,		/* magic not looked at yet */
 	GZREAD_PLAIN,		/* not gzip: bytes pass through */
 	GZREAD_INFLATE,		/* inside a member */
 	GZREAD_BETWEEN,		/* a member ended: another, zeros or junk? */
+	GZREAD_ZEROS,		/* trailing zeros: nothing else may follow */
 	GZREAD_EOF,
 	GZREAD_ERROR		/* err says why; fill returns -1 */
 };
@@ -36,6 +38,8 @@ struct gzread {
 	enum gzread_state	 state;
 	z_stream		 zs;
 	int			 zinit;
+	int			 zfull;		/* inflate() filled the output:
+						   it may have more to give */
 	unsigned char		*in;
 	size_t			 inlen;		/* valid bytes in in */
 	size_t			 inpos;		/* next unused byte */
@@ -149,7 +153,11 @@ gzread_rawfail(struct gzread *g)
 	g->state = GZREAD_ERROR;
 }
 
-/* Read more raw input after what is held: 1, 0 at its end, -1 error. */
+/*
+ * Read more raw input after what is held: 1, 0 at its end, -1 error,
+ * GZREAD_AGAIN when the raw source has nothing yet (it said EAGAIN: no
+ * state changes, and the source is called again on the next fill).
+ */
 static int
 gzread_more(struct gzread *g)
 {
@@ -165,6 +173,8 @@ gzread_more(struct gzread *g)
 	}
 	n = g->raw(g->ctx, (char *)g->in + g->inlen, GZREAD_INSZ - g->inlen);
 	if (n < 0) {
+		if (errno == EAGAIN)
+			return GZREAD_AGAIN;
 		gzread_rawfail(g);
 		return -1;
 	}
@@ -186,16 +196,34 @@ gzread_fail(struct gzread *g, const char *what)
 }
 
 /*
+ * Whether the held bytes may still be the start of a gzip magic: none,
+ * or a lone 1f. Any other byte settles it without waiting for a second.
+ */
+static int
+gzread_undecided(const struct gzread *g)
+{
+	size_t k = gzread_avail(g);
+
+	return k == 0 || (k == 1 && g->in[g->inpos] == 0x1f);
+}
+
+/*
  * Look at the first two bytes: gzip or plain. -1 on a raw error before
  * any byte; after one, it is plain and the error comes after the byte.
+ * -1 with EAGAIN when the raw source has nothing yet and the bytes held
+ * do not decide: the state stays GZREAD_START, the bytes stay held.
  */
 static int
 gzread_start(struct gzread *g)
 {
 	int rc = 1;
 
-	while (gzread_avail(g) < 2 && (rc = gzread_more(g)) > 0)
+	while (gzread_undecided(g) && (rc = gzread_more(g)) > 0)
 		;
+	if (rc == GZREAD_AGAIN) {
+		errno = EAGAIN;
+		return -1;
+	}
 	if (rc < 0 && gzread_avail(g) == 0)
 		return -1;
 	if (rc >= 0 && gzread_avail(g) >= 2 && g->in[0] == 0x1f &&
@@ -236,23 +264,28 @@ gzread_plain(struct gzread *g, char *buf, size_t len)
 		g->consumed += (uint64_t)n;
 	else if (n == 0)
 		g->rawdone = 1;
-	else
+	else if (errno != EAGAIN)	/* nothing yet: call it again later */
 		gzread_rawfail(g);
 	return n;
 }
 
 /*
- * After a member: another member, trailing zeros (ignored, as gzip(1)
- * does) or junk (an error). Returns -1 on a raw error.
+ * After a member: another member, the end, or trailing zeros or junk
+ * (GZREAD_ZEROS decides). Returns -1 on a raw error, or with EAGAIN when
+ * the raw source has nothing yet and the bytes held do not decide (the
+ * state stays GZREAD_BETWEEN).
  */
 static int
 gzread_between(struct gzread *g)
 {
 	int rc = 1;
-	size_t i;
 
-	while (gzread_avail(g) < 2 && (rc = gzread_more(g)) > 0)
+	while (gzread_undecided(g) && (rc = gzread_more(g)) > 0)
 		;
+	if (rc == GZREAD_AGAIN) {
+		errno = EAGAIN;
+		return -1;
+	}
 	if (rc < 0)
 		return -1;
 	if (gzread_avail(g) == 0) {
@@ -262,9 +295,26 @@ gzread_between(struct gzread *g)
 	if (gzread_avail(g) >= 2 && g->in[g->inpos] == 0x1f &&
 	    g->in[g->inpos + 1] == 0x8b) {
 		inflateReset(&g->zs);
+		g->zfull = 0;
 		g->state = GZREAD_INFLATE;
 		return 0;
 	}
+	g->state = GZREAD_ZEROS;
+	return 0;
+}
+
+/*
+ * After the last member: zero bytes up to the end are ignored, as gzip(1)
+ * does; anything else, a member too, is junk (an error). Returns -1 on a
+ * raw error, or with EAGAIN when the raw source has nothing yet (the zeros
+ * so far are consumed and the state stays GZREAD_ZEROS).
+ */
+static int
+gzread_zeros(struct gzread *g)
+{
+	int rc;
+	size_t i;
+
 	for (;;) {
 		for (i = g->inpos; i < g->inlen; i++)
 			if (g->in[i] != 0) {
@@ -277,23 +327,43 @@ gzread_between(struct gzread *g)
 		if ((rc = gzread_more(g)) <= 0)
 			break;
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		g->state = GZREAD_EOF;
-	return rc;
+		return 0;
+	}
+	if (rc == GZREAD_AGAIN)
+		errno = EAGAIN;
+	return -1;
 }
 
-/* Inflate into buf[0..len): bytes made, possibly 0 with a new state. */
-static size_t
+/*
+ * Inflate into buf[0..len): bytes made, possibly 0 with a new state; -1
+ * with EAGAIN when the raw source has nothing yet and no byte was made.
+ * When it has nothing yet after some bytes, those are returned; either
+ * way the next call goes on where inflate() stopped.
+ */
+static ssize_t
 gzread_inflate(struct gzread *g, char *buf, size_t len)
 {
 	z_stream *zs = &g->zs;
-	int rc;
+	size_t made;
+	int rc, again = 0;
 
 	zs->next_out = (Bytef *)buf;
 	zs->avail_out = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
 	while (zs->avail_out > 0 && g->state == GZREAD_INFLATE) {
-		if (gzread_avail(g) == 0) {
+		/*
+		 * Input is needed only once inflate() has said so by leaving
+		 * output room: after it filled the buffer it may hold more
+		 * output (the rest of a match) to hand out before the end,
+		 * or before an EAGAIN, is looked at.
+		 */
+		if (gzread_avail(g) == 0 && !g->zfull) {
 			rc = gzread_more(g);
+			if (rc == GZREAD_AGAIN) {
+				again = 1;
+				break;
+			}
 			if (rc < 0)
 				break;
 			if (rc == 0) {
@@ -305,6 +375,7 @@ gzread_inflate(struct gzread *g, char *buf, size_t len)
 		zs->avail_in = (uInt)gzread_avail(g);
 		rc = inflate(zs, Z_NO_FLUSH);
 		g->inpos = (size_t)(zs->next_in - g->in);
+		g->zfull = zs->avail_out == 0;
 		if (rc == Z_STREAM_END)
 			g->state = GZREAD_BETWEEN;
 		else if (rc != Z_OK && rc != Z_BUF_ERROR) {
@@ -315,14 +386,19 @@ gzread_inflate(struct gzread *g, char *buf, size_t len)
 			gzread_fail(g, what);
 		}
 	}
-	return (size_t)((char *)zs->next_out - buf);
+	made = (size_t)((char *)zs->next_out - buf);
+	if (made == 0 && again) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return (ssize_t)made;
 }
 
 /* One synchronous step: what gzread_fill() does without a thread. */
 static ssize_t
 gzread_step(struct gzread *g, char *buf, size_t len)
 {
-	size_t n;
+	ssize_t n;
 
 	for (;;) {
 		switch (g->state) {
@@ -334,11 +410,15 @@ gzread_step(struct gzread *g, char *buf, size_t len)
 			return gzread_plain(g, buf, len);
 		case GZREAD_INFLATE:
 			/* Bytes before any damage go out first. */
-			if ((n = gzread_inflate(g, buf, len)) > 0)
-				return (ssize_t)n;
+			if ((n = gzread_inflate(g, buf, len)) != 0)
+				return n;
 			break;
 		case GZREAD_BETWEEN:
 			if (gzread_between(g) == -1)
+				return -1;
+			break;
+		case GZREAD_ZEROS:
+			if (gzread_zeros(g) == -1)
 				return -1;
 			break;
 		case GZREAD_EOF:

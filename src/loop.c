@@ -5,6 +5,12 @@
  * Lines are handed to the engine as they complete; the alerts are
  * flushed whenever the input pauses, so an alert is out within one poll
  * interval of its line being written.
+ *
+ * Idle customers are forgotten by the log's clock (wtab), which stands
+ * still while no lines come. So that memory still drains then, the poll
+ * timer moves the table's clock on by the wall-clock time that has passed
+ * since the log's clock last moved: the latest log time seen, plus the
+ * seconds of silence since (cxwatch(1), "Memory").
  */
 #include <err.h>
 #include <errno.h>
@@ -20,10 +26,13 @@
 #include "engine.h"
 #include "exec.h"
 #include "follow.h"
+#include "gzread.h"
 #include "input.h"
 #include "loop.h"
 #include "obuf.h"
+#include "progress.h"
 #include "reader.h"
+#include "wtab.h"
 #include "xmalloc.h"
 
 #define LOOP_POLL	0.05	/* seconds between looks at the files */
@@ -35,7 +44,9 @@ struct loop_input {
 	int		 forced;
 	int		 done;
 	struct follow	*f;		/* NULL for standard input */
+	struct gzread	*gz;		/* standard input only */
 	struct reader	*r;
+	int		 more;		/* stopped at LOOP_BATCH lines */
 };
 
 struct loop {
@@ -47,9 +58,15 @@ struct loop {
 	size_t			 nins;
 	ev_timer		 poll;
 	ev_io			 in;
+	ev_idle			 idle;		/* drains inputs with more */
 	ev_signal		 sigint, sigterm, sigusr1, sighup;
 	int			 stopped;	/* by SIGINT or SIGTERM */
+	int			 trouble;	/* an input could not be read */
 	size_t			 ndone;		/* inputs at their end */
+	int			 stdin_flags;	/* to restore; -1: untouched */
+	struct progress		*progress;	/* NULL, or --progress */
+	int64_t			 log_t;		/* the table's clock ... */
+	double			 wall_t;	/* ... when it last moved */
 };
 
 #define LOOP_OF(w, field) \
@@ -80,10 +97,27 @@ loop_drain(struct loop *l, struct loop_input *in)
 	    == 1; n++)
 		engine_line(*l->ep, in->name, reader_lineno(in->r), in->forced,
 		    line, len);
+	/*
+	 * A full batch: there may be more, already read into the buffer
+	 * where neither the timer nor ev_io would see it. The idle watcher
+	 * goes on as soon as the loop has nothing else to do.
+	 */
+	if ((in->more = rc == 1) && !ev_is_active(&l->idle))
+		ev_idle_start(l->ev, &l->idle);
+	if (l->progress != NULL)
+		progress_update(l->progress, in->gz != NULL ?
+		    gzread_consumed(in->gz) : reader_bytes(in->r),
+		    engine_stats(*l->ep)->wt.alerts);
 	if (rc == 1 || (rc == -1 && errno == EAGAIN))
 		return;
-	if (rc == -1)
-		warnx("%s: %s", in->name, strerror(errno));
+	if (rc == -1) {
+		if (in->gz != NULL && gzread_error(in->gz) != NULL)
+			warnx("%s: %s; the lines before it were used",
+			    in->name, gzread_error(in->gz));
+		else
+			warnx("%s: %s", in->name, strerror(errno));
+		l->trouble = 1;
+	}
 	in->done = 1;
 	if (in->f == NULL)
 		ev_io_stop(l->ev, &l->in);
@@ -101,6 +135,34 @@ loop_flush(struct loop *l)
 		ev_break(l->ev, EVBREAK_ALL);
 }
 
+/*
+ * Move the table's clock on by the wall-clock time that has passed since
+ * the log's clock last moved, forgetting the customers that makes idle.
+ * A replay (--from-start) moves the log's clock far faster than the wall
+ * clock, so it is never disturbed; a quiet live log drains.
+ */
+static void
+loop_expire(struct loop *l)
+{
+	struct wtab *wt = engine_table(*l->ep);
+	int64_t t = wtab_latest(wt), to;
+	double now = l->opts->clock(), quiet;
+	const char *why;
+
+	if (t != l->log_t || t == INT64_MIN) {
+		l->log_t = t;
+		l->wall_t = now;
+		return;
+	}
+	if ((quiet = now - l->wall_t) < 1)
+		return;
+	to = t + (int64_t)(quiet * 1000);
+	if (wtab_set_latest(wt, to, &why) == 0) {
+		l->log_t = to;
+		l->wall_t = now;
+	}
+}
+
 static void
 loop_poll_cb(struct ev_loop *ev, ev_timer *w, int revents)
 {
@@ -113,9 +175,29 @@ loop_poll_cb(struct ev_loop *ev, ev_timer *w, int revents)
 		if (l->ins[i].f != NULL && !l->ins[i].done)
 			loop_drain(l, &l->ins[i]);
 	loop_flush(l);
+	loop_expire(l);
 	/* --exec: reap, enforce timeouts, start what waits. */
 	if (l->opts->exec != NULL)
 		exec_poll(l->opts->exec);
+}
+
+static void
+loop_idle_cb(struct ev_loop *ev, ev_idle *w, int revents)
+{
+	struct loop *l = LOOP_OF(w, idle);
+	size_t i;
+	int more = 0;
+
+	(void)revents;
+	for (i = 0; i < l->nins; i++)
+		if (l->ins[i].more && !l->ins[i].done) {
+			loop_drain(l, &l->ins[i]);
+			more |= l->ins[i].more;
+		}
+	if (!more) {
+		ev_idle_stop(ev, w);
+		loop_flush(l);
+	}
 }
 
 static void
@@ -187,10 +269,12 @@ loop_open(struct loop *l, struct loop_input *in, const char *arg,
 	in->forced = input_forced(rs, arg, &file);
 	if (strcmp(file, "-") == 0) {
 		in->name = "(standard input)";
-		(void)fcntl(STDIN_FILENO, F_SETFL,
-		    fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
-		in->r = reader_new(loop_stdin_fill, NULL,
-		    l->opts->max_line);
+		/* The flags are the open file's, shared: put them back. */
+		if ((l->stdin_flags = fcntl(STDIN_FILENO, F_GETFL)) != -1)
+			(void)fcntl(STDIN_FILENO, F_SETFL,
+			    l->stdin_flags | O_NONBLOCK);
+		in->gz = gzread_new(loop_stdin_fill, NULL);
+		in->r = reader_new(gzread_fill, in->gz, l->opts->max_line);
 		ev_io_init(&l->in, loop_stdin_cb, STDIN_FILENO, EV_READ);
 		ev_io_start(l->ev, &l->in);
 		return;
@@ -208,6 +292,8 @@ loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
 	size_t i;
 
 	memset(&l, 0, sizeof(l));
+	l.stdin_flags = -1;
+	l.log_t = INT64_MIN;
 	/*
 	 * Not the default loop: that one reaps every child on SIGCHLD,
 	 * which would take --exec's children from under exec.c.
@@ -221,6 +307,7 @@ loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
 	l.ins = xcalloc(nargs, sizeof(*l.ins));
 	for (i = 0; i < nargs; i++)
 		loop_open(&l, &l.ins[i], args[i], *rsp);
+	ev_idle_init(&l.idle, loop_idle_cb);
 	ev_timer_init(&l.poll, loop_poll_cb, 0, LOOP_POLL);
 	ev_timer_start(l.ev, &l.poll);
 	ev_signal_init(&l.sigint, loop_stop_cb, SIGINT);
@@ -231,16 +318,24 @@ loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
 	ev_signal_start(l.ev, &l.sigint);
 	ev_signal_start(l.ev, &l.sigterm);
 	ev_signal_start(l.ev, &l.sigusr1);
+	if (opts->progress)
+		l.progress = progress_new(STDERR_FILENO, 0);
 	ev_run(l.ev, 0);
 	/* Lines complete at the stop are still read and alerted on. */
 	for (i = 0; i < nargs; i++) {
 		if (!l.ins[i].done)
 			loop_drain(&l, &l.ins[i]);
+		engine_stats(*l.ep)->bytes += reader_bytes(l.ins[i].r);
+		engine_stats(*l.ep)->longlines += reader_nlong(l.ins[i].r);
 		reader_free(l.ins[i].r);
+		gzread_free(l.ins[i].gz);
 		follow_free(l.ins[i].f);
 	}
+	progress_end(l.progress);
 	loop_flush(&l);
+	if (l.stdin_flags != -1)
+		(void)fcntl(STDIN_FILENO, F_SETFL, l.stdin_flags);
 	free(l.ins);
 	ev_loop_destroy(l.ev);
-	return l.stopped;
+	return (l.stopped ? LOOP_STOPPED : 0) | (l.trouble ? LOOP_TROUBLE : 0);
 }

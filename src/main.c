@@ -577,6 +577,8 @@ main_reload(void *arg)
 			return -1;
 		}
 	e = engine_reload(*lv->ep, rs);
+	if (lv->o->eng.report != NULL)
+		report_reload(lv->o->eng.report, rs);
 	engine_free(*lv->ep);
 	rules_free(*lv->rsp);
 	*lv->ep = e;
@@ -585,6 +587,27 @@ main_reload(void *arg)
 	    rs->nsources, rs->nsources == 1 ? "" : "s", rs->nrules,
 	    rs->nrules == 1 ? "" : "s");
 	return 0;
+}
+
+/*
+ * Standard input alone, from a pipe, socket or terminal, is live: it goes
+ * through the event loop as -f does, so that SIGHUP reloads the rules and
+ * idle customers are forgotten while it is quiet. Files (and /dev/null)
+ * take the batch path.
+ */
+static int
+main_live_stdin(char *const *inputs, size_t ninputs, const struct ruleset *rs)
+{
+	const char *file;
+	struct stat sb;
+
+	if (ninputs != 1)
+		return 0;
+	(void)input_forced(rs, inputs[0], &file);
+	if (strcmp(file, "-") != 0 || fstat(STDIN_FILENO, &sb) == -1)
+		return 0;
+	return S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode) ||
+	    isatty(STDIN_FILENO);
 }
 
 /* --report: to stderr for "-", else a file written whole. */
@@ -629,7 +652,7 @@ main(int argc, char **argv)
 	struct main_live lv;
 	const char *cause;
 	double exec_timeout = CXW_EXEC_TIMEOUT;
-	int stopped = 0, badstate = 0;
+	int stopped = 0, badstate = 0, live;
 	char **inputs;
 	size_t ninputs;
 	int status;
@@ -645,8 +668,8 @@ main(int argc, char **argv)
 	    o.syslog_socket != NULL) && !o.syslog)
 		errx(CXW_EXIT_TROUBLE, "--syslog-facility, --syslog-tag and "
 		    "--syslog-socket go with --syslog");
-	if (o.report != NULL && o.follow)
-		errx(CXW_EXIT_TROUBLE, "--report is for runs that end, not "
+	if (o.progress == 1 && o.follow)
+		errx(CXW_EXIT_TROUBLE, "--progress is for runs that end, not "
 		    "with -f");
 	if (o.state_reset && o.state == NULL)
 		errx(CXW_EXIT_TROUBLE, "--state-reset: there is no --state "
@@ -698,7 +721,7 @@ main(int argc, char **argv)
 	io.usr1 = &main_usr1;
 	io.start = start;
 	io.progress = o.progress;
-	if (!badstate && o.follow) {
+	if (!badstate && (o.follow || main_live_stdin(inputs, ninputs, rs))) {
 		lo.max_line = o.max_line;
 		lo.from_start = o.from_start;
 		lo.out = out;
@@ -712,7 +735,11 @@ main(int argc, char **argv)
 		lo.reload = main_reload;
 		lo.exec = o.eng.exec;
 		lo.arg = &lv;
-		stopped = loop_run(inputs, ninputs, &rs, &e, &lo);
+		lo.progress = o.progress == 1;
+		live = loop_run(inputs, ninputs, &rs, &e, &lo);
+		stopped = (live & LOOP_STOPPED) != 0;
+		if (live & LOOP_TROUBLE)
+			main_trouble = 1;
 	} else if (!badstate && input_run(inputs, ninputs, rs, e, &io) == -1)
 		main_trouble = 1;
 	obuf_flush(out);

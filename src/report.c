@@ -72,6 +72,55 @@ report_free(struct report *r)
 	free(r);
 }
 
+/* Channel bits of mask under the old rules, under the new (by name). */
+static uint64_t
+report_remap_mask(const struct ruleset *from, const struct ruleset *to,
+    uint64_t mask)
+{
+	uint64_t m = 0;
+	size_t i, j;
+
+	for (i = 0; i < from->nchannels; i++)
+		if (mask & (UINT64_C(1) << i))
+			for (j = 0; j < to->nchannels; j++)
+				if (strcmp(from->channels[i], to->channels[j])
+				    == 0)
+					m |= UINT64_C(1) << j;
+	return m;
+}
+
+void
+report_reload(struct report *r, const struct ruleset *rs)
+{
+	uint64_t *ra = xcalloc(rs->nrules, sizeof(uint64_t));
+	size_t i, j, n;
+
+	for (i = 0; i < r->rs->nrules; i++)
+		for (j = 0; j < rs->nrules; j++)
+			if (strcmp(r->rs->rules[i].name, rs->rules[j].name)
+			    == 0)
+				ra[j] = r->rulealerts[i];
+	free(r->rulealerts);
+	r->rulealerts = ra;
+	/* Combinations that now name the same channels become one. */
+	for (i = n = 0; i < r->ncombos; i++) {
+		r->combos[i].mask = report_remap_mask(r->rs, rs,
+		    r->combos[i].mask);
+		for (j = 0; j < n && r->combos[j].mask != r->combos[i].mask;
+		    j++)
+			;
+		if (j < n)
+			r->combos[j].alerts += r->combos[i].alerts;
+		else
+			r->combos[n++] = r->combos[i];
+	}
+	r->ncombos = n;
+	for (i = 0; i < r->ntop; i++)
+		r->top[i].chmask = report_remap_mask(r->rs, rs,
+		    r->top[i].chmask);
+	r->rs = rs;
+}
+
 static int64_t
 report_floor_hour(int64_t ms)
 {
