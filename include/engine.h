@@ -2,8 +2,10 @@
  * engine: the per-line pipeline that main.c feeds: match the line, add
  * its event to the window table, write alerts (or, with explain, what
  * happened to every line) to an output buffer, and count everything for
- * --stats. No I/O of its own beyond the obuf it is given; no globals, so
- * a later event loop or reload can hold several.
+ * --stats. No I/O of its own beyond the obuf it is given, except one
+ * warning on stderr (warnx(3)) the first time each source's or rule's
+ * pattern hits a PCRE2 limit; no globals, so a later event loop or
+ * reload can hold several.
  */
 #ifndef CXW_ENGINE_H
 #define CXW_ENGINE_H
@@ -15,6 +17,7 @@
 #include "wtab.h"
 
 struct exec;
+struct match_held;
 struct obuf;
 struct slog;
 struct report;
@@ -29,6 +32,8 @@ struct engine_opts {
 	struct report	 *report;	/* NULL, or fed every event/alert */
 	struct exec	 *exec;		/* NULL, or --exec for every alert */
 	struct slog	 *slog;		/* NULL, or --syslog */
+	int		  simple;	/* --no-prefilter: rules_set_simple()
+					   on the engine's rule set */
 };
 
 struct engine_stats {
@@ -44,10 +49,16 @@ struct engine_stats {
 	uint64_t	 limits;	/* lines where a pattern hit a limit */
 	uint64_t	*srclines;	/* [nsources] lines claimed */
 	uint64_t	*ruleevents;	/* [nrules] */
+	uint64_t	*srclimits;	/* [nsources] lines where the source's
+					   pattern hit a PCRE2 limit */
+	uint64_t	*rulelimits;	/* [nrules] the same for a rule's */
 	struct wtab_stats wt;
 };
 
-/* rs and out are borrowed and must outlive the engine. */
+/*
+ * rs and out are borrowed and must outlive the engine; rs is set simple
+ * or not as opts say (rules_set_simple()).
+ */
 struct engine	*engine_new(struct ruleset *, const struct engine_opts *,
 		    struct obuf *out);
 void		 engine_free(struct engine *);	/* NULL is fine */
@@ -60,10 +71,21 @@ void		 engine_line(struct engine *, const char *name,
 		    uint64_t lineno, int forced, const char *line, size_t len);
 
 /*
+ * The same, for a line a merge has peeked at: held is NULL (then this is
+ * engine_line()), or what match_peek_held() kept of this very line, so
+ * that it is matched once (match_line_held()); forced is then unused.
+ */
+void		 engine_line_held(struct engine *, const char *name,
+		    uint64_t lineno, int forced, const struct match_held *held,
+		    const char *line, size_t len);
+
+/*
  * SIGHUP: a new engine on rs with e's options and counters, and every
  * customer's window and cooldown; the events of rules rs still has (by
  * name) keep their place, with the new rules' weights and channels, and
- * the rest are dropped. e is left as it was; the caller frees it.
+ * the rest are dropped. Per-source and per-rule counters (and whether
+ * a limit warning was given) follow their names. e is left as it was;
+ * the caller frees it.
  */
 struct engine	*engine_reload(struct engine *e, struct ruleset *rs);
 

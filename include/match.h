@@ -33,6 +33,19 @@ struct match {
 	size_t		 timelen;
 	int64_t		 time;		/* ms */
 	unsigned	 limits;	/* patterns that hit a PCRE2 limit */
+	/*
+	 * Set by the caller, left alone by match_line(): NULL, or
+	 * counters ([nsources], [nrules]) bumped once for each source
+	 * pattern, and each rule (its match or an "if ~"), that hit a
+	 * PCRE2 limit on this line.
+	 */
+	uint64_t	*srclimits;
+	uint64_t	*rulelimits;
+	/* The last field read as a number on this line, and its value. */
+	const char	*numv;
+	size_t		 numlen;
+	double		 num;
+	int		 numok;
 };
 
 /*
@@ -49,6 +62,31 @@ void	match_line(struct ruleset *, int forced, const char *line,
  */
 int	match_peek(struct ruleset *, int forced, const char *line,
 	    size_t len, int64_t *time);
+
+/*
+ * A merge's peek at a line, kept so that the line is matched once
+ * (input.c): which source claimed it, its time, and a copy of that
+ * source's fields. One per input, made for one rule set; nothing in it
+ * points into the line.
+ */
+struct match_held;
+
+struct match_held *match_held_new(const struct ruleset *);
+void	match_held_free(struct match_held *);	/* NULL is fine */
+
+/* As match_peek(), keeping what it found in h (NULL: nothing kept). */
+int	match_peek_held(struct ruleset *, int forced, const char *line,
+	    size_t len, struct match_held *h, int64_t *time);
+
+/*
+ * The same as match_line() with forced = the source h names, for the
+ * line (the same bytes) h was last filled from by a match_peek_held()
+ * that returned >= 0, on the same rule set; but the source's pattern
+ * does not run again and the time is the peek's. With
+ * rules_set_simple() on, it is match_line() itself.
+ */
+void	match_line_held(struct ruleset *, const struct match_held *h,
+	    const char *line, size_t len, int64_t now, struct match *);
 
 /*
  * Field `group` of the claiming source's match of that line; an unset

@@ -22,11 +22,24 @@ struct diag;
 #define RULES_MAXWEIGHT		1000
 #define RULES_FIELD_LINE	(-1)	/* condition on the whole line */
 
-/* A compiled pattern and its reused match data. */
+/*
+ * A compiled pattern and its reused match data. The prefilter is what
+ * every subject the pattern can match holds, read conservatively from
+ * the pattern's text (rules_exec() checks it first): a literal prefix
+ * when the pattern is anchored, and a literal that any match contains.
+ */
 struct rx {
 	pcre2_code		*code;
 	pcre2_match_data	*md;
+	PCRE2_SIZE		*ov;	/* md's ovector */
+	uint32_t		 nov;	/* its pairs: groups + 1 */
+	int			 jit;	/* JIT code: pcre2_jit_match() */
 	char			*src;	/* the pattern as written */
+	char			*pre;	/* NULL, or the subject starts so */
+	size_t			 prelen;
+	char			*lit;	/* NULL, or the subject holds it */
+	size_t			 litlen;
+	size_t			 litrare; /* index of lit's rarest byte */
 };
 
 enum cond_op {
@@ -95,6 +108,7 @@ struct ruleset {
 	uint64_t	  fingerprint;	/* of the files' bytes, in order */
 	pcre2_match_context *mctx;	/* match and depth limits */
 	pcre2_jit_stack	 *jitstack;
+	int		  simple;	/* no prefilters (rules_set_simple) */
 };
 
 /*
@@ -108,9 +122,18 @@ void		 rules_free(struct ruleset *);	/* NULL is fine */
 /*
  * Run rx on s[0..len) with the set's limits. 1 match, 0 no match,
  * -1 a match or depth limit was hit (counts as no match), -2 other error.
+ * A subject without rx's prefilter literals is no match at once.
  */
 int		 rules_exec(const struct ruleset *, const struct rx *,
 		    const char *s, size_t len);
+
+/*
+ * --no-prefilter, for debugging: with on, every pattern runs on every
+ * subject (no prefilters) and every time stamp is parsed in full (no
+ * time cache, no reuse of a merge's peek in match_line_held()). The
+ * results are the same either way.
+ */
+void		 rules_set_simple(struct ruleset *, int on);
 
 /* Parse a rules-style number: decimal, optional sign, fraction and
  * exponent, finite. 0 and *v, or -1 ("nan", "0x10", "1e309" are not). */

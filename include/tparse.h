@@ -4,7 +4,9 @@
  * Times are milliseconds since 1970-01-01T00:00:00Z (int64, may be
  * negative). tp_parse() only returns times in the years 0000..9999 and
  * never allocates; it calls mktime(3) only for TP_TZ_LOCAL, once per
- * local hour (see cache_key).
+ * local hour (see cache_key), and strptime(3) never. A spec remembers
+ * the last stamp it parsed in full (struct tp_last): a stamp that differs
+ * from it only in the seconds and their fraction costs a few compares.
  */
 #ifndef CXW_TPARSE_H
 #define CXW_TPARSE_H
@@ -33,6 +35,24 @@ enum tp_tz {
 };
 
 /*
+ * The last clf, iso8601 or syslog stamp with a year that tp_parse() read
+ * in full: its bytes before the seconds (pre) and after their fraction
+ * (suf). A stamp that has the same pre and suf, two digits 00..59 between
+ * them and maybe a fraction is base + those seconds and milliseconds:
+ * the same minute of the same day in the same zone.
+ */
+#define TP_LAST_MAX	64
+struct tp_last {
+	char		 buf[TP_LAST_MAX];	/* pre, then suf */
+	size_t		 prelen;
+	size_t		 suflen;
+	int		 valid;			/* 0: empty */
+	int64_t		 base;			/* ms at second 0.000 */
+	int64_t		 key, off;		/* cache_key, cache_off as
+						   the full parse left them */
+};
+
+/*
  * How one source's time field is read. Zones written in the stamp
  * (Z, +01:00, +0100) always win over the spec's zone.
  */
@@ -49,6 +69,9 @@ struct tp_spec {
 	int64_t		 cache_key;	/* local hours since 1970 as if UTC;
 					   INT64_MIN when empty */
 	int64_t		 cache_off;	/* seconds east of UTC for that hour */
+	int		 nocache;	/* 1: every stamp parsed in full */
+	struct tp_last	 last;
+	uint64_t	 hits;		/* stamps read through last */
 };
 
 /*

@@ -2,6 +2,7 @@
  * engine: line → match → window table → alert, with the counters behind
  * --stats and the per-line account behind --explain.
  */
+#include <err.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +29,8 @@ struct engine {
 	int			 wallclock;	/* a source has time = none */
 	struct obuf		*json;		/* --exec: the alert, in memory */
 	struct obuf		*env;		/* --exec: CX_* values */
+	unsigned char		*srcwarned;	/* [nsources] limit warned */
+	unsigned char		*rulewarned;	/* [nrules] */
 };
 
 struct engine *
@@ -42,6 +45,7 @@ engine_new(struct ruleset *rs, const struct engine_opts *opts,
 	e->rs = rs;
 	e->out = out;
 	e->opts = *opts;
+	rules_set_simple(rs, opts->simple);
 	memset(&wc, 0, sizeof(wc));
 	wc.window = rs->settings.window;
 	wc.cooldown = rs->settings.cooldown;
@@ -58,6 +62,10 @@ engine_new(struct ruleset *rs, const struct engine_opts *opts,
 	}
 	e->st.srclines = xcalloc(rs->nsources, sizeof(uint64_t));
 	e->st.ruleevents = xcalloc(rs->nrules, sizeof(uint64_t));
+	e->st.srclimits = xcalloc(rs->nsources, sizeof(uint64_t));
+	e->st.rulelimits = xcalloc(rs->nrules, sizeof(uint64_t));
+	e->srcwarned = xcalloc(rs->nsources, 1);
+	e->rulewarned = xcalloc(rs->nrules, 1);
 	for (i = 0; i < rs->nsources; i++)
 		if (rs->sources[i].time.kind == TP_NONE)
 			e->wallclock = 1;
@@ -74,6 +82,10 @@ engine_free(struct engine *e)
 	obuf_free(e->env);
 	free(e->st.srclines);
 	free(e->st.ruleevents);
+	free(e->st.srclimits);
+	free(e->st.rulelimits);
+	free(e->srcwarned);
+	free(e->rulewarned);
 	free(e);
 }
 
@@ -271,9 +283,64 @@ engine_slog(struct engine *e, const struct walert *a)
 	slog_send(e->opts.slog, p, len);
 }
 
+/* One pattern's first limit: what happened, where, and what to do. */
+static void
+engine_limit_say(const char *what, const char *name, const char *file,
+    int fileline, const char *input, uint64_t lineno)
+{
+	struct obuf *o = obuf_new(-1, 256);
+	const char *p;
+	size_t len;
+
+	obuf_printf(o, "%s %s (", what, name);
+	obuf_text(o, file, strlen(file));
+	obuf_printf(o, ":%d): pattern hit the PCRE2 backtracking limit on ",
+	    fileline);
+	obuf_text(o, input, strlen(input));
+	obuf_printf(o, ":%llu and was taken as not matching; simplify it "
+	    "(no nested repeats such as (a+)+). Said once; -s counts every "
+	    "line", (unsigned long long)lineno);
+	p = obuf_data(o, &len);
+	warnx("%.*s", (int)len, p);
+	obuf_free(o);
+}
+
+/*
+ * A line hit a limit: warn for each source or rule whose counter
+ * (match_line() bumped it) is new since the last look. Rare, so a walk.
+ */
+static void
+engine_limit_warn(struct engine *e, const char *input, uint64_t lineno)
+{
+	const struct ruleset *rs = e->rs;
+	size_t i;
+
+	for (i = 0; i < rs->nsources; i++)
+		if (e->st.srclimits[i] > 0 && !e->srcwarned[i]) {
+			e->srcwarned[i] = 1;
+			engine_limit_say("source", rs->sources[i].name,
+			    rs->sources[i].file, rs->sources[i].lineno,
+			    input, lineno);
+		}
+	for (i = 0; i < rs->nrules; i++)
+		if (e->st.rulelimits[i] > 0 && !e->rulewarned[i]) {
+			e->rulewarned[i] = 1;
+			engine_limit_say("rule", rs->rules[i].name,
+			    rs->rules[i].file, rs->rules[i].lineno, input,
+			    lineno);
+		}
+}
+
 void
 engine_line(struct engine *e, const char *name, uint64_t lineno, int forced,
     const char *line, size_t len)
+{
+	engine_line_held(e, name, lineno, forced, NULL, line, len);
+}
+
+void
+engine_line_held(struct engine *e, const char *name, uint64_t lineno,
+    int forced, const struct match_held *held, const char *line, size_t len)
 {
 	const struct source *src;
 	struct wtab_event ev;
@@ -282,9 +349,16 @@ engine_line(struct engine *e, const char *name, uint64_t lineno, int forced,
 	enum wtab_result r;
 
 	e->st.lines++;
-	match_line(e->rs, forced, line, len, engine_now(e), &m);
-	if (m.limits > 0)
+	m.srclimits = e->st.srclimits;
+	m.rulelimits = e->st.rulelimits;
+	if (held != NULL)
+		match_line_held(e->rs, held, line, len, engine_now(e), &m);
+	else
+		match_line(e->rs, forced, line, len, engine_now(e), &m);
+	if (m.limits > 0) {
 		e->st.limits++;
+		engine_limit_warn(e, name, lineno);
+	}
 	if (m.source >= 0)
 		e->st.srclines[m.source]++;
 	if (e->opts.explain)
@@ -440,13 +514,20 @@ engine_reload(struct engine *e, struct ruleset *rs)
 	n = engine_new(rs, &e->opts, e->out);
 	free(n->st.srclines);
 	free(n->st.ruleevents);
+	free(n->st.srclimits);
+	free(n->st.rulelimits);
 	n->st = *engine_stats(e);
 	n->before = n->st.wt;
 	n->st.srclines = xcalloc(rs->nsources, sizeof(uint64_t));
 	n->st.ruleevents = xcalloc(rs->nrules, sizeof(uint64_t));
+	n->st.srclimits = xcalloc(rs->nsources, sizeof(uint64_t));
+	n->st.rulelimits = xcalloc(rs->nrules, sizeof(uint64_t));
 	for (i = 0; i < old->nsources; i++)
-		if ((k = rules_source_find(rs, old->sources[i].name)) >= 0)
+		if ((k = rules_source_find(rs, old->sources[i].name)) >= 0) {
 			n->st.srclines[k] = e->st.srclines[i];
+			n->st.srclimits[k] = e->st.srclimits[i];
+			n->srcwarned[k] = e->srcwarned[i];
+		}
 	memset(&mv, 0, sizeof(mv));
 	mv.from = old;
 	mv.to = rs;
@@ -454,8 +535,11 @@ engine_reload(struct engine *e, struct ruleset *rs)
 	mv.rulemap = xcalloc(old->nrules, sizeof(int));
 	for (i = 0; i < old->nrules; i++) {
 		mv.rulemap[i] = engine_find_rule(rs, old->rules[i].name);
-		if (mv.rulemap[i] >= 0)
-			n->st.ruleevents[mv.rulemap[i]] = e->st.ruleevents[i];
+		if ((k = mv.rulemap[i]) >= 0) {
+			n->st.ruleevents[k] = e->st.ruleevents[i];
+			n->st.rulelimits[k] = e->st.rulelimits[i];
+			n->rulewarned[k] = e->rulewarned[i];
+		}
 	}
 	(void)wtab_set_latest(n->wt, wtab_latest(e->wt), &why);
 	(void)wtab_each(e->wt, engine_move_cb, &mv);
@@ -491,6 +575,16 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 	engine_stat(o, "lines no customer", st->nocustomer);
 	engine_stat(o, "lines no rule", st->norule);
 	engine_stat(o, "lines regex limit", st->limits);
+	for (i = 0; i < rs->nsources; i++)
+		if (st->srclimits[i] > 0)
+			obuf_printf(o, "  regex limit source %-3s %llu\n",
+			    rs->sources[i].name,
+			    (unsigned long long)st->srclimits[i]);
+	for (i = 0; i < rs->nrules; i++)
+		if (st->rulelimits[i] > 0)
+			obuf_printf(o, "  regex limit rule %-5s %llu\n",
+			    rs->rules[i].name,
+			    (unsigned long long)st->rulelimits[i]);
 	engine_stat(o, "events", st->events);
 	for (i = 0; i < rs->nrules; i++)
 		obuf_printf(o, "  events rule %-10s %llu\n", rs->rules[i].name,

@@ -45,12 +45,13 @@ struct input {
 	struct reader		*r;
 	const struct input_opts	*opts;
 	struct input_run	*run;
-	/* merge: the held next line, its source and time */
+	/* merge: the held next line, its source, time and fields */
 	const char		*line;
 	size_t			 len;
 	int			 src;
 	int64_t			 time;
 	int			 held;
+	struct match_held	*peek;
 	uint64_t		 seen;		/* bytes counted for progress */
 };
 
@@ -269,8 +270,8 @@ input_advance(struct input *in, struct ruleset *rs, struct engine *e)
 
 	in->held = 0;
 	while ((rc = input_next(in)) == 1) {
-		in->src = match_peek(rs, in->forced, in->line, in->len,
-		    &in->time);
+		in->src = match_peek_held(rs, in->forced, in->line, in->len,
+		    in->peek, &in->time);
 		if (in->src >= 0) {
 			in->held = 1;
 			return 1;
@@ -300,9 +301,9 @@ input_merge(struct input *ins, size_t n, struct ruleset *rs,
 				best = &ins[i];
 		if (best == NULL)
 			return ret;
-		/* The peek found the claiming source: only it is tried. */
-		engine_line(e, best->name, reader_lineno(best->r), best->src,
-		    best->line, best->len);
+		/* The peek found the claiming source and its fields. */
+		engine_line_held(e, best->name, reader_lineno(best->r),
+		    best->src, best->peek, best->line, best->len);
 		if (input_gone(best->run))
 			return ret;
 		if (input_advance(best, rs, e) == -1)
@@ -364,13 +365,17 @@ input_run(char *const *args, size_t nargs, struct ruleset *rs,
 				break;
 		}
 	} else {
-		for (i = 0; i < nargs; i++)
+		for (i = 0; i < nargs; i++) {
 			if (input_open(&ins[i], args[i], rs, &run) == -1)
 				ret = -1;
+			ins[i].peek = match_held_new(rs);
+		}
 		if (input_merge(ins, nargs, rs, e) == -1)
 			ret = -1;
-		for (i = 0; i < nargs; i++)
+		for (i = 0; i < nargs; i++) {
 			input_close(&ins[i], e);
+			match_held_free(ins[i].peek);
+		}
 	}
 	free(ins);
 	progress_end(run.progress);

@@ -26,6 +26,7 @@
 #include "reader.h"
 #include "report.h"
 #include "rules.h"
+#include "rxlint.h"
 #include "slog.h"
 #include "state.h"
 #include "tparse.h"
@@ -157,6 +158,10 @@ main_help(void)
 	    "      --[no-]progress    a progress line on stderr (default: "
 	    "when it is a\n"
 	    "                         terminal and the inputs are files)\n"
+	    "      --no-prefilter     debugging: run every pattern and parse "
+	    "every time in\n"
+	    "                         full (slower; the alerts are the "
+	    "same)\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          print the version\n\n"
 	    "Exit status: 0 an alert was printed, 1 none, 2 trouble.\n"
@@ -219,6 +224,7 @@ main_options(int argc, char **argv, struct options *o)
 		{ "max-customers", required_argument, NULL, 'M' },
 		{ "max-line", required_argument, NULL, 'L' },
 		{ "no-merge", no_argument, NULL, 'N' },
+		{ "no-prefilter", no_argument, NULL, 'Q' },
 		{ "no-progress", no_argument, NULL, 'p' },
 		{ "progress", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -305,6 +311,9 @@ main_options(int argc, char **argv, struct options *o)
 			break;
 		case 'N':
 			o->nomerge = 1;
+			break;
+		case 'Q':
+			o->eng.simple = 1;
 			break;
 		case 'p':
 			o->progress = 0;
@@ -475,14 +484,30 @@ main_time_name(const struct tp_spec *t)
 	return t->kind == TP_FORMAT ? t->fmt : names[t->kind];
 }
 
-/* -t: one line for the settings, each source and each rule. */
+/* -t: a warning on stderr when rxlint finds that rx backtracks badly. */
+static void
+main_check_rx(const char *what, const char *name, const char *file,
+    int lineno, const struct rx *rx)
+{
+	char why[512];
+
+	if (rx->code != NULL && rxlint_check(rx->src, why, sizeof(why)) == 1)
+		warnx("warning: %s %s (%s:%d): pattern may backtrack "
+		    "exponentially: %s", what, name, file, lineno, why);
+}
+
+/*
+ * -t: one line for the settings, each source and each rule; a warning
+ * on stderr for each pattern that may backtrack exponentially (which
+ * does not change the exit status).
+ */
 static void
 main_check(const struct ruleset *rs)
 {
 	const struct source *s;
 	const struct rule *r;
 	const char *sep;
-	size_t i;
+	size_t i, k;
 	uint32_t g;
 
 	printf("settings: window=");
@@ -501,6 +526,7 @@ main_check(const struct ruleset *rs)
 				sep = ",";
 			}
 		printf(" rules=%zu (%s:%d)\n", s->nrules, s->file, s->lineno);
+		main_check_rx("source", s->name, s->file, s->lineno, &s->rx);
 	}
 	for (i = 0; i < rs->nrules; i++) {
 		r = &rs->rules[i];
@@ -508,6 +534,10 @@ main_check(const struct ruleset *rs)
 		    r->name, rs->sources[r->source].name, r->weight,
 		    r->rx.code != NULL ? "yes" : "no", r->nconds, r->file,
 		    r->lineno);
+		main_check_rx("rule", r->name, r->file, r->lineno, &r->rx);
+		for (k = 0; k < r->nconds; k++)
+			main_check_rx("rule", r->name, r->file, r->lineno,
+			    &r->conds[k].rx);
 	}
 	printf("ok: %zu file%s, %zu source%s, %zu rule%s, %zu channel%s\n",
 	    rs->nfiles, rs->nfiles == 1 ? "" : "s", rs->nsources,

@@ -20,14 +20,31 @@
 #include <string.h>
 
 #include "diag.h"
+#include "obuf.h"
 #include "rules.h"
 #include "tparse.h"
 #include "xmalloc.h"
 
+/*
+ * PCRE2's limits on one pattern run on one line (cxwatch.rules(5),
+ * Patterns), measured with PCRE2 10.42 on x86-64 and lines of 64 KiB,
+ * --max-line's default:
+ * - The match limit bounds the time. Catastrophic patterns ((a+)+$,
+ *   (a|aa)+$, (.*a){20}$) stop after 1e6 backtracking steps in 1.5-13 ms
+ *   with JIT and 25-55 ms with the interpreter, at any line length; the
+ *   shipped rules take under 0.1 ms on such a line, far below it.
+ * - The depth limit binds only the interpreter (no JIT), whose heap of
+ *   backtracking frames it caps near 1.3 MB. A group repeated once per
+ *   byte ((?:a|b)*) then stops at runs of about 5000 bytes; letting it
+ *   cover 64 KiB took 20 MB and 0.3 s a line, too dear for a fallback.
+ * - The JIT stack grows on demand: that same group over a whole 64 KiB
+ *   line needs 2 MiB, 4 MiB with a capture in it; 1 MiB stopped it at
+ *   about 32 KiB. Only what a match uses is ever touched.
+ */
 #define RULES_MATCH_LIMIT	1000000
 #define RULES_DEPTH_LIMIT	10000
 #define RULES_JIT_STACK_MIN	(32 * 1024)
-#define RULES_JIT_STACK_MAX	(1024 * 1024)
+#define RULES_JIT_STACK_MAX	(4 * 1024 * 1024)
 
 enum rsec_kind { RSEC_SETTINGS, RSEC_SOURCE, RSEC_RULE };
 
@@ -91,6 +108,19 @@ static const struct rkey rules_rule_keys[] = {
 
 static void	rules_cond_free(struct cond *);
 
+/*
+ * Room for element n of an array that grows one at a time: its capacity
+ * is n rounded up to a power of two, so n appends copy O(n) bytes
+ * whatever realloc does (10,000 rules copied the arrays quadratically).
+ */
+static void *
+rules_grow(void *p, size_t n, size_t size)
+{
+	if (n == 0 || (n & (n - 1)) == 0)
+		return xreallocarray(p, n == 0 ? 1 : 2 * n, size);
+	return p;
+}
+
 static const struct rkey *
 rules_keys(enum rsec_kind kind)
 {
@@ -113,8 +143,11 @@ static void
 rules_err(struct rload *l, const char *file, int lineno, const char *fmt,
     ...)
 {
-	char msg[1024];
+	char msg[1024], *raw;
 	struct rerr *e;
+	struct obuf *o;
+	const char *p;
+	size_t len;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -127,9 +160,16 @@ rules_err(struct rload *l, const char *file, int lineno, const char *fmt,
 	e->lineno = lineno;
 	e->seq = (size_t)l->nerr++;
 	if (lineno > 0)
-		e->msg = xasprintf("%s:%d: %s", file, lineno, msg);
+		raw = xasprintf("%s:%d: %s", file, lineno, msg);
 	else
-		e->msg = xasprintf("%s: %s", file, msg);
+		raw = xasprintf("%s: %s", file, msg);
+	/* A rules file may hold any bytes: none raw to the terminal. */
+	o = obuf_new(-1, 256);
+	obuf_text(o, raw, strlen(raw));
+	p = obuf_data(o, &len);
+	e->msg = xasprintf("%.*s", (int)len, p);
+	obuf_free(o);
+	free(raw);
 }
 
 static int
@@ -257,7 +297,7 @@ rules_section_new(struct rload *l, enum rsec_kind kind, const char *name,
 {
 	struct rsec *s;
 
-	l->secs = xreallocarray(l->secs, l->nsecs + 1, sizeof(*l->secs));
+	l->secs = rules_grow(l->secs, l->nsecs, sizeof(*l->secs));
 	s = &l->secs[l->nsecs++];
 	s->kind = kind;
 	s->name = xstrdup(name);
@@ -508,6 +548,316 @@ rules_kv(const struct rsec *sec, const char *key, int *lineno)
 }
 
 /*
+ * Prefilters: literals every match of a pattern must contain, read from
+ * the pattern's text. Only what is certain is taken: patterns with a
+ * top-level alternation, option settings ((?i), (?x), ...), verbs
+ * ((*UTF), ...), \Q...\E or escapes we do not know give none; groups,
+ * classes and anything quantified only end a run of literals. A byte
+ * before ?, * or {...} is optional and dropped; one before + is kept.
+ */
+#define RULES_PF_MAX	64	/* longest literal kept */
+
+struct rules_pf {
+	char	 run[RULES_PF_MAX];	/* the literals being read */
+	size_t	 nrun;
+	int	 atstart;		/* the run is the anchored prefix */
+	char	 pre[RULES_PF_MAX];
+	size_t	 prelen;
+	char	 best[RULES_PF_MAX];
+	size_t	 bestlen;
+	int	 bestscore;
+};
+
+/* How common a byte is in log lines: lower is rarer. */
+static int
+rules_pf_score(unsigned char c)
+{
+	if (c == ' ')
+		return 5;
+	if (c >= 'a' && c <= 'z')
+		return 4;
+	if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return 3;
+	if (strchr(".-:/=_", c) != NULL)
+		return 2;
+	if (strchr("\",()'", c) != NULL)
+		return 1;
+	return 0;
+}
+
+static size_t
+rules_pf_rarest(const char *s, size_t len, int *score)
+{
+	size_t i, at = 0;
+	int sc;
+
+	*score = 6;
+	for (i = 0; i < len; i++)
+		if ((sc = rules_pf_score((unsigned char)s[i])) < *score) {
+			*score = sc;
+			at = i;
+		}
+	return at;
+}
+
+/* The run of literals ends: keep it as the prefix and/or the best. */
+static void
+rules_pf_end(struct rules_pf *pf)
+{
+	int score;
+
+	if (pf->atstart) {
+		/* The prefix is checked anyway: not a candidate. */
+		memcpy(pf->pre, pf->run, pf->nrun);
+		pf->prelen = pf->nrun;
+		pf->atstart = 0;
+	} else if (pf->nrun > 0) {
+		(void)rules_pf_rarest(pf->run, pf->nrun, &score);
+		/* Rarer first, then longer. */
+		if (pf->bestlen == 0 || score < pf->bestscore ||
+		    (score == pf->bestscore && pf->nrun > pf->bestlen)) {
+			memcpy(pf->best, pf->run, pf->nrun);
+			pf->bestlen = pf->nrun;
+			pf->bestscore = score;
+		}
+	}
+	pf->nrun = 0;
+}
+
+static void
+rules_pf_add(struct rules_pf *pf, char c)
+{
+	if (pf->nrun == RULES_PF_MAX)
+		rules_pf_end(pf);
+	pf->run[pf->nrun++] = c;
+}
+
+/* Past a class [...] at p: the byte after its ], or NULL. */
+static const char *
+rules_pf_class(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (; *p != '\0'; p++) {
+		if (*p == '\\') {
+			if (*++p == '\0')
+				return NULL;
+		} else if (*p == '[' && p[1] == ':') {
+			if ((p = strstr(p + 2, ":]")) == NULL)
+				return NULL;
+			p++;
+		} else if (*p == ']')
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* Past a group (...) at p: the byte after its ), or NULL. */
+static const char *
+rules_pf_group(const char *p)
+{
+	int depth = 0;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\\') {
+			if (*++p == '\0')
+				return NULL;
+		} else if (*p == '[') {
+			if ((p = rules_pf_class(p)) == NULL)
+				return NULL;
+			p--;
+		} else if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			return p + 1;
+	}
+	return NULL;
+}
+
+/*
+ * A quantifier at p (after an atom): past it, with *optional set when
+ * it allows zero repeats; p itself when there is none; NULL when it
+ * cannot be read.
+ */
+static const char *
+rules_pf_quant(const char *p, int *optional)
+{
+	*optional = 0;
+	switch (*p) {
+	case '?':
+	case '*':
+		*optional = 1;
+		p++;
+		break;
+	case '+':
+		p++;
+		break;
+	case '{':
+		/* Maybe a literal {: either way nothing here is taken. */
+		*optional = 1;
+		if ((p = strchr(p, '}')) == NULL)
+			return NULL;
+		p++;
+		break;
+	default:
+		return p;
+	}
+	if (*p == '?' || *p == '+')	/* lazy, possessive */
+		p++;
+	return p;
+}
+
+/* Escapes that stand for a class or an assertion, never a literal. */
+static int
+rules_pf_classesc(char c)
+{
+	return c != '\0' && strchr("dDsSwWhHvVRXbBAzZGK", c) != NULL;
+}
+
+/* 0 and pf filled, or -1: this pattern gets no prefilter. */
+static int
+rules_pf_scan(const char *pat, struct rules_pf *pf)
+{
+	const char *p = pat, *q;
+	int optional;
+	char c;
+
+	for (q = pat; (q = strstr(q, "(?")) != NULL; q++)
+		if ((q[2] >= 'A' && q[2] <= 'Z' && q[2] != 'P') ||
+		    (q[2] >= 'a' && q[2] <= 'z') || q[2] == '^' ||
+		    q[2] == '-')
+			return -1;
+	if (strstr(pat, "(*") != NULL || strstr(pat, "\\Q") != NULL ||
+	    strstr(pat, "\\E") != NULL)
+		return -1;
+	memset(pf, 0, sizeof(*pf));
+	if (*p == '^') {
+		pf->atstart = 1;
+		p++;
+	}
+	while (*p != '\0') {
+		switch (c = *p) {
+		case '|':
+		case ')':
+			return -1;
+		case '(':
+		case '[':
+			rules_pf_end(pf);
+			if ((p = c == '(' ? rules_pf_group(p) :
+			    rules_pf_class(p)) == NULL)
+				return -1;
+			break;
+		case '\\':
+			if (rules_pf_classesc(p[1])) {
+				rules_pf_end(pf);
+				p += 2;
+				break;
+			}
+			c = p[1];
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '\0')
+				return -1;
+			p += 2;
+			goto literal;
+		case '.':
+		case '^':
+		case '$':
+			rules_pf_end(pf);
+			p++;
+			break;
+		case '?':
+		case '*':
+		case '+':
+		case '{':
+		case '}':
+		case ']':
+			/* A quantifier after a non-literal, or odd: skip. */
+			rules_pf_end(pf);
+			if (c == '}' || c == ']')
+				p++;
+			else if ((p = rules_pf_quant(p, &optional)) == NULL)
+				return -1;
+			break;
+		default:
+			p++;
+		literal:
+			q = rules_pf_quant(p, &optional);
+			if (q == NULL)
+				return -1;
+			if (!optional)
+				rules_pf_add(pf, c);
+			if (q != p) {
+				rules_pf_end(pf);
+				p = q;
+			}
+			break;
+		}
+	}
+	rules_pf_end(pf);
+	return 0;
+}
+
+/* rx's prefilter from its pattern's text, if it has one. */
+static void
+rules_prefilter(struct rx *rx)
+{
+	struct rules_pf pf;
+	int score;
+
+	if (rules_pf_scan(rx->src, &pf) == -1)
+		return;
+	if (pf.prelen > 0) {
+		rx->pre = xmalloc(pf.prelen);
+		memcpy(rx->pre, pf.pre, pf.prelen);
+		rx->prelen = pf.prelen;
+	}
+	/*
+	 * Not one byte that nearly every line has, nor a second look at
+	 * subjects that a long prefix has already picked out.
+	 */
+	if (pf.bestlen == 0 || (pf.bestlen == 1 && pf.bestscore >= 3) ||
+	    pf.prelen >= 4)
+		return;
+	rx->lit = xmalloc(pf.bestlen);
+	memcpy(rx->lit, pf.best, pf.bestlen);
+	rx->litlen = pf.bestlen;
+	rx->litrare = rules_pf_rarest(pf.best, pf.bestlen, &score);
+}
+
+/*
+ * Whether this PCRE2's JIT is right about patterns compiled with
+ * PCRE2_MATCH_INVALID_UTF: 10.42's matches no multibyte character with
+ * \S, \D or \W (PCRE2 issue 224, fixed in 10.43), so "(*UTF)^\S+$"
+ * missed "C\xc3\xa9". Asked once per process, of the library in use.
+ */
+static int
+rules_jit_utf_ok(void)
+{
+	static int ok = -1;
+	pcre2_match_data *md;
+	pcre2_code *c;
+	PCRE2_SIZE off;
+	int err;
+
+	if (ok != -1)
+		return ok;
+	ok = 0;
+	c = pcre2_compile((PCRE2_SPTR)"^\\S\\D\\W$", PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+	if (c != NULL && pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0 &&
+	    (md = pcre2_match_data_create_from_pattern(c, NULL)) != NULL) {
+		ok = pcre2_match(c, (PCRE2_SPTR)"\xc3\xa9\xc3\xa9\xc3\xa9",
+		    6, 0, 0, md, NULL) > 0;
+		pcre2_match_data_free(md);
+	}
+	pcre2_code_free(c);
+	return ok;
+}
+
+/*
  * Compile pattern into rx with JIT. Patterns run in byte mode; one that
  * turns UTF on with (*UTF) is recompiled to tolerate invalid UTF-8 in
  * subjects, since log lines are not promised to be valid.
@@ -518,6 +868,7 @@ rules_compile(struct rload *l, struct rx *rx, const char *pat,
 {
 	PCRE2_UCHAR msg[256];
 	PCRE2_SIZE off;
+	size_t jitsize = 0;
 	uint32_t opts = 0;
 	int code;
 
@@ -538,14 +889,23 @@ rules_compile(struct rload *l, struct rx *rx, const char *pat,
 		    (char *)msg, (size_t)off);
 		return -1;
 	}
-	/* Without JIT (unsupported CPU) the interpreter still works. */
-	(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE);
+	/*
+	 * Without JIT (unsupported CPU) the interpreter still works; it also
+	 * runs UTF patterns when the JIT gets them wrong (rules_jit_utf_ok).
+	 */
+	rx->jit = (!(opts & PCRE2_UTF) || rules_jit_utf_ok()) &&
+	    pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE) == 0 &&
+	    pcre2_pattern_info(rx->code, PCRE2_INFO_JITSIZE, &jitsize) == 0 &&
+	    jitsize > 0;
 	rx->md = pcre2_match_data_create_from_pattern(rx->code, NULL);
 	if (rx->md == NULL) {
 		fprintf(stderr, "cxwatch: out of memory\n");
 		exit(2);
 	}
+	rx->ov = pcre2_get_ovector_pointer(rx->md);
+	rx->nov = pcre2_get_ovector_count(rx->md);
 	rx->src = xstrdup(pat);
+	rules_prefilter(rx);
 	return 0;
 }
 
@@ -555,9 +915,28 @@ rules_rx_free(struct rx *rx)
 	pcre2_match_data_free(rx->md);
 	pcre2_code_free(rx->code);
 	free(rx->src);
-	rx->md = NULL;
-	rx->code = NULL;
-	rx->src = NULL;
+	free(rx->pre);
+	free(rx->lit);
+	memset(rx, 0, sizeof(*rx));
+}
+
+/* Whether s[0..len) holds rx->lit: its rarest byte, then the rest. */
+static int
+rules_has_lit(const struct rx *rx, const char *s, size_t len)
+{
+	const char *p, *e, *q;
+	char c = rx->lit[rx->litrare];
+
+	if (len < rx->litlen)
+		return 0;
+	p = s + rx->litrare;
+	e = s + (len - rx->litlen) + rx->litrare + 1;
+	while (p < e && (q = memchr(p, c, (size_t)(e - p))) != NULL) {
+		if (memcmp(q - rx->litrare, rx->lit, rx->litlen) == 0)
+			return 1;
+		p = q + 1;
+	}
+	return 0;
 }
 
 int
@@ -566,8 +945,21 @@ rules_exec(const struct ruleset *rs, const struct rx *rx, const char *s,
 {
 	int rc;
 
-	rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0, 0, rx->md,
-	    rs->mctx);
+	if (!rs->simple && ((rx->pre != NULL && (len < rx->prelen ||
+	    memcmp(s, rx->pre, rx->prelen) != 0)) ||
+	    (rx->lit != NULL && !rules_has_lit(rx, s, len))))
+		return 0;
+	/*
+	 * pcre2_match() would call the same JIT code after checks that
+	 * cannot fail here: no UTF check is due (byte mode, or
+	 * PCRE2_MATCH_INVALID_UTF) and the options are 0.
+	 */
+	if (rx->jit)
+		rc = pcre2_jit_match(rx->code, (PCRE2_SPTR)s, len, 0, 0,
+		    rx->md, rs->mctx);
+	else
+		rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0, 0, rx->md,
+		    rs->mctx);
 	if (rc >= 0)
 		return 1;
 	switch (rc) {
@@ -583,55 +975,12 @@ rules_exec(const struct ruleset *rs, const struct rx *rx, const char *s,
 	}
 }
 
-/*
- * Up to 15 digits and no exponent: the digits as an integer, then one
- * division by an exact power of ten, which is correctly rounded (Clinger's
- * fast path), so this equals strtod() without its cost on the hot path.
- */
+/* rules_number() past its fast path: an exponent or many digits. */
 static int
-rules_number_fast(const char *s, size_t len, double *v)
-{
-	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
-	    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
-	uint64_t n = 0;
-	size_t i = 0;
-	int neg = 0, frac = -1;
-
-	if (s[0] == '-' || s[0] == '+')
-		neg = s[i++] == '-';
-	for (; i < len; i++) {
-		if (s[i] == '.')
-			frac = 0;
-		else {
-			n = n * 10 + (uint64_t)(s[i] - '0');
-			if (frac >= 0)
-				frac++;
-		}
-	}
-	*v = (double)n / pow10[frac > 0 ? frac : 0];
-	if (neg)
-		*v = -*v;
-	return 0;
-}
-
-int
-rules_number(const char *s, size_t len, double *v)
+rules_number_slow(const char *s, size_t len, size_t i, double *v)
 {
 	char buf[64], *end;
-	size_t i = 0;
-	int digits = 0;
 
-	if (len == 0 || len >= sizeof(buf))
-		return -1;
-	if (s[i] == '-' || s[i] == '+')
-		i++;
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-		digits++;
-	if (i < len && s[i] == '.')
-		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-			digits++;
-	if (digits == 0)
-		return -1;
 	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
 		i++;
 		if (i < len && (s[i] == '-' || s[i] == '+'))
@@ -641,15 +990,51 @@ rules_number(const char *s, size_t len, double *v)
 		while (i < len && s[i] >= '0' && s[i] <= '9')
 			i++;
 	}
-	if (i != len)
+	if (i != len || len >= sizeof(buf))
 		return -1;
-	if (digits <= 15 && memchr(s, 'e', len) == NULL &&
-	    memchr(s, 'E', len) == NULL)
-		return rules_number_fast(s, len, v);
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	*v = strtod(buf, &end);
 	return isfinite(*v) ? 0 : -1;
+}
+
+/*
+ * Up to 15 digits and no exponent take the fast path: the digits as an
+ * integer, then one division by an exact power of ten, which is correctly
+ * rounded (Clinger's fast path), so this equals strtod() without its cost
+ * on the hot path. The rest goes to strtod().
+ */
+int
+rules_number(const char *s, size_t len, double *v)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+	    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	const char *p = s, *e = s + len, *dot;
+	uint64_t n = 0;
+	int neg = 0;
+
+	if (len == 0 || len >= 64)
+		return -1;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	for (; p < e && (unsigned)(*p - '0') < 10; p++)
+		n = n * 10 + (uint64_t)(*p - '0');
+	dot = p;
+	if (p < e && *p == '.')
+		for (p++; p < e && (unsigned)(*p - '0') < 10; p++)
+			n = n * 10 + (uint64_t)(*p - '0');
+	/* Digits: all but the sign and the dot. */
+	len = (size_t)(p - s) - (s[0] == '-' || s[0] == '+') -
+	    (dot < p && *dot == '.');
+	if (len == 0)
+		return -1;
+	if (p == e && len <= 15) {
+		*v = (double)n / pow10[dot < p ? (size_t)(p - dot) - 1 : 0];
+		if (neg)
+			*v = -*v;
+		return 0;
+	}
+	return rules_number_slow(s, (size_t)(e - s), (size_t)(p - s), v);
 }
 
 static int
@@ -844,6 +1229,16 @@ rules_do_source(struct rload *l, const struct rsec *sec)
 		    " or say \"time = none\"");
 }
 
+void
+rules_set_simple(struct ruleset *rs, int on)
+{
+	size_t i;
+
+	rs->simple = on != 0;
+	for (i = 0; i < rs->nsources; i++)
+		rs->sources[i].time.nocache = on != 0;
+}
+
 int
 rules_source_find(const struct ruleset *rs, const char *name)
 {
@@ -946,8 +1341,7 @@ rules_do_rule(struct rload *l, const struct rsec *sec)
 		    "(define it with [source %s])", v, v);
 		return;
 	}
-	rs->rules = xreallocarray(rs->rules, rs->nrules + 1,
-	    sizeof(*rs->rules));
+	rs->rules = rules_grow(rs->rules, rs->nrules, sizeof(*rs->rules));
 	r = &rs->rules[rs->nrules++];
 	memset(r, 0, sizeof(*r));
 	r->name = xstrdup(sec->name);
@@ -956,7 +1350,7 @@ rules_do_rule(struct rload *l, const struct rsec *sec)
 	r->source = (unsigned)si;
 	r->weight = 1;
 	src = &rs->sources[si];
-	src->rules = xreallocarray(src->rules, src->nrules + 1,
+	src->rules = rules_grow(src->rules, src->nrules,
 	    sizeof(*src->rules));
 	src->rules[src->nrules++] = (unsigned)(rs->nrules - 1);
 	if ((v = rules_kv(sec, "weight", &ln)) != NULL) {

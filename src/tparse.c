@@ -32,6 +32,8 @@ struct tp_fields {
 	int64_t	 epoch;		/* |seconds|, if has_epoch; neg gives sign */
 	int	 has_year, has_md, has_yday, has_zone, has_epoch, neg;
 	int	 has_12, pm;
+	const char *secp;	/* the clock's seconds, if it has them */
+	const char *fracend;	/* just past them and their fraction */
 };
 
 static const struct tp_fields tp_fields0 = { .mon = 1, .mday = 1 };
@@ -324,10 +326,13 @@ tp_clock(const char **pp, const char *e, int opt_sec, struct tp_fields *f)
 		return -1;
 	if (!tp_eat(pp, e, ':'))
 		return opt_sec ? 0 : -1;
+	f->secp = *pp;
 	if (tp_num(pp, e, 2, 2, &f->sec) == -1)
 		return -1;
-	if (tp_eat(pp, e, '.') || tp_eat(pp, e, ','))
-		return tp_frac(pp, e, &f->ms);
+	if ((tp_eat(pp, e, '.') || tp_eat(pp, e, ',')) &&
+	    tp_frac(pp, e, &f->ms) == -1)
+		return -1;
+	f->fracend = *pp;
 	return 0;
 }
 
@@ -494,7 +499,7 @@ tp_iso_date(const char **pp, const char *e, struct tp_fields *f)
 
 static int
 tp_parse_iso(struct tp_spec *spec, const char *p, const char *e,
-    int64_t *ms)
+    struct tp_fields *fp, int64_t *ms)
 {
 	struct tp_fields f = tp_fields0;
 
@@ -511,13 +516,14 @@ tp_parse_iso(struct tp_spec *spec, const char *p, const char *e,
 		f.has_zone = 1;
 	}
 	f.has_year = 1;
-	return tp_finish(spec, &f, ms);
+	*fp = f;
+	return tp_finish(spec, fp, ms);
 }
 
 /* 21/Nov/2026:10:15:09[.frac][ +0000] */
 static int
 tp_parse_clf(struct tp_spec *spec, const char *p, const char *e,
-    int64_t *ms)
+    struct tp_fields *fp, int64_t *ms)
 {
 	struct tp_fields f = tp_fields0;
 
@@ -533,13 +539,14 @@ tp_parse_clf(struct tp_spec *spec, const char *p, const char *e,
 		f.has_zone = 1;
 	}
 	f.has_year = 1;
-	return tp_finish(spec, &f, ms);
+	*fp = f;
+	return tp_finish(spec, fp, ms);
 }
 
 /* Nov 21 10:15:09, Nov  3 ..., Nov 21 2026 10:15:09; optional .frac */
 static int
 tp_parse_syslog(struct tp_spec *spec, const char *p, const char *e,
-    int64_t *ms)
+    struct tp_fields *fp, int64_t *ms)
 {
 	struct tp_fields f = tp_fields0;
 
@@ -556,7 +563,8 @@ tp_parse_syslog(struct tp_spec *spec, const char *p, const char *e,
 	}
 	if (tp_clock(&p, e, 0, &f) == -1 || p != e)
 		return -1;
-	return tp_finish(spec, &f, ms);
+	*fp = f;
+	return tp_finish(spec, fp, ms);
 }
 
 static int
@@ -608,9 +616,11 @@ static int
 tp_parse_auto(struct tp_spec *spec, const char *p, const char *e,
     int64_t *ms)
 {
-	if (tp_parse_iso(spec, p, e, ms) == 0 ||
-	    tp_parse_clf(spec, p, e, ms) == 0 ||
-	    tp_parse_syslog(spec, p, e, ms) == 0)
+	struct tp_fields f;
+
+	if (tp_parse_iso(spec, p, e, &f, ms) == 0 ||
+	    tp_parse_clf(spec, p, e, &f, ms) == 0 ||
+	    tp_parse_syslog(spec, p, e, &f, ms) == 0)
 		return 0;
 	if (tp_looks_ms(p, e))
 		return tp_parse_epoch_ms(p, e, ms);
@@ -762,6 +772,101 @@ tp_parse_fmt(struct tp_spec *spec, const char *p, const char *e,
 	return tp_finish(spec, &f, ms);
 }
 
+/*
+ * s..e is the last stamp but for its seconds (00..59, never a leap
+ * second, which may end an hour) and their fraction: the clf, iso8601
+ * and syslog parsers read such a stamp exactly as the last one up to
+ * the seconds, then the seconds and a fraction as here, then the same
+ * bytes after them, so the result differs only by those seconds.
+ */
+static int
+tp_last_hit(struct tp_spec *spec, const char *s, const char *e,
+    int64_t *ms)
+{
+	const struct tp_last *l = &spec->last;
+	const char *p;
+	int sec, frac = 0;
+	int64_t t;
+
+	if (!l->valid || (size_t)(e - s) < l->prelen + 2 + l->suflen ||
+	    memcmp(s, l->buf, l->prelen) != 0)
+		return 0;
+	p = s + l->prelen;
+	if (!tp_isdigit(p[0]) || !tp_isdigit(p[1]) ||
+	    (sec = (p[0] - '0') * 10 + (p[1] - '0')) > 59)
+		return 0;
+	p += 2;
+	if (p < e && (*p == '.' || *p == ',')) {
+		p++;
+		if (tp_frac(&p, e, &frac) == -1)
+			return 0;
+	}
+	if ((size_t)(e - p) != l->suflen ||
+	    memcmp(p, l->buf + l->prelen, l->suflen) != 0)
+		return 0;
+	t = l->base + sec * 1000LL + frac;
+	if (t < TP_MIN_MS || t > TP_MAX_MS)
+		return 0;
+	/* What tp_local_off() would have left for this hour. */
+	spec->cache_key = l->key;
+	spec->cache_off = l->off;
+	spec->hits++;
+	*ms = t;
+	return 1;
+}
+
+/*
+ * Remember s..e, parsed in full to f and t, for tp_last_hit(). Only
+ * stamps with a year: without one, the year depends on the seconds near
+ * the one-day limit (tp_pick_year()).
+ */
+static void
+tp_last_keep(struct tp_spec *spec, const char *s, const char *e,
+    const struct tp_fields *f, int64_t t)
+{
+	struct tp_last *l = &spec->last;
+	size_t pre, suf;
+
+	if (f->secp == NULL || f->fracend == NULL || !f->has_year ||
+	    f->has_epoch || f->has_12 || f->sec > 59)
+		return;
+	pre = (size_t)(f->secp - s);
+	suf = (size_t)(e - f->fracend);
+	/* A fraction or more digits would have been read into the clock. */
+	if (pre + suf > TP_LAST_MAX || (suf > 0 && (tp_isdigit(*f->fracend) ||
+	    *f->fracend == '.' || *f->fracend == ',')))
+		return;
+	memcpy(l->buf, s, pre);
+	memcpy(l->buf + pre, f->fracend, suf);
+	l->prelen = pre;
+	l->suflen = suf;
+	l->base = t - f->sec * 1000LL - f->ms;
+	l->key = spec->cache_key;
+	l->off = spec->cache_off;
+	l->valid = 1;
+}
+
+/* clf, iso8601, syslog: through the last stamp when they can. */
+static int
+tp_parse_clock(struct tp_spec *spec, const char *s, const char *e,
+    int64_t *ms)
+{
+	struct tp_fields f;
+	int rc;
+
+	if (!spec->nocache && tp_last_hit(spec, s, e, ms))
+		return 0;
+	if (spec->kind == TP_CLF)
+		rc = tp_parse_clf(spec, s, e, &f, ms);
+	else if (spec->kind == TP_ISO8601)
+		rc = tp_parse_iso(spec, s, e, &f, ms);
+	else
+		rc = tp_parse_syslog(spec, s, e, &f, ms);
+	if (rc == 0 && !spec->nocache)
+		tp_last_keep(spec, s, e, &f, *ms);
+	return rc;
+}
+
 int
 tp_parse(struct tp_spec *spec, const char *s, size_t len, int64_t *ms)
 {
@@ -772,11 +877,9 @@ tp_parse(struct tp_spec *spec, const char *s, size_t len, int64_t *ms)
 	e = s + len;
 	switch (spec->kind) {
 	case TP_CLF:
-		return tp_parse_clf(spec, s, e, ms);
 	case TP_ISO8601:
-		return tp_parse_iso(spec, s, e, ms);
 	case TP_SYSLOG:
-		return tp_parse_syslog(spec, s, e, ms);
+		return tp_parse_clock(spec, s, e, ms);
 	case TP_EPOCH:
 		return tp_parse_epoch(s, e, ms);
 	case TP_EPOCH_MS:

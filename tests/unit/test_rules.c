@@ -299,6 +299,202 @@ test_number(void)
 	CHECK(rules_number("5001", 3, &v) == 0 && v == 500);
 }
 
+/* The fast path of rules_number() agrees with strtod(). */
+static void
+test_number_vs_strtod(void)
+{
+	static const char *const ok[] = { "0", "7", "200", "0.190", "12.400",
+	    "-3.5", "+42", "1.", ".25", "-.5", "999999999999999",
+	    "9999999999999999", "0.000000000000001", "123456789012.345",
+	    "1.5e2", "2E-3", "00012", "3.14159265358979" };
+	static const char *const bad[] = { "+", ".", "-.", "1.2.3", "--1",
+	    "1e+", "e5", "1 ", " 1", "0x1", "1,5", "1_000" };
+	double v;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		CHECK(rules_number(ok[i], strlen(ok[i]), &v) == 0 &&
+		    v == strtod(ok[i], NULL));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(rules_number(bad[i], strlen(bad[i]), &v) == -1);
+	CHECK(rules_number("-0", 2, &v) == 0 && v == 0 && 1 / v < 0);
+}
+
+/* Load [source s] with one rule whose "match =" is pat. */
+static struct ruleset *
+load_pattern(const char *pat)
+{
+	char text[1024], msgs[1024];
+	struct ruleset *rs;
+
+	snprintf(text, sizeof(text), "[source s]\n"
+	    "match = ^(?<customer>\\S+)\ntime = none\n"
+	    "[rule r]\nsource = s\nmatch = %s\n", pat);
+	rs = load_text(text, msgs, sizeof(msgs));
+	if (rs == NULL)
+		fprintf(stderr, "load_pattern(%s): %s", pat, msgs);
+	return rs;
+}
+
+/* pat's prefilter is prefix pre (or none: NULL) and literal lit. */
+static int
+prefilter_is(const char *pat, const char *pre, const char *lit)
+{
+	struct ruleset *rs = load_pattern(pat);
+	const struct rx *rx;
+	int ok;
+
+	if (rs == NULL)
+		return 0;
+	rx = &rs->rules[0].rx;
+	ok = (pre == NULL ? rx->pre == NULL : rx->pre != NULL &&
+	    rx->prelen == strlen(pre) && memcmp(rx->pre, pre,
+	    rx->prelen) == 0) && (lit == NULL ? rx->lit == NULL :
+	    rx->lit != NULL && rx->litlen == strlen(lit) &&
+	    memcmp(rx->lit, lit, rx->litlen) == 0);
+	if (!ok)
+		fprintf(stderr, "prefilter of %s: pre \"%.*s\" lit \"%.*s\"\n",
+		    pat, (int)rx->prelen, rx->pre ? rx->pre : "",
+		    (int)rx->litlen, rx->lit ? rx->lit : "");
+	rules_free(rs);
+	return ok;
+}
+
+static void
+test_prefilter_literals(void)
+{
+	CHECK(prefilter_is("^\\{\"ts\":\"(?<t>[^\"]+)\",", "{\"ts\":\"",
+	    NULL));
+	CHECK(prefilter_is("^(\\S+) \\S+ \\[([^\\]]+)\\] \"", NULL, "] \""));
+	CHECK(prefilter_is("^/(?:api/)?login(?:\\?|$)", "/", "login"));
+	CHECK(prefilter_is("^/login\\?(?:\\S*&)?error=", "/login?", NULL));
+	CHECK(prefilter_is("^40[13]$", "40", NULL));
+	CHECK(prefilter_is("^ab?c\\]x", "a", "c]x"));
+	CHECK(prefilter_is("^a+b=c", "a", "b=c"));
+	CHECK(prefilter_is("x{2}yz", NULL, "yz"));
+	CHECK(prefilter_is("[a-z]+\\.example\\.com", NULL, ".example.com"));
+	CHECK(prefilter_is("ab\\d+cd", NULL, "ab"));
+	CHECK(prefilter_is("[]a]bc", NULL, "bc"));
+	CHECK(prefilter_is("[[:alpha:]]]x<y", NULL, "x<y"));
+	CHECK(prefilter_is("a.b", NULL, NULL));
+	CHECK(prefilter_is("(?:ab|cd)ef", NULL, "ef"));
+	CHECK(prefilter_is("q(?#comment)rs", NULL, "rs"));
+	/* Nothing certain: none at all. */
+	CHECK(prefilter_is("(?i)^abc", NULL, NULL));
+	CHECK(prefilter_is("^abc(?i)def", NULL, NULL));
+	CHECK(prefilter_is("^(?x) a b", NULL, NULL));
+	CHECK(prefilter_is("^ab|cd", NULL, NULL));
+	CHECK(prefilter_is("^a\\Qb.c\\E", NULL, NULL));
+	CHECK(prefilter_is("(*UTF)^abc", NULL, NULL));
+	CHECK(prefilter_is("^\\x41bc", NULL, NULL));
+	CHECK(prefilter_is("^a\\tb", NULL, NULL));
+	CHECK(prefilter_is("^(a)\\1bc", NULL, NULL));
+	CHECK(prefilter_is("^a{x", NULL, NULL));
+	CHECK(prefilter_is("[0-9] ", NULL, NULL));
+}
+
+/*
+ * Prefilters change nothing: rules_exec() gives the same answer with
+ * them and without them (rules_set_simple()), on subjects made of the
+ * pattern's own bytes, its examples and their mutations.
+ */
+static void
+test_prefilter_same_as_simple(void)
+{
+	static const struct {
+		const char *pat;
+		const char *eg[3];
+	} t[] = {
+		{ "^\\{\"ts\":\"(?<t>[^\"]+)\",\"event\":\"(?<e>[^\"]+)\"",
+		    { "{\"ts\":\"x\",\"event\":\"y\"", "{\"ts\":\"\",", "" } },
+		{ "^(\\S+) \\S+ (\\S+) \\[([^\\]]+)\\] \"(\\S+)",
+		    { "1.2.3.4 - C1 [21/Nov] \"GET /", "a b c [d] \"e", "" } },
+		{ "^/(?:api/)?login(?:\\?|$)",
+		    { "/login", "/api/login?x", "/loginx" } },
+		{ "^/login\\?(?:\\S*&)?error=",
+		    { "/login?error=1", "/login?a=b&error=", "" } },
+		{ "^ab?c\\]x", { "abc]x", "ac]x", "ab]x" } },
+		{ "^a+b=c", { "aab=c", "ab=c", "b=c" } },
+		{ "x{2}yz", { "xxyz", "axxyzb", "xyz" } },
+		{ "[a-z]+\\.example\\.com", { "www.example.com", ".example.com",
+		    "x.example.co" } },
+		{ "ab\\d+cd", { "ab1cd", "zab22cdz", "abcd" } },
+		{ "[]a]bc", { "]bc", "abc", "bc" } },
+		{ "(?:ab|cd)ef", { "abef", "cdef", "ef" } },
+		{ "\\] \"", { "] \"", "x] \"y", "]\"" } },
+		{ "^40[13]$", { "401", "403", "40" } },
+		{ "a\\.b\\.c", { "a.b.c", "xa.b.cx", "a.b" } },
+	};
+	static const char extra[] = "ab]{\"/.=?& 0x";
+	char subj[64], pool[128];
+	struct ruleset *rs;
+	const struct rx *rx;
+	unsigned seed = 7, i, k, n, np;
+	size_t len;
+	int diff = 0, fast, slow;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if ((rs = load_pattern(t[i].pat)) == NULL) {
+			t_fail++;
+			continue;
+		}
+		rx = &rs->rules[0].rx;
+		np = (unsigned)snprintf(pool, sizeof(pool), "%s%s", t[i].pat,
+		    extra);
+		for (n = 0; n < 3000; n++) {
+			seed = seed * 1103515245 + 12345;
+			k = (seed >> 16) % 4;
+			if (k < 3 && t[i].eg[k][0] != '\0') {
+				len = strlen(t[i].eg[k]);
+				memcpy(subj, t[i].eg[k], len);
+			} else {
+				len = (seed >> 8) % 12;
+				for (k = 0; k < len; k++) {
+					seed = seed * 1103515245 + 12345;
+					subj[k] = pool[(seed >> 16) % np];
+				}
+			}
+			/* A mutation: a byte changed, dropped or added. */
+			seed = seed * 1103515245 + 12345;
+			k = len > 0 ? (seed >> 8) % (unsigned)len : 0;
+			switch ((seed >> 16) % 4) {
+			case 0:
+				if (len > 0)
+					subj[k] = pool[(seed >> 4) % np];
+				break;
+			case 1:
+				if (len > 0) {
+					memmove(subj + k, subj + k + 1, len - k - 1);
+					len--;
+				}
+				break;
+			case 2:
+				if (len < sizeof(subj) - 1) {
+					memmove(subj + k + 1, subj + k, len - k);
+					subj[k] = pool[(seed >> 4) % np];
+					len++;
+				}
+				break;
+			default:
+				break;
+			}
+			rules_set_simple(rs, 0);
+			fast = rules_exec(rs, rx, subj, len);
+			rules_set_simple(rs, 1);
+			slow = rules_exec(rs, rx, subj, len);
+			if (fast != slow && diff++ < 5)
+				fprintf(stderr, "prefilter: %s on \"%.*s\": %d, "
+				    "without %d\n", t[i].pat, (int)len, subj,
+				    fast, slow);
+		}
+		/* Every example given as matching still matches. */
+		rules_set_simple(rs, 0);
+		CHECK(rules_exec(rs, rx, t[i].eg[0], strlen(t[i].eg[0])) == 1);
+		rules_free(rs);
+	}
+	CHECK_INT(diff, 0);
+}
+
 int
 main(void)
 {
@@ -313,6 +509,9 @@ main(void)
 	test_directory();
 	test_missing_and_binary();
 	test_number();
+	test_number_vs_strtod();
+	test_prefilter_literals();
+	test_prefilter_same_as_simple();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
 		t_fail++;

@@ -743,6 +743,204 @@ test_local(void)
 	set_tz("UTC0");
 }
 
+/*
+ * The last-stamp cache (struct tp_last): a stamp that differs from the
+ * last one parsed in full only in its seconds and fraction is read
+ * through it (hits), anything else in full; the results are the same.
+ */
+static void
+test_cache_iso(void)
+{
+	struct tp_spec sp = spec_of("iso8601", NULL);
+	struct tp_spec off = spec_of("iso8601", "+05:30");
+
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:09Z"), S(BASE));
+	CHECK_INT(sp.hits, 0);
+	/* The same second, the next, a fraction, another separator. */
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:09Z"), S(BASE));
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:10Z"), S(BASE + 1));
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:59.5Z"), S(BASE + 50) + 500);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:00,120Z"), S(BASE - 9) + 120);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:00.123456Z"), S(BASE - 9) + 123);
+	CHECK_INT(sp.hits, 5);
+	/* Not through the cache: a leap second, bad seconds, junk. */
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:60Z"), S(BASE + 51));
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:61Z"), BAD);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:1Z"), BAD);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:1xZ"), BAD);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:10.Z"), BAD);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:10Zjunk"), BAD);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:10"), S(BASE + 1));
+	CHECK_INT(parse(&sp, "2026-11-21T10:15"), S(BASE - 9));
+	CHECK_INT(sp.hits, 5);
+	/* The next minute, day, month, year: in full, then cached. */
+	CHECK_INT(parse(&sp, "2026-11-21T10:16:00Z"), S(BASE + 51));
+	CHECK_INT(parse(&sp, "2026-11-21T10:16:01Z"), S(BASE + 52));
+	CHECK_INT(parse(&sp, "2026-11-22T10:16:01Z"), S(BASE + 52 + 86400));
+	CHECK_INT(parse(&sp, "2026-12-01T00:00:00Z"), S(1796083200));
+	CHECK_INT(parse(&sp, "2026-12-01T00:00:59Z"), S(1796083259));
+	CHECK_INT(parse(&sp, "2027-01-01T00:00:00Z"), S(1798761600));
+	CHECK_INT(sp.hits, 7);
+	/* Offsets are part of what must match. */
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:09+01:00"), S(BASE - 3600));
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:10+02:00"), S(BASE - 7199));
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:11+02:00"), S(BASE - 7198));
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:11"), S(BASE + 2));
+	CHECK_INT(parse(&off, "2026-11-21T10:15:09"), S(BASE - 19800));
+	CHECK_INT(parse(&off, "2026-11-21T10:15:10.5"), S(BASE - 19799) + 500);
+	CHECK_INT(parse(&off, "2026-11-21T10:15:10.5Z"), S(BASE + 1) + 500);
+	CHECK_INT(sp.hits, 8);
+	CHECK_INT(off.hits, 1);
+	/* The range ends where it did. */
+	CHECK_INT(parse(&sp, "9999-12-31T23:59:00+00:00"), S(MAX_S - 59));
+	CHECK_INT(parse(&sp, "9999-12-31T23:59:59.999+00:00"), S(MAX_S) + 999);
+	CHECK_INT(parse(&sp, "9999-12-31T23:59:00-00:01"), BAD);
+	CHECK_INT(parse(&sp, "9999-12-31T23:59:59-00:01"), BAD);
+	tp_spec_free(&sp);
+	tp_spec_free(&off);
+}
+
+static void
+test_cache_clf_syslog(void)
+{
+	struct tp_spec clf = spec_of("clf", NULL);
+	struct tp_spec sl = spec_of("syslog", NULL);
+
+	CHECK_INT(parse(&clf, "21/Nov/2026:10:15:09 +0000"), S(BASE));
+	CHECK_INT(parse(&clf, "21/Nov/2026:10:15:10 +0000"), S(BASE + 1));
+	CHECK_INT(parse(&clf, "21/Nov/2026:10:15:10.250 +0000"),
+	    S(BASE + 1) + 250);
+	CHECK_INT(parse(&clf, "21/Nov/2026:10:15:10 +0100"), S(BASE - 3599));
+	CHECK_INT(parse(&clf, "21/Nov/2026:10:15:11 +0100"), S(BASE - 3598));
+	CHECK_INT(parse(&clf, "21/Nov/2026:10:15:11"), S(BASE + 2));
+	CHECK_INT(parse(&clf, "30/Nov/2026:23:59:59 +0000"), S(1796083199));
+	CHECK_INT(parse(&clf, "01/Dec/2026:00:00:00 +0000"), S(1796083200));
+	CHECK_INT(parse(&clf, "01/Dec/2026:00:00:01 +0000"), S(1796083201));
+	CHECK_INT(parse(&clf, "01/Dec/2026:00:00:01 +0000 "), BAD);
+	CHECK_INT(clf.hits, 4);
+	/* Without a year the seconds may move the year: never cached. */
+	CHECK_INT(parse(&sl, "Nov 21 10:15:09"), S(BASE));
+	CHECK_INT(parse(&sl, "Nov 21 10:15:10"), S(BASE + 1));
+	CHECK_INT(sl.hits, 0);
+	CHECK_INT(parse(&sl, "Nov 21 2026 10:15:09"), S(BASE));
+	CHECK_INT(parse(&sl, "Nov 21 2026 10:15:10"), S(BASE + 1));
+	CHECK_INT(parse(&sl, "Nov 21 2026 10:15:10.5"), S(BASE + 1) + 500);
+	CHECK_INT(parse(&sl, "Nov 21 10:15:10"), S(BASE + 1));
+	CHECK_INT(sl.hits, 2);
+	tp_spec_free(&clf);
+	tp_spec_free(&sl);
+}
+
+/* Local time: the cache never crosses an hour, so DST is safe. */
+static void
+test_cache_local(void)
+{
+	struct tp_spec sp, full;
+
+	if (access("/usr/share/zoneinfo/Europe/Berlin", R_OK) == 0)
+		set_tz("Europe/Berlin");
+	else
+		set_tz("CET-1CEST,M3.5.0,M10.5.0/3");
+	sp = spec_of("iso8601", "local");
+	CHECK_INT(parse(&sp, "2026-03-29T01:59:58"), S(1774745998));
+	CHECK_INT(parse(&sp, "2026-03-29T01:59:59"), S(1774745999));
+	CHECK_INT(parse(&sp, "2026-03-29T03:00:00"), S(1774746000));
+	CHECK_INT(parse(&sp, "2026-07-15T12:00:00"), S(1784109600));
+	CHECK_INT(parse(&sp, "2026-07-15T12:00:30"), S(1784109630));
+	CHECK_INT(sp.hits, 2);
+	/* A hit leaves the hour cache as the full parse would. */
+	CHECK_INT(sp.cache_key, 1784116800 / 3600);
+	CHECK_INT(sp.cache_off, 7200);
+	/* A leap second may end the hour: into the next offset. */
+	full = spec_of("iso8601", "local");
+	full.nocache = 1;
+	CHECK_INT(parse(&sp, "2026-10-25T02:59:59"), S(1792889999));
+	CHECK_INT(parse(&sp, "2026-10-25T02:59:60"),
+	    parse(&full, "2026-10-25T02:59:60"));
+	CHECK_INT(parse(&full, "2026-10-25T02:59:60"), S(1792893600));
+	CHECK_INT(parse(&sp, "2026-10-25T02:59:58"), S(1792889998));
+	CHECK_INT(sp.hits, 3);
+	tp_spec_free(&sp);
+	tp_spec_free(&full);
+	set_tz("UTC0");
+}
+
+/*
+ * Random walks over stamps that share more or less of their bytes, read
+ * by a spec with the cache and one without (nocache): the same answers.
+ */
+static void
+test_cache_same_as_full(void)
+{
+	static const char *const kinds[] = { "iso8601", "clf", "syslog" };
+	static const char *const zones[] = { "", "Z", "+01:00", "-0530", "z" };
+	static const char *const fracs[] = { "", ".5", ",25", ".123456", "." };
+	struct tp_spec fast, full;
+	char buf[96];
+	unsigned k, i, seed = 1;
+	int day, hh, mm, ss, bad = 0, n;
+	int64_t a, b;
+	const char *z = "", *f;
+	char sep = 'T';
+
+	for (k = 0; k < 3; k++) {
+		fast = spec_of(kinds[k], "+02:00");
+		full = spec_of(kinds[k], "+02:00");
+		full.nocache = 1;
+		day = 28;
+		hh = 23;
+		mm = 58;
+		ss = 0;
+		for (i = 0; i < 20000; i++) {
+			seed = seed * 1103515245 + 12345;
+			switch ((seed >> 16) % 16) {
+			case 0:
+				mm = (int)(seed >> 8) % 61;
+				break;
+			case 1:
+				day = 27 + (int)(seed >> 8) % 4;
+				break;
+			case 2:
+				hh = (int)(seed >> 8) % 25;
+				break;
+			case 3:
+				z = zones[(seed >> 8) % 5];
+				break;
+			case 4:
+				sep = (seed >> 8) % 2 ? 'T' : ' ';
+				break;
+			default:
+				ss = (int)(seed >> 8) % 63;
+				break;
+			}
+			f = fracs[(seed >> 7) % 5 == 0 ? (seed >> 10) % 5 : 0];
+			if (k == 0)
+				n = snprintf(buf, sizeof buf,
+				    "2026-02-%02d%c%02d:%02d:%02d%s%s", day, sep,
+				    hh, mm, ss, f, z);
+			else if (k == 1)
+				n = snprintf(buf, sizeof buf,
+				    "%02d/Feb/2026:%02d:%02d:%02d%s%s%s", day, hh,
+				    mm, ss, f, *z == '+' || *z == '-' ? " " : "",
+				    *z == '+' || *z == '-' ? z : "");
+			else
+				n = snprintf(buf, sizeof buf,
+				    "Feb %d 2026 %02d:%02d:%02d%s", day, hh, mm,
+				    ss, f);
+			a = parse_mem(&fast, buf, (size_t)n);
+			b = parse_mem(&full, buf, (size_t)n);
+			if (a != b && bad++ < 5)
+				fprintf(stderr, "cache: \"%s\": %lld, in full "
+				    "%lld\n", buf, (long long)a, (long long)b);
+		}
+		CHECK(fast.hits > 1000);
+		CHECK_INT(full.hits, 0);
+		tp_spec_free(&fast);
+		tp_spec_free(&full);
+	}
+	CHECK_INT(bad, 0);
+}
+
 /* The length is part of the input: bytes after it are never read. */
 static void
 test_not_terminated(void)
@@ -1009,6 +1207,10 @@ main(void)
 	test_spec_init_errors();
 	test_spec_init_tz();
 	test_local();
+	test_cache_iso();
+	test_cache_clf_syslog();
+	test_cache_local();
+	test_cache_same_as_full();
 	test_not_terminated();
 	test_truncated();
 	test_tp_format();
