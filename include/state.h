@@ -11,9 +11,11 @@
  *   u32 nrules, u32 evidence, i64 T (latest time), u64 customers;
  *   per customer, least recently active first: u16 id length, the id,
  *   i64 now, i64 suppressed_until, u32 events; per event, oldest first:
- *   i64 time, u16 weight, u16 rule, u8 channel, u8 flags (1: evidence),
- *   and with evidence u32 source, u64 line length, the line;
- *   last, u32 CRC-32 (zlib) of every byte before it.
+ *   i64 time, u16 weight, u16 rule, u8 channel, u8 flags (1: evidence,
+ *   2: a group of folded events), and with evidence u32 source, u64 line
+ *   length, the line; for a group u64 events, i64 the oldest's time;
+ *   last, u32 CRC-32 (zlib) of every byte before it. The version is 2;
+ *   version 1 files (no groups, flags 0 or 1) are read as well.
  */
 #ifndef CXW_STATE_H
 #define CXW_STATE_H

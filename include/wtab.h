@@ -14,6 +14,14 @@
  * Idle customers (semantics 6) are freed at the start of every wtab_add(),
  * in O(log n) each; wtab_sweep() is only needed to free memory when no
  * events come. Alerts never depend on when either happens.
+ *
+ * A customer's window keeps at most max(WTAB_RINGMAX, evidence) events
+ * one by one. Past that, the oldest are folded into one aggregate per
+ * window that leaves it, whole, when the newest event folded into it
+ * would (the window's memory stays bounded in a flood). The decision to
+ * alert is unchanged whenever threshold <= WTAB_RINGMAX; the alert's
+ * score, counts and first time then include folded events that would
+ * have left. See cxwatch.rules(5), semantics.
  */
 #ifndef CXW_WTAB_H
 #define CXW_WTAB_H
@@ -23,6 +31,7 @@
 
 #define WTAB_MAXCHANNELS	64
 #define WTAB_MAXKEY		256	/* longest customer id, bytes */
+#define WTAB_RINGMAX		4096	/* events kept one by one, at least */
 
 struct wtab_config {
 	int64_t		window;		/* ms, > 0 */
@@ -85,7 +94,8 @@ struct wtab_stats {
 	uint64_t	evicted;	/* dropped by max_customers */
 	uint64_t	forgotten;	/* idle customers freed */
 	uint64_t	alerts;
-	uint64_t	events;		/* in all windows now */
+	uint64_t	events;		/* in all windows now, folded too */
+	uint64_t	folded;		/* events folded past the bound */
 };
 
 struct wtab	*wtab_new(const struct wtab_config *);
@@ -106,8 +116,12 @@ void		 wtab_stats(const struct wtab *, struct wtab_stats *);
 /*
  * Saving and restoring a table, for state.c. A customer travels as a
  * struct wtab_saved: wtab_each() lends them out, wtab_restore() copies
- * them in. Only the newest min(nevents, evidence) events carry evidence.
- * Counters (struct wtab_stats) are per run and do not travel.
+ * them in. A window's folded events come first, as groups: a saved
+ * event with folded = n > 0 stands for n events of its weight, channel
+ * and rule, the oldest at first; every group has the fold's time, that
+ * of its newest event. Only the newest min(nevents, evidence) events that
+ * are not folded carry evidence. Counters (struct wtab_stats) are per
+ * run and do not travel.
  */
 struct wtab_saved_event {
 	int64_t		 time;
@@ -118,6 +132,8 @@ struct wtab_saved_event {
 	unsigned	 source;
 	const char	*line;		/* evidence only */
 	size_t		 linelen;
+	uint64_t	 folded;	/* 0: one event; n: a group of n */
+	int64_t		 first;		/* groups: the oldest's time */
 };
 
 struct wtab_saved {
@@ -163,15 +179,17 @@ int		 wtab_set_latest(struct wtab *, int64_t latest,
 int		 wtab_restore(struct wtab *, const struct wtab_saved *c,
 		    const char **why);
 
-/* Exchange the whole contents of two tables, configurations included. */
 /*
  * As wtab_restore(), for a rules reload: a window that already reaches
  * the threshold or the channels is taken as it is, and alerts at the
  * customer's next event (semantics 5 is checked when an event arrives).
+ * Groups may come with evidence (ignored) and any number of events
+ * beside them; events beyond the bound are folded.
  */
 int		 wtab_adopt(struct wtab *, const struct wtab_saved *c,
 		    const char **why);
 
+/* Exchange the whole contents of two tables, configurations included. */
 void		 wtab_swap(struct wtab *, struct wtab *);
 
 #endif

@@ -429,6 +429,7 @@ engine_stats(struct engine *e)
 	e->st.wt.late += e->before.late;
 	e->st.wt.evicted += e->before.evicted;
 	e->st.wt.forgotten += e->before.forgotten;
+	e->st.wt.folded += e->before.folded;
 	e->st.wt.alerts += e->before.alerts;
 	if (e->before.peak > e->st.wt.peak)
 		e->st.wt.peak = e->before.peak;
@@ -590,6 +591,7 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 		obuf_printf(o, "  events rule %-10s %llu\n", rs->rules[i].name,
 		    (unsigned long long)st->ruleevents[i]);
 	engine_stat(o, "events late", st->wt.late);
+	engine_stat(o, "events folded", st->wt.folded);
 	engine_stat(o, "alerts", st->wt.alerts);
 	engine_stat(o, "customers tracked", st->wt.customers);
 	engine_stat(o, "customers peak", st->wt.peak);

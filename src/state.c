@@ -28,12 +28,12 @@
 #include "xmalloc.h"
 
 #define STATE_MAGIC	"CXWSTATE"
-#define STATE_VERSION	1
+#define STATE_VERSION	2	/* 2: folded groups; 1 is read too */
 #define STATE_HEAD	84	/* bytes before the first customer */
 #define STATE_CUSTMIN	23	/* smallest customer: 1-byte id, no events */
 #define STATE_EVMIN	14	/* smallest event: no evidence */
-#define STATE_FLAGS	0x1	/* known event flags */
 #define STATE_EVIDENCE	0x1
+#define STATE_FOLDED	0x2	/* format 2 on; never with evidence */
 #define STATE_RESET	"use --state-reset to start afresh"
 
 struct state_out {
@@ -51,6 +51,7 @@ struct state_in {
 	size_t		 len;		/* up to the CRC */
 	size_t		 off;
 	int		 bad;		/* read past len */
+	unsigned	 version;
 };
 
 static void
@@ -123,6 +124,12 @@ state_put_cust(void *arg, const struct wtab_saved *c)
 		state_put_le(o, e->weight, 2);
 		state_put_le(o, e->rule, 2);
 		state_put_le(o, e->channel, 1);
+		if (e->folded != 0) {
+			state_put_le(o, STATE_FOLDED, 1);
+			state_put_le(o, e->folded, 8);
+			state_put_le(o, (uint64_t)e->first, 8);
+			continue;
+		}
 		state_put_le(o, e->evidence ? STATE_EVIDENCE : 0, 1);
 		if (!e->evidence)
 			continue;
@@ -294,8 +301,15 @@ state_get_event(struct state_in *in, struct wtab_saved_event *e)
 	e->rule = (unsigned)state_get_le(in, 2);
 	e->channel = (unsigned)state_get_le(in, 1);
 	flags = (unsigned)state_get_le(in, 1);
-	if (flags & ~STATE_FLAGS)
+	if (flags != 0 && flags != STATE_EVIDENCE &&
+	    (flags != STATE_FOLDED || in->version < 2))
 		return "unknown event flags";
+	if (flags & STATE_FOLDED) {
+		e->folded = state_get_le(in, 8);
+		e->first = (int64_t)state_get_le(in, 8);
+		if (!in->bad && e->folded == 0)
+			return "empty group of folded events";
+	}
 	if (flags & STATE_EVIDENCE) {
 		e->evidence = 1;
 		e->source = (unsigned)state_get_le(in, 4);
@@ -437,7 +451,7 @@ static int
 state_check_file(const char *path, const unsigned char *buf, size_t len,
     char **cause)
 {
-	struct state_in in = { buf, len, 8, 0 };
+	struct state_in in = { buf, len, 8, 0, 0 };
 	uint64_t version, total;
 
 	if (memcmp(buf, STATE_MAGIC, len < 8 ? len : 8) != 0) {
@@ -452,7 +466,7 @@ state_check_file(const char *path, const unsigned char *buf, size_t len,
 		    (unsigned)version, STATE_VERSION, STATE_RESET);
 		return -1;
 	}
-	if (!in.bad && version != STATE_VERSION) {
+	if (!in.bad && version != STATE_VERSION && version != 1) {
 		*cause = xasprintf("%s: unknown state format %u; %s", path,
 		    (unsigned)version, STATE_RESET);
 		return -1;
@@ -526,8 +540,10 @@ state_load(const char *path, struct wtab *t, uint64_t fingerprint,
 		goto out;
 	in.p = buf;
 	in.len = len - 4;
-	in.off = 20;
+	in.off = 8;
 	in.bad = 0;
+	in.version = (unsigned)state_get_le(&in, 4);
+	in.off = 20;
 	if (state_check_config(path, &in, t, fingerprint, cause) == -1)
 		goto out;
 	nt = wtab_new(wtab_config(t));

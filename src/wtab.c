@@ -15,29 +15,56 @@
  *    reaches T; adding to a known customer never touches the heap;
  *  - the free list of slab entries, through next.
  *
- * A customer with events owns a window: one allocation holding the header,
- * per-channel counts (only when the channels rule is on), the evidence
- * slots and a ring of events sorted by time, equal times in arrival
- * order. Windows are released when emptied; a few wait in t->cache so that
- * their line buffers are reused.
+ * A customer's window (c->win) is one of three things:
+ *  - 0: empty;
+ *  - a single event packed into the word itself (low bit set): only when
+ *    no evidence is kept, and the event is at most 2^31 - 1 ms older than
+ *    the customer's now (always so for a new customer);
+ *  - a struct wtab_win: one allocation holding the header, per-channel
+ *    counts (only when the channels rule is on), a ring of events sorted
+ *    by time, equal times in arrival order, and the line area. The line
+ *    area holds the evidence line records, back to back with no padding:
+ *    u32 length, u32 source, then the bytes, or for lines over
+ *    WTAB_LINEINL a pointer to a copy of their own. Records of events that
+ *    lost their evidence are dead; when a new one does not fit, the live
+ *    ones are packed to the front (through t->scratch) and the area is
+ *    resized to 2 * live + new bytes when it is smaller or more than four
+ *    times that, so packing costs O(1) a byte appended. Windows are
+ *    released when emptied; small ones wait in t->cache.
+ *
+ * The ring keeps at most t->ringmax = max(WTAB_RINGMAX, evidence) events.
+ * An event that would make it longer folds the oldest one (the new event
+ * itself if it is older than the whole ring) into the window's fold
+ * (t->fold[w->fold - 1]): a score, a count, a channel mask and groups of
+ * (rule, weight, channel) counts. The fold leaves the window, all at
+ * once, when its newest event (fold->last) would. While the fold is
+ * there, every ring event is newer than fold->last, so none has left and
+ * the ring is full: the score is at least ringmax, and decisions are
+ * exact whenever threshold <= ringmax.
  *
  * Memory per tracked customer: a 56-byte slab entry, 12 bytes of heap
  * and 4 / load (5.7 to 11.4) bytes of index; keys over 14 bytes add their
- * own allocation. A window adds 24 bytes, 4 per channel when the channels
- * rule is on, 32 per evidence slot plus the line copies, and 16 per ring
- * place (a power of two >= its events).
+ * own allocation. A one-event window with no evidence adds nothing. A
+ * window adds 24 bytes, 2 per channel when the channels rule is on
+ * (rounded up to 8), 16 per ring place (a power of two >= its events,
+ * at most ringmax rounded up) and its line area, plus 32 bytes and 24 per
+ * group while something is folded.
  *
  * Invariants:
  *  - every idle customer is freed at the start of wtab_add(), so a lookup
  *    never finds one, and "idle is absent" (semantics 6) holds whether or
  *    not anyone calls wtab_sweep();
- *  - in a window, the newest min(n, evidence) events hold an evidence
- *    slot and no other event does. Events leave only from the old end or
- *    all at once, so an event that lost its slot never needs it back.
+ *  - in a window, the newest min(n, evidence) ring events hold an
+ *    evidence line and no other event does. Events leave only from the
+ *    old end or all at once, so an event that lost its line never needs
+ *    it back;
+ *  - a fold is present only with a full ring, and fold->last <= the time
+ *    of every ring event.
  */
 #include <sys/random.h>
 
 #include <assert.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,43 +74,61 @@
 #include "xmalloc.h"
 
 #define WTAB_NONE	UINT32_MAX	/* no customer */
-#define WTAB_NOSLOT	UINT16_MAX	/* event holds no evidence slot */
+#define WTAB_NOLINE	UINT32_MAX	/* event holds no evidence line */
 #define WTAB_KEYINL	14		/* longer keys get their own buffer */
 #define WTAB_MINCAP	64		/* smallest slab */
 #define WTAB_MAXCUST	((size_t)1 << 30)	/* keeps the index in uint32 */
 #define WTAB_NCACHE	64		/* emptied windows kept for reuse */
-#define WTAB_CACHEEV	64		/* ... when their ring is this small */
+#define WTAB_CACHEMAX	1024		/* ... when this small, bytes */
+#define WTAB_LINEINL	4096		/* longer lines get their own buffer */
+#define WTAB_LINEHEAD	8		/* u32 length, u32 source */
+#define WTAB_DELTAMAX	(((int64_t)1 << 31) - 1)	/* packed: now - time */
 #define WTAB_TMAX	((int64_t)1 << 62)
+#define WTAB_FOLDMAX	((uint64_t)1 << 53)	/* folded events restored */
 
 struct wtab_ev {
 	int64_t		time;
-	uint16_t	weight;
+	uint32_t	line;		/* line record offset or WTAB_NOLINE */
 	uint16_t	rule;
-	uint16_t	slot;		/* evidence slot or WTAB_NOSLOT */
-	uint8_t		channel;
-};
-
-struct wtab_slot {
-	char		*line;		/* NUL-terminated copy; cap bytes */
-	size_t		 len;
-	size_t		 cap;
-	unsigned	 source;
-	uint16_t	 next;		/* free list, while unused */
+	uint16_t	wch;		/* weight << 6 | channel */
 };
 
 /*
- * Followed in the same allocation by uint32_t chcount[nchannels] (when
- * channels > 0), struct wtab_slot slot[evidence] and struct wtab_ev
- * ev[cap], at the offsets kept in struct wtab. The ring has no bound yet:
- * a customer flooding one window grows it as far as memory allows.
+ * Followed in the same allocation by uint16_t chcount[nchannels] (when
+ * channels > 0), struct wtab_ev ring[1 << capshift] at t->evoff, and the
+ * line area of linecap bytes.
  */
 struct wtab_win {
-	uint64_t	score;
-	uint32_t	cap;		/* ring size, a power of two */
-	uint32_t	head;		/* ring index of the oldest event */
-	uint32_t	n;
-	uint16_t	freeslot;
-	uint8_t		nch;		/* channels with a nonzero count */
+	uint32_t	score;		/* of the ring's events */
+	uint32_t	linecap;
+	uint32_t	lineused;
+	uint32_t	fold;		/* 1 + index in t->fold; 0: none */
+	uint16_t	n;		/* events in the ring, <= ringmax */
+	uint16_t	head;		/* ring index of the oldest event */
+	uint8_t		capshift;
+	uint8_t		nch;		/* channels in the ring or the fold */
+	uint8_t		haslong;	/* a line over WTAB_LINEINL was kept */
+};
+
+/* Folded events of one rule, weight and channel. */
+struct wtab_group {
+	int64_t		first;		/* the oldest of them */
+	uint64_t	n;
+	uint16_t	rule;
+	uint16_t	wch;
+};
+
+struct wtab_fold {
+	int64_t		 first;		/* oldest folded event */
+	int64_t		 last;		/* newest: the fold leaves with it */
+	uint64_t	 score;
+	uint64_t	 n;
+	uint64_t	 chmask;
+	struct wtab_group *group;
+	uint32_t	 ngroup;
+	uint32_t	 capgroup;
+	uint32_t	 hit;		/* the group used last */
+	uint32_t	 next;		/* free list */
 };
 
 struct wtab_cust {
@@ -95,7 +140,7 @@ struct wtab_cust {
 	char		 key[WTAB_KEYINL];	/* or a char * to the key */
 	int64_t		 now;
 	int64_t		 supp;		/* suppressed_until */
-	struct wtab_win	*win;		/* NULL: window empty */
+	uint64_t	 win;		/* 0, a packed event or a wtab_win * */
 };
 
 struct wtab_line {
@@ -120,10 +165,16 @@ struct wtab {
 	int64_t		*hkey;		/* heap: idle time lower bounds */
 	uint32_t	*hcust;		/* heap: their customers */
 	uint32_t	 nheap;
-	size_t		 slotoff;	/* window layout */
-	size_t		 evoff;
+	size_t		 evoff;		/* window layout */
+	unsigned	 ringmax;	/* events a ring keeps */
 	struct wtab_win	*cache[WTAB_NCACHE];
 	unsigned	 ncache;
+	struct wtab_fold *fold;
+	uint32_t	 nfold;		/* entries ever handed out */
+	uint32_t	 capfold;
+	uint32_t	 freefold;
+	char		*scratch;	/* line area packing */
+	size_t		 scratchcap;
 	unsigned	*rulecount;	/* walert scratch */
 	struct wtab_evidence *evidence;
 	struct wtab_line *lines;
@@ -131,6 +182,10 @@ struct wtab {
 
 _Static_assert(WTAB_KEYINL >= sizeof(char *), "long key pointer fits");
 _Static_assert(WTAB_MAXCHANNELS <= UINT8_MAX, "nch fits");
+_Static_assert(sizeof(struct wtab_ev) == 16, "ring places are small");
+_Static_assert(sizeof(struct wtab_win) == 24, "window header is small");
+_Static_assert(1000 << 6 <= UINT16_MAX && WTAB_MAXCHANNELS <= 64,
+    "weight and channel fit wch");
 
 static uint64_t
 wtab_rotl(uint64_t x, int r)
@@ -189,10 +244,55 @@ wtab_cust_idle(const struct wtab *t, const struct wtab_cust *c)
 	return wtab_cust_idleat(t, c) <= t->latest;
 }
 
-static struct wtab_slot *
-wtab_win_slots(const struct wtab *t, struct wtab_win *w)
+static uint16_t
+wtab_wch(unsigned weight, unsigned channel)
 {
-	return (struct wtab_slot *)((char *)w + t->slotoff);
+	return (uint16_t)(weight << 6 | channel);
+}
+
+/* A packed event: bit 0 set, wch, rule, and now - time in the top 31. */
+static uint64_t
+wtab_pack(const struct wtab_event *ev, int64_t now)
+{
+	return 1 | (uint64_t)wtab_wch(ev->weight, ev->channel) << 1 |
+	    (uint64_t)ev->rule << 17 | (uint64_t)(now - ev->time) << 33;
+}
+
+static int
+wtab_packed(uint64_t win)
+{
+	return (win & 1) != 0;
+}
+
+static int64_t
+wtab_packed_time(uint64_t win, int64_t now)
+{
+	return now - (int64_t)(win >> 33);
+}
+
+static void
+wtab_unpack(uint64_t win, int64_t now, struct wtab_event *ev)
+{
+	uint16_t wch = (uint16_t)(win >> 1);
+
+	memset(ev, 0, sizeof(*ev));
+	ev->time = wtab_packed_time(win, now);
+	ev->weight = wch >> 6;
+	ev->channel = wch & 63;
+	ev->rule = (uint16_t)(win >> 17);
+}
+
+/* c's window, when c->win is neither 0 nor packed. */
+static struct wtab_win *
+wtab_cust_win(const struct wtab_cust *c)
+{
+	return (struct wtab_win *)(uintptr_t)c->win;
+}
+
+static uint16_t *
+wtab_win_chcount(struct wtab_win *w)
+{
+	return (uint16_t *)(w + 1);
 }
 
 static struct wtab_ev *
@@ -201,190 +301,437 @@ wtab_win_ring(const struct wtab *t, struct wtab_win *w)
 	return (struct wtab_ev *)((char *)w + t->evoff);
 }
 
-static uint32_t *
-wtab_win_chcount(struct wtab_win *w)
+static char *
+wtab_win_lines(const struct wtab *t, struct wtab_win *w)
 {
-	return (uint32_t *)(w + 1);
+	return (char *)w + t->evoff + (sizeof(struct wtab_ev) << w->capshift);
+}
+
+static size_t
+wtab_win_size(const struct wtab *t, unsigned capshift, size_t linecap)
+{
+	return t->evoff + (sizeof(struct wtab_ev) << capshift) + linecap;
 }
 
 static struct wtab_ev *
 wtab_win_at(const struct wtab *t, struct wtab_win *w, uint32_t pos)
 {
-	return &wtab_win_ring(t, w)[(w->head + pos) & (w->cap - 1)];
+	return &wtab_win_ring(t, w)[(w->head + pos) &
+	    (((uint32_t)1 << w->capshift) - 1)];
+}
+
+static uint64_t
+wtab_win_foldmask(const struct wtab *t, const struct wtab_win *w)
+{
+	return w->fold == 0 ? 0 : t->fold[w->fold - 1].chmask;
+}
+
+/* Bytes of the record of a linelen-byte line. */
+static size_t
+wtab_rec_size(size_t linelen)
+{
+	return WTAB_LINEHEAD + (linelen <= WTAB_LINEINL ? linelen :
+	    sizeof(char *));
+}
+
+static const char *
+wtab_rec_line(const char *rec, size_t *len, unsigned *source)
+{
+	uint32_t l, s;
+	const char *p;
+
+	memcpy(&l, rec, 4);
+	memcpy(&s, rec + 4, 4);
+	*len = l;
+	*source = s;
+	if (l <= WTAB_LINEINL)
+		return rec + WTAB_LINEHEAD;
+	memcpy(&p, rec + WTAB_LINEHEAD, sizeof(p));
+	return p;
+}
+
+/* e loses its evidence line; a long line's own buffer goes now. */
+static void
+wtab_win_unline(const struct wtab *t, struct wtab_win *w, struct wtab_ev *e)
+{
+	char *rec, *p;
+	uint32_t l;
+
+	if (e->line == WTAB_NOLINE || !w->haslong) {
+		e->line = WTAB_NOLINE;
+		return;
+	}
+	rec = wtab_win_lines(t, w) + e->line;
+	memcpy(&l, rec, 4);
+	if (l > WTAB_LINEINL) {
+		memcpy(&p, rec + WTAB_LINEHEAD, sizeof(p));
+		free(p);
+	}
+	e->line = WTAB_NOLINE;
 }
 
 static void
-wtab_win_reset(struct wtab *t, struct wtab_win *w)
+wtab_win_unlines(const struct wtab *t, struct wtab_win *w)
 {
-	struct wtab_slot *s = wtab_win_slots(t, w);
-	unsigned i, nev = t->cfg.evidence;
+	unsigned nev = t->cfg.evidence;
+	uint32_t k;
 
-	w->score = 0;
-	w->head = w->n = 0;
-	w->nch = 0;
-	if (t->cfg.channels > 0)
-		memset(wtab_win_chcount(w), 0,
-		    t->cfg.nchannels * sizeof(uint32_t));
-	for (i = 0; i < nev; i++)
-		s[i].next = i + 1 < nev ? (uint16_t)(i + 1) : WTAB_NOSLOT;
-	w->freeslot = nev > 0 ? 0 : WTAB_NOSLOT;
+	if (!w->haslong)
+		return;
+	for (k = w->n > nev ? w->n - nev : 0; k < w->n; k++)
+		wtab_win_unline(t, w, wtab_win_at(t, w, k));
+	w->haslong = 0;
 }
 
+static uint32_t
+wtab_fold_new(struct wtab *t)
+{
+	struct wtab_fold *f;
+	uint32_t i = t->freefold;
+
+	if (i != WTAB_NONE)
+		t->freefold = t->fold[i].next;
+	else {
+		if (t->nfold == t->capfold) {
+			t->capfold = t->capfold > 0 ? 2 * t->capfold : 8;
+			t->fold = xreallocarray(t->fold, t->capfold,
+			    sizeof(*t->fold));
+		}
+		i = t->nfold++;
+	}
+	f = &t->fold[i];
+	memset(f, 0, sizeof(*f));
+	f->first = INT64_MAX;
+	f->last = INT64_MIN;
+	return i + 1;
+}
+
+/*
+ * Count n events of rule and wch, the oldest at first and the newest at
+ * last, into w's fold. Groups are found by a linear search that tries
+ * the last one used first: a flood comes from a few rules.
+ */
+static void
+wtab_fold_add(struct wtab *t, struct wtab_win *w, int64_t first,
+    int64_t last, unsigned rule, uint16_t wch, uint64_t n)
+{
+	uint64_t bit = (uint64_t)1 << (wch & 63);
+	struct wtab_group *g = NULL;
+	struct wtab_fold *f;
+	uint32_t k;
+
+	if (w->fold == 0)
+		w->fold = wtab_fold_new(t);
+	f = &t->fold[w->fold - 1];
+	if (t->cfg.channels > 0 && (f->chmask & bit) == 0 &&
+	    wtab_win_chcount(w)[wch & 63] == 0)
+		w->nch++;
+	f->chmask |= bit;
+	f->score += n * (wch >> 6);
+	f->n += n;
+	if (first < f->first)
+		f->first = first;
+	if (last > f->last)
+		f->last = last;
+	if (f->hit < f->ngroup && f->group[f->hit].rule == rule &&
+	    f->group[f->hit].wch == wch)
+		g = &f->group[f->hit];
+	for (k = 0; g == NULL && k < f->ngroup; k++)
+		if (f->group[k].rule == rule && f->group[k].wch == wch) {
+			g = &f->group[k];
+			f->hit = k;
+		}
+	if (g == NULL) {
+		if (f->ngroup == f->capgroup) {
+			f->capgroup = f->capgroup > 0 ? 2 * f->capgroup : 4;
+			f->group = xreallocarray(f->group, f->capgroup,
+			    sizeof(*f->group));
+		}
+		f->hit = f->ngroup;
+		g = &f->group[f->ngroup++];
+		g->first = first;
+		g->n = 0;
+		g->rule = (uint16_t)rule;
+		g->wch = wch;
+	}
+	if (first < g->first)
+		g->first = first;
+	g->n += n;
+}
+
+/* The fold leaves the window, all at once. */
+static void
+wtab_win_unfold(struct wtab *t, struct wtab_win *w)
+{
+	struct wtab_fold *f;
+	unsigned ch;
+
+	if (w->fold == 0)
+		return;
+	f = &t->fold[w->fold - 1];
+	for (ch = 0; t->cfg.channels > 0 && ch < t->cfg.nchannels; ch++)
+		if ((f->chmask >> ch & 1) && wtab_win_chcount(w)[ch] == 0)
+			w->nch--;
+	t->st.events -= f->n;
+	free(f->group);
+	f->group = NULL;
+	f->next = t->freefold;
+	t->freefold = w->fold - 1;
+	w->fold = 0;
+}
+
+/* An empty window with room for linecap bytes of line records. */
 static struct wtab_win *
-wtab_win_get(struct wtab *t)
+wtab_win_get(struct wtab *t, size_t linecap)
 {
 	struct wtab_win *w;
-	struct wtab_slot *s;
-	unsigned i;
 
-	if (t->ncache > 0)
+	assert(linecap < UINT32_MAX / 4);
+	if (t->ncache > 0) {
 		w = t->cache[--t->ncache];
-	else {
-		w = xmalloc(t->evoff + sizeof(struct wtab_ev));
-		w->cap = 1;
-		s = wtab_win_slots(t, w);
-		for (i = 0; i < t->cfg.evidence; i++) {
-			s[i].line = NULL;
-			s[i].cap = 0;
+		if (w->linecap < linecap) {
+			w = xreallocarray(w, 1, wtab_win_size(t, w->capshift,
+			    linecap));
+			w->linecap = (uint32_t)linecap;
 		}
+	} else {
+		w = xmalloc(wtab_win_size(t, 0, linecap));
+		w->capshift = 0;
+		w->linecap = (uint32_t)linecap;
 	}
-	wtab_win_reset(t, w);
+	w->score = 0;
+	w->lineused = 0;
+	w->fold = 0;
+	w->n = w->head = 0;
+	w->nch = 0;
+	w->haslong = 0;
+	if (t->cfg.channels > 0)
+		memset(wtab_win_chcount(w), 0,
+		    t->cfg.nchannels * sizeof(uint16_t));
 	return w;
 }
 
-static void
-wtab_win_destroy(struct wtab *t, struct wtab_win *w)
-{
-	struct wtab_slot *s = wtab_win_slots(t, w);
-	unsigned i;
-
-	for (i = 0; i < t->cfg.evidence; i++)
-		free(s[i].line);
-	free(w);
-}
-
-/* Release w and its events; its line buffers may wait for reuse. */
+/* Release w and its events; a small window waits for reuse. */
 static void
 wtab_win_put(struct wtab *t, struct wtab_win *w)
 {
+	wtab_win_unfold(t, w);
+	wtab_win_unlines(t, w);
 	t->st.events -= w->n;
-	if (t->ncache < WTAB_NCACHE && w->cap <= WTAB_CACHEEV)
+	if (t->ncache < WTAB_NCACHE &&
+	    wtab_win_size(t, w->capshift, w->linecap) <= WTAB_CACHEMAX)
 		t->cache[t->ncache++] = w;
 	else
-		wtab_win_destroy(t, w);
+		free(w);
 }
 
 /* Double a full ring; the wrapped part moves past the old end. */
 static struct wtab_win *
 wtab_win_grow(struct wtab *t, struct wtab_win *w)
 {
-	uint32_t oc = w->cap;
+	size_t oc = (size_t)1 << w->capshift;
 	struct wtab_ev *r;
+	char *lines;
 
-	assert(oc < (uint32_t)1 << 31);
-	w = xreallocarray(w, 1, t->evoff + 2 * (size_t)oc *
-	    sizeof(struct wtab_ev));
+	w = xreallocarray(w, 1, wtab_win_size(t, w->capshift + 1u,
+	    w->linecap));
+	lines = wtab_win_lines(t, w);
+	memmove(lines + oc * sizeof(*r), lines, w->lineused);
 	r = wtab_win_ring(t, w);
 	memcpy(r + oc, r, w->head * sizeof(*r));
-	w->cap = 2 * oc;
+	w->capshift++;
 	return w;
 }
 
+/* The oldest ring event leaves the ring (for good, or into the fold). */
 static void
-wtab_win_drop(struct wtab *t, struct wtab_win *w, const struct wtab_ev *e)
+wtab_win_pop(struct wtab *t, struct wtab_win *w)
 {
-	w->score -= e->weight;
-	if (t->cfg.channels > 0 && --wtab_win_chcount(w)[e->channel] == 0)
+	struct wtab_ev *e = wtab_win_at(t, w, 0);
+	unsigned ch = e->wch & 63;
+
+	w->score -= e->wch >> 6;
+	if (t->cfg.channels > 0 && --wtab_win_chcount(w)[ch] == 0 &&
+	    (wtab_win_foldmask(t, w) >> ch & 1) == 0)
 		w->nch--;
-	if (e->slot != WTAB_NOSLOT) {
-		wtab_win_slots(t, w)[e->slot].next = w->freeslot;
-		w->freeslot = e->slot;
-	}
-	t->st.events--;
+	wtab_win_unline(t, w, e);
+	w->head = (w->head + 1) & (((uint32_t)1 << w->capshift) - 1);
+	w->n--;
 }
 
 /* cxwatch.rules(5), semantics 4: events at or before now - W leave. */
 static void
 wtab_win_expire(struct wtab *t, struct wtab_win *w, int64_t now)
 {
-	struct wtab_ev *r = wtab_win_ring(t, w);
 	int64_t limit = now - t->cfg.window;
 
-	while (w->n > 0 && r[w->head].time <= limit) {
-		wtab_win_drop(t, w, &r[w->head]);
-		w->head = (w->head + 1) & (w->cap - 1);
-		w->n--;
+	if (w->fold != 0 && t->fold[w->fold - 1].last <= limit)
+		wtab_win_unfold(t, w);
+	while (w->n > 0 && wtab_win_at(t, w, 0)->time <= limit) {
+		wtab_win_pop(t, w);
+		t->st.events--;
 	}
 }
 
 /*
  * Insert ev in time order, after events of equal time (semantics 5: the
- * later arrival is newer); return its position from the oldest. The
- * search starts at the newest end, where nearly ordered input lands.
+ * newest evidence is the latest to arrive). A ring at ringmax first folds
+ * its oldest event, or ev itself when ev is older than all of the ring.
+ * Returns ev's ring position, or -1 when it was folded. The ring must
+ * have a free place unless it is at ringmax.
  */
-static uint32_t
+static int32_t
 wtab_win_insert(struct wtab *t, struct wtab_win *w,
     const struct wtab_event *ev)
 {
-	uint32_t pos = w->n;
-	struct wtab_ev *e;
+	uint16_t wch = wtab_wch(ev->weight, ev->channel);
+	unsigned ch = ev->channel;
+	struct wtab_ev *e, old;
+	uint32_t pos;
 
-	while (pos > 0 && wtab_win_at(t, w, pos - 1)->time > ev->time) {
-		*wtab_win_at(t, w, pos) = *wtab_win_at(t, w, pos - 1);
-		pos--;
+	if (w->n == t->ringmax) {
+		t->st.folded++;
+		if (ev->time < wtab_win_at(t, w, 0)->time) {
+			wtab_fold_add(t, w, ev->time, ev->time, ev->rule, wch,
+			    1);
+			t->st.events++;
+			return -1;
+		}
+		old = *wtab_win_at(t, w, 0);
+		wtab_win_pop(t, w);
+		wtab_fold_add(t, w, old.time, old.time, old.rule, old.wch, 1);
 	}
+	for (pos = w->n; pos > 0 && wtab_win_at(t, w, pos - 1)->time >
+	    ev->time; pos--)
+		*wtab_win_at(t, w, pos) = *wtab_win_at(t, w, pos - 1);
 	e = wtab_win_at(t, w, pos);
 	e->time = ev->time;
-	e->weight = (uint16_t)ev->weight;
+	e->line = WTAB_NOLINE;
 	e->rule = (uint16_t)ev->rule;
-	e->channel = (uint8_t)ev->channel;
-	e->slot = WTAB_NOSLOT;
+	e->wch = wch;
 	w->n++;
 	w->score += ev->weight;
-	if (t->cfg.channels > 0 && wtab_win_chcount(w)[ev->channel]++ == 0)
+	if (t->cfg.channels > 0 && wtab_win_chcount(w)[ch]++ == 0 &&
+	    (wtab_win_foldmask(t, w) >> ch & 1) == 0)
 		w->nch++;
 	t->st.events++;
-	return pos;
-}
-
-static void
-wtab_slot_fill(struct wtab_slot *s, const struct wtab_event *ev)
-{
-	if (s->cap < ev->linelen + 1) {
-		free(s->line);
-		s->cap = ev->linelen + 1;
-		s->line = xmalloc(s->cap);
-	}
-	if (ev->linelen > 0)
-		memcpy(s->line, ev->line, ev->linelen);
-	s->line[ev->linelen] = '\0';
-	s->len = ev->linelen;
-	s->source = ev->source;
+	return (int32_t)pos;
 }
 
 /*
- * Give the event just inserted at pos an evidence slot if it is among the
- * newest `evidence`: the one it pushes out of them hands its slot over.
+ * Make room for need more bytes of line records: pack the live records
+ * to the front, in ring order, then resize the area to 2 * live + need
+ * when it is smaller than that or over four times larger.
  */
-static void
-wtab_win_keep(struct wtab *t, struct wtab_win *w, uint32_t pos,
+static struct wtab_win *
+wtab_win_pack(struct wtab *t, struct wtab_win *w, size_t need)
+{
+	unsigned nev = t->cfg.evidence;
+	char *lines = wtab_win_lines(t, w);
+	size_t live = 0, size, want;
+	struct wtab_ev *e;
+	uint32_t k, l;
+
+	for (k = w->n > nev ? w->n - nev : 0; k < w->n; k++) {
+		e = wtab_win_at(t, w, k);
+		if (e->line == WTAB_NOLINE)
+			continue;
+		memcpy(&l, lines + e->line, 4);
+		size = wtab_rec_size(l);
+		if (t->scratchcap < live + size) {
+			t->scratchcap = 2 * (live + size);
+			t->scratch = xreallocarray(t->scratch, 1,
+			    t->scratchcap);
+		}
+		memcpy(t->scratch + live, lines + e->line, size);
+		e->line = (uint32_t)live;
+		live += size;
+	}
+	if (live > 0)
+		memcpy(lines, t->scratch, live);
+	w->lineused = (uint32_t)live;
+	want = 2 * live + need;
+	assert(want < UINT32_MAX);
+	if (w->linecap < want || w->linecap / 4 > want) {
+		w = xreallocarray(w, 1, wtab_win_size(t, w->capshift, want));
+		w->linecap = (uint32_t)want;
+	}
+	return w;
+}
+
+/*
+ * Give the event just inserted at pos an evidence line if it is among the
+ * newest `evidence`: the one it pushes out of them loses its line.
+ * Returns the window, which may have moved.
+ */
+static struct wtab_win *
+wtab_win_keep(struct wtab *t, struct wtab_win *w, int32_t pos,
     const struct wtab_event *ev)
 {
 	unsigned nev = t->cfg.evidence;
-	struct wtab_ev *e, *out;
+	uint32_t len = (uint32_t)ev->linelen, src = ev->source;
+	size_t need;
+	char *rec, *p;
 
-	if (nev == 0 || pos + nev < w->n)
-		return;
-	e = wtab_win_at(t, w, pos);
-	if (w->n > nev) {
-		out = wtab_win_at(t, w, w->n - nev - 1);
-		e->slot = out->slot;
-		out->slot = WTAB_NOSLOT;
+	if (nev == 0 || pos < 0 || (uint32_t)pos + nev < w->n)
+		return w;
+	if (w->n > nev)
+		wtab_win_unline(t, w, wtab_win_at(t, w, w->n - nev - 1));
+	need = wtab_rec_size(ev->linelen);
+	if (w->linecap - w->lineused < need)
+		w = wtab_win_pack(t, w, need);
+	rec = wtab_win_lines(t, w) + w->lineused;
+	memcpy(rec, &len, 4);
+	memcpy(rec + 4, &src, 4);
+	if (ev->linelen <= WTAB_LINEINL) {
+		if (ev->linelen > 0)
+			memcpy(rec + WTAB_LINEHEAD, ev->line, ev->linelen);
 	} else {
-		e->slot = w->freeslot;
-		w->freeslot = wtab_win_slots(t, w)[e->slot].next;
+		p = xmalloc(ev->linelen);
+		memcpy(p, ev->line, ev->linelen);
+		memcpy(rec + WTAB_LINEHEAD, &p, sizeof(p));
+		w->haslong = 1;
 	}
-	wtab_slot_fill(&wtab_win_slots(t, w)[e->slot], ev);
+	wtab_win_at(t, w, (uint32_t)pos)->line = w->lineused;
+	w->lineused += (uint32_t)need;
+	return w;
+}
+
+/* Add ev to w (ring growth, fold, evidence); returns w, maybe moved. */
+static struct wtab_win *
+wtab_win_add(struct wtab *t, struct wtab_win *w, const struct wtab_event *ev)
+{
+	if (w->n == (uint32_t)1 << w->capshift && w->n < t->ringmax)
+		w = wtab_win_grow(t, w);
+	return wtab_win_keep(t, w, wtab_win_insert(t, w, ev), ev);
+}
+
+/* c's packed event, kept relative to now, as a window. */
+static struct wtab_win *
+wtab_cust_unpack(struct wtab *t, struct wtab_cust *c, int64_t now)
+{
+	struct wtab_event ev;
+	struct wtab_win *w;
+
+	wtab_unpack(c->win, now, &ev);
+	w = wtab_win_get(t, 0);
+	(void)wtab_win_insert(t, w, &ev);
+	t->st.events--;		/* counted already */
+	c->win = (uint64_t)(uintptr_t)w;
+	return w;
+}
+
+/* Release c's window, whatever its form. */
+static void
+wtab_cust_clear(struct wtab *t, struct wtab_cust *c)
+{
+	if (c->win == 0)
+		return;
+	if (wtab_packed(c->win))
+		t->st.events--;
+	else
+		wtab_win_put(t, wtab_cust_win(c));
+	c->win = 0;
 }
 
 static void
@@ -629,8 +976,7 @@ wtab_cust_free(struct wtab *t, uint32_t i)
 	wtab_lru_unlink(t, i);
 	if (c->keylen > WTAB_KEYINL)
 		free((char *)wtab_cust_key(c));
-	if (c->win != NULL)
-		wtab_win_put(t, c->win);
+	wtab_cust_clear(t, c);
 	c->keylen = 0;
 	c->next = t->freecust;
 	t->freecust = i;
@@ -673,7 +1019,7 @@ wtab_cust_new(struct wtab *t, uint32_t h, const char *key, size_t keylen,
 	wtab_cust_setkey(c, key, keylen);
 	c->now = now;
 	c->supp = INT64_MIN;
-	c->win = NULL;
+	c->win = 0;
 	wtab_index_put(t, i);
 	wtab_heap_push(t, i, wtab_cust_idleat(t, c));
 	wtab_lru_push(t, i);
@@ -708,53 +1054,81 @@ wtab_forget(struct wtab *t)
 }
 
 static int
-wtab_cust_reason(const struct wtab *t, const struct wtab_cust *c)
+wtab_win_reason(const struct wtab *t, const struct wtab_win *w)
 {
-	const struct wtab_win *w = c->win;
+	uint64_t score = w->score;
 	int reason = 0;
 
-	if (w->score >= t->cfg.threshold)
+	if (w->fold != 0)
+		score += t->fold[w->fold - 1].score;
+	if (score >= t->cfg.threshold)
 		reason |= WTAB_REASON_SCORE;
 	if (t->cfg.channels > 0 && w->nch >= t->cfg.channels)
 		reason |= WTAB_REASON_CHANNELS;
 	return reason;
 }
 
-/*
- * The newest events, oldest first. Their line buffers trade places with
- * the table's scratch ones: no copy, and the window may go at once.
- */
+/* The same for a window of one event of this weight. */
+static int
+wtab_one_reason(const struct wtab *t, unsigned weight)
+{
+	int reason = 0;
+
+	if (weight >= t->cfg.threshold)
+		reason |= WTAB_REASON_SCORE;
+	if (t->cfg.channels == 1)
+		reason |= WTAB_REASON_CHANNELS;
+	return reason;
+}
+
+/* The newest events' lines, oldest first, copied to the table's buffers. */
 static void
 wtab_alert_evidence(struct wtab *t, struct wtab_win *w, struct walert *a)
 {
 	unsigned k, nev = w->n < t->cfg.evidence ? w->n : t->cfg.evidence;
-	struct wtab_line tmp;
-	struct wtab_slot *s;
+	struct wtab_line *l;
 	struct wtab_ev *e;
+	const char *p;
+	unsigned source;
+	size_t len;
 
 	for (k = 0; k < nev; k++) {
 		e = wtab_win_at(t, w, w->n - nev + k);
-		s = &wtab_win_slots(t, w)[e->slot];
-		tmp = t->lines[k];
-		t->lines[k].buf = s->line;
-		t->lines[k].cap = s->cap;
-		s->line = tmp.buf;
-		s->cap = tmp.cap;
+		p = wtab_rec_line(wtab_win_lines(t, w) + e->line, &len,
+		    &source);
+		l = &t->lines[k];
+		if (l->cap < len + 1) {
+			free(l->buf);
+			l->cap = len + 1 > 2 * l->cap ? len + 1 : 2 * l->cap;
+			l->buf = xmalloc(l->cap);
+		}
+		if (len > 0)
+			memcpy(l->buf, p, len);
+		l->buf[len] = '\0';
 		t->evidence[k].time = e->time;
-		t->evidence[k].source = s->source;
+		t->evidence[k].source = source;
 		t->evidence[k].rule = e->rule;
-		t->evidence[k].line = t->lines[k].buf;
-		t->evidence[k].linelen = s->len;
+		t->evidence[k].line = l->buf;
+		t->evidence[k].linelen = len;
 	}
 	a->evidence = t->evidence;
 	a->nevidence = nev;
 }
 
-static void
-wtab_alert_fill(struct wtab *t, const struct wtab_cust *c, int reason,
-    struct walert *a)
+/* Counts saturate: a fold may hold more than UINT_MAX events. */
+static unsigned
+wtab_sat(uint64_t n)
 {
-	struct wtab_win *w = c->win;
+	return n > UINT_MAX ? UINT_MAX : (unsigned)n;
+}
+
+static void
+wtab_alert_fill(struct wtab *t, const struct wtab_cust *c,
+    struct wtab_win *w, int reason, struct walert *a)
+{
+	const struct wtab_fold *f = NULL;
+	const struct wtab_group *g;
+	uint64_t nevents = w->n;
 	struct wtab_ev *e;
 	uint32_t k;
 
@@ -762,16 +1136,28 @@ wtab_alert_fill(struct wtab *t, const struct wtab_cust *c, int reason,
 	a->customerlen = c->keylen;
 	a->reason = reason;
 	a->time = c->now;
-	a->first = wtab_win_at(t, w, 0)->time;
+	a->first = w->n > 0 ? wtab_win_at(t, w, 0)->time : INT64_MAX;
 	a->score = w->score;
-	a->nevents = w->n;
 	a->chmask = 0;
 	memset(t->rulecount, 0, t->cfg.nrules * sizeof(*t->rulecount));
 	for (k = 0; k < w->n; k++) {
 		e = wtab_win_at(t, w, k);
 		t->rulecount[e->rule]++;
-		a->chmask |= (uint64_t)1 << e->channel;
+		a->chmask |= (uint64_t)1 << (e->wch & 63);
 	}
+	if (w->fold != 0)
+		f = &t->fold[w->fold - 1];
+	for (k = 0; f != NULL && k < f->ngroup; k++) {
+		g = &f->group[k];
+		t->rulecount[g->rule] = wtab_sat(t->rulecount[g->rule] + g->n);
+	}
+	if (f != NULL) {
+		a->first = f->first;
+		a->score += f->score;
+		a->chmask |= f->chmask;
+		nevents += f->n;
+	}
+	a->nevents = wtab_sat(nevents);
 	a->rulecount = t->rulecount;
 	wtab_alert_evidence(t, w, a);
 }
@@ -781,7 +1167,8 @@ static enum wtab_result
 wtab_cust_add(struct wtab *t, struct wtab_cust *c,
     const struct wtab_event *ev, struct walert *alert)
 {
-	uint32_t pos;
+	int64_t old = c->now;
+	struct wtab_win *w;
 	int reason;
 
 	if (ev->time <= c->now - t->cfg.window) {
@@ -790,19 +1177,37 @@ wtab_cust_add(struct wtab *t, struct wtab_cust *c,
 	}
 	if (ev->time > c->now)
 		c->now = ev->time;
-	if (c->win == NULL)
-		c->win = wtab_win_get(t);
-	else
-		wtab_win_expire(t, c->win, c->now);
-	if (c->win->n == c->win->cap)
-		c->win = wtab_win_grow(t, c->win);
-	pos = wtab_win_insert(t, c->win, ev);
-	wtab_win_keep(t, c->win, pos, ev);
-	if (c->now < c->supp || (reason = wtab_cust_reason(t, c)) == 0)
-		return WTAB_ADDED;
-	wtab_alert_fill(t, c, reason, alert);
-	wtab_win_put(t, c->win);
-	c->win = NULL;
+	if (wtab_packed(c->win)) {
+		if (wtab_packed_time(c->win, old) <= c->now - t->cfg.window) {
+			c->win = 0;
+			t->st.events--;
+		} else
+			wtab_cust_unpack(t, c, old);
+	}
+	if (c->win == 0 && t->cfg.evidence == 0 &&
+	    c->now - ev->time <= WTAB_DELTAMAX) {
+		c->win = wtab_pack(ev, c->now);
+		t->st.events++;
+		if (c->now < c->supp ||
+		    (reason = wtab_one_reason(t, ev->weight)) == 0)
+			return WTAB_ADDED;
+		w = wtab_cust_unpack(t, c, c->now);
+	} else {
+		if (c->win == 0)
+			w = wtab_win_get(t, t->cfg.evidence > 0 ?
+			    wtab_rec_size(ev->linelen) : 0);
+		else {
+			w = wtab_cust_win(c);
+			wtab_win_expire(t, w, c->now);
+		}
+		w = wtab_win_add(t, w, ev);
+		c->win = (uint64_t)(uintptr_t)w;
+		if (c->now < c->supp || (reason = wtab_win_reason(t, w)) == 0)
+			return WTAB_ADDED;
+	}
+	wtab_alert_fill(t, c, w, reason, alert);
+	wtab_win_put(t, w);
+	c->win = 0;
 	c->supp = c->now + t->cfg.cooldown;
 	t->st.alerts++;
 	return WTAB_ALERT;
@@ -820,7 +1225,7 @@ wtab_new(const struct wtab_config *cfg)
 	assert(cfg->channels <= WTAB_MAXCHANNELS);
 	assert(cfg->nchannels <= WTAB_MAXCHANNELS);
 	assert(cfg->nrules <= (unsigned)UINT16_MAX + 1);
-	assert(cfg->evidence < WTAB_NOSLOT);
+	assert(cfg->evidence < UINT16_MAX);
 	t = xcalloc(1, sizeof(*t));
 	t->cfg = *cfg;
 	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) !=
@@ -830,35 +1235,50 @@ wtab_new(const struct wtab_config *cfg)
 		t->cfg.max_customers = WTAB_MAXCUST;
 	t->latest = INT64_MIN;
 	t->freecust = t->lruhead = t->lrutail = WTAB_NONE;
+	t->freefold = WTAB_NONE;
 	wtab_slab_resize(t, t->cfg.max_customers < WTAB_MINCAP ?
 	    (uint32_t)t->cfg.max_customers : WTAB_MINCAP);
 	wtab_index_build(t, wtab_index_size(WTAB_MINCAP));
-	choff = cfg->channels > 0 ? cfg->nchannels * sizeof(uint32_t) : 0;
-	t->slotoff = sizeof(struct wtab_win) + (choff + 7) / 8 * 8;
-	t->evoff = t->slotoff + cfg->evidence * sizeof(struct wtab_slot);
+	choff = cfg->channels > 0 ? cfg->nchannels * sizeof(uint16_t) : 0;
+	t->evoff = sizeof(struct wtab_win) + (choff + 7) / 8 * 8;
+	t->ringmax = cfg->evidence > WTAB_RINGMAX ? cfg->evidence :
+	    WTAB_RINGMAX;
 	t->rulecount = xcalloc(cfg->nrules, sizeof(*t->rulecount));
 	t->evidence = xcalloc(cfg->evidence, sizeof(*t->evidence));
 	t->lines = xcalloc(cfg->evidence, sizeof(*t->lines));
 	return t;
 }
 
+static void
+wtab_win_destroy(struct wtab *t, struct wtab_win *w)
+{
+	wtab_win_unlines(t, w);
+	free(w);
+}
+
 void
 wtab_free(struct wtab *t)
 {
+	struct wtab_cust *c;
 	uint32_t i;
 
 	if (t == NULL)
 		return;
 	for (i = 0; i < t->custused; i++) {
-		if (t->cust[i].keylen > WTAB_KEYINL)
-			free((char *)wtab_cust_key(&t->cust[i]));
-		if (t->cust[i].keylen != 0 && t->cust[i].win != NULL)
-			wtab_win_destroy(t, t->cust[i].win);
+		c = &t->cust[i];
+		if (c->keylen > WTAB_KEYINL)
+			free((char *)wtab_cust_key(c));
+		if (c->keylen != 0 && c->win != 0 && !wtab_packed(c->win))
+			wtab_win_destroy(t, wtab_cust_win(c));
 	}
 	while (t->ncache > 0)
 		wtab_win_destroy(t, t->cache[--t->ncache]);
+	for (i = 0; i < t->nfold; i++)
+		free(t->fold[i].group);
 	for (i = 0; i < t->cfg.evidence; i++)
 		free(t->lines[i].buf);
+	free(t->fold);
+	free(t->scratch);
 	free(t->lines);
 	free(t->evidence);
 	free(t->rulecount);
@@ -880,6 +1300,7 @@ wtab_add(struct wtab *t, const char *key, size_t keylen,
 	assert(ev->time > -WTAB_TMAX && ev->time < WTAB_TMAX);
 	assert(ev->weight >= 1 && ev->weight <= 1000);
 	assert(ev->channel < t->cfg.nchannels && ev->rule < t->cfg.nrules);
+	assert(ev->linelen < UINT32_MAX);
 	wtab_forget(t);
 	i = wtab_index_find(t, h, key, keylen);
 	if (i == WTAB_NONE)
@@ -919,29 +1340,64 @@ wtab_latest(const struct wtab *t)
 	return t->latest;
 }
 
+/* Saved events a customer lends out: its fold's groups, then its ring. */
+static size_t
+wtab_saved_count(const struct wtab *t, const struct wtab_cust *c)
+{
+	const struct wtab_win *w;
+
+	if (c->win == 0)
+		return 0;
+	if (wtab_packed(c->win))
+		return 1;
+	w = wtab_cust_win(c);
+	return w->n + (w->fold != 0 ? t->fold[w->fold - 1].ngroup : 0);
+}
+
 static void
 wtab_saved_events(const struct wtab *t, const struct wtab_cust *c,
     struct wtab_saved_event *ev)
 {
-	struct wtab_win *w = c->win;
-	struct wtab_slot *s;
+	const struct wtab_fold *f;
+	struct wtab_event one;
+	struct wtab_win *w;
 	struct wtab_ev *e;
+	size_t n = 0;
 	uint32_t k;
 
-	for (k = 0; w != NULL && k < w->n; k++) {
+	/* No events (ev may then be NULL, which memset must not get). */
+	if (c->win == 0 || wtab_saved_count(t, c) == 0)
+		return;
+	memset(ev, 0, wtab_saved_count(t, c) * sizeof(*ev));
+	if (wtab_packed(c->win)) {
+		wtab_unpack(c->win, c->now, &one);
+		ev[0].time = ev[0].first = one.time;
+		ev[0].weight = one.weight;
+		ev[0].channel = one.channel;
+		ev[0].rule = one.rule;
+		return;
+	}
+	w = wtab_cust_win(c);
+	f = w->fold != 0 ? &t->fold[w->fold - 1] : NULL;
+	for (k = 0; f != NULL && k < f->ngroup; k++, n++) {
+		ev[n].time = f->last;
+		ev[n].first = f->group[k].first;
+		ev[n].folded = f->group[k].n;
+		ev[n].weight = f->group[k].wch >> 6;
+		ev[n].channel = f->group[k].wch & 63;
+		ev[n].rule = f->group[k].rule;
+	}
+	for (k = 0; k < w->n; k++, n++) {
 		e = wtab_win_at(t, w, k);
-		memset(&ev[k], 0, sizeof(ev[k]));
-		ev[k].time = e->time;
-		ev[k].weight = e->weight;
-		ev[k].channel = e->channel;
-		ev[k].rule = e->rule;
-		if (e->slot == WTAB_NOSLOT)
+		ev[n].time = ev[n].first = e->time;
+		ev[n].weight = e->wch >> 6;
+		ev[n].channel = e->wch & 63;
+		ev[n].rule = e->rule;
+		if (e->line == WTAB_NOLINE)
 			continue;
-		s = &wtab_win_slots(t, w)[e->slot];
-		ev[k].evidence = 1;
-		ev[k].source = s->source;
-		ev[k].line = s->line;
-		ev[k].linelen = s->len;
+		ev[n].evidence = 1;
+		ev[n].line = wtab_rec_line(wtab_win_lines(t, w) + e->line,
+		    &ev[n].linelen, &ev[n].source);
 	}
 }
 
@@ -964,7 +1420,7 @@ wtab_each(const struct wtab *t,
 		s.keylen = c->keylen;
 		s.now = c->now;
 		s.suppressed_until = c->supp;
-		s.nevents = c->win != NULL ? c->win->n : 0;
+		s.nevents = wtab_saved_count(t, c);
 		if (s.nevents > cap) {
 			cap = s.nevents;
 			ev = xreallocarray(ev, cap, sizeof(*ev));
@@ -997,14 +1453,17 @@ wtab_set_latest(struct wtab *t, int64_t latest, const char **why)
 	return 0;
 }
 
-/* Each event on its own, as wtab_add() and wtab_win_expire() leave it. */
+/*
+ * Each event on its own, as wtab_add() and wtab_win_expire() leave it;
+ * k is its index in c->events, and nfold folded groups come first.
+ */
 static const char *
 wtab_saved_event_check(const struct wtab *t, const struct wtab_saved *c,
-    size_t k)
+    size_t k, size_t nfold, int adopt)
 {
 	const struct wtab_saved_event *e = &c->events[k];
-	size_t nkeep = c->nevents < t->cfg.evidence ? c->nevents :
-	    t->cfg.evidence;
+	size_t nring = c->nevents - nfold;
+	size_t nkeep = nring < t->cfg.evidence ? nring : t->cfg.evidence;
 
 	if (e->time <= c->now - t->cfg.window || e->time > c->now)
 		return "event outside its customer's window";
@@ -1016,7 +1475,20 @@ wtab_saved_event_check(const struct wtab *t, const struct wtab_saved *c,
 		return "channel number out of range";
 	if (e->rule >= t->cfg.nrules)
 		return "rule number out of range";
-	if ((e->evidence != 0) != (k >= c->nevents - nkeep))
+	if (e->evidence && e->linelen >= UINT32_MAX)
+		return "evidence line too long";
+	if (k < nfold) {
+		if (e->time != c->events[0].time)
+			return "folded events at different times";
+		if (!wtab_time_ok(e->first) || e->first > e->time)
+			return "folded events' first time out of range";
+		if (e->evidence && !adopt)
+			return "evidence kept for the wrong events";
+		return NULL;
+	}
+	if (e->folded != 0)
+		return "folded events after others";
+	if ((e->evidence != 0) != (k - nfold >= nring - nkeep))
 		return "evidence kept for the wrong events";
 	return NULL;
 }
@@ -1024,16 +1496,17 @@ wtab_saved_event_check(const struct wtab *t, const struct wtab_saved *c,
 /*
  * Everything wtab_add() asserts or keeps invariant for a customer, so that
  * a restored one is one a run could have left: semantics 4 (window), 5
- * (a window that should have alerted has), 6 (not idle, now <= T).
+ * (a window that should have alerted has), 6 (not idle, now <= T), and
+ * the bound on the ring (a fold only with a full one).
  */
 static const char *
 wtab_saved_check(const struct wtab *t, const struct wtab_saved *c,
     uint32_t h, int adopt)
 {
 	const char *why;
-	uint64_t score = 0, chmask = 0;
+	uint64_t score = 0, chmask = 0, nfolded = 0, n;
 	unsigned nch = 0;
-	size_t k;
+	size_t k, nfold;
 
 	if (c->keylen < 1 || c->keylen > WTAB_MAXKEY)
 		return "customer id length out of range";
@@ -1045,12 +1518,24 @@ wtab_saved_check(const struct wtab *t, const struct wtab_saved *c,
 		return "suppression time out of range";
 	if (c->nevents >= (size_t)1 << 31)
 		return "too many events";
+	for (nfold = 0; nfold < c->nevents && c->events[nfold].folded != 0;
+	    nfold++)
+		;
 	for (k = 0; k < c->nevents; k++) {
-		if ((why = wtab_saved_event_check(t, c, k)) != NULL)
+		if ((why = wtab_saved_event_check(t, c, k, nfold, adopt)) !=
+		    NULL)
 			return why;
-		score += c->events[k].weight;
+		n = k < nfold ? c->events[k].folded : 1;
+		if (n > WTAB_FOLDMAX - nfolded)
+			return "too many events";
+		if (k < nfold)
+			nfolded += n;
+		score += n * c->events[k].weight;
 		chmask |= (uint64_t)1 << c->events[k].channel;
 	}
+	if (!adopt && (c->nevents - nfold > t->ringmax ||
+	    (nfold > 0 && c->nevents - nfold != t->ringmax)))
+		return "events kept one by one beyond or below the bound";
 	for (; chmask != 0; chmask &= chmask - 1)
 		nch++;
 	if (!adopt && c->nevents > 0 && c->now >= c->suppressed_until &&
@@ -1070,9 +1555,10 @@ wtab_restore_as(struct wtab *t, const struct wtab_saved *c, int adopt,
     const char **why)
 {
 	const struct wtab_saved_event *se;
-	uint32_t h = (uint32_t)wtab_hash(t->seed, c->key, c->keylen), i, pos;
+	uint32_t h = (uint32_t)wtab_hash(t->seed, c->key, c->keylen), i;
 	struct wtab_event ev;
 	struct wtab_cust *cu;
+	struct wtab_win *w = NULL;
 	size_t k;
 
 	if ((*why = wtab_saved_check(t, c, h, adopt)) != NULL)
@@ -1085,6 +1571,14 @@ wtab_restore_as(struct wtab *t, const struct wtab_saved *c, int adopt,
 	memset(&ev, 0, sizeof(ev));
 	for (k = 0; k < c->nevents; k++) {
 		se = &c->events[k];
+		if (w == NULL)
+			w = wtab_win_get(t, 0);
+		if (se->folded != 0) {
+			wtab_fold_add(t, w, se->first, se->time, se->rule,
+			    wtab_wch(se->weight, se->channel), se->folded);
+			t->st.events += se->folded;
+			continue;
+		}
 		ev.time = se->time;
 		ev.weight = se->weight;
 		ev.channel = se->channel;
@@ -1092,13 +1586,21 @@ wtab_restore_as(struct wtab *t, const struct wtab_saved *c, int adopt,
 		ev.source = se->evidence ? se->source : 0;
 		ev.line = se->evidence ? se->line : NULL;
 		ev.linelen = se->evidence ? se->linelen : 0;
-		if (cu->win == NULL)
-			cu->win = wtab_win_get(t);
-		if (cu->win->n == cu->win->cap)
-			cu->win = wtab_win_grow(t, cu->win);
-		pos = wtab_win_insert(t, cu->win, &ev);
-		wtab_win_keep(t, cu->win, pos, &ev);
+		w = wtab_win_add(t, w, &ev);
 	}
+	if (w != NULL && w->n == 1 && w->fold == 0 && t->cfg.evidence == 0 &&
+	    c->now - wtab_win_at(t, w, 0)->time <= WTAB_DELTAMAX) {
+		/* As wtab_add() would keep it: packed. */
+		se = &c->events[c->nevents - 1];
+		ev.time = se->time;
+		ev.weight = se->weight;
+		ev.channel = se->channel;
+		ev.rule = se->rule;
+		wtab_win_put(t, w);
+		cu->win = wtab_pack(&ev, c->now);
+		t->st.events++;
+	} else if (w != NULL)
+		cu->win = (uint64_t)(uintptr_t)w;
 	return 0;
 }
 

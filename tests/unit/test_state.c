@@ -170,6 +170,9 @@ test_dump_cb(void *arg, const struct wtab_saved *c)
 		e = &c->events[k];
 		tbuf_printf(b, " %" PRId64 "/%u/%u/%u/%d", e->time, e->weight,
 		    e->channel, e->rule, e->evidence);
+		if (e->folded != 0)
+			tbuf_printf(b, "/f%" PRIu64 "/%" PRId64, e->folded,
+			    e->first);
 		if (e->evidence) {
 			tbuf_printf(b, "/%u/", e->source);
 			tbuf_hex(b, e->line, e->linelen);
@@ -647,7 +650,7 @@ test_damage(void)
 	test_refused((const unsigned char *)"hello\n", 6, TEST_FP, &cfg,
 	    "not a cxwatch state file");
 	memcpy(bad, good, len);
-	bad[8] = 2;
+	bad[8] = 3;
 	test_refused(bad, len, TEST_FP, &cfg, "made by a newer cxwatch");
 	bad[8] = 0;
 	test_refused(bad, len, TEST_FP, &cfg, "unknown state format 0");
@@ -972,6 +975,183 @@ test_replace(void)
 	free(b.p);
 }
 
+
+static int
+test_count_folded_cb(void *arg, const struct wtab_saved *c)
+{
+	uint64_t *n = arg;
+	size_t k;
+
+	for (k = 0; k < c->nevents; k++)
+		*n += c->events[k].folded;
+	return 0;
+}
+
+/*
+ * Floods past the ring's bound (WTAB_RINGMAX): the folded events travel
+ * as groups, and runs split by save/load alert as one run.
+ */
+static void
+test_flood(void)
+{
+	struct wtab_config cfg = test_config();
+	struct test_stream s;
+	struct tbuf log = { 0 }, b0 = { 0 }, b1 = { 0 };
+	struct wtab_stats st;
+	struct wtab *t, *nt;
+	uint64_t nfolded = 0;
+
+	cfg.window = 2000000;
+	cfg.cooldown = 300000;
+	test_stream_make(&s, 40000, 3, 20, &cfg);
+	t = wtab_new(&cfg);
+	test_run(t, &s, 0, 30000, &log);
+	wtab_stats(t, &st);
+	CHECK(st.folded > 0);
+	wtab_each(t, test_count_folded_cb, &nfolded);
+	CHECK(nfolded > 0);
+	test_dump(t, &b0);
+	nt = test_reload(t);
+	CHECK(nt != NULL);
+	if (nt != NULL) {
+		test_dump(nt, &b1);
+		CHECK(tbuf_same(&b0, &b1));
+		wtab_free(nt);
+	}
+	wtab_free(t);
+	free(s.it);
+	free(log.p);
+	free(b0.p);
+	free(b1.p);
+	test_halves_cfg(&cfg, 40000, 3);
+	cfg.evidence = 0;
+	cfg.channels = 0;
+	test_halves_cfg(&cfg, 40000, 2);
+}
+
+/* Groups of folded events no run could have left are refused. */
+static void
+test_flood_hostile(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab_saved_event *ev;
+	struct wtab_saved c;
+	struct wtab *t;
+	const char *why;
+	size_t n = 1 + WTAB_RINGMAX, k;
+
+	cfg.threshold = 1000000000;
+	ev = calloc(n + 1, sizeof(*ev));
+	if (ev == NULL)
+		abort();
+	for (k = 0; k <= n; k++) {
+		ev[k].time = ev[k].first = 500;
+		ev[k].weight = 1;
+	}
+	ev[0].folded = 3;
+	ev[0].first = 400;
+	for (k = n - cfg.evidence; k < n; k++) {
+		ev[k].evidence = 1;
+		ev[k].line = "l";
+		ev[k].linelen = 1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.key = "f";
+	c.keylen = 1;
+	c.now = 500;
+	c.suppressed_until = INT64_MIN;
+	c.events = ev;
+	c.nevents = n;
+	t = wtab_new(&cfg);
+	CHECK(wtab_set_latest(t, 500, &why) == 0);
+	/* as a run leaves it: a group, a full ring */
+	CHECK(wtab_restore(t, &c, &why) == 0);
+	wtab_free(t);
+#define TEST_REFUSED(want) do {						\
+	t = wtab_new(&cfg);						\
+	CHECK(wtab_set_latest(t, 500, &why) == 0);			\
+	why = NULL;							\
+	CHECK(wtab_restore(t, &c, &why) == -1);				\
+	CHECK(why != NULL && strstr(why, want) != NULL);		\
+	wtab_free(t);							\
+} while (0)
+	c.nevents = n - 1;	/* room left in the ring */
+	ev[n - 1 - cfg.evidence].evidence = 1;
+	ev[n - 1 - cfg.evidence].line = "l";
+	TEST_REFUSED("beyond or below the bound");
+	ev[n - 1 - cfg.evidence].evidence = 0;
+	c.nevents = n + 1;	/* one too many kept one by one */
+	ev[n].evidence = 1;
+	ev[n].line = "l";
+	ev[n - cfg.evidence].evidence = 0;
+	TEST_REFUSED("beyond or below the bound");
+	c.nevents = n;
+	ev[n - cfg.evidence].evidence = 1;
+	ev[0].first = 501;
+	TEST_REFUSED("first time out of range");
+	ev[0].first = -((int64_t)1 << 62);
+	TEST_REFUSED("first time out of range");
+	ev[0].first = 400;
+	ev[0].evidence = 1;
+	TEST_REFUSED("evidence kept for the wrong events");
+	ev[0].evidence = 0;
+	ev[0].time = 499;
+	ev[1].folded = 1;
+	TEST_REFUSED("folded events at different times");
+	ev[0].time = 500;
+	ev[1].folded = 0;
+	ev[2].folded = 1;
+	TEST_REFUSED("folded events after others");
+	ev[2].folded = 0;
+	ev[0].folded = (uint64_t)1 << 60;
+	TEST_REFUSED("too many events");
+	ev[0].folded = 3;
+	/* a window past the threshold that did not alert */
+	cfg.threshold = WTAB_RINGMAX + 3;
+	TEST_REFUSED("window should have alerted");
+#undef TEST_REFUSED
+	free(ev);
+}
+
+/* Format 1 files (before folded groups) are still read. */
+static void
+test_version1(void)
+{
+	unsigned char buf[512];
+	struct wtab *t = test_small(), *nt;
+	struct wtab_config cfg = *wtab_config(t);
+	const char *path = test_path("v1");
+	struct tbuf b0 = { 0 }, b1 = { 0 };
+	char *cause = NULL;
+	size_t len;
+	int r;
+
+	CHECK(test_save(path, t) == 0);
+	len = test_slurp(path, buf, sizeof(buf));
+	CHECK_INT(len, TEST_SMALLLEN);
+	CHECK_INT(buf[8], 2);
+	buf[8] = 1;
+	test_fix(buf, len);
+	test_spit(path, buf, len);
+	nt = test_load(path, &cfg, &r, &cause);
+	CHECK_INT(r, 0);
+	if (nt != NULL) {
+		test_dump(t, &b0);
+		test_dump(nt, &b1);
+		CHECK(tbuf_same(&b0, &b1));
+	}
+	free(cause);
+	wtab_free(nt);
+	/* no groups in format 1 */
+	buf[121] = 2;
+	test_fix(buf, len);
+	test_refused(buf, len, TEST_FP, &cfg, "unknown event flags");
+	unlink(path);
+	free(b0.p);
+	free(b1.p);
+	wtab_free(t);
+}
+
 int
 main(void)
 {
@@ -993,6 +1173,9 @@ main(void)
 	test_unwritable();
 	test_fsize();
 	test_replace();
+	test_flood();
+	test_flood_hostile();
+	test_version1();
 	CHECK_INT(test_strays(test_dir, NULL), 0);
 	rmdir(test_dir);
 	T_DONE();

@@ -1129,6 +1129,225 @@ test_sweep_independent(void)
 	}
 }
 
+
+/* Saved events of the only customer, counted: groups and ring events. */
+struct test_peek {
+	size_t		 ngroups;
+	uint64_t	 nfolded;
+	size_t		 nring;
+	size_t		 nlines;
+};
+
+static int
+test_peek_cb(void *arg, const struct wtab_saved *c)
+{
+	struct test_peek *p = arg;
+	size_t k;
+
+	for (k = 0; k < c->nevents; k++) {
+		if (c->events[k].folded != 0) {
+			p->ngroups++;
+			p->nfolded += c->events[k].folded;
+		} else
+			p->nring++;
+		p->nlines += c->events[k].evidence != 0;
+	}
+	return 0;
+}
+
+/*
+ * The bound on the ring: a million events for one customer inside one
+ * long window, suppressed all along. The ring stops at WTAB_RINGMAX, the
+ * rest is folded, memory stays flat, and the alert after the cooldown
+ * counts every event with the newest evidence, as without the bound.
+ */
+static void
+test_flood_bounded(void)
+{
+	const unsigned n = 1000000;
+	struct wtab_config cfg = test_config();
+	struct test_peek pk;
+	char line[32];
+	struct wtab_event ev;
+	struct wtab *t;
+	struct walert a;
+	double heap0 = 0, heap;
+	unsigned k, alerts = 0;
+	enum wtab_result r;
+
+	cfg.window = 1000000000;
+	cfg.cooldown = 500000000;
+	cfg.threshold = 10;
+	cfg.evidence = 3;
+	t = wtab_new(&cfg);
+	memset(&ev, 0, sizeof(ev));
+	ev.weight = 1;
+	ev.line = line;
+	for (k = 0; k < n; k++) {
+		if (k == 2 * WTAB_RINGMAX)
+			heap0 = test_heap();
+		ev.time = k;
+		ev.rule = k % 4;
+		ev.channel = k % 2;
+		ev.linelen = (size_t)snprintf(line, sizeof(line), "line %u",
+		    k);
+		r = wtab_add(t, "flood", 5, &ev, &a);
+		alerts += r == WTAB_ALERT;
+	}
+	heap = test_heap();
+	CHECK_INT(alerts, 1);	/* the 10th event; then suppressed */
+	CHECK_INT(test_stats(t).events, n - 10);
+	CHECK_INT(test_stats(t).folded, n - 10 - WTAB_RINGMAX);
+	if (heap0 >= 0 && test_rss_honest())
+		CHECK(heap - heap0 < 64 * 1024);
+	memset(&pk, 0, sizeof(pk));
+	wtab_each(t, test_peek_cb, &pk);
+	CHECK_INT(pk.nring, WTAB_RINGMAX);
+	CHECK_INT(pk.nfolded, n - 10 - WTAB_RINGMAX);
+	CHECK_INT(pk.ngroups, 4);	/* rule k % 4 decides channel k % 2 */
+	CHECK_INT(pk.nlines, 3);
+	/* The cooldown ends: everything since the first alert is there. */
+	ev.time = 500000009;
+	ev.rule = 1;
+	ev.channel = 1;
+	ev.linelen = (size_t)snprintf(line, sizeof(line), "last");
+	CHECK_INT(wtab_add(t, "flood", 5, &ev, &a), WTAB_ALERT);
+	CHECK_INT(a.reason, WTAB_REASON_SCORE);
+	CHECK_INT(a.nevents, n - 10 + 1);
+	CHECK_INT(a.score, n - 10 + 1);
+	CHECK_INT(a.first, 10);
+	CHECK_INT(a.chmask, 3);
+	CHECK_INT(a.rulecount[0], (n - 10) / 4);
+	CHECK_INT(a.rulecount[1], (n - 10) / 4 + 1);
+	CHECK_INT(a.nevidence, 3);
+	CHECK_STR(a.evidence[0].line, "line 999998");
+	CHECK_STR(a.evidence[1].line, "line 999999");
+	CHECK_STR(a.evidence[2].line, "last");
+	CHECK_INT(test_stats(t).events, 0);
+	wtab_free(t);
+}
+
+/*
+ * threshold <= WTAB_RINGMAX: past the bound, alerts come exactly when
+ * they would without it. A short window and a long cooldown: the fold
+ * keeps events the window has dropped, which only the alert's counts
+ * show (they are at least the exact ones).
+ */
+static void
+test_flood_decisions(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab_event ev;
+	struct wtab *t;
+	struct walert a;
+	unsigned k, nalert = 0;
+	int64_t when[8];
+
+	cfg.window = 1000;
+	cfg.cooldown = 5000;
+	cfg.threshold = 5;
+	cfg.evidence = 2;
+	t = wtab_new(&cfg);
+	memset(&ev, 0, sizeof(ev));
+	ev.weight = 1;
+	ev.line = "x";
+	ev.linelen = 1;
+	/* 8 events a ms for 20 s: 8000 in any window, twice the bound */
+	for (k = 0; k < 8 * 20000; k++) {
+		ev.time = k / 8;
+		if (wtab_add(t, "f", 1, &ev, &a) != WTAB_ALERT)
+			continue;
+		if (nalert < 8)
+			when[nalert] = a.time;
+		nalert++;
+		CHECK(a.score >= (a.time == 0 ? 5 : 8000));
+		CHECK(a.nevents == a.score);
+	}
+	CHECK_INT(nalert, 4);
+	CHECK_INT(when[0], 0);
+	CHECK_INT(when[1], 5000);
+	CHECK_INT(when[2], 10000);
+	CHECK_INT(when[3], 15000);
+	CHECK(test_stats(t).folded > 0);
+	/* The fold leaves whole with its newest event: the window empties. */
+	ev.time = 21000;
+	CHECK_INT(wtab_add(t, "f", 1, &ev, &a), WTAB_ADDED);
+	CHECK_INT(test_stats(t).events, 1);
+	wtab_free(t);
+}
+
+/* A window kept as one packed event turns into a ring and back. */
+static void
+test_packed(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab *t;
+	struct walert a;
+
+	cfg.evidence = 0;
+	cfg.window = (int64_t)1 << 40;
+	t = wtab_new(&cfg);
+	/* older than now by more than 31 bits: not packed, still right */
+	CHECK_INT(test_add(t, "a", (int64_t)1 << 35, 1, &a), WTAB_ADDED);
+	CHECK_INT(test_add(t, "a", 0, 1, &a), WTAB_ADDED);
+	CHECK_INT(test_add(t, "b", 100, 2, &a), WTAB_ADDED);
+	CHECK_INT(test_add(t, "b", 50, 3, &a), WTAB_ADDED);
+	CHECK_INT(test_add(t, "b", 50, 5, &a), WTAB_ALERT);
+	CHECK_INT(a.first, 50);
+	CHECK_INT(a.nevents, 3);
+	CHECK_INT(a.score, 10);
+	CHECK_INT(test_add(t, "c", 7, 10, &a), WTAB_ALERT);
+	CHECK_INT(a.first, 7);
+	CHECK_INT(a.time, 7);
+	CHECK_INT(a.nevents, 1);
+	CHECK_INT(test_stats(t).events, 2);
+	wtab_free(t);
+}
+
+
+/* Lines over 4 KiB are kept in buffers of their own, and freed. */
+static void
+test_long_lines(void)
+{
+	struct wtab_config cfg = test_config();
+	static char big[3][9000];
+	struct wtab_event ev;
+	struct wtab *t;
+	struct walert a;
+	unsigned k;
+
+	cfg.evidence = 2;
+	cfg.threshold = 1000;
+	t = wtab_new(&cfg);
+	memset(&ev, 0, sizeof(ev));
+	ev.weight = 1;
+	for (k = 0; k < 3; k++)
+		memset(big[k], 'a' + k, sizeof(big[k]));
+	for (k = 0; k < 50; k++) {
+		ev.time = k;
+		ev.line = big[k % 3];
+		ev.linelen = k % 2 == 1 ? 4096 + k : 10;
+		ev.source = k;
+		CHECK_INT(wtab_add(t, k < 25 ? "a" : "b", 1, &ev, &a),
+		    WTAB_ADDED);
+	}
+	ev.time = 60;
+	ev.weight = 1000;
+	ev.line = big[0];
+	ev.linelen = 8999;
+	CHECK_INT(wtab_add(t, "b", 1, &ev, &a), WTAB_ALERT);
+	CHECK_INT(a.nevidence, 2);
+	CHECK_INT(a.evidence[0].linelen, 4096 + 49);
+	CHECK_INT(a.evidence[0].source, 49);
+	CHECK(a.evidence[0].line[0] == 'b' &&
+	    a.evidence[0].line[4096 + 48] == 'b' &&
+	    a.evidence[0].line[4096 + 49] == '\0');
+	CHECK_INT(a.evidence[1].linelen, 8999);
+	CHECK(a.evidence[1].line[8998] == 'a');
+	/* "a" keeps its two, one long, until the table goes */
+	wtab_free(t);
+}
+
 int
 main(void)
 {
@@ -1154,5 +1373,9 @@ main(void)
 	test_model();
 	test_sweep_independent();
 	test_growth_delete();
+	test_flood_bounded();
+	test_flood_decisions();
+	test_packed();
+	test_long_lines();
 	T_DONE();
 }
