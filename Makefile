@@ -21,32 +21,56 @@ endif
 CXW_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -pthread -Iinclude $(WARN) \
 	      -DCXW_RULESDIR='"$(RULESDIR)"' $(DEP_CFLAGS) $(CFLAGS)
 
+# B: the build directory. build/ holds the normal build (the binary is
+# ./cxwatch); make check also builds the tree with the sanitizers in
+# build-san/ and make fuzz with libFuzzer in build-fuzz/ (binary B/cxwatch).
+B	?= build
+ifeq ($(B),build)
+BIN	:= cxwatch
+else
+BIN	:= $(B)/cxwatch
+endif
+
 # Every module except main.c; unit tests link against these.
 LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJS := $(LIB_SRCS:src/%.c=build/%.o)
+LIB_OBJS := $(LIB_SRCS:src/%.c=$(B)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
-UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-all: cxwatch
+# The fuzz targets (tests/fuzz/fuzz_NAME.c). Built with replay.c they are
+# unit tests (B/tests/test_fuzz_NAME: self test and tests/fuzz/regress);
+# built with libFuzzer (make fuzz) they fuzz.
+FUZZ_NAMES := gzread lines rules state
+FUZZ_LIB := tests/fuzz/util.c tests/fuzz/json.c
+FUZZ_DEPS := $(FUZZ_LIB) tests/fuzz/fuzz.h $(wildcard include/*.h)
+FUZZ_DEFS = -Itests/fuzz -DFUZZ_TOP='"$(CURDIR)"' -DFUZZ_NAME='"$*"'
+FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=$(B)/tests/test_fuzz_%)
 
-cxwatch: build/main.o $(LIB_OBJS)
+all: $(BIN)
+
+$(BIN): $(B)/main.o $(LIB_OBJS)
 	$(CC) $(CXW_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 # main.o bakes in RULESDIR: rebuild it when RULESDIR (or PREFIX) changes.
-build/rulesdir: FORCE | build
+$(B)/rulesdir: FORCE | $(B)
 	@echo '$(RULESDIR)' | cmp -s - $@ || echo '$(RULESDIR)' >$@
-build/main.o: build/rulesdir
+$(B)/main.o: $(B)/rulesdir
 
-build/%.o: src/%.c | build
+$(B)/%.o: src/%.c | $(B)
 	$(CC) $(CXW_CFLAGS) -MMD -MP -c -o $@ $<
 
-build/tests/%: tests/unit/%.c $(LIB_OBJS) | build
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(B)
 	$(CC) $(CXW_CFLAGS) -Itests/unit -MMD -MP -o $@ $< $(LIB_OBJS) $(DEP_LIBS)
 
-build:
-	mkdir -p build/tests
+$(B)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS) \
+    $(LIB_OBJS) | $(B)
+	$(CC) $(CXW_CFLAGS) $(FUZZ_DEFS) -o $@ $< tests/fuzz/replay.c \
+	    $(FUZZ_LIB) $(LIB_OBJS) $(DEP_LIBS)
 
-unit: $(UNIT_BINS)
+$(sort build $(B)):
+	mkdir -p $@/tests
+
+unit: $(UNIT_BINS) $(FUZZ_REPLAY_BINS)
 
 # deps: install what is missing (Debian); a no-op when all is there.
 deps:
@@ -57,9 +81,58 @@ demo: deps
 	./cxwatch -r rules -s tests/data/sample/web.log tests/data/sample/support.log tests/data/sample/billing.log; \
 	    st=$$?; [ $$st -le 1 ]
 
+# check: the suite on the normal build, then (CHECK_SAN=0 skips it) the
+# whole suite again on build-san/, built with ASan and UBSan: unit tests,
+# fuzz replays and e2e cases against build-san/cxwatch. Any sanitizer
+# report (ASan, leaks, UBSan) exits 97, a status neither cxwatch nor the
+# tests use, and lands in the case's stderr (the runtimes share one
+# exitcode flag; UBSAN_OPTIONS, read last, sets it for all). Each pass
+# ends with its own "N passed, N failed" line; the sanitizer pass's is
+# the last line.
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+SAN_ASAN = detect_leaks=1:halt_on_error=1:exitcode=97:strict_string_checks=1
+SAN_ENV	= ASAN_OPTIONS=$(SAN_ASAN) \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=97
+CHECK_SAN ?= 1
+
 check: deps
 	$(MAKE) all unit tests/bench/gen
 	sh tests/run
+ifneq ($(CHECK_SAN),0)
+	$(MAKE) B=build-san CFLAGS='$(SAN_FLAGS)' all unit
+	@echo "sanitizer pass (build-san: ASan, UBSan; tests/san.skip):"
+	@$(SAN_ENV) BUILD=build-san CXWATCH='$(CURDIR)/build-san/cxwatch' \
+	    SKIP_LIST=tests/san.skip sh tests/run
+endif
+
+# valgrind: the e2e suite with cxwatch under valgrind (tests/valgrind.sh,
+# which skips the cases tests/valgrind.skip names, with the reason).
+valgrind: all
+	@sh tests/valgrind.sh
+
+# fuzz: build the libFuzzer targets in build-fuzz/ with clang (FUZZ_CC),
+# ASan and UBSan, and run each for FUZZ_SECONDS from a work corpus that
+# starts from seeds made of the shipped samples (tests/fuzz/run). Fails
+# on any crash; the input is left in build-fuzz/crash/.
+FUZZ_CC	?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	     -fno-sanitize-recover=all
+FUZZ_BINS := $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run $(FUZZ_SECONDS)
+
+# The clang build does not use -Werror (CI= ): gcc's -Werror build of the
+# same files in make check is the warnings gate.
+fuzz-build: deps all
+	$(MAKE) B=build-fuzz CC='$(FUZZ_CC)' CI= \
+	    CFLAGS='$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link' $(FUZZ_BINS)
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) $(LIB_OBJS) | $(B)
+	$(CC) $(CXW_CFLAGS) $(FUZZ_DEFS) -fsanitize=fuzzer -o $@ $< \
+	    $(FUZZ_LIB) $(LIB_OBJS) $(DEP_LIBS)
 
 tests/bench/gen: tests/bench/gen.c
 	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -o $@ $<
@@ -96,8 +169,9 @@ uninstall:
 	    $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf build cxwatch tests/bench/gen
+	rm -rf build build-san build-fuzz cxwatch tests/bench/gen
 
 FORCE:
-.PHONY: all unit deps demo check bench lint install uninstall clean FORCE
--include $(wildcard build/*.d build/tests/*.d)
+.PHONY: all unit deps demo check valgrind fuzz fuzz-build bench lint install \
+	uninstall clean FORCE
+-include $(wildcard $(B)/*.d $(B)/tests/*.d)
