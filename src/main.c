@@ -8,7 +8,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,150 +22,26 @@
 #include "loop.h"
 #include "progress.h"
 #include "obuf.h"
+#include "options.h"
 #include "reader.h"
 #include "report.h"
 #include "rules.h"
 #include "rxlint.h"
 #include "slog.h"
 #include "state.h"
+#include "status.h"
 #include "tparse.h"
 #include "xmalloc.h"
 
 #define CXW_VERSION		"0.1.0"
-#define CXW_EXIT_ALERT		0
-#define CXW_EXIT_NOALERT	1
-#define CXW_EXIT_TROUBLE	2
-#define CXW_MAX_LINE		(64 * 1024)
-#define CXW_MAX_CUSTOMERS	1000000
 #define CXW_EXEC_QUEUE		1000	/* alerts waiting for --exec */
-#define CXW_EXEC_TIMEOUT	60.0	/* seconds */
 
 #ifndef CXW_RULESDIR
 #define CXW_RULESDIR		"/usr/local/etc/cxwatch/rules"
 #endif
 
-struct options {
-	char		**rules;
-	size_t		  nrules;
-	struct engine_opts eng;
-	const char	 *window, *cooldown;	/* overrides, as given */
-	long long	  threshold, channels;	/* -1: not given */
-	size_t		  max_line;
-	int		  check, stats, nomerge, progress;
-	int		  follow, from_start;
-	const char	 *exec;		/* --exec PROGRAM */
-	const char	**exec_args;
-	size_t		  nexec_args;
-	unsigned	  exec_jobs;
-	const char	 *exec_timeout;
-	int		  syslog;
-	const char	 *syslog_facility, *syslog_tag, *syslog_socket;
-	const char	 *report;	/* --report FILE, "-" for stderr */
-	const char	 *state;	/* --state FILE */
-	int		  state_reset;
-	enum report_format report_format;
-};
-
-/* What the fill function needs to flush alerts before blocking. */
-struct input {
-	int		 fd;
-	int		 regular;
-	struct obuf	*out;
-};
-
 static volatile sig_atomic_t main_stop;
 static volatile sig_atomic_t main_usr1;
-static char *main_default_rules[1];
-static int main_trouble;
-
-static void
-main_usage(FILE *fp)
-{
-	fprintf(fp,
-	    "usage: cxwatch [-fhqstVx] [-C n] [-c duration] [-e n] "
-	    "[-o text|json] [-r rules]\n"
-	    "               [-T n] [-w duration] [--max-customers n] "
-	    "[--max-line bytes]\n"
-	    "               [--from-start] [--no-merge] [--[no-]progress] "
-	    "[--report file]\n"
-	    "               "
-	    "[--report-format fmt]\n"
-	    "               [--state file [--state-reset]] [--exec program "
-	    "[--exec-arg arg]...\n"
-	    "               [--exec-jobs n] [--exec-timeout duration]]\n"
-	    "               [--syslog [--syslog-facility name] "
-	    "[--syslog-tag tag]\n"
-	    "               [--syslog-socket path]] [[source=]file ...]\n");
-}
-
-static void
-main_help(void)
-{
-	main_usage(stdout);
-	printf("\nReads web, support and billing logs, matches failed "
-	    "interactions with\nPCRE2 rules and alerts when one customer "
-	    "crosses a threshold within a\nsliding window. No file, or -, "
-	    "reads standard input; several files\nare merged by the times "
-	    "of their lines.\n\n"
-	    "  -r, --rules PATH       rules file or directory (default "
-	    "$CXWATCH_RULES,\n"
-	    "                         " CXW_RULESDIR ", ./rules)\n"
-	    "  -o, --format FMT       alerts as text (default) or json "
-	    "(JSON Lines)\n"
-	    "  -e, --evidence N       evidence lines per alert (default 5, "
-	    "0 none)\n"
-	    "  -w, --window DUR       override [settings] window (45s, 30m, "
-	    "2h, 1d)\n"
-	    "  -T, --threshold N      override [settings] threshold\n"
-	    "  -c, --cooldown DUR     override [settings] cooldown\n"
-	    "  -C, --channels N       override [settings] channels (0 off)\n"
-	    "  -t, --check            check the rules, summarise them, exit\n"
-	    "      --exec PROGRAM     run PROGRAM for each alert (JSON on "
-	    "stdin, CX_* env)\n"
-	    "      --exec-arg ARG     an argument for PROGRAM (repeat for "
-	    "more)\n"
-	    "      --exec-jobs N      at most N at once (default 4)\n"
-	    "      --exec-timeout DUR kill one running longer (default "
-	    "60s)\n"
-	    "      --syslog           also send each alert's line to syslog "
-	    "(-q: only there)\n"
-	    "      --syslog-facility F  daemon (default), user, local0..7, "
-	    "...\n"
-	    "      --syslog-tag TAG   default cxwatch\n"
-	    "      --syslog-socket P  default /dev/log\n"
-	    "  -f, --follow           follow the files as tail -F does, "
-	    "until SIGINT/SIGTERM\n"
-	    "      --from-start       with -f: read what the files hold "
-	    "first\n"
-	    "  -x, --explain          say what happened to every line "
-	    "instead of alerting\n"
-	    "  -s, --stats            print counters to stderr at the end\n"
-	    "      --report FILE      write a summary of the run to FILE "
-	    "(- for stderr)\n"
-	    "      --report-format F  text (default) or json\n"
-	    "      --state FILE       carry the windows over from the last "
-	    "run, save at exit\n"
-	    "      --state-reset      ignore the state FILE holds, start "
-	    "afresh\n"
-	    "  -q, --quiet            print no alerts (exit status only)\n"
-	    "      --max-customers N  customers tracked at once (default "
-	    "1000000)\n"
-	    "      --max-line BYTES   longer lines are skipped (default "
-	    "65536)\n"
-	    "      --no-merge         read several files one after another, "
-	    "not by time\n"
-	    "      --[no-]progress    a progress line on stderr (default: "
-	    "when it is a\n"
-	    "                         terminal and the inputs are files)\n"
-	    "      --no-prefilter     debugging: run every pattern and parse "
-	    "every time in\n"
-	    "                         full (slower; the alerts are the "
-	    "same)\n"
-	    "  -h, --help             this help\n"
-	    "  -V, --version          print the version\n\n"
-	    "Exit status: 0 an alert was printed, 1 none, 2 trouble.\n"
-	    "See cxwatch(1) and cxwatch.rules(5).\n");
-}
 
 /* Batch runs: a handler only sets a flag, checked between lines. */
 static void
@@ -178,257 +53,29 @@ main_sig(int sig)
 		main_stop = 1;
 }
 
-static long long
-main_number(const char *opt, const char *s, long long lo, long long hi)
-{
-	char *end;
-	long long n;
-
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || n < lo || n > hi)
-		errx(CXW_EXIT_TROUBLE, "%s: \"%s\" is not a whole number from "
-		    "%lld to %lld", opt, s, lo, hi);
-	return n;
-}
-
-/* getopt's own messages name the program by its path: say it our way. */
+/*
+ * The rules to read: -r, else $CXWATCH_RULES, else the installed rules,
+ * else ./rules. The list is o's, or one static fallback.
+ */
 static void
-main_badopt(const char *arg, int opt, const char *what)
+main_rules_paths(const struct options *o, char ***paths, size_t *npaths)
 {
-	if (opt != 0 && strncmp(arg, "--", 2) != 0)
-		warnx("-%c %s", opt, what);
-	else
-		warnx("%.*s %s", (int)strcspn(arg, "="), arg, what);
-	main_usage(stderr);
-	exit(CXW_EXIT_TROUBLE);
-}
-
-static void
-main_options(int argc, char **argv, struct options *o)
-{
-	static const struct option longopts[] = {
-		{ "channels", required_argument, NULL, 'C' },
-		{ "check", no_argument, NULL, 't' },
-		{ "cooldown", required_argument, NULL, 'c' },
-		{ "evidence", required_argument, NULL, 'e' },
-		{ "exec", required_argument, NULL, 'X' },
-		{ "exec-arg", required_argument, NULL, 'A' },
-		{ "exec-jobs", required_argument, NULL, 'J' },
-		{ "exec-timeout", required_argument, NULL, 'D' },
-		{ "explain", no_argument, NULL, 'x' },
-		{ "follow", no_argument, NULL, 'f' },
-		{ "format", required_argument, NULL, 'o' },
-		{ "from-start", no_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "max-customers", required_argument, NULL, 'M' },
-		{ "max-line", required_argument, NULL, 'L' },
-		{ "no-merge", no_argument, NULL, 'N' },
-		{ "no-prefilter", no_argument, NULL, 'Q' },
-		{ "no-progress", no_argument, NULL, 'p' },
-		{ "progress", no_argument, NULL, 'P' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "report", required_argument, NULL, 'R' },
-		{ "report-format", required_argument, NULL, 'F' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "state", required_argument, NULL, 'S' },
-		{ "state-reset", no_argument, NULL, 'Z' },
-		{ "stats", no_argument, NULL, 's' },
-		{ "syslog", no_argument, NULL, 'G' },
-		{ "syslog-facility", required_argument, NULL, 'H' },
-		{ "syslog-socket", required_argument, NULL, 'K' },
-		{ "syslog-tag", required_argument, NULL, 'I' },
-		{ "threshold", required_argument, NULL, 'T' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "window", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch;
-
-	memset(o, 0, sizeof(*o));
-	o->eng.format = ALERT_TEXT;
-	o->eng.evidence = 5;
-	o->eng.max_customers = CXW_MAX_CUSTOMERS;
-	o->threshold = o->channels = -1;
-	o->max_line = CXW_MAX_LINE;
-	o->progress = -1;
-	while ((ch = getopt_long(argc, argv, ":C:c:e:fho:qr:stT:Vw:x",
-	    longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'C':
-			o->channels = main_number("-C", optarg, 0, 64);
-			break;
-		case 'c':
-			o->cooldown = optarg;
-			break;
-		case 'e':
-			o->eng.evidence = (unsigned)main_number("-e", optarg,
-			    0, 1000);
-			break;
-		case 'A':
-			o->exec_args = xreallocarray(o->exec_args,
-			    o->nexec_args + 1, sizeof(*o->exec_args));
-			o->exec_args[o->nexec_args++] = optarg;
-			break;
-		case 'B':
-			o->from_start = 1;
-			break;
-		case 'D':
-			o->exec_timeout = optarg;
-			break;
-		case 'G':
-			o->syslog = 1;
-			break;
-		case 'H':
-			o->syslog_facility = optarg;
-			break;
-		case 'I':
-			o->syslog_tag = optarg;
-			break;
-		case 'K':
-			o->syslog_socket = optarg;
-			break;
-		case 'J':
-			o->exec_jobs = (unsigned)main_number("--exec-jobs",
-			    optarg, 1, 256);
-			break;
-		case 'X':
-			o->exec = optarg;
-			break;
-		case 'f':
-			o->follow = 1;
-			break;
-		case 'h':
-			main_help();
-			exit(0);
-		case 'L':
-			o->max_line = (size_t)main_number("--max-line",
-			    optarg, 16, 256 * 1024 * 1024);
-			break;
-		case 'M':
-			o->eng.max_customers = (size_t)main_number(
-			    "--max-customers", optarg, 1, 1000000000);
-			break;
-		case 'N':
-			o->nomerge = 1;
-			break;
-		case 'Q':
-			o->eng.simple = 1;
-			break;
-		case 'p':
-			o->progress = 0;
-			break;
-		case 'P':
-			o->progress = 1;
-			break;
-		case 'o':
-			if (strcmp(optarg, "text") == 0)
-				o->eng.format = ALERT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				o->eng.format = ALERT_JSON;
-			else
-				errx(CXW_EXIT_TROUBLE, "-o: \"%s\" is not a "
-				    "format (use text or json)", optarg);
-			break;
-		case 'q':
-			o->eng.quiet = 1;
-			break;
-		case 'R':
-			o->report = optarg;
-			break;
-		case 'F':
-			if (strcmp(optarg, "text") == 0)
-				o->report_format = REPORT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				o->report_format = REPORT_JSON;
-			else
-				errx(CXW_EXIT_TROUBLE, "--report-format: \"%s\" "
-				    "is not a format (use text or json)", optarg);
-			break;
-		case 'r':
-			o->rules = xreallocarray(o->rules, o->nrules + 1,
-			    sizeof(*o->rules));
-			o->rules[o->nrules++] = optarg;
-			break;
-		case 's':
-			o->stats = 1;
-			break;
-		case 'S':
-			o->state = optarg;
-			break;
-		case 'Z':
-			o->state_reset = 1;
-			break;
-		case 't':
-			o->check = 1;
-			break;
-		case 'T':
-			o->threshold = main_number("-T", optarg, 1,
-			    1000000000);
-			break;
-		case 'V':
-			printf("cxwatch " CXW_VERSION "\n");
-			exit(0);
-		case 'w':
-			o->window = optarg;
-			break;
-		case 'x':
-			o->eng.explain = 1;
-			break;
-		case ':':
-			main_badopt(argv[optind - 1], optopt, "needs a value");
-			break;
-		default:
-			main_badopt(argv[optind - 1], optopt, "is not an option");
-			break;
-		}
-	}
-}
-
-static void
-main_options_free(struct options *o)
-{
-	free(o->exec_args);
-	if (o->rules != main_default_rules)
-		free(o->rules);
-	else
-		free(main_default_rules[0]);
-}
-
-static int64_t
-main_duration(const char *opt, const char *s, int positive)
-{
-	int64_t ms;
-
-	if (tp_duration(s, &ms) == -1 || (positive && ms == 0))
-		errx(CXW_EXIT_TROUBLE, "%s: \"%s\" is not a %sduration (try "
-		    "45s, 30m, 2h, 1d)", opt, s, positive ? "positive " : "");
-	return ms;
-}
-
-static struct ruleset *main_load(const struct options *, const char *);
-
-/* -r, else $CXWATCH_RULES, else the installed rules, else ./rules. */
-static struct ruleset *
-main_rules(struct options *o)
-{
-	char **fallback = main_default_rules;
-	struct ruleset *rs;
+	static char installed[] = CXW_RULESDIR, local[] = "rules";
+	static char *fallback[1];
 	struct stat st;
+	char *env;
 
-	if (o->nrules == 0) {
-		fallback[0] = getenv("CXWATCH_RULES");
-		if (fallback[0] == NULL || *fallback[0] == '\0')
-			fallback[0] = xstrdup(stat(CXW_RULESDIR, &st) == 0 ?
-			    CXW_RULESDIR : "rules");
-		else
-			fallback[0] = xstrdup(fallback[0]);
-		o->rules = fallback;
-		o->nrules = 1;
+	if (o->rules.n > 0) {
+		*paths = o->rules.v;
+		*npaths = o->rules.n;
+		return;
 	}
-	if ((rs = main_load(o, "")) == NULL)
-		exit(CXW_EXIT_TROUBLE);
-	return rs;
+	if ((env = getenv("CXWATCH_RULES")) != NULL && *env != '\0')
+		fallback[0] = env;
+	else
+		fallback[0] = stat(installed, &st) == 0 ? installed : local;
+	*paths = fallback;
+	*npaths = 1;
 }
 
 /* Read o's rules and apply the command line's settings: NULL on errors. */
@@ -437,19 +84,21 @@ main_load(const struct options *o, const char *prefix)
 {
 	struct ruleset *rs;
 	struct diag d;
-	size_t i;
+	char **paths;
+	size_t i, npaths;
 
+	main_rules_paths(o, &paths, &npaths);
 	diag_init(&d);
-	rs = rules_load(o->rules, o->nrules, &d);
+	rs = rules_load(paths, npaths, &d);
 	for (i = 0; i < d.nmsgs; i++)
 		warnx("%s%s", prefix, d.msgs[i]);
 	diag_free(&d);
 	if (rs == NULL)
 		return NULL;
-	if (o->window != NULL)
-		rs->settings.window = main_duration("-w", o->window, 1);
-	if (o->cooldown != NULL)
-		rs->settings.cooldown = main_duration("-c", o->cooldown, 0);
+	if (o->window >= 0)
+		rs->settings.window = o->window;
+	if (o->cooldown >= 0)
+		rs->settings.cooldown = o->cooldown;
 	if (o->threshold >= 0)
 		rs->settings.threshold = (uint64_t)o->threshold;
 	if (o->channels >= 0)
@@ -574,6 +223,7 @@ main_state(const struct options *o, struct engine *e,
 /* What SIGHUP needs to swap the rules under the live loop. */
 struct main_live {
 	const struct options	*o;
+	struct report		*report;
 	struct ruleset		**rsp;
 	struct engine		**ep;
 	char			**inputs;
@@ -607,8 +257,8 @@ main_reload(void *arg)
 			return -1;
 		}
 	e = engine_reload(*lv->ep, rs);
-	if (lv->o->eng.report != NULL)
-		report_reload(lv->o->eng.report, rs);
+	if (lv->report != NULL)
+		report_reload(lv->report, rs);
 	engine_free(*lv->ep);
 	rules_free(*lv->rsp);
 	*lv->ep = e;
@@ -642,7 +292,7 @@ main_live_stdin(char *const *inputs, size_t ninputs, const struct ruleset *rs)
 
 /* --report: to stderr for "-", else a file written whole. */
 static int
-main_report(const struct options *o, struct engine *e)
+main_report(const struct options *o, struct report *report, struct engine *e)
 {
 	struct obuf *ob;
 	int fd = STDERR_FILENO, rc = 0;
@@ -653,7 +303,8 @@ main_report(const struct options *o, struct engine *e)
 		return -1;
 	}
 	ob = obuf_new(fd, 64 * 1024);
-	report_write(o->eng.report, ob, o->report_format, engine_stats(e));
+	report_write(report, ob, o->report_format == 1 ? REPORT_JSON :
+	    REPORT_TEXT, engine_stats(e));
 	if (obuf_flush(ob) == -1) {
 		warnx("--report: %s: %s", o->report, strerror(obuf_error(ob)));
 		rc = -1;
@@ -666,12 +317,54 @@ main_report(const struct options *o, struct engine *e)
 	return rc;
 }
 
+/* The engine's options, from the command line's. */
+static void
+main_engine_opts(const struct options *o, struct engine_opts *eng)
+{
+	memset(eng, 0, sizeof(*eng));
+	eng->format = o->format == 1 ? ALERT_JSON : ALERT_TEXT;
+	eng->evidence = (unsigned)o->evidence;
+	eng->max_customers = (size_t)o->max_customers;
+	eng->explain = o->explain;
+	eng->quiet = o->quiet;
+	eng->simple = o->simple;
+}
+
+/* Parse the command line; usage errors exit 2, --help and -V exit 0. */
+static int
+main_options(int argc, char **argv, struct options *o)
+{
+	char *cause;
+	int usage, first;
+
+	if ((first = options_parse(argc, argv, o, &cause, &usage)) == -1) {
+		warnx("%s", cause);
+		free(cause);
+		if (usage)
+			options_usage(stderr);
+		exit(CXW_EXIT_TROUBLE);
+	}
+	if (o->help) {
+		options_help(stdout, CXW_RULESDIR);
+		exit(0);
+	}
+	if (o->version) {
+		printf("cxwatch " CXW_VERSION "\n");
+		exit(0);
+	}
+	if (o->progress == 1 && o->follow)
+		errx(CXW_EXIT_TROUBLE, "--progress is for runs that end, not "
+		    "with -f");
+	return first;
+}
+
 int
 main(int argc, char **argv)
 {
 	static char dash[] = "-";
 	static char *stdin_arg[] = { dash };
 	struct options o;
+	struct engine_opts eng;
 	struct ruleset *rs;
 	struct engine *e;
 	struct obuf *out, *err;
@@ -681,44 +374,25 @@ main(int argc, char **argv)
 	struct loop_opts lo;
 	struct main_live lv;
 	const char *cause;
-	double exec_timeout = CXW_EXEC_TIMEOUT;
-	int stopped = 0, badstate = 0, live;
+	int stopped = 0, badstate = 0, live, first;
 	char **inputs;
 	size_t ninputs;
 	int status;
 
-	main_options(argc, argv, &o);
-	if (o.from_start && !o.follow)
-		errx(CXW_EXIT_TROUBLE, "--from-start goes with -f");
-	if ((o.exec_args != NULL || o.exec_jobs != 0 || o.exec_timeout != NULL)
-	    && o.exec == NULL)
-		errx(CXW_EXIT_TROUBLE, "--exec-arg, --exec-jobs and "
-		    "--exec-timeout go with --exec PROGRAM");
-	if ((o.syslog_facility != NULL || o.syslog_tag != NULL ||
-	    o.syslog_socket != NULL) && !o.syslog)
-		errx(CXW_EXIT_TROUBLE, "--syslog-facility, --syslog-tag and "
-		    "--syslog-socket go with --syslog");
-	if (o.progress == 1 && o.follow)
-		errx(CXW_EXIT_TROUBLE, "--progress is for runs that end, not "
-		    "with -f");
-	if (o.state_reset && o.state == NULL)
-		errx(CXW_EXIT_TROUBLE, "--state-reset: there is no --state "
-		    "FILE to reset");
-	/* Every value is checked before anything is allocated. */
-	if (o.exec_timeout != NULL)
-		exec_timeout = (double)main_duration("--exec-timeout",
-		    o.exec_timeout, 1) / 1000;
-	if (o.syslog && (o.eng.slog = slog_new(o.syslog_socket,
+	first = main_options(argc, argv, &o);
+	main_engine_opts(&o, &eng);
+	if (o.syslog && (eng.slog = slog_new(o.syslog_socket,
 	    o.syslog_facility != NULL ? o.syslog_facility : "daemon",
 	    o.syslog_tag != NULL ? o.syslog_tag : "cxwatch", &cause)) == NULL)
 		errx(CXW_EXIT_TROUBLE, "--syslog-facility: \"%s\": %s",
 		    o.syslog_facility, cause);
-	rs = main_rules(&o);
+	if ((rs = main_load(&o, "")) == NULL)
+		exit(CXW_EXIT_TROUBLE);
 	if (o.check) {
 		main_check(rs);
 		rules_free(rs);
-		slog_free(o.eng.slog);
-		main_options_free(&o);
+		slog_free(eng.slog);
+		options_free(&o);
 		return 0;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -731,20 +405,21 @@ main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	out = obuf_new(STDOUT_FILENO, 64 * 1024);
 	if (o.report != NULL)
-		o.eng.report = report_new(rs);
+		eng.report = report_new(rs);
 	if (o.exec != NULL)
-		o.eng.exec = exec_new(o.exec, o.exec_args, o.nexec_args,
-		    o.exec_jobs, CXW_EXEC_QUEUE, exec_timeout);
-	e = engine_new(rs, &o.eng, out);
+		eng.exec = exec_new(o.exec, (const char *const *)o.exec_args.v,
+		    o.exec_args.n, (unsigned)o.exec_jobs, CXW_EXEC_QUEUE,
+		    (double)o.exec_timeout / 1000);
+	e = engine_new(rs, &eng, out);
 	/* A state file we refuse stops the run before any input is read. */
 	if (o.state != NULL && !o.state_reset &&
 	    main_state(&o, e, rs, 0) == -1) {
-		main_trouble = 1;
+		status_trouble();
 		badstate = 1;
 	}
-	inputs = optind < argc ? argv + optind : stdin_arg;
-	ninputs = optind < argc ? (size_t)(argc - optind) : 1;
-	io.max_line = o.max_line;
+	inputs = first < argc ? argv + first : stdin_arg;
+	ninputs = first < argc ? (size_t)(argc - first) : 1;
+	io.max_line = (size_t)o.max_line;
 	io.merge = !o.nomerge;
 	io.out = out;
 	io.stop = &main_stop;
@@ -752,53 +427,51 @@ main(int argc, char **argv)
 	io.start = start;
 	io.progress = o.progress;
 	if (!badstate && (o.follow || main_live_stdin(inputs, ninputs, rs))) {
-		lo.max_line = o.max_line;
+		lo.max_line = (size_t)o.max_line;
 		lo.from_start = o.from_start;
 		lo.out = out;
 		lo.start = start;
 		lo.clock = progress_clock;
 		lv.o = &o;
+		lv.report = eng.report;
 		lv.rsp = &rs;
 		lv.ep = &e;
 		lv.inputs = inputs;
 		lv.ninputs = ninputs;
 		lo.reload = main_reload;
-		lo.exec = o.eng.exec;
+		lo.exec = eng.exec;
 		lo.arg = &lv;
 		lo.progress = o.progress == 1;
 		live = loop_run(inputs, ninputs, &rs, &e, &lo);
 		stopped = (live & LOOP_STOPPED) != 0;
 		if (live & LOOP_TROUBLE)
-			main_trouble = 1;
+			status_trouble();
 	} else if (!badstate && input_run(inputs, ninputs, rs, e, &io) == -1)
-		main_trouble = 1;
+		status_trouble();
 	obuf_flush(out);
-	if (o.eng.exec != NULL)
-		exec_drain(o.eng.exec);
+	if (eng.exec != NULL)
+		exec_drain(eng.exec);
 	if (o.state != NULL && !badstate && main_state(&o, e, rs, 1) == -1)
-		main_trouble = 1;
+		status_trouble();
 	if (obuf_error(out) != 0 && obuf_error(out) != EPIPE) {
 		warnx("standard output: %s", strerror(obuf_error(out)));
-		main_trouble = 1;
+		status_trouble();
 	}
 	if (o.stats) {
 		err = obuf_new(STDERR_FILENO, 4096);
 		engine_stats_write(e, err, progress_clock() - start);
 		obuf_free(err);
 	}
-	if (o.report != NULL && main_report(&o, e) == -1)
-		main_trouble = 1;
-	report_free(o.eng.report);
-	exec_free(o.eng.exec);
-	slog_free(o.eng.slog);
+	if (o.report != NULL && main_report(&o, eng.report, e) == -1)
+		status_trouble();
+	report_free(eng.report);
+	exec_free(eng.exec);
+	slog_free(eng.slog);
 	/* cxwatch(1): stopped by a signal while following, the run went fine. */
-	status = engine_stats(e)->wt.alerts > 0 || stopped ? CXW_EXIT_ALERT :
-	    CXW_EXIT_NOALERT;
-	if (main_trouble)
-		status = CXW_EXIT_TROUBLE;
+	status = status_exit(engine_stats(e)->wt.alerts > 0 || stopped);
 	obuf_free(out);
 	engine_free(e);
 	rules_free(rs);
-	main_options_free(&o);
+	options_free(&o);
 	return status;
 }

@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "obuf.h"
 #include "rules.h"
+#include "suggest.h"
 #include "tparse.h"
 #include "xmalloc.h"
 
@@ -206,47 +207,15 @@ rules_flush_errs(struct rload *l)
 	free(l->errs);
 }
 
-/* Levenshtein distance, for "did you mean". Short strings only. */
-static size_t
-rules_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[32], prev, tmp;
-
-	if (la >= 32 || lb >= 32)
-		return 99;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			row[j] = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] > row[j - 1] + 1)
-				row[j] = row[j - 1] + 1;
-			if (row[j] > tmp + 1)
-				row[j] = tmp + 1;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 static const char *
 rules_suggest(const struct rkey *keys, const char *key)
 {
-	const char *best = NULL;
-	size_t d, bestd = 3;
+	struct suggest sg;
 
-	for (; keys->name != NULL; keys++) {
-		d = rules_distance(key, keys->name);
-		if (d < bestd) {
-			bestd = d;
-			best = keys->name;
-		}
-	}
-	return best;
+	suggest_init(&sg, key);
+	for (; keys->name != NULL; keys++)
+		suggest_try(&sg, keys->name);
+	return suggest_best(&sg);
 }
 
 static char *

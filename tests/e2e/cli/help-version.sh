@@ -2,8 +2,19 @@
 . "$TOP/tests/e2e/lib.sh"
 "$CXWATCH" --help | head -3; st
 "$CXWATCH" -V | sed 's/[0-9][0-9.]*$/N/'
-# The SYNOPSIS of the man page lists the same options as usage().
-for o in C c e o r T w -max-customers -max-line; do
-	grep -q "^\.Op Fl $o " "$TOP/man/cxwatch.1" || echo "man lacks -$o"
-	"$CXWATCH" --help | grep -q -- "-$o " || echo "usage lacks -$o"
+# The SYNOPSIS of the man page is usage(), word for word.
+command -v mandoc >/dev/null || { echo "mandoc is not installed" >&2; exit 77; }
+mandoc -T ascii "$TOP/man/cxwatch.1" | col -b |
+    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \t\n' ' ' |
+    sed 's/^ *cxwatch //; s/ *$//' >man.syn
+"$CXWATCH" --help 2>&1 | sed -n '1,/^$/p' | tr -s ' \t\n' ' ' |
+    sed 's/^usage: cxwatch //; s/ *$//' >usage.syn
+cmp -s man.syn usage.syn && echo "synopsis: same" || diff man.syn usage.syn
+# Every option of --help is described in the man page's option list.
+"$CXWATCH" --help | sed -n 's/^  \(-., \)\{0,1\}--\([a-z-]*\).*/\2/p' |
+    while read -r o; do
+	grep -q "^\.It Fl .*-$o\( \|$\)" "$TOP/man/cxwatch.1" ||
+	    grep -q "^\.It Fl -$o" "$TOP/man/cxwatch.1" ||
+	    echo "man lacks --$o"
 done
+echo "options in --help: $("$CXWATCH" --help | grep -c '^  .*--[a-z]')"
