@@ -37,6 +37,9 @@ struct engine_opts {
 };
 
 struct engine_stats {
+	uint64_t	 inputs;	/* opened; added by the caller */
+	uint64_t	 inputs_done;	/* already read (--state): skipped */
+	uint64_t	 inputs_resumed; /* read on from where a run stopped */
 	uint64_t	 lines;
 	uint64_t	 bytes;		/* added by the caller */
 	uint64_t	 longlines;	/* added by the caller */
@@ -88,6 +91,13 @@ void		 engine_line_held(struct engine *, const char *name,
  * the caller frees it.
  */
 struct engine	*engine_reload(struct engine *e, struct ruleset *rs);
+
+/*
+ * With -x, a line about input `name` itself (not one of its lines):
+ * "NAME: message", escaped. Nothing without -x.
+ */
+void		 engine_notef(struct engine *, const char *name,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The window table, for --state to save and load. */
 struct wtab	*engine_table(struct engine *);

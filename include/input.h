@@ -13,6 +13,7 @@
 
 struct engine;
 struct obuf;
+struct registry;
 struct ruleset;
 
 struct input_opts {
@@ -25,6 +26,10 @@ struct input_opts {
 	int			 progress;	/* 1 on, 0 off, -1: on when
 						   stderr is a terminal and
 						   every input a regular file */
+	struct registry		*registry;	/* NULL, or --state's: where
+						   files start, and noted */
+	int			 reread;	/* --reread: start every file
+						   at 0, but note them */
 };
 
 /*

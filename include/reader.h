@@ -55,4 +55,25 @@ uint64_t	 reader_bytes(const struct reader *);
 /* Lines skipped for being longer than max_line. */
 uint64_t	 reader_nlong(const struct reader *);
 
+/*
+ * The source starts at text offset offset of its input, just after line
+ * lineno (a run going on where an earlier one stopped): line numbers and
+ * reader_offset() count from there. Call before the first reader_next().
+ */
+void		 reader_resume(struct reader *, uint64_t offset,
+		    uint64_t lineno);
+
+/*
+ * on: at the end of input, a last line without a newline is not handed
+ * out (it may still be being written; a later run reads it whole).
+ */
+void		 reader_hold_last(struct reader *, int on);
+
+/*
+ * Text offset just past the last line handed out or skipped, its
+ * newline included: where a later run would go on; *lines, the lines
+ * before it (a long line being skipped counts once it ends).
+ */
+uint64_t	 reader_offset(const struct reader *, uint64_t *lines);
+
 #endif

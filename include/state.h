@@ -14,33 +14,41 @@
  *   i64 time, u16 weight, u16 rule, u8 channel, u8 flags (1: evidence,
  *   2: a group of folded events), and with evidence u32 source, u64 line
  *   length, the line; for a group u64 events, i64 the oldest's time;
- *   last, u32 CRC-32 (zlib) of every byte before it. The version is 2;
- *   version 1 files (no groups, flags 0 or 1) are read as well.
+ *   then the read registry (registry.h): u32 entries; per entry u64
+ *   device, u64 inode, u64 size, u8 gzip, u32 raw prefix length, 32 bytes
+ *   its SHA-256, u32 text prefix length, 32 bytes its SHA-256, u64 text
+ *   offset, u64 lines, u8 complete, i64 seen (wall-clock seconds);
+ *   last, u32 CRC-32 (zlib) of every byte before it. The version is 3;
+ *   version 2 files (no registry) and version 1 files (no registry, no
+ *   groups, flags 0 or 1) are read as well, with an empty registry.
  */
 #ifndef CXW_STATE_H
 #define CXW_STATE_H
 
 #include <stdint.h>
 
+struct registry;
 struct wtab;
 
 /*
- * Write t's customers and T to path atomically: a temporary file beside
- * it, synced, renamed over it, the directory synced. On failure the old
- * file is untouched and no temporary file is left. 0 or -1.
+ * Write t's customers and T, and reg's entries (NULL: none), to path
+ * atomically: a temporary file beside it, synced, renamed over it, the
+ * directory synced. On failure the old file is untouched and no
+ * temporary file is left. 0 or -1.
  */
 int	state_save(const char *path, const struct wtab *t,
-	    uint64_t fingerprint, char **cause);
+	    const struct registry *reg, uint64_t fingerprint, char **cause);
 
 /*
- * Replace t's contents (normally a fresh table) with the state in path,
+ * Replace t's contents (normally a fresh table), and reg's (NULL: the
+ * registry is checked, then dropped), with the state in path,
  * which must have been saved with the same fingerprint and the same
  * window, cooldown, threshold, channels, nchannels, nrules and evidence.
  * Returns 0 when loaded, 1 when path does not exist (a first run; t
  * untouched), -1 on any other trouble, t untouched. Every length, number
  * and order in the file is checked; it may come from anywhere.
  */
-int	state_load(const char *path, struct wtab *t, uint64_t fingerprint,
-	    char **cause);
+int	state_load(const char *path, struct wtab *t, struct registry *reg,
+	    uint64_t fingerprint, char **cause);
 
 #endif

@@ -3,6 +3,7 @@
  * --stats and the per-line account behind --explain.
  */
 #include <err.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -416,6 +417,24 @@ engine_line_held(struct engine *e, const char *name, uint64_t lineno,
 		engine_slog(e, &a);
 }
 
+void
+engine_notef(struct engine *e, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (!e->opts.explain)
+		return;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	obuf_text(e->out, name, strlen(name));
+	obuf_puts(e->out, ": ");
+	obuf_text(e->out, msg, strlen(msg));
+	obuf_putc(e->out, '\n');
+	free(msg);
+}
+
 struct wtab *
 engine_table(struct engine *e)
 {
@@ -563,6 +582,9 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 	size_t i;
 
 	obuf_puts(o, "cxwatch: stats\n");
+	engine_stat(o, "inputs", st->inputs);
+	engine_stat(o, "inputs already read", st->inputs_done);
+	engine_stat(o, "inputs read on", st->inputs_resumed);
 	engine_stat(o, "lines read", st->lines + st->longlines);
 	engine_stat(o, "bytes read", st->bytes);
 	for (i = 0; i < rs->nsources; i++)

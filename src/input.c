@@ -1,6 +1,15 @@
 /*
  * input: open the inputs, read their lines and hand them to the engine,
- * one after another or merged by time.
+ * one after another or merged by time; with a read registry (--state),
+ * start each file where earlier runs stopped (cxwatch(1), "Inputs
+ * already read") and note how far it was read.
+ *
+ * One after another, each input is recorded in the registry as soon as it
+ * is done, so a later input of the same run that is the same file, or
+ * holds the same lines, finds it there like any file of an earlier run.
+ * Merged, the inputs are read at once: those that are the same file, or
+ * whose first lines are the same, are found before any is read, and only
+ * the one that holds the most is read.
  */
 #define _GNU_SOURCE		/* ppoll() */
 
@@ -15,7 +24,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <zlib.h>
 
 #include "engine.h"
 #include "gzread.h"
@@ -24,6 +36,7 @@
 #include "obuf.h"
 #include "progress.h"
 #include "reader.h"
+#include "registry.h"
 #include "rules.h"
 #include "xmalloc.h"
 
@@ -34,6 +47,7 @@ struct input_run {
 	struct progress		*progress;
 	uint64_t		 done;		/* raw bytes read */
 	uint64_t		 lines;
+	int64_t			 now;		/* wall clock, for the registry */
 };
 
 struct input {
@@ -41,7 +55,8 @@ struct input {
 	int			 fd;
 	int			 regular;
 	int			 forced;	/* source index, or -1 */
-	struct gzread		*gz;		/* gzip or pass-through */
+	struct gzread		*gz;		/* gzip or pass-through; NULL:
+						   a plain file read straight */
 	struct reader		*r;
 	const struct input_opts	*opts;
 	struct input_run	*run;
@@ -53,6 +68,15 @@ struct input {
 	int			 held;
 	struct match_held	*peek;
 	uint64_t		 seen;		/* bytes counted for progress */
+	/* the read registry (--state) */
+	struct registry_id	*id;		/* NULL: not in the registry */
+	enum registry_verdict	 verdict;
+	uint64_t		 from, fromlines; /* where reading starts */
+	uint64_t		 skip;		/* gzip: text bytes to drop */
+	uint64_t		 prev, prevlines; /* before the held line */
+	int			 skipped;	/* not read: read before, or
+						   the same as another input */
+	int			 ended;		/* read to its end, no error */
 };
 
 /* SIGUSR1 came: the --stats figures on stderr, and go on. */
@@ -69,12 +93,6 @@ input_usr1(struct input_run *run)
 	obuf_free(err);
 }
 
-/*
- * The raw bytes of an input. Reading from a pipe or terminal may block
- * for a long time (tail -F): the alerts found so far are flushed before
- * every such read. For regular files this runs on gzread's thread, so it
- * touches nothing but the fd and the stop flag.
- */
 /*
  * Wait until fd has input or a signal came, without the race of checking
  * the flags and then blocking in read(2): the signals are held while the
@@ -135,22 +153,48 @@ input_fill(void *ctx, char *buf, size_t len)
 	return n == -1 && *in->opts->stop ? 0 : n;
 }
 
-/* What the line reader reads: gzread's bytes, counted for progress. */
+static void
+input_progress_add(struct input_run *run, uint64_t n)
+{
+	if (run->progress == NULL)
+		return;
+	run->done += n;
+	progress_update(run->progress, run->done,
+	    engine_stats(run->e)->wt.alerts);
+}
+
+/*
+ * What the line reader reads: gzread's bytes, counted for progress;
+ * first, for a gzip file read before, the text bytes already read.
+ */
 static ssize_t
 input_gzfill(void *ctx, char *buf, size_t len)
 {
 	struct input *in = ctx;
-	struct input_run *run = in->run;
-	ssize_t n = gzread_fill(in->gz, buf, len);
 	uint64_t now;
+	ssize_t n;
 
-	if (run->progress != NULL) {
+	for (;;) {
+		n = gzread_fill(in->gz, buf, in->skip > 0 && in->skip < len ?
+		    (size_t)in->skip : len);
 		now = gzread_consumed(in->gz);
-		run->done += now - in->seen;
+		input_progress_add(in->run, now - in->seen);
 		in->seen = now;
-		progress_update(run->progress, run->done,
-		    engine_stats(run->e)->wt.alerts);
+		if (n <= 0 || in->skip == 0)
+			return n;
+		in->skip -= (uint64_t)n;
 	}
+}
+
+/* A plain file read on from an offset: no gzip to look for. */
+static ssize_t
+input_plainfill(void *ctx, char *buf, size_t len)
+{
+	struct input *in = ctx;
+	ssize_t n = input_fill(in, buf, len);
+
+	if (n > 0)
+		input_progress_add(in->run, (uint64_t)n);
 	return n;
 }
 
@@ -172,6 +216,11 @@ input_forced(const struct ruleset *rs, const char *arg, const char **file)
 	return si;
 }
 
+/*
+ * Open arg and, with a registry, identify it. Standard input, FIFOs and
+ * other files that are not regular are never in the registry: what was
+ * read of them cannot be read again.
+ */
 static int
 input_open(struct input *in, const char *arg, const struct ruleset *rs,
     struct input_run *run)
@@ -181,50 +230,171 @@ input_open(struct input *in, const char *arg, const struct ruleset *rs,
 	const char *file;
 
 	memset(in, 0, sizeof(*in));
+	in->fd = -1;
 	in->opts = opts;
 	in->run = run;
 	in->forced = input_forced(rs, arg, &file);
 	if (strcmp(file, "-") == 0) {
 		in->name = "(standard input)";
 		in->fd = STDIN_FILENO;
-	} else if ((in->fd = open(in->name = file, O_RDONLY)) == -1) {
+	} else if ((in->fd = open(in->name = file, O_RDONLY | O_CLOEXEC)) ==
+	    -1) {
 		warnx("%s: %s", file, strerror(errno));
 		return -1;
 	}
 	in->regular = fstat(in->fd, &sb) == 0 && S_ISREG(sb.st_mode);
-	in->gz = in->regular ? gzread_new_async(input_fill, in) :
-	    gzread_new(input_fill, in);
-	in->r = reader_new(input_gzfill, in, opts->max_line);
+	engine_stats(run->e)->inputs++;
+	if (!in->regular || in->fd == STDIN_FILENO || opts->registry == NULL)
+		return 0;
+	in->id = xmalloc(sizeof(*in->id));
+	if (registry_identify(in->fd, in->id) == -1) {
+		warnx("%s: %s", file, strerror(errno));
+		free(in->id);
+		in->id = NULL;
+		close(in->fd);
+		in->fd = -1;
+		return -1;
+	}
 	return 0;
 }
 
-/* Close in, adding its byte and long-line counts to the stats. */
+/* Where in starts, by the registry (ignored with --reread). */
 static void
-input_close(struct input *in, struct engine *e)
+input_lookup(struct input *in, const struct registry *reg)
 {
-	struct engine_stats *st = engine_stats(e);
+	const char *how;
 
-	if (in->r == NULL)
+	in->verdict = REGISTRY_NEW;
+	if (in->id == NULL || in->opts->reread)
 		return;
-	st->bytes += reader_bytes(in->r);
-	st->longlines += reader_nlong(in->r);
+	in->verdict = registry_lookup(reg, in->id, &in->from, &in->fromlines,
+	    &how);
+}
+
+/* Make in's reader, starting where in->from says. */
+static void
+input_start(struct input *in)
+{
+	const struct input_opts *opts = in->opts;
+	struct engine *e = in->run->e;
+
+	if (in->from > 0 && in->id != NULL && !in->id->gzip &&
+	    lseek(in->fd, (off_t)in->from, SEEK_SET) == (off_t)in->from) {
+		/* Plain, and what lies before was read: no magic to find. */
+		in->r = reader_new(input_plainfill, in, opts->max_line);
+		input_progress_add(in->run, in->from);
+	} else {
+		if (in->id != NULL && in->id->gzip)
+			in->skip = in->from;
+		else
+			in->from = in->fromlines = 0;
+		in->gz = in->regular ? gzread_new_async(input_fill, in) :
+		    gzread_new(input_fill, in);
+		in->r = reader_new(input_gzfill, in, opts->max_line);
+	}
+	reader_resume(in->r, in->from, in->fromlines);
+	/* A plain file may still be written: its last line waits for \n. */
+	if (in->id != NULL && !in->id->gzip)
+		reader_hold_last(in->r, 1);
+	if (in->from > 0)
+		engine_notef(e, in->name, "lines 1 to %llu were read by an "
+		    "earlier run (--state); going on at line %llu",
+		    (unsigned long long)in->fromlines,
+		    (unsigned long long)in->fromlines + 1);
+}
+
+/* in is not read: everything in it was read before (or is read now). */
+static void
+input_skip(struct input *in, const char *why)
+{
+	in->skipped = 1;
+	engine_stats(in->run->e)->inputs_done++;
+	engine_notef(in->run->e, in->name, "%s: skipped", why);
+}
+
+/*
+ * Note in in the registry: how far it was read (before a held line that
+ * was not processed), or, when it was skipped, what was read of it.
+ */
+static void
+input_record(struct input *in, struct registry *reg)
+{
+	uint64_t off, lines;
+	struct stat sb;
+	int complete;
+
+	if (in->id == NULL || reg == NULL)
+		return;
+	if (in->skipped) {
+		off = in->from;
+		lines = in->fromlines;
+		complete = 1;
+	} else if (in->held) {
+		off = in->prev;
+		lines = in->prevlines;
+		complete = 0;
+	} else {
+		off = reader_offset(in->r, &lines);
+		complete = in->ended;
+		/* A gzip file shorter than what was read before. */
+		if (in->skip > 0) {
+			off = in->from - in->skip;
+			lines = in->fromlines;
+		}
+	}
+	/* The file may have grown while it was read. */
+	if (fstat(in->fd, &sb) == 0 && (uint64_t)sb.st_size > in->id->size)
+		in->id->size = (uint64_t)sb.st_size;
+	if (!in->id->gzip && off > in->id->size)
+		off = in->id->size;
+	registry_record(reg, in->id, off, lines, complete, in->run->now);
+}
+
+/* Close in, adding its counts to the stats and noting it in reg. */
+static void
+input_close(struct input *in, struct registry *reg)
+{
+	struct engine_stats *st = engine_stats(in->run->e);
+	uint64_t lines;
+
+	if (in->fd == -1)
+		return;
+	if (in->r != NULL) {
+		st->bytes += reader_bytes(in->r);
+		st->longlines += reader_nlong(in->r);
+		if (in->from > 0 && !in->held) {
+			if (reader_offset(in->r, &lines) > in->from &&
+			    in->skip == 0)
+				st->inputs_resumed++;
+			else
+				st->inputs_done++;
+		}
+	}
+	input_record(in, reg);
 	reader_free(in->r);
 	gzread_free(in->gz);
+	free(in->id);
 	in->r = NULL;
 	in->gz = NULL;
+	in->id = NULL;
 	if (in->fd != STDIN_FILENO)
 		close(in->fd);
+	in->fd = -1;
 }
 
 /* Next line of in: 1, 0 at its end, -1 after reporting a read error. */
 static int
 input_next(struct input *in)
 {
-	int rc = reader_next(in->r, &in->line, &in->len);
+	int rc;
 	const char *why;
 
-	if (rc != -1)
+	in->prev = reader_offset(in->r, &in->prevlines);
+	if ((rc = reader_next(in->r, &in->line, &in->len)) != -1) {
+		if (rc == 0)
+			in->ended = !*in->opts->stop;
 		return rc;
+	}
 	if ((why = gzread_error(in->gz)) != NULL)
 		warnx("%s: %s; the lines before it were used", in->name, why);
 	else
@@ -257,6 +427,40 @@ input_straight(struct input *in, struct engine *e)
 			return 0;
 	}
 	return rc;
+}
+
+/*
+ * One after another: each input starts where the registry says, which
+ * knows the inputs of this run read so far.
+ */
+static int
+input_sequence(char *const *args, size_t nargs, struct ruleset *rs,
+    struct input_run *run)
+{
+	const struct input_opts *opts = run->opts;
+	struct input in;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < nargs && !*opts->stop; i++) {
+		if (input_open(&in, args[i], rs, run) == -1) {
+			ret = -1;
+			continue;
+		}
+		input_lookup(&in, opts->registry);
+		if (in.verdict == REGISTRY_DONE)
+			input_skip(&in, "read to its end by an earlier run "
+			    "(--state)");
+		else {
+			input_start(&in);
+			if (input_straight(&in, run->e) == -1)
+				ret = -1;
+		}
+		input_close(&in, opts->registry);
+		if (obuf_error(opts->out) == EPIPE)
+			break;
+	}
+	return ret;
 }
 
 /*
@@ -312,6 +516,196 @@ input_merge(struct input *ins, size_t n, struct ruleset *rs,
 }
 
 /*
+ * The text of the file open on fd, to its end (inflated when gzip):
+ * *len its length, *nl the offset just past its last newline, *lines
+ * the newlines. For inputs of a merge that hold the same lines, to find
+ * the one that holds the most. 0, or -1 (damaged or unreadable).
+ */
+static int
+input_measure(int fd, int gzip, uint64_t *len, uint64_t *nl,
+    uint64_t *lines)
+{
+	unsigned char in[65536], out[65536], *p, *q;
+	z_stream z;
+	off_t at = 0;
+	ssize_t n;
+	size_t k;
+	int rc = Z_OK;
+
+	*len = *nl = *lines = 0;
+	memset(&z, 0, sizeof(z));
+	if (gzip && inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return -1;
+	for (;;) {
+		if ((n = pread(fd, in, sizeof(in), at)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		at += n;
+		if (!gzip) {
+			p = in;
+			k = (size_t)n;
+			goto count;
+		}
+		z.next_in = in;
+		z.avail_in = (uInt)n;
+		while (z.avail_in > 0) {
+			z.next_out = out;
+			z.avail_out = sizeof(out);
+			rc = inflate(&z, Z_NO_FLUSH);
+			if (rc == Z_STREAM_END)
+				rc = inflateReset(&z);
+			if (rc != Z_OK && rc != Z_BUF_ERROR)
+				goto done;
+			p = out;
+			k = sizeof(out) - z.avail_out;
+			for (q = p; (q = memchr(q, '\n', k - (size_t)(q - p)))
+			    != NULL; q++) {
+				(*lines)++;
+				*nl = *len + (uint64_t)(q - p) + 1;
+			}
+			*len += k;
+			if (k == 0 && rc == Z_BUF_ERROR)
+				break;
+		}
+		continue;
+count:
+		for (q = p; (q = memchr(q, '\n', k - (size_t)(q - p))) != NULL;
+		    q++) {
+			(*lines)++;
+			*nl = *len + (uint64_t)(q - p) + 1;
+		}
+		*len += k;
+	}
+done:
+	if (gzip)
+		inflateEnd(&z);
+	return n < 0 || (rc != Z_OK && rc != Z_BUF_ERROR) ? -1 : 0;
+}
+
+/* For the plan: the text in holds, to its end. */
+struct input_size {
+	uint64_t	len, nl, lines;
+	int		ok;
+};
+
+static void
+input_size(const struct input *in, struct input_size *sz)
+{
+	sz->ok = input_measure(in->fd, in->id->gzip, &sz->len, &sz->nl,
+	    &sz->lines) == 0;
+}
+
+/*
+ * Merge with a registry: inputs that are the same file, or hold the same
+ * lines, are read once -- the one that holds the most, from the furthest
+ * any of them was read before. The others are skipped, and noted as
+ * read to their end.
+ */
+static void
+input_plan(struct input *ins, size_t n)
+{
+	struct input_size ka, kb;
+	struct input *a, *b, *keep;
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; ins[i].id != NULL && j < n; j++) {
+			b = &ins[j];
+			if (b->id == NULL || b->id->dev != ins[i].id->dev ||
+			    b->id->ino != ins[i].id->ino)
+				continue;
+			input_skip(b, "the same file as an input before it");
+			/* ins[i] notes the file in the registry. */
+			free(b->id);
+			b->id = NULL;
+		}
+	for (i = 0; i < n; i++) {
+		a = &ins[i];
+		if (a->id == NULL || a->skipped)
+			continue;
+		/* The longest of a and the later inputs with its text. */
+		keep = NULL;
+		for (j = i + 1; j < n; j++) {
+			b = &ins[j];
+			if (b->id == NULL || b->skipped ||
+			    !registry_same_text(a->id, b->id))
+				continue;
+			if (keep == NULL) {
+				keep = a;
+				input_size(a, &ka);
+			}
+			input_size(b, &kb);
+			if (kb.ok && (!ka.ok || kb.len > ka.len)) {
+				keep = b;
+				ka = kb;
+			}
+		}
+		if (keep == NULL)
+			continue;
+		for (j = i; j < n; j++) {
+			b = &ins[j];
+			if (b == keep || b->id == NULL || b->skipped ||
+			    !registry_same_text(a->id, b->id))
+				continue;
+			if (b->from > keep->from) {
+				keep->from = b->from;
+				keep->fromlines = b->fromlines;
+				keep->verdict = REGISTRY_RESUME;
+			}
+			input_size(b, &kb);
+			b->from = b->id->gzip ? kb.len : kb.nl;
+			b->fromlines = kb.lines + (b->id->gzip && kb.len > kb.nl);
+			input_skip(b, "holds the same lines as another input, "
+			    "which is read");
+		}
+		if (keep->verdict == REGISTRY_RESUME && !keep->id->gzip &&
+		    keep->from >= keep->id->size)
+			keep->verdict = REGISTRY_DONE;
+	}
+}
+
+static int
+input_merged(char *const *args, size_t nargs, struct ruleset *rs,
+    struct input_run *run)
+{
+	const struct input_opts *opts = run->opts;
+	struct input *ins;
+	size_t i;
+	int ret = 0;
+
+	ins = xcalloc(nargs, sizeof(*ins));
+	for (i = 0; i < nargs; i++) {
+		if (input_open(&ins[i], args[i], rs, run) == -1) {
+			ret = -1;
+			continue;
+		}
+		input_lookup(&ins[i], opts->registry);
+	}
+	if (opts->registry != NULL)
+		input_plan(ins, nargs);
+	for (i = 0; i < nargs; i++) {
+		if (ins[i].fd == -1 || ins[i].skipped)
+			continue;
+		if (ins[i].verdict == REGISTRY_DONE)
+			input_skip(&ins[i], "read to its end by an earlier run "
+			    "(--state)");
+		else {
+			input_start(&ins[i]);
+			ins[i].peek = match_held_new(rs);
+		}
+	}
+	if (input_merge(ins, nargs, rs, run->e) == -1)
+		ret = -1;
+	for (i = 0; i < nargs; i++) {
+		input_close(&ins[i], opts->registry);
+		match_held_free(ins[i].peek);
+	}
+	free(ins);
+	return ret;
+}
+
+/*
  * The progress line: forced by opts, else only when stderr is a terminal
  * and every input a regular file whose sizes make the total.
  */
@@ -345,39 +739,20 @@ input_run(char *const *args, size_t nargs, struct ruleset *rs,
     struct engine *e, const struct input_opts *opts)
 {
 	struct input_run run;
-	struct input *ins;
-	size_t i;
-	int ret = 0;
+	int ret;
 
 	run.opts = opts;
 	run.e = e;
 	run.done = 0;
 	run.lines = 0;
+	run.now = (int64_t)time(NULL);
 	run.progress = input_progress(args, nargs, rs, opts);
-	ins = xcalloc(nargs, sizeof(*ins));
-	if (nargs == 1 || !opts->merge) {
-		for (i = 0; i < nargs && !*opts->stop; i++) {
-			if (input_open(&ins[0], args[i], rs, &run) == -1 ||
-			    input_straight(&ins[0], e) == -1)
-				ret = -1;
-			input_close(&ins[0], e);
-			if (obuf_error(opts->out) == EPIPE)
-				break;
-		}
-	} else {
-		for (i = 0; i < nargs; i++) {
-			if (input_open(&ins[i], args[i], rs, &run) == -1)
-				ret = -1;
-			ins[i].peek = match_held_new(rs);
-		}
-		if (input_merge(ins, nargs, rs, e) == -1)
-			ret = -1;
-		for (i = 0; i < nargs; i++) {
-			input_close(&ins[i], e);
-			match_held_free(ins[i].peek);
-		}
-	}
-	free(ins);
+	if (nargs == 1 || !opts->merge)
+		ret = input_sequence(args, nargs, rs, &run);
+	else
+		ret = input_merged(args, nargs, rs, &run);
+	if (opts->registry != NULL)
+		(void)registry_expire(opts->registry, run.now);
 	progress_end(run.progress);
 	return ret;
 }

@@ -266,6 +266,7 @@ loop_open(struct loop *l, struct loop_input *in, const char *arg,
 	const char *file;
 
 	in->arg = arg;
+	engine_stats(*l->ep)->inputs++;
 	in->forced = input_forced(rs, arg, &file);
 	if (strcmp(file, "-") == 0) {
 		in->name = "(standard input)";

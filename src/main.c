@@ -24,6 +24,7 @@
 #include "obuf.h"
 #include "options.h"
 #include "reader.h"
+#include "registry.h"
 #include "report.h"
 #include "rules.h"
 #include "rxlint.h"
@@ -197,21 +198,22 @@ main_check(const struct ruleset *rs)
 
 /*
  * --state: load before any input (a bad state file stops the run before
- * it could be overwritten), save at the end.
+ * it could be overwritten), save at the end; the windows and the read
+ * registry travel together.
  */
 static int
-main_state(const struct options *o, struct engine *e,
+main_state(const struct options *o, struct engine *e, struct registry *reg,
     const struct ruleset *rs, int save)
 {
 	char *cause = NULL;
 	int rc;
 
 	if (save)
-		rc = state_save(o->state, engine_table(e), rs->fingerprint,
-		    &cause);
+		rc = state_save(o->state, engine_table(e), reg,
+		    rs->fingerprint, &cause);
 	else
-		rc = state_load(o->state, engine_table(e), rs->fingerprint,
-		    &cause);
+		rc = state_load(o->state, engine_table(e), reg,
+		    rs->fingerprint, &cause);
 	if (rc == -1) {
 		warnx("%s", cause);
 		free(cause);
@@ -373,6 +375,7 @@ main(int argc, char **argv)
 	struct input_opts io;
 	struct loop_opts lo;
 	struct main_live lv;
+	struct registry *reg = NULL;
 	const char *cause;
 	int stopped = 0, badstate = 0, live, first;
 	char **inputs;
@@ -411,9 +414,11 @@ main(int argc, char **argv)
 		    o.exec_args.n, (unsigned)o.exec_jobs, CXW_EXEC_QUEUE,
 		    (double)o.exec_timeout / 1000);
 	e = engine_new(rs, &eng, out);
+	if (o.state != NULL)
+		reg = registry_new();
 	/* A state file we refuse stops the run before any input is read. */
 	if (o.state != NULL && !o.state_reset &&
-	    main_state(&o, e, rs, 0) == -1) {
+	    main_state(&o, e, reg, rs, 0) == -1) {
 		status_trouble();
 		badstate = 1;
 	}
@@ -426,6 +431,8 @@ main(int argc, char **argv)
 	io.usr1 = &main_usr1;
 	io.start = start;
 	io.progress = o.progress;
+	io.registry = reg;
+	io.reread = o.reread;
 	if (!badstate && (o.follow || main_live_stdin(inputs, ninputs, rs))) {
 		lo.max_line = (size_t)o.max_line;
 		lo.from_start = o.from_start;
@@ -451,7 +458,9 @@ main(int argc, char **argv)
 	obuf_flush(out);
 	if (eng.exec != NULL)
 		exec_drain(eng.exec);
-	if (o.state != NULL && !badstate && main_state(&o, e, rs, 1) == -1)
+	/* cxwatch(1): -x describes a run; it reads --state, never writes it. */
+	if (o.state != NULL && !badstate && !o.explain &&
+	    main_state(&o, e, reg, rs, 1) == -1)
 		status_trouble();
 	if (obuf_error(out) != 0 && obuf_error(out) != EPIPE) {
 		warnx("standard output: %s", strerror(obuf_error(out)));
@@ -465,6 +474,7 @@ main(int argc, char **argv)
 	if (o.report != NULL && main_report(&o, eng.report, e) == -1)
 		status_trouble();
 	report_free(eng.report);
+	registry_free(reg);
 	exec_free(eng.exec);
 	slog_free(eng.slog);
 	/* cxwatch(1): stopped by a signal while following, the run went fine. */

@@ -120,11 +120,16 @@ static const struct options_entry options_table[] = {
 	  .needs = "report", .usage = "[--report-format text | json]",
 	  .help = "text (default) or json" },
 	{ .name = "state", .type = OPT_STR, .off = OPT(state), .arg = "file",
-	  .harg = "FILE", .usage = "[--state file [--state-reset]]",
+	  .harg = "FILE",
+	  .usage = "[--state file [--state-reset] [--reread]]",
 	  .help = "carry the windows over from the last run, save at exit" },
 	{ .name = "state-reset", .type = OPT_FLAG, .off = OPT(state_reset),
 	  .value = 1, .needs = "state", .usage = "",
 	  .help = "ignore the state FILE holds, start afresh" },
+	{ .name = "reread", .type = OPT_FLAG, .off = OPT(reread), .value = 1,
+	  .needs = "state", .usage = "",
+	  .help = "read every file from its start, even what --state\n"
+	  "says was read before" },
 	{ .name = "exec", .type = OPT_STR, .off = OPT(exec), .arg = "program",
 	  .harg = "PROGRAM",
 	  .usage = "[--exec program [--exec-arg arg ...] [--exec-jobs n] "

@@ -41,6 +41,10 @@ struct reader {
 	uint64_t	 lineno;
 	uint64_t	 bytes;
 	uint64_t	 nlong;
+	uint64_t	 base;		/* text offset the source starts at */
+	uint64_t	 done;		/* bytes read through the last newline */
+	uint64_t	 donelines;	/* lines in them */
+	int		 hold_last;	/* keep a last line without newline */
 };
 
 static ssize_t
@@ -113,13 +117,17 @@ reader_take(struct reader *r, const char **line, size_t *len)
 		p = r->buf + r->start;
 		n = (size_t)(nl - p);
 		r->start = r->scan = r->start + n + 1;
+		/* buf[0..end) are the last end bytes read. */
+		r->done = r->bytes - r->end + r->start;
 		if (r->skipping) {
+			/* Counted when the skipping began. */
 			r->skipping = 0;
+			r->donelines = r->lineno;
 			continue;
 		}
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
-		r->lineno++;
+		r->donelines = ++r->lineno;
 		if (n > r->max_line) {
 			r->nlong++;
 			continue;
@@ -146,12 +154,13 @@ reader_take_last(struct reader *r, const char **line, size_t *len)
 {
 	size_t n = r->end - r->start;
 
-	if (n == 0)
+	if (n == 0 || r->hold_last)
 		return 0;
+	r->done = r->bytes;
 	*line = r->buf + r->start;
 	*len = n;
 	r->start = r->scan = r->end;
-	r->lineno++;
+	r->donelines = ++r->lineno;
 	if (n > r->max_line) {
 		r->nlong++;
 		return 0;
@@ -234,4 +243,24 @@ uint64_t
 reader_nlong(const struct reader *r)
 {
 	return r->nlong;
+}
+
+void
+reader_resume(struct reader *r, uint64_t offset, uint64_t lineno)
+{
+	r->base = offset;
+	r->lineno = r->donelines = lineno;
+}
+
+void
+reader_hold_last(struct reader *r, int on)
+{
+	r->hold_last = on;
+}
+
+uint64_t
+reader_offset(const struct reader *r, uint64_t *lines)
+{
+	*lines = r->donelines;
+	return r->base + r->done;
 }

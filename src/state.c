@@ -23,15 +23,18 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "registry.h"
 #include "state.h"
 #include "wtab.h"
 #include "xmalloc.h"
 
 #define STATE_MAGIC	"CXWSTATE"
-#define STATE_VERSION	2	/* 2: folded groups; 1 is read too */
+#define STATE_VERSION	3	/* 3: the read registry; 2: folded groups;
+				   1 and 2 are read too */
 #define STATE_HEAD	84	/* bytes before the first customer */
 #define STATE_CUSTMIN	23	/* smallest customer: 1-byte id, no events */
 #define STATE_EVMIN	14	/* smallest event: no evidence */
+#define STATE_REGENTRY	(8 * 3 + 1 + 4 + 32 + 4 + 32 + 8 + 8 + 1 + 8)
 #define STATE_EVIDENCE	0x1
 #define STATE_FOLDED	0x2	/* format 2 on; never with evidence */
 #define STATE_RESET	"use --state-reset to start afresh"
@@ -141,10 +144,34 @@ state_put_cust(void *arg, const struct wtab_saved *c)
 	return o->err != 0;
 }
 
+static void
+state_put_registry(struct state_out *o, const struct registry *reg)
+{
+	const struct registry_entry *e;
+	size_t i, n = reg != NULL ? registry_count(reg) : 0;
+
+	state_put_le(o, n, 4);
+	for (i = 0; i < n; i++) {
+		e = registry_entry(reg, i);
+		state_put_le(o, e->dev, 8);
+		state_put_le(o, e->ino, 8);
+		state_put_le(o, e->size, 8);
+		state_put_le(o, (uint64_t)e->gzip, 1);
+		state_put_le(o, e->rawlen, 4);
+		state_put(o, e->raw, sizeof(e->raw));
+		state_put_le(o, e->textlen, 4);
+		state_put(o, e->text, sizeof(e->text));
+		state_put_le(o, e->offset, 8);
+		state_put_le(o, e->lines, 8);
+		state_put_le(o, (uint64_t)e->complete, 1);
+		state_put_le(o, (uint64_t)e->seen, 8);
+	}
+}
+
 /* The whole file; total and ncust are the counting pass's results. */
 static void
-state_put_all(struct state_out *o, const struct wtab *t, uint64_t fp,
-    uint64_t total, uint64_t ncust)
+state_put_all(struct state_out *o, const struct wtab *t,
+    const struct registry *reg, uint64_t fp, uint64_t total, uint64_t ncust)
 {
 	const struct wtab_config *cfg = wtab_config(t);
 	uint32_t crc;
@@ -163,6 +190,7 @@ state_put_all(struct state_out *o, const struct wtab *t, uint64_t fp,
 	state_put_le(o, (uint64_t)wtab_latest(t), 8);
 	state_put_le(o, ncust, 8);
 	wtab_each(t, state_put_cust, o);
+	state_put_registry(o, reg);
 	crc = (uint32_t)o->crc;
 	state_put_le(o, crc, 4);
 }
@@ -211,8 +239,8 @@ state_sync_dir(const char *path, char **cause)
 }
 
 int
-state_save(const char *path, const struct wtab *t, uint64_t fingerprint,
-    char **cause)
+state_save(const char *path, const struct wtab *t,
+    const struct registry *reg, uint64_t fingerprint, char **cause)
 {
 	struct state_out *o = xcalloc(1, sizeof(*o));
 	char *tmp = xasprintf("%s.XXXXXX", path);
@@ -220,7 +248,7 @@ state_save(const char *path, const struct wtab *t, uint64_t fingerprint,
 	int r = -1;
 
 	o->fd = -1;
-	state_put_all(o, t, fingerprint, 0, 0);
+	state_put_all(o, t, reg, fingerprint, 0, 0);
 	total = o->total;
 	ncust = o->ncust;
 	if ((o->fd = mkstemp(tmp)) == -1) {
@@ -231,7 +259,7 @@ state_save(const char *path, const struct wtab *t, uint64_t fingerprint,
 	}
 	o->total = o->ncust = 0;
 	o->crc = crc32(0, NULL, 0);
-	state_put_all(o, t, fingerprint, total, ncust);
+	state_put_all(o, t, reg, fingerprint, total, ncust);
 	state_flush(o);
 	if (o->err == 0 && fsync(o->fd) == -1)
 		o->err = errno;
@@ -357,7 +385,47 @@ state_get_cust(struct state_in *in, struct wtab *t,
 }
 
 static const char *
-state_get_payload(struct state_in *in, struct wtab *t, size_t *at)
+state_get_registry(struct state_in *in, struct registry *reg, size_t *at)
+{
+	struct registry_entry e;
+	const unsigned char *p;
+	const char *why;
+	uint64_t n, i;
+
+	*at = in->off;
+	n = state_get_le(in, 4);
+	if (in->bad || n > (in->len - in->off) / STATE_REGENTRY)
+		return "input file count does not fit the file";
+	for (i = 0; i < n; i++) {
+		*at = in->off;
+		memset(&e, 0, sizeof(e));
+		e.dev = state_get_le(in, 8);
+		e.ino = state_get_le(in, 8);
+		e.size = state_get_le(in, 8);
+		e.gzip = (int)state_get_le(in, 1);
+		e.rawlen = (uint32_t)state_get_le(in, 4);
+		if ((p = (const unsigned char *)state_get_bytes(in,
+		    sizeof(e.raw))) != NULL)
+			memcpy(e.raw, p, sizeof(e.raw));
+		e.textlen = (uint32_t)state_get_le(in, 4);
+		if ((p = (const unsigned char *)state_get_bytes(in,
+		    sizeof(e.text))) != NULL)
+			memcpy(e.text, p, sizeof(e.text));
+		e.offset = state_get_le(in, 8);
+		e.lines = state_get_le(in, 8);
+		e.complete = (int)state_get_le(in, 1);
+		e.seen = (int64_t)state_get_le(in, 8);
+		if (in->bad)
+			return "lengths do not fit the file";
+		if (registry_restore(reg, &e, &why) == -1)
+			return why;
+	}
+	return NULL;
+}
+
+static const char *
+state_get_payload(struct state_in *in, struct wtab *t, struct registry *reg,
+    size_t *at)
 {
 	struct wtab_saved_event *ev = NULL;
 	const char *why = NULL;
@@ -376,6 +444,8 @@ state_get_payload(struct state_in *in, struct wtab *t, size_t *at)
 	for (i = 0; i < ncust && why == NULL; i++)
 		why = state_get_cust(in, t, &ev, &evcap, at);
 	free(ev);
+	if (why == NULL && in->version >= 3)
+		why = state_get_registry(in, reg, at);
 	if (why == NULL && in->off != in->len) {
 		*at = in->off;
 		why = "bytes after the last customer";
@@ -466,7 +536,7 @@ state_check_file(const char *path, const unsigned char *buf, size_t len,
 		    (unsigned)version, STATE_VERSION, STATE_RESET);
 		return -1;
 	}
-	if (!in.bad && version != STATE_VERSION && version != 1) {
+	if (!in.bad && (version < 1 || version > STATE_VERSION)) {
 		*cause = xasprintf("%s: unknown state format %u; %s", path,
 		    (unsigned)version, STATE_RESET);
 		return -1;
@@ -523,11 +593,12 @@ state_check_config(const char *path, struct state_in *in,
 }
 
 int
-state_load(const char *path, struct wtab *t, uint64_t fingerprint,
-    char **cause)
+state_load(const char *path, struct wtab *t, struct registry *reg,
+    uint64_t fingerprint, char **cause)
 {
 	struct state_in in;
 	unsigned char *buf;
+	struct registry *nreg;
 	struct wtab *nt;
 	const char *why;
 	size_t len, at;
@@ -547,14 +618,19 @@ state_load(const char *path, struct wtab *t, uint64_t fingerprint,
 	if (state_check_config(path, &in, t, fingerprint, cause) == -1)
 		goto out;
 	nt = wtab_new(wtab_config(t));
-	if ((why = state_get_payload(&in, nt, &at)) != NULL) {
+	nreg = registry_new();
+	if ((why = state_get_payload(&in, nt, nreg, &at)) != NULL) {
 		*cause = xasprintf("%s: damaged at byte %zu: %s; %s", path, at,
 		    why, STATE_RESET);
 		wtab_free(nt);
+		registry_free(nreg);
 		goto out;
 	}
 	wtab_swap(t, nt);
 	wtab_free(nt);
+	if (reg != NULL)
+		registry_swap(reg, nreg);
+	registry_free(nreg);
 	r = 0;
 out:
 	free(buf);

@@ -5,7 +5,7 @@ need=""
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 # clang and libclang-rt-dev (libFuzzer and clang's sanitizer runtimes):
 # make fuzz; valgrind: make valgrind. gcc brings its own ASan and UBSan.
-for p in gcc make pkg-config libpcre2-dev libev-dev zlib1g-dev mandoc \
+for p in gcc make pkg-config libpcre2-dev libev-dev zlib1g-dev libssl-dev mandoc \
     clang libclang-rt-dev valgrind; do
 	have "$p" || need="$need $p"
 done

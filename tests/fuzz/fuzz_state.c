@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "fuzz.h"
+#include "registry.h"
 #include "state.h"
 #include "wtab.h"
 
@@ -74,12 +75,13 @@ st_count_cb(void *arg, const struct wtab_saved *c)
 
 /* Save t under dir/name; return the file's bytes (malloc'd). */
 static uint8_t *
-st_save(const struct wtab *t, uint64_t fp, const char *name, size_t *len)
+st_save(const struct wtab *t, const struct registry *reg, uint64_t fp,
+    const char *name, size_t *len)
 {
 	char path[512], *cause = NULL;
 
 	snprintf(path, sizeof(path), "%s/%s", fuzz_tmpdir(), name);
-	if (state_save(path, t, fp, &cause) == -1)
+	if (state_save(path, t, reg, fp, &cause) == -1)
 		fuzz_fail("state_save: %s", cause);
 	return fuzz_slurp(path, 0, len);
 }
@@ -89,6 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct wtab_config cfg;
 	struct wtab *t, *t2;
+	struct registry *reg, *reg2;
 	uint8_t *buf, *s1, *s2;
 	uint64_t fp;
 	size_t n = 0, l1, l2;
@@ -106,11 +109,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (uInt)(size - 4)), 4);
 	fp = st_le(buf + 20, 8);
 	t = wtab_new(&cfg);
-	r = state_load(fuzz_memfile(buf, size), t, fp, &cause);
+	reg = registry_new();
+	r = state_load(fuzz_memfile(buf, size), t, reg, fp, &cause);
 	free(buf);
 	(void)wtab_each(t, st_count_cb, &n);
 	if (r == -1 && (cause == NULL || n != 0 ||
-	    wtab_latest(t) != INT64_MIN))
+	    wtab_latest(t) != INT64_MIN || registry_count(reg) != 0))
 		fuzz_fail("refused, but %zu customers (%s)", n,
 		    cause != NULL ? cause : "no cause");
 	if (r == 1)
@@ -118,21 +122,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(cause);
 	if (r == 0) {
 		state_selftest_loaded = 1;
-		s1 = st_save(t, fp, "a", &l1);
+		s1 = st_save(t, reg, fp, "a", &l1);
 		t2 = wtab_new(&cfg);
+		reg2 = registry_new();
 		snprintf(path, sizeof(path), "%s/a", fuzz_tmpdir());
 		cause = NULL;
-		if (state_load(path, t2, fp, &cause) != 0)
+		if (state_load(path, t2, reg2, fp, &cause) != 0)
 			fuzz_fail("a saved state does not load: %s", cause);
-		s2 = st_save(t2, fp, "b", &l2);
+		s2 = st_save(t2, reg2, fp, "b", &l2);
 		if (l1 != l2 || memcmp(s1, s2, l1) != 0)
 			fuzz_fail("saved, loaded and saved again: %zu and %zu "
 			    "bytes differ", l1, l2);
 		free(s1);
 		free(s2);
 		wtab_free(t2);
+		registry_free(reg2);
 	}
 	wtab_free(t);
+	registry_free(reg);
 	return 0;
 }
 
@@ -159,7 +166,7 @@ fuzz_selftest(void)
 		ev.linelen = 4;
 		(void)wtab_add(t, "C1", 2, &ev, &a);
 	}
-	buf = st_save(t, 42, "self", &len);
+	buf = st_save(t, NULL, 42, "self", &len);
 	wtab_free(t);
 	buf[len - 1] ^= 0xff;	/* the target mends the CRC */
 	LLVMFuzzerTestOneInput(buf, len);

@@ -26,7 +26,7 @@
 #include "wtab.h"
 
 #define TEST_FP		0x1234567890abcdefULL
-#define TEST_SMALLLEN	217	/* bytes of test_small()'s state */
+#define TEST_SMALLLEN	221	/* bytes of test_small()'s state */
 
 struct tbuf {
 	char	*p;
@@ -283,7 +283,7 @@ test_save(const char *path, const struct wtab *t)
 	char *cause = NULL;
 	int r;
 
-	r = state_save(path, t, TEST_FP, &cause);
+	r = state_save(path, t, NULL, TEST_FP, &cause);
 	if (r != 0)
 		fprintf(stderr, "state_save: %s\n", cause);
 	free(cause);
@@ -298,7 +298,7 @@ test_load(const char *path, const struct wtab_config *cfg, int *r,
 	struct wtab *t = wtab_new(cfg);
 
 	*cause = NULL;
-	*r = state_load(path, t, TEST_FP, cause);
+	*r = state_load(path, t, NULL, TEST_FP, cause);
 	if (*r == 0)
 		return t;
 	wtab_free(t);
@@ -342,7 +342,7 @@ test_missing(void)
 	struct tbuf b0 = { 0 }, b1 = { 0 };
 
 	test_dump(t, &b0);
-	CHECK_INT(state_load(test_path("none"), t, TEST_FP, &cause), 1);
+	CHECK_INT(state_load(test_path("none"), t, NULL, TEST_FP, &cause), 1);
 	CHECK(cause == NULL);
 	test_dump(t, &b1);
 	CHECK(tbuf_same(&b0, &b1));
@@ -601,7 +601,7 @@ test_refused(const unsigned char *buf, size_t len, uint64_t fp,
 	wtab_add(t, "mine", 4, &ev, &a);
 	test_dump(t, &b0);
 	test_spit(path, buf, len);
-	CHECK_INT(state_load(path, t, fp, &cause), -1);
+	CHECK_INT(state_load(path, t, NULL, fp, &cause), -1);
 	CHECK(want == NULL || test_has(cause, want));
 	CHECK(test_has(cause, path));
 	test_dump(t, &b1);
@@ -650,7 +650,7 @@ test_damage(void)
 	test_refused((const unsigned char *)"hello\n", 6, TEST_FP, &cfg,
 	    "not a cxwatch state file");
 	memcpy(bad, good, len);
-	bad[8] = 3;
+	bad[8] = 4;
 	test_refused(bad, len, TEST_FP, &cfg, "made by a newer cxwatch");
 	bad[8] = 0;
 	test_refused(bad, len, TEST_FP, &cfg, "unknown state format 0");
@@ -660,7 +660,7 @@ test_damage(void)
 	test_put_le(bad + 12, len + 9, 8);
 	test_refused(bad, len + 8, TEST_FP, &cfg, "truncated");
 	test_put_le(bad + 12, len + 7, 8);
-	test_refused(bad, len + 8, TEST_FP, &cfg, "damaged (225 bytes, 224");
+	test_refused(bad, len + 8, TEST_FP, &cfg, "damaged (229 bytes, 228");
 out:
 	unlink(path);
 	wtab_free(t);
@@ -719,7 +719,8 @@ test_mismatch(void)
  * Files with a correct checksum that no cxwatch wrote: each value out of
  * range is refused by name. Offsets follow test_small()'s layout: header
  * 84 bytes; "ab" (one event) at 84, its event at 108; "aa" (two events)
- * at 134, events at 158 and 185; CRC at 213.
+ * at 134, events at 158 and 185; the registry (no entries) at 213; CRC
+ * at 217.
  */
 static void
 test_hostile(void)
@@ -734,8 +735,10 @@ test_hostile(void)
 		{ 68, 149, 8, "customer time out of range" },
 		{ 68, 150 + 1000, 8, "customer is idle" },
 		{ 76, 6, 8, "customer count does not fit" },
-		{ 76, 3, 8, "lengths do not fit the file" },
-		{ 76, 1, 8, "bytes after the last customer" },
+		{ 76, 3, 8, "customer id length out of range" },
+		{ 76, 1, 8, "input file count does not fit the file" },
+		{ 213, 1, 4, "input file count does not fit the file" },
+		{ 213, UINT32_MAX, 4, "input file count does not fit the file" },
 		{ 76, UINT64_MAX, 8, "customer count does not fit" },
 		{ 84, 0, 2, "customer id length out of range" },
 		{ 84, WTAB_MAXKEY + 1, 2, "customer id length out of range" },
@@ -870,7 +873,7 @@ test_unwritable(void)
 	test_run(big, &s, 0, s.n, &log);
 	CHECK(chmod(dir, 0555) == 0);
 	if (geteuid() != 0 || access(dir, W_OK) != 0) {
-		CHECK_INT(state_save(path, big, TEST_FP, &cause), -1);
+		CHECK_INT(state_save(path, big, NULL, TEST_FP, &cause), -1);
 		CHECK(test_has(cause, path));
 		CHECK(test_has(cause, "writable"));
 		free(cause);
@@ -882,16 +885,16 @@ test_unwritable(void)
 
 	/* Root writes anyway: no directory, a non-directory, a directory
 	 * in the way of the rename. */
-	CHECK_INT(state_save("/nonexistent.cxw/state", t, TEST_FP, &cause),
+	CHECK_INT(state_save("/nonexistent.cxw/state", t, NULL, TEST_FP, &cause),
 	    -1);
 	CHECK(test_has(cause, "/nonexistent.cxw/state: cannot save state"));
 	free(cause);
-	CHECK_INT(state_save("/dev/null/x", t, TEST_FP, &cause), -1);
+	CHECK_INT(state_save("/dev/null/x", t, NULL, TEST_FP, &cause), -1);
 	CHECK(test_has(cause, "/dev/null/x: "));
 	free(cause);
 	CHECK(unlink(path) == 0);
 	CHECK(mkdir(path, 0755) == 0);
-	CHECK_INT(state_save(path, t, TEST_FP, &cause), -1);
+	CHECK_INT(state_save(path, t, NULL, TEST_FP, &cause), -1);
 	CHECK(test_has(cause, "the previous state is kept"));
 	free(cause);
 	CHECK_INT(test_strays(dir, "state"), 0);
@@ -935,7 +938,7 @@ test_fsize(void)
 	small = rl;
 	small.rlim_cur = 70000;
 	CHECK(setrlimit(RLIMIT_FSIZE, &small) == 0);
-	CHECK_INT(state_save(path, big, TEST_FP, &cause), -1);
+	CHECK_INT(state_save(path, big, NULL, TEST_FP, &cause), -1);
 	CHECK(setrlimit(RLIMIT_FSIZE, &rl) == 0);
 	signal(SIGXFSZ, SIG_DFL);
 	CHECK(test_has(cause, path));
@@ -1113,9 +1116,13 @@ test_flood_hostile(void)
 	free(ev);
 }
 
-/* Format 1 files (before folded groups) are still read. */
+/*
+ * Formats 1 (before folded groups) and 2 (before the read registry) are
+ * still read: test_small()'s file less its empty registry, as those
+ * versions wrote it.
+ */
 static void
-test_version1(void)
+test_old_versions(void)
 {
 	unsigned char buf[512];
 	struct wtab *t = test_small(), *nt;
@@ -1124,28 +1131,42 @@ test_version1(void)
 	struct tbuf b0 = { 0 }, b1 = { 0 };
 	char *cause = NULL;
 	size_t len;
-	int r;
+	int r, v;
 
 	CHECK(test_save(path, t) == 0);
 	len = test_slurp(path, buf, sizeof(buf));
 	CHECK_INT(len, TEST_SMALLLEN);
-	CHECK_INT(buf[8], 2);
-	buf[8] = 1;
-	test_fix(buf, len);
-	test_spit(path, buf, len);
-	nt = test_load(path, &cfg, &r, &cause);
-	CHECK_INT(r, 0);
-	if (nt != NULL) {
-		test_dump(t, &b0);
-		test_dump(nt, &b1);
-		CHECK(tbuf_same(&b0, &b1));
+	CHECK_INT(buf[8], 3);
+	/* Drop the registry's u32 count (0) before the CRC. */
+	CHECK_INT(buf[len - 8] | buf[len - 7] | buf[len - 6] | buf[len - 5],
+	    0);
+	len -= 4;
+	test_dump(t, &b0);
+	for (v = 2; v >= 1; v--) {
+		buf[8] = (unsigned char)v;
+		test_fix(buf, len);
+		test_spit(path, buf, len);
+		nt = test_load(path, &cfg, &r, &cause);
+		CHECK_INT(r, 0);
+		if (nt != NULL) {
+			free(b1.p);
+			memset(&b1, 0, sizeof(b1));
+			test_dump(nt, &b1);
+			CHECK(tbuf_same(&b0, &b1));
+		}
+		free(cause);
+		wtab_free(nt);
 	}
-	free(cause);
-	wtab_free(nt);
 	/* no groups in format 1 */
 	buf[121] = 2;
 	test_fix(buf, len);
 	test_refused(buf, len, TEST_FP, &cfg, "unknown event flags");
+	/* A format 2 file with a registry after its customers is damaged. */
+	len += 4;
+	buf[8] = 2;
+	buf[121] = 1;
+	test_fix(buf, len);
+	test_refused(buf, len, TEST_FP, &cfg, "bytes after the last customer");
 	unlink(path);
 	free(b0.p);
 	free(b1.p);
@@ -1175,7 +1196,7 @@ main(void)
 	test_replace();
 	test_flood();
 	test_flood_hostile();
-	test_version1();
+	test_old_versions();
 	CHECK_INT(test_strays(test_dir, NULL), 0);
 	rmdir(test_dir);
 	T_DONE();
