@@ -161,16 +161,18 @@ SUBST	= sed -e 's|/usr/local/bin/cxwatch|$(BINDIR)/cxwatch|g' \
 	      -e 's|/usr/local/share/cxwatch|$(SHAREDIR)|g' \
 	      -e 's|/usr/local/share/man|$(MANDIR)|g' \
 	      -e 's|/var/lib/cxwatch|$(STATEDIR)|g' \
-	      -e 's|^StateDirectory=cxwatch$$|StateDirectory=$(STATEDIR:/var/lib/%=%)|'
-GEN	:= $(B)/gen/cxwatch.1 $(B)/gen/cxwatch.rules.5 $(B)/gen/cxwatch.service
+	      -e 's|^\(StateDirectory=\)cxwatch$$|\1$(STATEDIR:/var/lib/%=%)|'
+GEN	:= $(B)/gen/cxwatch.1 $(B)/gen/cxwatch.rules.5 \
+	   $(B)/gen/cxwatch.service
 
 $(B)/gen/%: man/% FORCE | $(B)
 	@mkdir -p $(@D)
 	$(SUBST) $< >$@
 
 $(B)/gen/cxwatch.service: dist/cxwatch.service FORCE | $(B)
-	@case '$(STATEDIR)' in /var/lib/?*) ;; *) echo "STATEDIR=$(STATEDIR):" \
-	    "the unit's StateDirectory= must be under /var/lib" >&2; exit 1 ;; esac
+	@case '$(STATEDIR)' in /var/lib/?*) ;; *) \
+	    echo "STATEDIR=$(STATEDIR): the unit's StateDirectory=" \
+		"must be under /var/lib" >&2; exit 1 ;; esac
 	@mkdir -p $(@D)
 	$(SUBST) $< >$@
 
