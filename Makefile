@@ -5,6 +5,8 @@ MANDIR	?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(PREFIX)/etc
 RULESDIR ?= $(SYSCONFDIR)/cxwatch/rules
 SHAREDIR ?= $(PREFIX)/share/cxwatch
+# The systemd unit's state directory (StateDirectory=, so under /var/lib).
+STATEDIR ?= /var/lib/cxwatch
 PKG_CONFIG ?= pkg-config
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -149,24 +151,75 @@ build/bench-many: tests/bench/many.c | build
 lint:
 	mandoc -T lint -W warning man/cxwatch.1 man/cxwatch.rules.5
 
-install: cxwatch
+# make install writes the man pages and the systemd unit with the paths
+# it installs to. Their sources name those of a default install (PREFIX
+# /usr/local, STATEDIR /var/lib/cxwatch), so that they read right from the
+# tree (man -l man/cxwatch.1); SUBST puts this install's paths in their
+# place, in $(B)/gen.
+SUBST	= sed -e 's|/usr/local/bin/cxwatch|$(BINDIR)/cxwatch|g' \
+	      -e 's|/usr/local/etc/cxwatch/rules|$(RULESDIR)|g' \
+	      -e 's|/usr/local/share/cxwatch|$(SHAREDIR)|g' \
+	      -e 's|/usr/local/share/man|$(MANDIR)|g' \
+	      -e 's|/var/lib/cxwatch|$(STATEDIR)|g' \
+	      -e 's|^\(StateDirectory=\)cxwatch$$|\1$(STATEDIR:/var/lib/%=%)|'
+GEN	:= $(B)/gen/cxwatch.1 $(B)/gen/cxwatch.rules.5 \
+	   $(B)/gen/cxwatch.service
+
+$(B)/gen/%: man/% FORCE | $(B)
+	@mkdir -p $(@D)
+	$(SUBST) $< >$@
+
+$(B)/gen/cxwatch.service: dist/cxwatch.service FORCE | $(B)
+	@case '$(STATEDIR)' in /var/lib/?*) ;; *) \
+	    echo "STATEDIR=$(STATEDIR): the unit's StateDirectory=" \
+		"must be under /var/lib" >&2; exit 1 ;; esac
+	@mkdir -p $(@D)
+	$(SUBST) $< >$@
+
+# The shipped rules go in only where no file of that name is. One that is
+# there and differs from ours (edited, or from an older release) is kept,
+# and ours goes beside it as NAME.rules.dist, which cxwatch does not read;
+# a .dist beside a file that is the shipped one again is removed.
+install: $(BIN) $(GEN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(RULESDIR) $(DESTDIR)$(SHAREDIR)
-	install -m 755 cxwatch $(DESTDIR)$(BINDIR)/cxwatch
-	install -m 644 man/cxwatch.1 $(DESTDIR)$(MANDIR)/man1/cxwatch.1
-	install -m 644 man/cxwatch.rules.5 $(DESTDIR)$(MANDIR)/man5/cxwatch.rules.5
-	install -m 644 rules/*.rules $(DESTDIR)$(RULESDIR)/
-	install -m 644 dist/cxwatch.service dist/logrotate.txt \
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cxwatch
+	install -m 644 $(B)/gen/cxwatch.1 $(DESTDIR)$(MANDIR)/man1/cxwatch.1
+	install -m 644 $(B)/gen/cxwatch.rules.5 \
+	    $(DESTDIR)$(MANDIR)/man5/cxwatch.rules.5
+	install -m 644 $(B)/gen/cxwatch.service dist/logrotate.txt \
 	    $(DESTDIR)$(SHAREDIR)/
+	@for f in rules/*.rules; do \
+	    d='$(DESTDIR)$(RULESDIR)'/$${f#rules/}; \
+	    if [ ! -e "$$d" ] && [ ! -L "$$d" ]; then \
+		echo "install -m 644 $$f $$d"; install -m 644 "$$f" "$$d"; \
+	    elif cmp -s "$$f" "$$d"; then \
+		[ ! -e "$$d.dist" ] || { echo "rm -f $$d.dist"; rm -f "$$d.dist"; }; \
+	    else \
+		echo "kept $$d: it differs from the shipped $$f," \
+		    "installed beside it as $${f#rules/}.dist"; \
+		install -m 644 "$$f" "$$d.dist"; \
+	    fi || exit 1; \
+	done
 
+# Removes what install put there: a rules file only while it is the
+# shipped one (an edited one stays, and says so), and the .dist files.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cxwatch $(DESTDIR)$(MANDIR)/man1/cxwatch.1 \
 	    $(DESTDIR)$(MANDIR)/man5/cxwatch.rules.5
-	for f in rules/*.rules; do rm -f $(DESTDIR)$(RULESDIR)/$${f#rules/}; done
 	rm -f $(DESTDIR)$(SHAREDIR)/cxwatch.service \
 	    $(DESTDIR)$(SHAREDIR)/logrotate.txt
-	-rmdir $(DESTDIR)$(RULESDIR) $(DESTDIR)$(SYSCONFDIR)/cxwatch \
-	    $(DESTDIR)$(SHAREDIR)
+	@for f in rules/*.rules; do \
+	    d='$(DESTDIR)$(RULESDIR)'/$${f#rules/}; \
+	    rm -f "$$d.dist" || exit 1; \
+	    if cmp -s "$$f" "$$d"; then \
+		echo "rm -f $$d"; rm -f "$$d" || exit 1; \
+	    elif [ -e "$$d" ]; then \
+		echo "kept $$d: it differs from the shipped $$f"; \
+	    fi; \
+	done
+	@for d in $(DESTDIR)$(RULESDIR) $(DESTDIR)$(SYSCONFDIR)/cxwatch \
+	    $(DESTDIR)$(SHAREDIR); do rmdir "$$d" 2>/dev/null || :; done
 
 clean:
 	rm -rf build build-san build-fuzz cxwatch tests/bench/gen
