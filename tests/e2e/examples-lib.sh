@@ -222,7 +222,7 @@ ex_prepare() {
 		">"*) mkdir -p "$(dirname "${w#>}")"; continue ;;
 		esac
 		case $w in [a-z]*=*) w=${w#*=} ;; esac
-		case $w in *.log|*.log.*|*.gz) ;; *) continue ;; esac
+		case $w in *.log|*.log.*|*.log\*|*.gz) ;; *) continue ;; esac
 		set +f
 		# shellcheck disable=SC2086
 		ex_exists $w && { set -f; continue; }
