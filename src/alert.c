@@ -15,7 +15,7 @@ alert_summary(struct obuf *o, const struct ruleset *rs,
 
 	obuf_time(o, a->time);
 	obuf_puts(o, " ALERT ");
-	obuf_text(o, a->customer, a->customerlen);
+	obuf_field(o, a->customer, a->customerlen);
 	obuf_puts(o, " score=");
 	obuf_u64(o, a->score);
 	obuf_putc(o, '/');
