@@ -16,7 +16,7 @@
  * escapes \\, \xHH and \u{XXXX} (so it reads back), and its lines are
  * the alerts' (or -x's one per input line) and their indented evidence,
  * so no input byte could start a line of its own; an alert's customer is
- * one blank-free word, followed by its score; both runs alert alike.
+ * one blank-free word, followed by its reason; both runs alert alike.
  */
 #define _GNU_SOURCE		/* memmem() */
 
@@ -110,7 +110,7 @@ lines_escape_len(const char *s, size_t n)
 	return 8;
 }
 
-/* An alert's first line: "TIME ALERT ID score=", ID free of blanks. */
+/* An alert's first line: "TIME ALERT ID reason=", ID free of blanks. */
 static int
 lines_head_ok(const char *p, size_t len)
 {
@@ -122,7 +122,7 @@ lines_head_ok(const char *p, size_t len)
 	if ((sp = memchr(id, ' ', (size_t)(end - id))) == NULL || sp == id ||
 	    memchr(id, '\t', (size_t)(sp - id)) != NULL)
 		return 0;
-	return end - sp > 7 && memcmp(sp, " score=", 7) == 0;
+	return end - sp > 8 && memcmp(sp, " reason=", 8) == 0;
 }
 
 /*
@@ -290,9 +290,9 @@ fuzz_selftest(void)
 	    lines_escape_len("\\x1B", 4) != 0 ||
 	    lines_escape_len("\\u{202e", 7) != 0 ||
 	    lines_escape_len("\\q", 2) != 0 ||
-	    !lines_head_ok(S_ARGS("T ALERT C1 score=1/1")) ||
-	    lines_head_ok(S_ARGS("T ALERT Value 63 score=1/1")) ||
-	    lines_head_ok(S_ARGS("T ALERT a\tb score=1/1")))
+	    !lines_head_ok(S_ARGS("T ALERT C1 reason=score score=1/1")) ||
+	    lines_head_ok(S_ARGS("T ALERT Value 63 reason=score")) ||
+	    lines_head_ok(S_ARGS("T ALERT a\tb reason=score")))
 		fuzz_fail("text checker broken");
 	/* Hostile ids reach the oracle: a blank, a tab, a lone backslash. */
 	for (i = 0; i < 2; i++) {
