@@ -1,7 +1,8 @@
 /*
  * obuf: an output buffer on a file descriptor, and the escapers that
  * make hostile log bytes safe for a terminal (text) or a parser (JSON).
- * Nothing from input is written except through obuf_text()/obuf_json().
+ * Nothing from input is written except through obuf_text(), obuf_field()
+ * or obuf_json().
  *
  * Write errors are sticky: after one, writes are dropped and
  * obuf_error() returns the errno of the first (EPIPE when the reader went
@@ -30,14 +31,25 @@ void	obuf_i64(struct obuf *, int64_t);
 void	obuf_time(struct obuf *, int64_t ms);	/* RFC 3339 UTC */
 
 /*
- * Text escaping for people: valid UTF-8 passes, except that bytes
- * 0x00-0x1f (but tab) and 0x7f become \xHH, and the C1 controls
- * U+0080..U+009F, U+2028..U+202E and U+2066..U+2069 become \u{XXXX}
- * (hex in lower case, always 4 digits). Every byte of invalid UTF-8
- * (bad lead or continuation byte, truncated or overlong sequence,
- * surrogate, above U+10FFFF) becomes \xHH. Tab and backslash pass.
+ * Text escaping for people: valid UTF-8 passes, except that a backslash
+ * becomes \\, bytes 0x00-0x1f (but tab) and 0x7f become \xHH (two
+ * lower-case hex digits), and the C1 controls U+0080..U+009F,
+ * U+2028..U+202E and U+2066..U+2069 become \u{XXXX} (four lower-case
+ * hex digits). Every byte of invalid UTF-8 (bad lead or continuation
+ * byte, truncated or overlong sequence, surrogate, above U+10FFFF)
+ * becomes \xHH. Tab passes. As a backslash only ever starts one of the
+ * three escapes, the output reads back to the input bytes exactly
+ * (cxwatch(1) ALERTS says how).
  */
 void	obuf_text(struct obuf *, const char *, size_t);
+
+/*
+ * One field of a text line (a customer id in an alert, a -x value): as
+ * obuf_text(), and blank, tab, '"' and '=' become \x20, \x09, \x22 and
+ * \x3d, so the output is one word for awk(1) and cut(1) and holds no
+ * '=' to take for a key's; empty input is written as "".
+ */
+void	obuf_field(struct obuf *, const char *, size_t);
 
 /*
  * JSON string body (no quotes), valid JSON for any input bytes:

@@ -8,7 +8,10 @@
  * The newline is not part of it, nor one CR directly before it (a CR at
  * the very end of input, with no newline after it, stays). The last line
  * counts even without a newline: "" gives no lines, "a\n" one, "\n\n"
- * two empty ones.
+ * two empty ones. A UTF-8 byte-order mark (EF BB BF) that begins the
+ * input is skipped: it is not part of the first line, but its bytes
+ * count in reader_bytes(). Only the first bytes the source hands out are
+ * looked at, so a followed file is one input across its rotations.
  *
  * Lines longer than max_line bytes (not counting the newline and its CR)
  * are skipped whole, never truncated, and counted in nlong; their bytes

@@ -15,7 +15,13 @@ alert_summary(struct obuf *o, const struct ruleset *rs,
 
 	obuf_time(o, a->time);
 	obuf_puts(o, " ALERT ");
-	obuf_text(o, a->customer, a->customerlen);
+	obuf_field(o, a->customer, a->customerlen);
+	obuf_puts(o, " reason=");
+	if (a->reason & WTAB_REASON_SCORE)
+		obuf_puts(o, a->reason & WTAB_REASON_CHANNELS ?
+		    "score,channels" : "score");
+	else
+		obuf_puts(o, "channels");
 	obuf_puts(o, " score=");
 	obuf_u64(o, a->score);
 	obuf_putc(o, '/');

@@ -101,32 +101,14 @@ engine_now(const struct engine *e)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/*
- * key=value for -x, logfmt style: a value that is empty or holds a blank,
- * '"' or '=' is quoted, with '"' inside written as \".
- */
+/* key=value for -x; the value is one word (obuf_field()). */
 static void
 engine_kv(struct obuf *o, const char *key, const char *v, size_t len)
 {
-	const char *q;
-
 	obuf_putc(o, ' ');
 	obuf_puts(o, key);
 	obuf_putc(o, '=');
-	if (len > 0 && memchr(v, ' ', len) == NULL &&
-	    memchr(v, '"', len) == NULL && memchr(v, '=', len) == NULL) {
-		obuf_text(o, v, len);
-		return;
-	}
-	obuf_putc(o, '"');
-	while ((q = memchr(v, '"', len)) != NULL) {
-		obuf_text(o, v, (size_t)(q - v));
-		obuf_puts(o, "\\\"");
-		len -= (size_t)(q - v) + 1;
-		v = q + 1;
-	}
-	obuf_text(o, v, len);
-	obuf_putc(o, '"');
+	obuf_field(o, v, len);
 }
 
 static void
@@ -236,7 +218,7 @@ engine_exec(struct engine *e, const struct walert *a)
 	alert_write(e->json, ALERT_JSON, rs, a);
 	obuf_clear(e->env);
 	off[0] = 0;
-	obuf_text(e->env, a->customer, a->customerlen);
+	obuf_field(e->env, a->customer, a->customerlen);
 	obuf_putc(e->env, '\0');
 	off[1] = obuf_pending(e->env);
 	obuf_u64(e->env, a->score);

@@ -22,9 +22,18 @@
 #define OBUF_BAD	UINT32_MAX	/* not a code point: invalid UTF-8 */
 
 /* Bytes each escaper copies as they are. */
-#define OBUF_TEXT_PLAIN(c)	(((c) >= 0x20 && (c) < 0x7f) || (c) == '\t')
+#define OBUF_TEXT_PLAIN(c)	((((c) >= 0x20 && (c) < 0x7f) || \
+				    (c) == '\t') && (c) != '\\')
+#define OBUF_FIELD_PLAIN(c)	((c) > 0x20 && (c) < 0x7f && (c) != '\\' && \
+				    (c) != '"' && (c) != '=')
 #define OBUF_JSON_PLAIN(c)	((c) >= 0x20 && (c) < 0x7f && (c) != '"' && \
 				    (c) != '\\')
+
+enum obuf_esc {
+	OBUF_ESC_TEXT,
+	OBUF_ESC_FIELD,
+	OBUF_ESC_JSON
+};
 
 struct obuf {
 	int	 fd;
@@ -312,14 +321,17 @@ obuf_text_byte(struct obuf *o, unsigned char c)
 /*
  * Every byte of a maximal subpart becomes \xHH; since its bytes after the
  * first are continuation bytes, which are invalid on their own too, this
- * is the same output as judging byte by byte.
+ * is the same output as judging byte by byte. Any other ASCII byte that
+ * got here (a control, or a blank, '"' or '=' in a field) is \xHH too.
  */
 static void
 obuf_text_esc(struct obuf *o, const unsigned char *p, size_t k, uint32_t cp)
 {
 	size_t i;
 
-	if (cp != OBUF_BAD && cp >= 0x80)
+	if (cp == '\\')
+		obuf_put(o, "\\\\", 2);
+	else if (cp != OBUF_BAD && cp >= 0x80)
 		obuf_hex4(o, "\\u{", cp, "}");
 	else
 		for (i = 0; i < k; i++)
@@ -362,18 +374,21 @@ obuf_json_esc(struct obuf *o, uint32_t cp)
 
 /*
  * The one escaping loop: runs of bytes that need nothing are copied in
- * one go; json picks the rules (a loop invariant the compiler hoists).
+ * one go; how picks the rules (a loop invariant the compiler hoists).
  */
 static void
-obuf_escape(struct obuf *o, const char *s, size_t n, int json)
+obuf_escape(struct obuf *o, const char *s, size_t n, enum obuf_esc how)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0, k;
 	uint32_t cp;
 
 	while (i < n) {
-		if (json)
+		if (how == OBUF_ESC_JSON)
 			while (i < n && OBUF_JSON_PLAIN(p[i]))
+				i++;
+		else if (how == OBUF_ESC_FIELD)
+			while (i < n && OBUF_FIELD_PLAIN(p[i]))
 				i++;
 		else
 			while (i < n && OBUF_TEXT_PLAIN(p[i]))
@@ -386,7 +401,7 @@ obuf_escape(struct obuf *o, const char *s, size_t n, int json)
 			continue;
 		}
 		obuf_put(o, s + run, i - run);
-		if (json)
+		if (how == OBUF_ESC_JSON)
 			obuf_json_esc(o, cp);
 		else
 			obuf_text_esc(o, p + i, k, cp);
@@ -398,13 +413,22 @@ obuf_escape(struct obuf *o, const char *s, size_t n, int json)
 void
 obuf_text(struct obuf *o, const char *s, size_t n)
 {
-	obuf_escape(o, s, n, 0);
+	obuf_escape(o, s, n, OBUF_ESC_TEXT);
+}
+
+void
+obuf_field(struct obuf *o, const char *s, size_t n)
+{
+	if (n == 0)
+		obuf_put(o, "\"\"", 2);
+	else
+		obuf_escape(o, s, n, OBUF_ESC_FIELD);
 }
 
 void
 obuf_json(struct obuf *o, const char *s, size_t n)
 {
-	obuf_escape(o, s, n, 1);
+	obuf_escape(o, s, n, OBUF_ESC_JSON);
 }
 
 void

@@ -36,6 +36,7 @@ struct reader {
 	size_t		 end;
 	size_t		 max_line;
 	int		 skipping;	/* dropping a long line's rest */
+	int		 bom;		/* still to look for a BOM */
 	enum reader_state state;
 	int		 err;
 	uint64_t	 lineno;
@@ -67,6 +68,7 @@ reader_new(reader_fill_fn fill, void *ctx, size_t max_line)
 	r->ctx = ctx;
 	r->fd = -1;
 	r->max_line = max_line;
+	r->bom = 1;
 	/* An absurd max_line makes xmalloc() fail and exit, as documented. */
 	if (max_line > SIZE_MAX / 2 - 1)
 		r->cap = SIZE_MAX;
@@ -210,6 +212,27 @@ reader_refill(struct reader *r)
 	return 0;
 }
 
+/*
+ * A UTF-8 byte-order mark that begins the input is not part of its first
+ * line (cxwatch(1), --max-line); its bytes were read all the same. 1 when
+ * that is settled, 0 while the bytes so far could still be the start of
+ * one.
+ */
+static int
+reader_skip_bom(struct reader *r)
+{
+	static const char bom[] = "\xef\xbb\xbf";
+	size_t n = r->end - r->start;
+
+	if (n < 3 && r->state == READER_OK &&
+	    memcmp(r->buf + r->start, bom, n) == 0)
+		return 0;
+	if (n >= 3 && memcmp(r->buf + r->start, bom, 3) == 0)
+		r->start = r->scan = r->start + 3;
+	r->bom = 0;
+	return 1;
+}
+
 int
 reader_next(struct reader *r, const char **line, size_t *len)
 {
@@ -217,6 +240,11 @@ reader_next(struct reader *r, const char **line, size_t *len)
 		if (r->state == READER_ERR) {
 			errno = r->err;
 			return -1;
+		}
+		if (r->bom && !reader_skip_bom(r)) {
+			if (reader_refill(r) == -1)
+				return -1;
+			continue;
 		}
 		if (reader_take(r, line, len))
 			return 1;
@@ -250,6 +278,9 @@ reader_resume(struct reader *r, uint64_t offset, uint64_t lineno)
 {
 	r->base = offset;
 	r->lineno = r->donelines = lineno;
+	/* A mark is at an input's start only. */
+	if (offset > 0)
+		r->bom = 0;
 }
 
 void

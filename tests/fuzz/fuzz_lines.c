@@ -12,9 +12,11 @@
  * The promises checked (obuf.h, alert.h, cxwatch(1) ALERTS): every JSON
  * line is one valid JSON object, one per alert; the text output is valid
  * UTF-8 with no control byte but tab and newline and none of the code
- * points obuf_text() escapes, and its lines are the alerts' (or -x's
- * one per input line) and their indented evidence, so no input byte
- * could start a line of its own; both runs alert alike.
+ * points obuf_text() escapes, every backslash in it starts one of the
+ * escapes \\, \xHH and \u{XXXX} (so it reads back), and its lines are
+ * the alerts' (or -x's one per input line) and their indented evidence,
+ * so no input byte could start a line of its own; an alert's customer is
+ * one blank-free word, followed by its reason; both runs alert alike.
  */
 #define _GNU_SOURCE		/* memmem() */
 
@@ -28,6 +30,8 @@
 #include "obuf.h"
 #include "reader.h"
 #include "rules.h"
+
+#define S_ARGS(lit)	lit, sizeof(lit) - 1
 
 struct mem {
 	const uint8_t	*p;
@@ -86,6 +90,41 @@ lines_forbidden(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* Length of the text escape at s (s[0] is a backslash), or 0. */
+static size_t
+lines_escape_len(const char *s, size_t n)
+{
+	const char *hex = "0123456789abcdef";
+	size_t i;
+
+	if (n >= 2 && s[1] == '\\')
+		return 2;
+	if (n >= 4 && s[1] == 'x' && s[2] != '\0' && s[3] != '\0' &&
+	    strchr(hex, s[2]) != NULL && strchr(hex, s[3]) != NULL)
+		return 4;
+	if (n < 8 || s[1] != 'u' || s[2] != '{' || s[7] != '}')
+		return 0;
+	for (i = 3; i < 7; i++)
+		if (s[i] == '\0' || strchr(hex, s[i]) == NULL)
+			return 0;
+	return 8;
+}
+
+/* An alert's first line: "TIME ALERT ID reason=", ID free of blanks. */
+static int
+lines_head_ok(const char *p, size_t len)
+{
+	const char *id, *end = p + len, *sp;
+
+	if ((id = memmem(p, len, " ALERT ", 7)) == NULL)
+		return 0;
+	id += 7;
+	if ((sp = memchr(id, ' ', (size_t)(end - id))) == NULL || sp == id ||
+	    memchr(id, '\t', (size_t)(sp - id)) != NULL)
+		return 0;
+	return end - sp > 8 && memcmp(sp, " reason=", 8) == 0;
+}
+
 /*
  * The text run's output for one input line: safe bytes, and lines that
  * are alert summaries (or, with -x, the line's account), "  " evidence
@@ -97,19 +136,26 @@ lines_check_text(const char *p, size_t len, int explain)
 	const char *nl, *end = p + len;
 	const unsigned char *u = (const unsigned char *)p;
 	uint64_t heads = 0;
-	size_t i;
+	size_t i, k;
 
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len; i++) {
 		if (lines_forbidden(u + i, len - i) != 0)
 			fuzz_fail("text output: forbidden byte 0x%02x at %zu",
 			    u[i], i);
+		if (p[i] != '\\')
+			continue;
+		if ((k = lines_escape_len(p + i, len - i)) == 0)
+			fuzz_fail("text output: backslash at %zu starts no "
+			    "escape", i);
+		i += k - 1;
+	}
 	for (; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			fuzz_fail("text output: line without a newline");
 		if (nl - p >= 2 && p[0] == ' ' && p[1] == ' ')
 			continue;
 		if (explain ? strncmp(p, "fuzz:", 5) != 0 :
-		    memmem(p, (size_t)(nl - p), " ALERT ", 7) == NULL)
+		    !lines_head_ok(p, (size_t)(nl - p)))
 			fuzz_fail("text output: stray line \"%.*s\"",
 			    (int)(nl - p), p);
 		heads++;
@@ -236,8 +282,37 @@ fuzz_selftest(void)
 	if (lines_forbidden((const unsigned char *)"\xc2\x85", 2) != 2 ||
 	    lines_forbidden((const unsigned char *)"\xe2\x80\xae", 3) != 3 ||
 	    lines_forbidden((const unsigned char *)"\x1b", 1) != 1 ||
-	    lines_forbidden((const unsigned char *)"\xc3\xa9", 2) != 0)
+	    lines_forbidden((const unsigned char *)"\xc3\xa9", 2) != 0 ||
+	    lines_escape_len("\\\\", 2) != 2 ||
+	    lines_escape_len("\\x1b", 4) != 4 ||
+	    lines_escape_len("\\u{202e}", 8) != 8 ||
+	    lines_escape_len("\\x1", 3) != 0 ||
+	    lines_escape_len("\\x1B", 4) != 0 ||
+	    lines_escape_len("\\u{202e", 7) != 0 ||
+	    lines_escape_len("\\q", 2) != 0 ||
+	    !lines_head_ok(S_ARGS("T ALERT C1 reason=score score=1/1")) ||
+	    lines_head_ok(S_ARGS("T ALERT Value 63 reason=score")) ||
+	    lines_head_ok(S_ARGS("T ALERT a\tb reason=score")))
 		fuzz_fail("text checker broken");
+	/* Hostile ids reach the oracle: a blank, a tab, a lone backslash. */
+	for (i = 0; i < 2; i++) {
+		static const char ids[] = "\x00"
+		    "{\"ts\":\"2026-11-21T00:00:00Z\",\"event\":"
+		    "\"charge.duplicated\",\"customer\":\"Value 63\"}\n"
+		    "{\"ts\":\"2026-11-21T00:00:01Z\",\"event\":"
+		    "\"charge.duplicated\",\"customer\":\"A\\qB\\\"}\n"
+		    "{\"ts\":\"2026-11-21T00:00:02Z\",\"event\":"
+		    "\"charge.duplicated\",\"customer\":\"a\tb\"}\n";
+		uint8_t in[sizeof(ids) - 1];
+
+		memcpy(in, ids, sizeof(in));
+		in[0] = (uint8_t)i;
+		lines_alerts = 0;
+		LLVMFuzzerTestOneInput(in, sizeof(in));
+		if (lines_alerts != 3)
+			fuzz_fail("%llu alerts for 3 hostile ids",
+			    (unsigned long long)lines_alerts);
+	}
 	buf = fuzz_slurp(FUZZ_TOP "/tests/data/sample/web.log", 1, &len);
 	for (i = 0; i < 4; i++) {
 		buf[0] = (uint8_t[]){ 0x00, 0x01, 0x06, 0x2c }[i];

@@ -86,6 +86,7 @@ check_esc(esc_fn fn, const char *in, size_t n, const char *want)
 }
 
 #define TEXT(in, want)	check_esc(obuf_text, S(in), want)
+#define FIELD(in, want)	check_esc(obuf_field, S(in), want)
 #define JSON(in, want)	check_esc(obuf_json, S(in), want)
 
 static void
@@ -94,7 +95,7 @@ test_text_controls(void)
 	TEXT("", "");
 	TEXT("plain ascii ~!", "plain ascii ~!");
 	TEXT("tab\there", "tab\there");
-	TEXT("back\\slash", "back\\slash");
+	TEXT("back\\slash", "back\\\\slash");
 	TEXT("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m");
 	TEXT("a\0b", "a\\x00b");
 	TEXT("\r\n\x7f\x1f\x01", "\\x0d\\x0a\\x7f\\x1f\\x01");
@@ -128,6 +129,38 @@ test_text_utf8(void)
 	TEXT("\xe2\x82" "a\xe2\x82\xac", "\\xe2\\x82a\xe2\x82\xac");
 	TEXT("\xf0\x9f\x98", "\\xf0\\x9f\\x98");
 	TEXT("\xc3\xc3\xa9", "\\xc3\xc3\xa9");
+}
+
+/* A literal "\x1b" and a real ESC must not print alike. */
+static void
+test_text_backslash(void)
+{
+	TEXT("A\\x1bB", "A\\\\x1bB");
+	TEXT("A\x1b" "B", "A\\x1bB");
+	TEXT("\\u{202e}", "\\\\u{202e}");
+	TEXT("\\", "\\\\");
+	TEXT("\\\\", "\\\\\\\\");
+	TEXT("a\\", "a\\\\");
+}
+
+static void
+test_field(void)
+{
+	FIELD("C004211", "C004211");
+	FIELD("", "\"\"");
+	FIELD("Value 63", "Value\\x2063");
+	FIELD(" ", "\\x20");
+	FIELD("a\tb", "a\\x09b");
+	FIELD("\"q\"", "\\x22q\\x22");
+	FIELD("k=v", "k\\x3dv");
+	FIELD("a\\b", "a\\\\b");
+	FIELD("A\\x20B", "A\\\\x20B");
+	FIELD("\x1b[2J\n", "\\x1b[2J\\x0a");
+	FIELD("caf\xc3\xa9\xff", "caf\xc3\xa9\\xff");
+	FIELD("\xe2\x80\xae", "\\u{202e}");
+	/* Only ASCII blanks: awk and cut split on no other. */
+	FIELD("\xc2\xa0", "\xc2\xa0");
+	FIELD("/a?b=c&d=\"e f\"", "/a?b\\x3dc&d\\x3d\\x22e\\x20f\\x22");
 }
 
 static void
@@ -245,6 +278,107 @@ text_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* The value of ndig lower-case hex digits at s, or -1. */
+static long
+hexval(const char *s, size_t ndig)
+{
+	long v = 0;
+	size_t i;
+
+	for (i = 0; i < ndig; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			v = v << 4 | (s[i] - '0');
+		else if (s[i] >= 'a' && s[i] <= 'f')
+			v = v << 4 | (s[i] - 'a' + 10);
+		else
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * Read text escaping back as cxwatch(1) ALERTS says: \\, \xHH and
+ * \u{XXXX}, every other byte as it is. Returns the length written to
+ * out (room for n bytes), or -1 on a backslash that starts none.
+ */
+static long
+unescape(const char *s, size_t n, char *out)
+{
+	size_t i = 0, o = 0;
+	long v;
+
+	while (i < n) {
+		if (s[i] != '\\')
+			out[o++] = s[i++];
+		else if (n - i >= 2 && s[i + 1] == '\\') {
+			out[o++] = '\\';
+			i += 2;
+		} else if (n - i >= 4 && s[i + 1] == 'x' &&
+		    (v = hexval(s + i + 2, 2)) >= 0) {
+			out[o++] = (char)v;
+			i += 4;
+		} else if (n - i >= 8 && s[i + 1] == 'u' && s[i + 2] == '{' &&
+		    s[i + 7] == '}' && (v = hexval(s + i + 3, 4)) >= 0x80) {
+			if (v < 0x800)
+				out[o++] = (char)(0xc0 | v >> 6);
+			else {
+				out[o++] = (char)(0xe0 | v >> 12);
+				out[o++] = (char)(0x80 | (v >> 6 & 0x3f));
+			}
+			out[o++] = (char)(0x80 | (v & 0x3f));
+			i += 8;
+		} else
+			return -1;
+	}
+	return (long)o;
+}
+
+/* fn's output on in reads back to in; a field's is one word, too. */
+static void
+check_roundtrip(esc_fn fn, const char *in, size_t n, size_t cap)
+{
+	char *out, *back;
+	size_t len;
+	long blen;
+
+	out = esc(fn, in, n, cap, &len);
+	back = xmalloc(len + 1);
+	blen = unescape(out, len, back);
+	if (fn == obuf_field && n == 0)
+		CHECK_STR(out, "\"\"");
+	else {
+		CHECK_INT(blen, n);
+		CHECK(blen == (long)n && memcmp(back, in, n) == 0);
+	}
+	if (fn == obuf_field && n > 0)
+		CHECK(len > 0 && strcspn(out, " \t\"=") == len);
+	free(back);
+	free(out);
+}
+
+static void
+test_roundtrip(void)
+{
+	static const char *cases[] = { "A\\x1bB", "A\x1b" "B", "\\\\x41",
+	    "\\u{202e}", "\xe2\x80\xae", "Value 63", "a\\", "\\", "" };
+	char in[256];
+	size_t i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (k = 0; k < NCAPS; k++) {
+			check_roundtrip(obuf_text, cases[i],
+			    strlen(cases[i]), caps[k]);
+			check_roundtrip(obuf_field, cases[i],
+			    strlen(cases[i]), caps[k]);
+		}
+	for (i = 0; i < 256; i++)
+		in[i] = (char)i;
+	for (k = 0; k < NCAPS; k++) {
+		check_roundtrip(obuf_text, in, sizeof(in), caps[k]);
+		check_roundtrip(obuf_field, in, sizeof(in), caps[k]);
+	}
+}
+
 static void
 test_all_bytes(void)
 {
@@ -281,6 +415,11 @@ test_random_bytes(void)
 	CHECK(json_body_ok(out, len));
 	free(out);
 	out = esc(obuf_text, in, n, 0, &len);
+	CHECK(text_ok(out, len));
+	free(out);
+	check_roundtrip(obuf_text, in, n, 0);
+	check_roundtrip(obuf_field, in, n, 0);
+	out = esc(obuf_field, in, n, 0, &len);
 	CHECK(text_ok(out, len));
 	free(out);
 	free(in);
@@ -552,6 +691,9 @@ main(void)
 	test_memory();
 	test_text_controls();
 	test_text_utf8();
+	test_text_backslash();
+	test_field();
+	test_roundtrip();
 	test_json();
 	test_all_bytes();
 	test_random_bytes();

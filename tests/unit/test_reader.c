@@ -101,6 +101,8 @@ ref_lines(const char *d, size_t n, size_t max_line, struct sbuf *out,
 	size_t i = 0, end, len;
 
 	*nlong = 0;
+	if (n >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
+		i = 3;		/* a byte-order mark, not part of line 1 */
 	while (i < n) {
 		nl = memchr(d + i, '\n', n - i);
 		end = nl ? (size_t)(nl - d) : n;
@@ -251,6 +253,79 @@ test_max_line(void)
 	check_case(S("0123456789A"), 10, S(""));
 	check_case(S("0123456789\r"), 10, S(""));
 	check_case(S("\n\na\n"), 0, S("1:0:|2:0:|"));
+}
+
+/* A source with nothing yet between its pieces, as a followed file. */
+struct slow {
+	const char	*const *pieces;
+	size_t		 next;
+	int		 gap;		/* EAGAIN before the next piece */
+};
+
+static ssize_t
+slow_fill(void *ctx, char *buf, size_t len)
+{
+	struct slow *s = ctx;
+	size_t n;
+
+	if ((s->gap = !s->gap)) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (s->pieces[s->next] == NULL)
+		return 0;
+	n = strlen(s->pieces[s->next]);
+	if (n > len)
+		n = len;
+	memcpy(buf, s->pieces[s->next++], n);
+	return (ssize_t)n;
+}
+
+/*
+ * A UTF-8 byte-order mark is skipped only where the input begins; its
+ * bytes still count as read, and it is no part of line 1's length.
+ */
+static void
+test_bom(void)
+{
+	static const char *const pieces[] = { "\xef", "\xbb", "\xbf",
+	    "a\n\xef\xbb", "\xbf", "b", NULL };
+	struct slow sl = { pieces, 0, 0 };
+	struct sbuf got = { 0 };
+	struct reader *r;
+	const char *line;
+	size_t len;
+	int rc, eagain = 0;
+
+	check_case(S("\xef\xbb\xbf" "a\nb\n"), 100, S("1:1:a|2:1:b|"));
+	check_case(S("\xef\xbb\xbf"), 100, S(""));
+	check_case(S("\xef\xbb\xbf\n"), 100, S("1:0:|"));
+	check_case(S("\xef\xbb\xbf" "a"), 100, S("1:1:a|"));
+	check_case(S("\xef\xbb"), 100, S("1:2:\xef\xbb|"));
+	check_case(S("\xef\xbb\n"), 100, S("1:2:\xef\xbb|"));
+	check_case(S("\xef\xbbx\n"), 100, S("1:3:\xef\xbbx|"));
+	check_case(S("\xef\xbb\xbf\xef\xbb\xbf" "a"), 100,
+	    S("1:4:\xef\xbb\xbf" "a|"));
+	check_case(S("a\n\xef\xbb\xbf" "b\n"), 100,
+	    S("1:1:a|2:4:\xef\xbb\xbf" "b|"));
+	check_case(S(" \xef\xbb\xbf\n"), 100, S("1:4: \xef\xbb\xbf|"));
+	check_case(S("\xef\xbb\xbf" "0123456789\n"), 10,
+	    S("1:10:0123456789|"));
+	check_case(S("\xef\xbb\xbf" "0123456789A\nb"), 10, S("2:1:b|"));
+	r = reader_new(slow_fill, &sl, 100);
+	while ((rc = reader_next(r, &line, &len)) != 0) {
+		if (rc == -1) {
+			CHECK_INT(errno, EAGAIN);
+			if (errno != EAGAIN || ++eagain > 100)
+				break;
+			continue;
+		}
+		sbuf_line(&got, reader_lineno(r), line, len);
+	}
+	CHECK(sbuf_is(&got, S("1:1:a|2:4:\xef\xbb\xbf" "b|")));
+	CHECK_INT(reader_bytes(r), 9);
+	reader_free(r);
+	free(got.p);
 }
 
 static void
@@ -573,6 +648,7 @@ main(void)
 {
 	test_shapes();
 	test_max_line();
+	test_bom();
 	test_lineno();
 	test_random_corpus();
 	test_big_max_line();

@@ -1,0 +1,11 @@
+# A text alert says why it fired, as the JSON "reason" does: score,
+# channels or score,channels -- so C000038's score=6/10 on the sample day
+# reads as an alert for its three channels.
+S=$TOP/tests/data/sample
+"$CXWATCH" -r "$TOP/rules" -e 0 "$S/web.log" "$S/support.log" \
+    "$S/billing.log" | awk '{ print $3, $4, $5 }' >text
+"$CXWATCH" -r "$TOP/rules" -e 0 -o json "$S/web.log" "$S/support.log" \
+    "$S/billing.log" |
+    sed -E 's/.*"customer":"([^"]*)","reason":\[([^]]*)\],"score":([0-9]+),"threshold":([0-9]+).*/\1 reason=\2 score=\3\/\4/; s/"//g' >json
+cat text
+cmp text json && echo "text and JSON give the same reasons"
