@@ -339,7 +339,7 @@ report_text(struct report *r, struct obuf *o, const struct engine_stats *st)
 		obuf_printf(o, "  %6llu  ", (unsigned long long)r->top[i].score);
 		obuf_time(o, r->top[i].time);
 		obuf_puts(o, "  ");
-		obuf_text(o, r->top[i].key, r->top[i].keylen);
+		obuf_field(o, r->top[i].key, r->top[i].keylen);
 		obuf_puts(o, "  ");
 		report_channels(o, rs, r->top[i].chmask, 0);
 		obuf_putc(o, '\n');
