@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "diag.h"
 #include "engine.h"
 #include "exec.h"
@@ -40,6 +41,7 @@
 #define CXW_MAX_CUSTOMERS	1000000
 #define CXW_EXEC_QUEUE		1000	/* alerts waiting for --exec */
 #define CXW_EXEC_TIMEOUT	60.0	/* seconds */
+#define CXW_ROTATE_WAIT		10.0	/* seconds; cxwatch(1), -f */
 
 #ifndef CXW_RULESDIR
 #define CXW_RULESDIR		"/usr/local/etc/cxwatch/rules"
@@ -54,6 +56,7 @@ struct options {
 	size_t		  max_line;
 	int		  check, stats, nomerge, progress;
 	int		  follow, from_start;
+	const char	 *rotate_wait;	/* --rotate-wait, as given */
 	const char	 *exec;		/* --exec PROGRAM */
 	const char	**exec_args;
 	size_t		  nexec_args;
@@ -90,7 +93,7 @@ main_usage(FILE *fp)
 	    "               [--from-start] [--no-merge] [--[no-]progress] "
 	    "[--report file]\n"
 	    "               "
-	    "[--report-format fmt]\n"
+	    "[--report-format fmt] [--rotate-wait duration]\n"
 	    "               [--state file [--state-reset]] [--exec program "
 	    "[--exec-arg arg]...\n"
 	    "               [--exec-jobs n] [--exec-timeout duration]]\n"
@@ -138,6 +141,9 @@ main_help(void)
 	    "until SIGINT/SIGTERM\n"
 	    "      --from-start       with -f: read what the files hold "
 	    "first\n"
+	    "      --rotate-wait DUR  with -f: read a rotated file until "
+	    "quiet this long\n"
+	    "                         (default 10s)\n"
 	    "  -x, --explain          say what happened to every line "
 	    "instead of alerting\n"
 	    "  -s, --stats            print counters to stderr at the end\n"
@@ -230,6 +236,7 @@ main_options(int argc, char **argv, struct options *o)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "report", required_argument, NULL, 'R' },
 		{ "report-format", required_argument, NULL, 'F' },
+		{ "rotate-wait", required_argument, NULL, 'W' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "state", required_argument, NULL, 'S' },
 		{ "state-reset", no_argument, NULL, 'Z' },
@@ -371,6 +378,9 @@ main_options(int argc, char **argv, struct options *o)
 			exit(0);
 		case 'w':
 			o->window = optarg;
+			break;
+		case 'W':
+			o->rotate_wait = optarg;
 			break;
 		case 'x':
 			o->eng.explain = 1;
@@ -571,6 +581,28 @@ main_state(const struct options *o, struct engine *e,
 	return 0;
 }
 
+/*
+ * --state: lock the state file for the whole run (state_lock()), then
+ * load and save the target of its links. -1 after saying why.
+ */
+static int
+main_state_lock(struct options *o, struct state_lock **slp)
+{
+	char *note, *cause;
+
+	if ((*slp = state_lock(o->state, &note, &cause)) == NULL) {
+		warnx("%s", cause);
+		free(cause);
+		return -1;
+	}
+	if (note != NULL) {
+		warnx("%s", note);
+		free(note);
+	}
+	o->state = state_lock_path(*slp);
+	return 0;
+}
+
 /* What SIGHUP needs to swap the rules under the live loop. */
 struct main_live {
 	const struct options	*o;
@@ -640,30 +672,37 @@ main_live_stdin(char *const *inputs, size_t ninputs, const struct ruleset *rs)
 	    isatty(STDIN_FILENO);
 }
 
-/* --report: to stderr for "-", else a file written whole. */
+/* --report: to stderr for "-", else a file replaced whole (afile.h). */
 static int
 main_report(const struct options *o, struct engine *e)
 {
+	struct afile *af = NULL;
 	struct obuf *ob;
-	int fd = STDERR_FILENO, rc = 0;
+	char *cause;
+	int fd = STDERR_FILENO, err;
 
-	if (strcmp(o->report, "-") != 0 && (fd = open(o->report,
-	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) == -1) {
-		warnx("--report: %s: %s", o->report, strerror(errno));
-		return -1;
+	if (strcmp(o->report, "-") != 0) {
+		if ((af = afile_open(o->report, "report", AFILE_MODE_OPEN,
+		    &cause)) == NULL)
+			goto fail;
+		fd = afile_fd(af);
 	}
 	ob = obuf_new(fd, 64 * 1024);
 	report_write(o->eng.report, ob, o->report_format, engine_stats(e));
-	if (obuf_flush(ob) == -1) {
-		warnx("--report: %s: %s", o->report, strerror(obuf_error(ob)));
-		rc = -1;
-	}
+	obuf_flush(ob);
+	err = obuf_error(ob);
 	obuf_free(ob);
-	if (fd != STDERR_FILENO && close(fd) == -1 && rc == 0) {
-		warnx("--report: %s: %s", o->report, strerror(errno));
-		rc = -1;
+	if (af != NULL && afile_commit(af, err, &cause) == -1)
+		goto fail;
+	if (af == NULL && err != 0) {
+		warnx("--report: standard error: %s", strerror(err));
+		return -1;
 	}
-	return rc;
+	return 0;
+fail:
+	warnx("%s", cause);
+	free(cause);
+	return -1;
 }
 
 int
@@ -680,16 +719,19 @@ main(int argc, char **argv)
 	struct input_opts io;
 	struct loop_opts lo;
 	struct main_live lv;
+	struct state_lock *slock = NULL;
 	const char *cause;
 	double exec_timeout = CXW_EXEC_TIMEOUT;
+	double rotate_wait = CXW_ROTATE_WAIT;
 	int stopped = 0, badstate = 0, live;
 	char **inputs;
 	size_t ninputs;
 	int status;
 
 	main_options(argc, argv, &o);
-	if (o.from_start && !o.follow)
-		errx(CXW_EXIT_TROUBLE, "--from-start goes with -f");
+	if ((o.from_start || o.rotate_wait != NULL) && !o.follow)
+		errx(CXW_EXIT_TROUBLE, "%s goes with -f", o.from_start ?
+		    "--from-start" : "--rotate-wait");
 	if ((o.exec_args != NULL || o.exec_jobs != 0 || o.exec_timeout != NULL)
 	    && o.exec == NULL)
 		errx(CXW_EXIT_TROUBLE, "--exec-arg, --exec-jobs and "
@@ -708,6 +750,9 @@ main(int argc, char **argv)
 	if (o.exec_timeout != NULL)
 		exec_timeout = (double)main_duration("--exec-timeout",
 		    o.exec_timeout, 1) / 1000;
+	if (o.rotate_wait != NULL)
+		rotate_wait = (double)main_duration("--rotate-wait",
+		    o.rotate_wait, 0) / 1000;
 	if (o.syslog && (o.eng.slog = slog_new(o.syslog_socket,
 	    o.syslog_facility != NULL ? o.syslog_facility : "daemon",
 	    o.syslog_tag != NULL ? o.syslog_tag : "cxwatch", &cause)) == NULL)
@@ -737,8 +782,8 @@ main(int argc, char **argv)
 		    o.exec_jobs, CXW_EXEC_QUEUE, exec_timeout);
 	e = engine_new(rs, &o.eng, out);
 	/* A state file we refuse stops the run before any input is read. */
-	if (o.state != NULL && !o.state_reset &&
-	    main_state(&o, e, rs, 0) == -1) {
+	if (o.state != NULL && (main_state_lock(&o, &slock) == -1 ||
+	    (!o.state_reset && main_state(&o, e, rs, 0) == -1))) {
 		main_trouble = 1;
 		badstate = 1;
 	}
@@ -766,6 +811,7 @@ main(int argc, char **argv)
 		lo.exec = o.eng.exec;
 		lo.arg = &lv;
 		lo.progress = o.progress == 1;
+		lo.rotate_wait = rotate_wait;
 		live = loop_run(inputs, ninputs, &rs, &e, &lo);
 		stopped = (live & LOOP_STOPPED) != 0;
 		if (live & LOOP_TROUBLE)
@@ -789,6 +835,7 @@ main(int argc, char **argv)
 	if (o.report != NULL && main_report(&o, e) == -1)
 		main_trouble = 1;
 	report_free(o.eng.report);
+	state_unlock(slock);
 	exec_free(o.eng.exec);
 	slog_free(o.eng.slog);
 	/* cxwatch(1): stopped by a signal while following, the run went fine. */
