@@ -27,10 +27,14 @@ struct loop_opts {
 	void		*arg;
 	struct exec	*exec;		/* NULL, or polled every turn */
 	int		 progress;	/* 1: a progress line on stderr */
+	double		 rotate_wait;	/* seconds a rotated file is read
+					   after it went quiet (follow.h) */
 };
 
 #define LOOP_STOPPED	0x1	/* by SIGINT or SIGTERM */
-#define LOOP_TROUBLE	0x2	/* an input could not be read (reported) */
+#define LOOP_TROUBLE	0x2	/* an input could not be read, or not
+				   opened for want of descriptors
+				   (reported) */
 
 /*
  * Follow every arg ("FILE", "-", or "SOURCE=FILE") until SIGINT or

@@ -33,6 +33,7 @@ struct options {
 	int		 check, stats, explain, quiet, follow, from_start;
 	int		 nomerge, simple;
 	int		 progress;		/* 1 on, 0 off, -1 default */
+	int64_t		 rotate_wait;		/* ms; cxwatch(1), -f */
 	const char	*exec;
 	long long	 exec_jobs;		/* 0: exec.h's default */
 	int64_t		 exec_timeout;		/* ms */

@@ -30,11 +30,14 @@
 struct registry;
 struct wtab;
 
+struct state_lock;
+
 /*
  * Write t's customers and T, and reg's entries (NULL: none), to path
- * atomically: a temporary file beside it, synced, renamed over it, the
- * directory synced. On failure the old file is untouched and no
- * temporary file is left. 0 or -1.
+ * atomically (afile.h): a temporary file beside it, PATH.tmp-XXXXXX,
+ * synced, renamed over it, the directory synced; a symbolic link is
+ * written through. On failure the old file is untouched and no temporary
+ * file is left. 0 or -1.
  */
 int	state_save(const char *path, const struct wtab *t,
 	    const struct registry *reg, uint64_t fingerprint, char **cause);
@@ -50,5 +53,25 @@ int	state_save(const char *path, const struct wtab *t,
  */
 int	state_load(const char *path, struct wtab *t, struct registry *reg,
 	    uint64_t fingerprint, char **cause);
+
+/*
+ * Before the first state_load(), for the whole run: resolve path's
+ * symbolic links once (the target is what is loaded, saved and locked;
+ * see state_lock_path()), lock PATH.lock beside the target with flock(2)
+ * and, holding the lock, remove the temporaries an interrupted save left
+ * beside the target. NULL and *cause when another process holds the lock
+ * (its pid named when it wrote one) or a link cannot be read. Where no
+ * lock file can be made (no directory, not writable) the run goes on
+ * unlocked and nothing is removed: no run can save there either. *note
+ * is NULL, or a malloc'd message for the user (temporaries removed, or
+ * locking not supported), which the caller frees.
+ */
+struct state_lock *state_lock(const char *path, char **note, char **cause);
+
+/* The state file to load and save: path's target. Valid until unlock. */
+const char	*state_lock_path(const struct state_lock *);
+
+/* Release the lock (the lock file stays); NULL is fine. */
+void		 state_unlock(struct state_lock *);
 
 #endif

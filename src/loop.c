@@ -37,6 +37,16 @@
 
 #define LOOP_POLL	0.05	/* seconds between looks at the files */
 #define LOOP_BATCH	4096	/* lines per input per turn, for fairness */
+/*
+ * Descriptors kept free of followed files, for what the run opens while
+ * the loop runs or after it: --exec's stdin memfd (one per start), a
+ * SIGHUP reload (a rules directory and one file at a time), --state's
+ * and --report's temporary file and directory, a syslog reconnect: about
+ * eight, doubled for headroom. libev's own descriptors, the standard
+ * streams, the state lock and the syslog socket are open before the
+ * pool is made and counted then.
+ */
+#define LOOP_FD_RESERVE	16
 
 struct loop_input {
 	const char	*arg;
@@ -44,6 +54,8 @@ struct loop_input {
 	int		 forced;
 	int		 done;
 	struct follow	*f;		/* NULL for standard input */
+	int		 refused;	/* not opened for want of descriptors:
+					   said once */
 	struct gzread	*gz;		/* standard input only */
 	struct reader	*r;
 	int		 more;		/* stopped at LOOP_BATCH lines */
@@ -65,6 +77,7 @@ struct loop {
 	size_t			 ndone;		/* inputs at their end */
 	int			 stdin_flags;	/* to restore; -1: untouched */
 	struct progress		*progress;	/* NULL, or --progress */
+	struct follow_pool	*pool;		/* the followed files' fds */
 	int64_t			 log_t;		/* the table's clock ... */
 	double			 wall_t;	/* ... when it last moved */
 };
@@ -163,6 +176,33 @@ loop_expire(struct loop *l)
 	}
 }
 
+/*
+ * A followed file that could not be opened for want of descriptors: say
+ * so once, and that it is followed when it opens at last. It is trouble:
+ * the lines written to it while it is not open are read late, and lost
+ * if it is rotated meanwhile.
+ */
+static void
+loop_refused(struct loop *l, struct loop_input *in)
+{
+	unsigned long long limit;
+	size_t room;
+	int err = follow_refused(in->f);
+
+	if (err != 0 && in->refused == 0) {
+		follow_pool_limits(l->pool, &limit, &room);
+		warnx("%s: cannot follow it: %s: the descriptor limit (ulimit "
+		    "-n, %llu) leaves room for %zu followed files; raise it or "
+		    "follow fewer files; it is tried again meanwhile", in->name,
+		    strerror(err), limit, room);
+		in->refused = 1;
+		l->trouble = 1;
+	} else if (err == 0 && in->refused == 1) {
+		warnx("%s: followed now", in->name);
+		in->refused = 2;
+	}
+}
+
 static void
 loop_poll_cb(struct ev_loop *ev, ev_timer *w, int revents)
 {
@@ -172,8 +212,10 @@ loop_poll_cb(struct ev_loop *ev, ev_timer *w, int revents)
 	(void)ev;
 	(void)revents;
 	for (i = 0; i < l->nins; i++)
-		if (l->ins[i].f != NULL && !l->ins[i].done)
+		if (l->ins[i].f != NULL && !l->ins[i].done) {
 			loop_drain(l, &l->ins[i]);
+			loop_refused(l, &l->ins[i]);
+		}
 	loop_flush(l);
 	loop_expire(l);
 	/* --exec: reap, enforce timeouts, start what waits. */
@@ -281,7 +323,7 @@ loop_open(struct loop *l, struct loop_input *in, const char *arg,
 		return;
 	}
 	in->name = file;
-	in->f = follow_new(file, l->opts->from_start);
+	in->f = follow_new(file, l->opts->from_start, l->pool);
 	in->r = reader_new(follow_fill, in->f, l->opts->max_line);
 }
 
@@ -306,8 +348,6 @@ loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
 	l.opts = opts;
 	l.nins = nargs;
 	l.ins = xcalloc(nargs, sizeof(*l.ins));
-	for (i = 0; i < nargs; i++)
-		loop_open(&l, &l.ins[i], args[i], *rsp);
 	ev_idle_init(&l.idle, loop_idle_cb);
 	ev_timer_init(&l.poll, loop_poll_cb, 0, LOOP_POLL);
 	ev_timer_start(l.ev, &l.poll);
@@ -319,6 +359,11 @@ loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
 	ev_signal_start(l.ev, &l.sigint);
 	ev_signal_start(l.ev, &l.sigterm);
 	ev_signal_start(l.ev, &l.sigusr1);
+	/* libev's descriptors are open now: the files get what is left. */
+	l.pool = follow_pool_new(LOOP_FD_RESERVE, opts->rotate_wait,
+	    opts->clock);
+	for (i = 0; i < nargs; i++)
+		loop_open(&l, &l.ins[i], args[i], *rsp);
 	if (opts->progress)
 		l.progress = progress_new(STDERR_FILENO, 0);
 	ev_run(l.ev, 0);
@@ -337,6 +382,7 @@ loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
 	if (l.stdin_flags != -1)
 		(void)fcntl(STDIN_FILENO, F_SETFL, l.stdin_flags);
 	free(l.ins);
+	follow_pool_free(l.pool);
 	ev_loop_destroy(l.ev);
 	return (l.stopped ? LOOP_STOPPED : 0) | (l.trouble ? LOOP_TROUBLE : 0);
 }

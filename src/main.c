@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "diag.h"
 #include "engine.h"
 #include "exec.h"
@@ -222,6 +223,28 @@ main_state(const struct options *o, struct engine *e, struct registry *reg,
 	return 0;
 }
 
+/*
+ * --state: lock the state file for the whole run (state_lock()), then
+ * load and save the target of its links. -1 after saying why.
+ */
+static int
+main_state_lock(struct options *o, struct state_lock **slp)
+{
+	char *note, *cause;
+
+	if ((*slp = state_lock(o->state, &note, &cause)) == NULL) {
+		warnx("%s", cause);
+		free(cause);
+		return -1;
+	}
+	if (note != NULL) {
+		warnx("%s", note);
+		free(note);
+	}
+	o->state = state_lock_path(*slp);
+	return 0;
+}
+
 /* What SIGHUP needs to swap the rules under the live loop. */
 struct main_live {
 	const struct options	*o;
@@ -292,31 +315,38 @@ main_live_stdin(char *const *inputs, size_t ninputs, const struct ruleset *rs)
 	    isatty(STDIN_FILENO);
 }
 
-/* --report: to stderr for "-", else a file written whole. */
+/* --report: to stderr for "-", else a file replaced whole (afile.h). */
 static int
 main_report(const struct options *o, struct report *report, struct engine *e)
 {
+	struct afile *af = NULL;
 	struct obuf *ob;
-	int fd = STDERR_FILENO, rc = 0;
+	char *cause;
+	int fd = STDERR_FILENO, err;
 
-	if (strcmp(o->report, "-") != 0 && (fd = open(o->report,
-	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) == -1) {
-		warnx("--report: %s: %s", o->report, strerror(errno));
-		return -1;
+	if (strcmp(o->report, "-") != 0) {
+		if ((af = afile_open(o->report, "report", AFILE_MODE_OPEN,
+		    &cause)) == NULL)
+			goto fail;
+		fd = afile_fd(af);
 	}
 	ob = obuf_new(fd, 64 * 1024);
 	report_write(report, ob, o->report_format == 1 ? REPORT_JSON :
 	    REPORT_TEXT, engine_stats(e));
-	if (obuf_flush(ob) == -1) {
-		warnx("--report: %s: %s", o->report, strerror(obuf_error(ob)));
-		rc = -1;
-	}
+	obuf_flush(ob);
+	err = obuf_error(ob);
 	obuf_free(ob);
-	if (fd != STDERR_FILENO && close(fd) == -1 && rc == 0) {
-		warnx("--report: %s: %s", o->report, strerror(errno));
-		rc = -1;
+	if (af != NULL && afile_commit(af, err, &cause) == -1)
+		goto fail;
+	if (af == NULL && err != 0) {
+		warnx("--report: standard error: %s", strerror(err));
+		return -1;
 	}
-	return rc;
+	return 0;
+fail:
+	warnx("%s", cause);
+	free(cause);
+	return -1;
 }
 
 /* The engine's options, from the command line's. */
@@ -376,6 +406,7 @@ main(int argc, char **argv)
 	struct loop_opts lo;
 	struct main_live lv;
 	struct registry *reg = NULL;
+	struct state_lock *slock = NULL;
 	const char *cause;
 	int stopped = 0, badstate = 0, live, first;
 	char **inputs;
@@ -417,8 +448,8 @@ main(int argc, char **argv)
 	if (o.state != NULL)
 		reg = registry_new();
 	/* A state file we refuse stops the run before any input is read. */
-	if (o.state != NULL && !o.state_reset &&
-	    main_state(&o, e, reg, rs, 0) == -1) {
+	if (o.state != NULL && (main_state_lock(&o, &slock) == -1 ||
+	    (!o.state_reset && main_state(&o, e, reg, rs, 0) == -1))) {
 		status_trouble();
 		badstate = 1;
 	}
@@ -436,6 +467,7 @@ main(int argc, char **argv)
 	if (!badstate && (o.follow || main_live_stdin(inputs, ninputs, rs))) {
 		lo.max_line = (size_t)o.max_line;
 		lo.from_start = o.from_start;
+		lo.rotate_wait = (double)o.rotate_wait / 1000;
 		lo.out = out;
 		lo.start = start;
 		lo.clock = progress_clock;
@@ -475,6 +507,7 @@ main(int argc, char **argv)
 		status_trouble();
 	report_free(eng.report);
 	registry_free(reg);
+	state_unlock(slock);
 	exec_free(eng.exec);
 	slog_free(eng.slog);
 	/* cxwatch(1): stopped by a signal while following, the run went fine. */

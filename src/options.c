@@ -119,6 +119,10 @@ static const struct options_entry options_table[] = {
 	  .off = OPT(report_format), .harg = "F", .choices = options_formats,
 	  .needs = "report", .usage = "[--report-format text | json]",
 	  .help = "text (default) or json" },
+	{ .name = "rotate-wait", .type = OPT_DUR, .off = OPT(rotate_wait),
+	  .arg = "duration", .harg = "DUR", .needs = "follow",
+	  .help = "with -f: read a rotated file until quiet this long\n"
+	  "(default 10s)" },
 	{ .name = "state", .type = OPT_STR, .off = OPT(state), .arg = "file",
 	  .harg = "FILE",
 	  .usage = "[--state file [--state-reset] [--reread]]",
@@ -285,6 +289,7 @@ options_defaults(struct options *o)
 	o->max_line = 64 * 1024;
 	o->progress = -1;
 	o->exec_timeout = 60000;
+	o->rotate_wait = 10000;
 }
 
 /* getopt_long's tables, made from ours. */

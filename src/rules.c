@@ -13,14 +13,17 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "obuf.h"
+#include "regfile.h"
 #include "rules.h"
 #include "suggest.h"
 #include "tparse.h"
@@ -46,6 +49,18 @@
 #define RULES_DEPTH_LIMIT	10000
 #define RULES_JIT_STACK_MIN	(32 * 1024)
 #define RULES_JIT_STACK_MAX	(4 * 1024 * 1024)
+
+/*
+ * cxwatch.rules(5), DESCRIPTION: a rules input with no newline (-r
+ * /dev/zero, a log given by mistake) must not take memory without
+ * bound. A line may hold 64 KiB, --max-line's default: the longest
+ * shipped line is 213 bytes, and a pattern of 64 KiB is past what anyone
+ * maintains by hand. A file may hold 4 MiB: eight times a file of 10,000
+ * rules (about 0.5 MiB, loaded in half a second), and small enough to
+ * read whole.
+ */
+#define RULES_MAX_LINE		(64 * 1024)
+#define RULES_MAX_FILE		(4 * 1024 * 1024)
 
 enum rsec_kind { RSEC_SETTINGS, RSEC_SOURCE, RSEC_RULE };
 
@@ -385,52 +400,126 @@ rules_fingerprint(struct ruleset *rs, const char *p, size_t len)
 	rs->fingerprint = h;
 }
 
+/*
+ * Read file whole, at most RULES_MAX_FILE bytes and one more, the more
+ * telling that it goes on: *len, *over. NULL after an error. Anything but
+ * a regular file is refused before a byte is read (a FIFO would hang).
+ */
+static char *
+rules_read_file(struct rload *l, const char *file, size_t *len, int *over)
+{
+	struct stat st;
+	const char *kind;
+	char *buf;
+	size_t cap;
+	ssize_t n;
+	int fd;
+
+	if ((fd = regfile_open(file, &st, &kind)) == -1) {
+		if (kind != NULL)
+			rules_err(l, file, 0, "cannot read: it is %s, not a "
+			    "regular file", kind);
+		else
+			rules_err(l, file, 0, "cannot open: %s",
+			    strerror(errno));
+		return NULL;
+	}
+	/* Room for one byte past the limit, and a NUL after the last line. */
+	cap = (st.st_size > 0 && st.st_size < RULES_MAX_FILE ?
+	    (size_t)st.st_size : RULES_MAX_FILE) + 2;
+	buf = xmalloc(cap);
+	*len = 0;
+	while (*len <= RULES_MAX_FILE) {
+		if ((n = read(fd, buf + *len, cap - 1 - *len)) == 0)
+			break;
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			rules_err(l, file, 0, "read error: %s",
+			    strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		/* The file grew since fstat(2): up to the limit, and one. */
+		if ((*len += (size_t)n) == cap - 1 && cap < RULES_MAX_FILE + 2) {
+			cap = cap < RULES_MAX_FILE / 2 ? 2 * cap :
+			    RULES_MAX_FILE + 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+	}
+	close(fd);
+	*over = *len > RULES_MAX_FILE;
+	if (*over)
+		*len = RULES_MAX_FILE;
+	return buf;
+}
+
+/* One line of a rules file, NUL-terminated, without its newline. */
+static void
+rules_parse_line(struct rload *l, char *p, const char *file, int lineno,
+    struct rsec **sec, int *skipping)
+{
+	p = rules_trim(p);
+	if (*p == '\0' || *p == '#' || *p == ';')
+		return;
+	if (*p == '[') {
+		*sec = rules_parse_header(l, p, file, lineno);
+		*skipping = (*sec == NULL);
+	} else if (*sec != NULL)
+		rules_parse_kv(l, *sec, p, file, lineno);
+	else if (!*skipping) {
+		rules_err(l, file, lineno, "\"%s\" outside any section (start "
+		    "one with [settings], [source NAME] or [rule NAME])",
+		    strtok(p, " \t="));
+		*skipping = 1;
+	}
+}
+
+/* cxwatch.rules(5), DESCRIPTION: a line and a file have a size limit. */
 static void
 rules_parse_file(struct rload *l, const char *file)
 {
-	FILE *fp;
-	char *buf = NULL, *p;
-	size_t cap = 0;
-	ssize_t n;
-	int lineno = 0;
 	struct rsec *sec = NULL;
-	int skipping = 0;
+	char *buf, *p, *end, *nl;
+	size_t len, n;
+	int lineno = 0, skipping = 0, over, cut = 0;
 
-	if ((fp = fopen(file, "r")) == NULL) {
-		rules_err(l, file, 0, "cannot open: %s", strerror(errno));
+	if ((buf = rules_read_file(l, file, &len, &over)) == NULL)
 		return;
-	}
-	while ((n = getline(&buf, &cap, fp)) != -1) {
+	for (p = buf, end = buf + len; p < end && l->nerr <= 100; p += n) {
 		lineno++;
-		rules_fingerprint(l->rs, buf, (size_t)n);
-		if (memchr(buf, '\0', (size_t)n) != NULL) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL && over) {
+			cut = 1;	/* it goes on past the limit */
+			break;
+		}
+		n = nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		rules_fingerprint(l->rs, p, n);
+		if (n - (nl != NULL) > RULES_MAX_LINE) {
+			rules_err(l, file, lineno, "line longer than %d KiB, "
+			    "the most a rules line may hold (is this a rules "
+			    "file?); shorten it, or split its pattern over "
+			    "several rules", RULES_MAX_LINE / 1024);
+			if (sec != NULL)
+				sec->broken = 1;
+			continue;
+		}
+		if (memchr(p, '\0', n) != NULL) {
 			rules_err(l, file, lineno, "NUL byte (is this a "
 			    "rules file?)");
 			if (sec != NULL)
 				sec->broken = 1;
 			break;
 		}
-		p = rules_trim(buf);
-		if (*p == '\0' || *p == '#' || *p == ';')
-			continue;
-		if (*p == '[') {
-			sec = rules_parse_header(l, p, file, lineno);
-			skipping = (sec == NULL);
-		} else if (sec != NULL)
-			rules_parse_kv(l, sec, p, file, lineno);
-		else if (!skipping) {
-			rules_err(l, file, lineno, "\"%s\" outside any "
-			    "section (start one with [settings], [source "
-			    "NAME] or [rule NAME])", strtok(p, " \t="));
-			skipping = 1;
-		}
-		if (l->nerr > 100)
-			break;
+		p[n - (nl != NULL)] = '\0';
+		rules_parse_line(l, p, file, lineno, &sec, &skipping);
 	}
-	if (ferror(fp))
-		rules_err(l, file, 0, "read error: %s", strerror(errno));
+	if (over && (cut || p == end) && l->nerr <= 100)
+		rules_err(l, file, cut ? lineno : lineno + 1, "the file goes "
+		    "on past %d MiB, the most a rules file may hold (is this "
+		    "a rules file?); split it over several files in a rules "
+		    "directory", RULES_MAX_FILE / (1024 * 1024));
 	free(buf);
-	fclose(fp);
 }
 
 static int

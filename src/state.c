@@ -10,12 +10,14 @@
  * accidents, not forgery, so every length is also checked against the
  * bytes left and every value against the table's limits.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "afile.h"
+#include "regfile.h"
 #include "registry.h"
 #include "state.h"
 #include "wtab.h"
@@ -195,94 +199,30 @@ state_put_all(struct state_out *o, const struct wtab *t,
 	state_put_le(o, crc, 4);
 }
 
-static const char *
-state_hint(int err)
-{
-	switch (err) {
-	case ENOSPC:
-#ifdef EDQUOT
-	case EDQUOT:
-#endif
-		return "free some space and run again";
-	case EFBIG:
-		return "raise the file size limit (ulimit -f) and run again";
-	default:
-		return "check the disk and run again";
-	}
-}
-
-/* Make the rename durable; file systems that cannot sync a directory
- * say EINVAL, and there is nothing more to do on them. */
-static int
-state_sync_dir(const char *path, char **cause)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd, err = 0;
-
-	if (slash == NULL)
-		dir = xstrdup(".");
-	else
-		dir = xstrndup(path, slash == path ? 1 :
-		    (size_t)(slash - path));
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1 || (fsync(fd) == -1 && errno != EINVAL))
-		err = errno;
-	if (fd != -1)
-		close(fd);
-	free(dir);
-	if (err == 0)
-		return 0;
-	*cause = xasprintf("%s: state saved, but syncing its directory "
-	    "failed: %s; a crash now could lose it", path, strerror(err));
-	return -1;
-}
-
 int
 state_save(const char *path, const struct wtab *t,
     const struct registry *reg, uint64_t fingerprint, char **cause)
 {
 	struct state_out *o = xcalloc(1, sizeof(*o));
-	char *tmp = xasprintf("%s.XXXXXX", path);
+	struct afile *af;
 	uint64_t total, ncust;
-	int r = -1;
+	int r;
 
 	o->fd = -1;
 	state_put_all(o, t, reg, fingerprint, 0, 0);
 	total = o->total;
 	ncust = o->ncust;
-	if ((o->fd = mkstemp(tmp)) == -1) {
-		*cause = xasprintf("%s: cannot save state: cannot create a "
-		    "temporary file beside it: %s; check that its directory "
-		    "exists and is writable", path, strerror(errno));
-		goto out;
+	if ((af = afile_open(path, "state", 0600, cause)) == NULL) {
+		free(o);
+		return -1;
 	}
+	o->fd = afile_fd(af);
 	o->total = o->ncust = 0;
 	o->crc = crc32(0, NULL, 0);
 	state_put_all(o, t, reg, fingerprint, total, ncust);
 	state_flush(o);
-	if (o->err == 0 && fsync(o->fd) == -1)
-		o->err = errno;
-	if (close(o->fd) == -1 && o->err == 0)
-		o->err = errno;
 	assert(o->err != 0 || (o->total == total && o->ncust == ncust));
-	if (o->err != 0) {
-		*cause = xasprintf("%s: cannot save state: writing %s: %s; "
-		    "the previous state is kept; %s", path, tmp,
-		    strerror(o->err), state_hint(o->err));
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, path) == -1) {
-		*cause = xasprintf("%s: cannot save state: renaming %s over "
-		    "it: %s; the previous state is kept", path, tmp,
-		    strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	r = state_sync_dir(path, cause);
-out:
-	free(tmp);
+	r = afile_commit(af, o->err, cause);
 	free(o);
 	return r;
 }
@@ -458,27 +398,24 @@ state_read(const char *path, unsigned char **bufp, size_t *lenp,
     char **cause)
 {
 	unsigned char *buf;
+	const char *kind;
 	struct stat st;
 	size_t len = 0;
 	ssize_t r;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
+	/* A FIFO must not hang the run: refused before it is read. */
+	if ((fd = regfile_open(path, &st, &kind)) == -1) {
+		if (kind == NULL && errno == ENOENT)
 			return 1;
-		*cause = xasprintf("%s: cannot read state: %s", path,
+		*cause = kind != NULL ? xasprintf("%s: cannot read state: it "
+		    "is %s, not a regular file", path, kind) :
+		    xasprintf("%s: cannot read state: %s", path,
 		    strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == -1) {
-		*cause = xasprintf("%s: cannot read state: %s", path,
-		    strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || (uintmax_t)st.st_size > SIZE_MAX / 2) {
-		*cause = xasprintf("%s: cannot read state: %s", path,
-		    S_ISREG(st.st_mode) ? "too large" : "not a regular file");
+	if ((uintmax_t)st.st_size > SIZE_MAX / 2) {
+		*cause = xasprintf("%s: cannot read state: too large", path);
 		close(fd);
 		return -1;
 	}
@@ -635,4 +572,151 @@ state_load(const char *path, struct wtab *t, struct registry *reg,
 out:
 	free(buf);
 	return r;
+}
+
+/*
+ * The run's lock: PATH.lock beside the (resolved) state file, locked
+ * with flock(2) and holding the pid of the run that has it. The lock goes
+ * with the process, however it ends, so a lock file left behind never
+ * blocks a later run; it is never removed, since removing it would let a
+ * third run lock a new file while the second still holds the old.
+ */
+struct state_lock {
+	char		*path;		/* the state file, links resolved */
+	int		 fd;		/* -1: not locked (see state_lock) */
+};
+
+/* Is fd a temporary of state_save(): empty or a prefix of the magic? */
+static int
+state_tmp_ours(int fd)
+{
+	char head[sizeof(STATE_MAGIC) - 1];
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < sizeof(head) &&
+	    (n = read(fd, head + len, sizeof(head) - len)) != 0) {
+		if (n == -1 && errno != EINTR)
+			return 0;
+		if (n > 0)
+			len += (size_t)n;
+	}
+	return memcmp(head, STATE_MAGIC, len) == 0;
+}
+
+/* The pid the holder of lock file fd wrote, if it still runs, or 0. */
+static long
+state_lock_pid(int fd)
+{
+	char buf[32];
+	ssize_t n;
+	long pid = 0;
+	int i;
+
+	if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) <= 0)
+		return 0;
+	for (i = 0; i < n && buf[i] >= '0' && buf[i] <= '9' &&
+	    pid < 100000000; i++)
+		pid = pid * 10 + (buf[i] - '0');
+	if (i == 0 || i == n || buf[i] != '\n')
+		return 0;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM ? pid : 0;
+}
+
+/* Lock l->path; 0, 1 when it could not be tried (*note), -1 held. */
+static int
+state_lock_take(struct state_lock *l, const char *name, char **note,
+    char **cause)
+{
+	char *lpath = xasprintf("%s.lock", l->path), pid[32];
+	long other;
+	int n, r = -1;
+
+	l->fd = open(lpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (l->fd == -1) {
+		/* No directory, or not ours to write: the save will say. */
+		r = errno == ENOENT || errno == EACCES || errno == EROFS ||
+		    errno == EPERM ? 1 : -1;
+		if (r == -1)
+			*cause = xasprintf("%s: cannot lock it: %s: %s", name,
+			    lpath, strerror(errno));
+		goto out;
+	}
+	if (flock(l->fd, LOCK_EX | LOCK_NB) == 0) {
+		n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+		if (ftruncate(l->fd, 0) == -1 ||
+		    pwrite(l->fd, pid, (size_t)n, 0) == -1) {
+			/* The pid only helps a second run's message. */
+		}
+		r = 0;
+	} else if (errno == EWOULDBLOCK) {
+		other = state_lock_pid(l->fd);
+		if (other > 0)
+			*cause = xasprintf("%s: in use by another cxwatch "
+			    "(pid %ld holds %s); wait for it to end, or give "
+			    "each run its own --state file", name, other,
+			    lpath);
+		else
+			*cause = xasprintf("%s: in use by another cxwatch "
+			    "(it holds %s); wait for it to end, or give each "
+			    "run its own --state file", name, lpath);
+	} else {
+		*note = xasprintf("%s: cannot lock %s: %s; a second run on "
+		    "the same state would not be noticed", name, lpath,
+		    strerror(errno));
+		r = 1;
+	}
+	if (r != 0) {
+		close(l->fd);
+		l->fd = -1;
+	}
+out:
+	free(lpath);
+	return r;
+}
+
+struct state_lock *
+state_lock(const char *path, char **note, char **cause)
+{
+	struct state_lock *l;
+	size_t n;
+	char *why = NULL;
+	int r;
+
+	*note = NULL;
+	l = xcalloc(1, sizeof(*l));
+	l->fd = -1;
+	if ((l->path = afile_resolve(path, cause)) == NULL ||
+	    (r = state_lock_take(l, path, note, cause)) == -1) {
+		state_unlock(l);
+		return NULL;
+	}
+	/* Only a run holding the lock knows no save is under way. */
+	if (r == 0 && afile_clean(l->path, state_tmp_ours, &n, &why) == -1)
+		*note = why;
+	else if (r == 0 && n > 0)
+		*note = xasprintf("%s: removed %zu temporary file%s left by "
+		    "an interrupted save", path, n, n == 1 ? "" : "s");
+	return l;
+}
+
+const char *
+state_lock_path(const struct state_lock *l)
+{
+	return l->path;
+}
+
+void
+state_unlock(struct state_lock *l)
+{
+	if (l == NULL)
+		return;
+	if (l->fd != -1) {
+		if (ftruncate(l->fd, 0) == -1) {
+			/* A pid left behind is checked before it is shown. */
+		}
+		close(l->fd);
+	}
+	free(l->path);
+	free(l);
 }

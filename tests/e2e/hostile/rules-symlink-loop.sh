@@ -1,7 +1,8 @@
 # A rules directory is read one level deep: only its *.rules entries,
 # in name order. A symlink back to the directory itself (ln -s . loop)
 # is not a *.rules file and is never followed, so there is no loop; one
-# named *.rules is an error ("Is a directory"), as is a symlink cycle.
+# named *.rules is an error (a directory, not a regular file), as is a
+# symlink cycle.
 . "$TOP/tests/e2e/lib.sh"
 mkdir rd
 cp "$TOP/tests/data/e2e.rules" rd/a.rules

@@ -16,7 +16,14 @@ mkfifo out
 pid=$!
 exec 3<out
 # The pipe and cxwatch's buffer fill, and the run stops in write(2).
-wait_for 100 "grep -q 'State:.*S' /proc/$pid/status && [ \$(sed -n 's/^pos:[[:space:]]*//p' /proc/$pid/fdinfo/3 2>/dev/null || echo 0) -gt 0 ]" ||
+# (The input's offset, on whichever descriptor it has.)
+pos() {
+	for fd in /proc/$pid/fd/*; do
+		[ "$(readlink "$fd" 2>/dev/null)" = "$PWD/day1" ] &&
+		    sed -n 's/^pos:[[:space:]]*//p' "/proc/$pid/fdinfo/${fd##*/}"
+	done
+}
+wait_for 100 "grep -q 'State:.*S' /proc/$pid/status && [ \"\$(pos)\" -gt 0 ] 2>/dev/null" ||
     echo "not blocked within 10 s"
 kill -KILL $pid
 wait $pid; echo "killed: exit $?"

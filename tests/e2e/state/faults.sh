@@ -36,6 +36,6 @@ echo "state over 4 KiB: $(($(wc -c <big) > 4096))"
 (ulimit -f 2; cx -w 1d --state big "$S/support.log" 2>err; echo $? >rc) |
     grep -c ALERT >n
 echo "file size limit: exit $(cat rc) alerts $(cat n)"
-sed 's/big\.[A-Za-z0-9]*:/big.XXXXXX:/' err
+sed 's/big\.tmp-[A-Za-z0-9]*:/big.tmp-XXXXXX:/' err
 cmp -s big bigold && echo "previous state intact"
-echo "temporary files left: $(ls | grep -c '^big\.')"
+echo "temporary files left: $(ls | grep -c '^big\.tmp-')"
