@@ -7,10 +7,17 @@
  * Write errors are sticky: after one, writes are dropped and
  * obuf_error() returns the errno of the first (EPIPE when the reader went
  * away, if the caller ignores SIGPIPE). The module never prints.
+ *
+ * A write that would block (a pipe nobody reads) waits in ppoll(2); with
+ * obuf_set_stop() that wait ends when a stop signal comes, and what the
+ * fd does not take within a second more is then dropped. The caller
+ * marks where each record (an alert) ends, so that it can say how many
+ * were not written.
  */
 #ifndef CXW_OBUF_H
 #define CXW_OBUF_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,7 +78,31 @@ size_t	obuf_pending(const struct obuf *);
 const char	*obuf_data(const struct obuf *, size_t *len);
 void		 obuf_clear(struct obuf *);
 
-/* 0, or the errno of the first failed write. */
+/* 0, or the errno of the first failed write; ECANCELED: see below. */
 int	obuf_error(const struct obuf *);
+
+/*
+ * Waiting for a pipe, socket or device to take more, the signals in sigs
+ * (copied) are held while *stop is looked at and let in only during the
+ * wait, so a handler that sets *stop ends the wait at once. Once *stop
+ * is set, writes go on only as far as the fd takes them within one
+ * second in all; the rest is dropped and obuf_error() is ECANCELED.
+ * stop NULL: wait on.
+ */
+void	obuf_set_stop(struct obuf *, const volatile sig_atomic_t *stop,
+	    const sigset_t *sigs);
+
+/* A record ends here (fd >= 0 only). */
+void	obuf_mark(struct obuf *);
+/* Records marked but not written whole (after an error, or pending). */
+uint64_t obuf_unwritten(const struct obuf *);
+
+/*
+ * Without writing or waiting: 1 if fd is a pipe or socket whose reader
+ * has gone (poll(2) says POLLERR or POLLHUP), and from then on the error
+ * is EPIPE; else 0. Lets a caller with nothing to write notice, as
+ * tail -f does.
+ */
+int	obuf_gone(struct obuf *);
 
 #endif

@@ -390,8 +390,10 @@ engine_line_held(struct engine *e, const char *name, uint64_t lineno,
 			alert_summary(e->out, e->rs, &a);
 			obuf_putc(e->out, '\n');
 		}
-	} else if (r == WTAB_ALERT && !e->opts.quiet)
+	} else if (r == WTAB_ALERT && !e->opts.quiet) {
 		alert_write(e->out, e->opts.format, e->rs, &a);
+		obuf_mark(e->out);	/* to count those not written */
+	}
 	/* -x describes; it does not act. */
 	if (r == WTAB_ALERT && e->opts.exec != NULL && !e->opts.explain)
 		engine_exec(e, &a);
@@ -610,8 +612,11 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 		engine_stat(o, "exec started", xs.started);
 		engine_stat(o, "exec exit 0", xs.exited_ok);
 		engine_stat(o, "exec failed", xs.exited_fail);
+		engine_stat(o, "exec not run", xs.notrun + xs.spawn_failed);
 		engine_stat(o, "exec killed (timeout)", xs.killed);
-		engine_stat(o, "exec dropped", xs.dropped + xs.spawn_failed);
+		engine_stat(o, "exec killed (stop)", xs.stop_killed);
+		engine_stat(o, "exec dropped", xs.dropped);
+		engine_stat(o, "exec dropped (stop)", xs.stop_dropped);
 		engine_stat(o, "exec running", xs.running);
 		engine_stat(o, "exec queued", xs.queued);
 	}

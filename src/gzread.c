@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -511,14 +512,25 @@ gzread_consume(struct gzread *g, char *buf, size_t len)
 static void
 gzread_thread_start(struct gzread *g)
 {
+	sigset_t all, old;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < GZREAD_NBLOCK; i++)
 		g->ring[i].data = xmalloc(GZREAD_BLOCKSZ);
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_cond_init(&g->data, NULL);
 	pthread_cond_init(&g->space, NULL);
-	if (pthread_create(&g->thread, NULL, gzread_producer, g) == 0) {
+	/*
+	 * Every signal blocked in the thread, so that they all go to the
+	 * caller's: one that holds a stop signal while it checks the flag,
+	 * then lets it in to wait (ppoll), would miss one taken here.
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&g->thread, NULL, gzread_producer, g);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc == 0) {
 		g->threaded = 1;
 		return;
 	}

@@ -11,6 +11,14 @@
  * timer moves the table's clock on by the wall-clock time that has passed
  * since the log's clock last moved: the latest log time seen, plus the
  * seconds of silence since (cxwatch(1), "Memory").
+ *
+ * SIGINT and SIGTERM: libev's own handler restarts an interrupted
+ * write(2) (SA_RESTART), so an alert write that nobody takes would never
+ * see the signal. Once their ev_signal watchers are on, our handler takes
+ * their place: it calls the handler it replaced (main's, which sets the
+ * stop flag that obuf's wait looks at) and passes the signal on to libev
+ * with ev_feed_signal(). At the end the watchers are stopped and every
+ * signal's handler is put back as it was found.
  */
 #include <err.h>
 #include <errno.h>
@@ -47,6 +55,14 @@
  * pool is made and counted then.
  */
 #define LOOP_FD_RESERVE	16
+#define LOOP_NSIGS	4
+
+static const int loop_signums[LOOP_NSIGS] = {
+	SIGINT, SIGTERM, SIGUSR1, SIGHUP
+};
+/* The handlers found, by loop_signums index; loop_sig() chains to them. */
+static struct sigaction loop_oldsa[LOOP_NSIGS];
+static volatile sig_atomic_t loop_signalled;	/* SIGINT or SIGTERM */
 
 struct loop_input {
 	const char	*arg;
@@ -148,6 +164,19 @@ loop_flush(struct loop *l)
 		ev_break(l->ev, EVBREAK_ALL);
 }
 
+/* SIGINT, SIGTERM: no SA_RESTART, the old handler, then libev's turn. */
+static void
+loop_sig(int sig)
+{
+	const struct sigaction *old = &loop_oldsa[sig == SIGTERM];
+
+	loop_signalled = 1;
+	if (!(old->sa_flags & SA_SIGINFO) && old->sa_handler != SIG_DFL &&
+	    old->sa_handler != SIG_IGN)
+		old->sa_handler(sig);
+	ev_feed_signal(sig);
+}
+
 /*
  * Move the table's clock on by the wall-clock time that has passed since
  * the log's clock last moved, forgetting the customers that makes idle.
@@ -217,6 +246,9 @@ loop_poll_cb(struct ev_loop *ev, ev_timer *w, int revents)
 			loop_refused(l, &l->ins[i]);
 		}
 	loop_flush(l);
+	/* -f | head -1: a reader gone is noticed without an alert to write. */
+	if (obuf_gone(l->opts->out))
+		ev_break(l->ev, EVBREAK_ALL);
 	loop_expire(l);
 	/* --exec: reap, enforce timeouts, start what waits. */
 	if (l->opts->exec != NULL)
@@ -327,6 +359,42 @@ loop_open(struct loop *l, struct loop_input *in, const char *arg,
 	in->r = reader_new(follow_fill, in->f, l->opts->max_line);
 }
 
+/*
+ * on: keep the handlers found, start the watchers, then put loop_sig()
+ * in libev's place for SIGINT and SIGTERM. Off: stop the watchers and
+ * put back what was found. Signals are held meanwhile.
+ */
+static void
+loop_signals(struct loop *l, int on)
+{
+	ev_signal *w[LOOP_NSIGS] = { &l->sigint, &l->sigterm, &l->sigusr1,
+	    &l->sighup };
+	struct sigaction sa;
+	sigset_t all, old;
+	size_t i;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < LOOP_NSIGS; i++) {
+		if (on) {
+			sigaction(loop_signums[i], NULL, &loop_oldsa[i]);
+			ev_signal_start(l->ev, w[i]);
+		} else {
+			ev_signal_stop(l->ev, w[i]);
+			sigaction(loop_signums[i], &loop_oldsa[i], NULL);
+		}
+	}
+	if (on) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = loop_sig;
+		sigfillset(&sa.sa_mask);
+		loop_signalled = 0;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 int
 loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
     struct engine **ep, const struct loop_opts *opts)
@@ -355,10 +423,7 @@ loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
 	ev_signal_init(&l.sigterm, loop_stop_cb, SIGTERM);
 	ev_signal_init(&l.sigusr1, loop_stats_cb, SIGUSR1);
 	ev_signal_init(&l.sighup, loop_reload_cb, SIGHUP);
-	ev_signal_start(l.ev, &l.sighup);
-	ev_signal_start(l.ev, &l.sigint);
-	ev_signal_start(l.ev, &l.sigterm);
-	ev_signal_start(l.ev, &l.sigusr1);
+	loop_signals(&l, 1);
 	/* libev's descriptors are open now: the files get what is left. */
 	l.pool = follow_pool_new(LOOP_FD_RESERVE, opts->rotate_wait,
 	    opts->clock);
@@ -367,6 +432,9 @@ loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
 	if (opts->progress)
 		l.progress = progress_new(STDERR_FILENO, 0);
 	ev_run(l.ev, 0);
+	loop_signals(&l, 0);
+	if (loop_signalled)
+		l.stopped = 1;
 	/* Lines complete at the stop are still read and alerted on. */
 	for (i = 0; i < nargs; i++) {
 		if (!l.ins[i].done)

@@ -37,22 +37,54 @@
 
 #define CXW_VERSION		"0.1.0"
 #define CXW_EXEC_QUEUE		1000	/* alerts waiting for --exec */
+#define CXW_EXEC_SAID		3	/* --exec failures said one by one */
+#define CXW_EXEC_GRACE		3.0	/* s running programs get at a stop */
 
 #ifndef CXW_RULESDIR
 #define CXW_RULESDIR		"/usr/local/etc/cxwatch/rules"
 #endif
 
-static volatile sig_atomic_t main_stop;
+static volatile sig_atomic_t main_stop;	/* SIGINT or SIGTERM came */
+static volatile sig_atomic_t main_hurry;	/* ... and another */
 static volatile sig_atomic_t main_usr1;
 
-/* Batch runs: a handler only sets a flag, checked between lines. */
+/* What was said on stderr about --exec and --syslog, not to repeat it. */
+static struct {
+	uint64_t	failed;		/* up to CXW_EXEC_SAID */
+	int		notrun;
+	int		dropped;
+	int		slog;
+} main_said;
+
+/*
+ * A handler only sets a flag, checked between lines (batch runs), while
+ * waiting, and after the live loop, which chains to it.
+ */
 static void
 main_sig(int sig)
 {
 	if (sig == SIGUSR1)
 		main_usr1 = 1;
+	else if (main_stop)
+		main_hurry = 1;
 	else
 		main_stop = 1;
+}
+
+/*
+ * A closed 0, 1 or 2 would be taken by the next file opened, and the
+ * alerts written into it: hold each with /dev/null opened the other way,
+ * so that using it fails with EBADF as it would have. (open(2) takes the
+ * lowest free descriptor, which is fd.)
+ */
+static void
+main_hold_stdio(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
+			(void)open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
 }
 
 /*
@@ -349,6 +381,188 @@ fail:
 	return -1;
 }
 
+/*
+ * --exec, as it goes: a program that could not be run is said once, the
+ * first CXW_EXEC_SAID that failed one by one, a full queue once; the
+ * rest are counted (main_exec_finish()).
+ */
+static void
+main_exec_end(void *arg, const struct exec_end *x)
+{
+	const struct options *o = arg;
+	char what[128];
+
+	switch (x->how) {
+	case EXEC_NOTRUN:
+		if (main_said.notrun++ == 0)
+			warnx("--exec: %s (alert for %s): %s: %s; said once, "
+			    "-s counts them", o->exec, x->customer, x->call,
+			    strerror(x->code));
+		return;
+	case EXEC_DROPPED:
+		if (main_said.dropped++ == 0)
+			warnx("--exec: %s: %d alerts wait already; the alert "
+			    "for %s and others until there is room are "
+			    "dropped (said once, -s counts them)", o->exec,
+			    CXW_EXEC_QUEUE, x->customer);
+		return;
+	case EXEC_EXIT:
+		if (x->code == -1)
+			snprintf(what, sizeof(what), "its exit status was "
+			    "lost");
+		else
+			snprintf(what, sizeof(what), "exit status %d",
+			    x->code);
+		break;
+	case EXEC_SIGNAL:
+		snprintf(what, sizeof(what), "killed by signal %d (%s)",
+		    x->code, strsignal(x->code));
+		break;
+	case EXEC_TIMEOUT:
+		snprintf(what, sizeof(what), "still running after "
+		    "--exec-timeout %gs: killed",
+		    (double)o->exec_timeout / 1000);
+		break;
+	}
+	if (main_said.failed++ < CXW_EXEC_SAID)
+		warnx("--exec: %s (alert for %s): %s", o->exec, x->customer,
+		    what);
+}
+
+/* ", N what" (whats when n > 1) at the end of buf when n is not 0. */
+static void
+main_count(char *buf, size_t size, uint64_t n, const char *what,
+    const char *whats)
+{
+	size_t len = strlen(buf);
+
+	if (n > 0 && len < size)
+		snprintf(buf + len, size - len, "%s%llu %s",
+		    len > 0 ? ", " : "", (unsigned long long)n,
+		    n == 1 ? what : whats);
+}
+
+/*
+ * --exec at the end: run what waits, unless stopped (cxwatch(1) --exec:
+ * drop the queue, a grace for the programs running, then kill them; a
+ * second signal cuts the grace). Any failure is trouble; what was not
+ * said one by one is summed up.
+ */
+static void
+main_exec_finish(const struct options *o, struct exec *x)
+{
+	struct exec_stats st;
+	char buf[512];
+	uint64_t nsaid;
+
+	if (main_stop || exec_drain(x, &main_stop) == -1)
+		exec_stop(x, CXW_EXEC_GRACE, &main_hurry);
+	exec_stats(x, &st);
+	buf[0] = '\0';
+	main_count(buf, sizeof(buf), st.stop_dropped, "queued alert dropped",
+	    "queued alerts dropped");
+	main_count(buf, sizeof(buf), st.stop_killed, "running program killed",
+	    "running programs killed");
+	if (buf[0] != '\0')
+		warnx("stopped: --exec: %s", buf);
+	nsaid = (main_said.failed < CXW_EXEC_SAID ? main_said.failed :
+	    CXW_EXEC_SAID) + (main_said.notrun > 0) + (main_said.dropped > 0);
+	buf[0] = '\0';
+	main_count(buf, sizeof(buf), st.exited_fail, "failed", "failed");
+	main_count(buf, sizeof(buf), st.killed, "killed at the timeout",
+	    "killed at the timeout");
+	main_count(buf, sizeof(buf), st.notrun + st.spawn_failed,
+	    "could not be run", "could not be run");
+	main_count(buf, sizeof(buf), st.dropped, "alert dropped (queue full)",
+	    "alerts dropped (queue full)");
+	if (st.exited_fail + st.killed + st.notrun + st.spawn_failed +
+	    st.dropped > nsaid)
+		warnx("--exec: %s: in all: %s", o->exec, buf);
+	if (buf[0] != '\0' || st.stop_dropped + st.stop_killed > 0)
+		status_trouble();
+}
+
+/* --syslog: the first message lost is said; the rest are counted. */
+static void
+main_slog_lost(void *arg, int error)
+{
+	const char *path = arg;
+
+	if (main_said.slog++ == 0)
+		warnx("--syslog: %s: %s; alerts that cannot be sent are "
+		    "counted (said once)", path, strerror(error));
+}
+
+/* --syslog: a bad facility is a usage error. */
+static struct slog *
+main_slog(const struct options *o)
+{
+	const char *cause, *path;
+	struct slog *sl;
+
+	path = o->syslog_socket != NULL ? o->syslog_socket : "/dev/log";
+	if ((sl = slog_new(path, o->syslog_facility != NULL ?
+	    o->syslog_facility : "daemon", o->syslog_tag != NULL ?
+	    o->syslog_tag : "cxwatch", &cause)) == NULL)
+		errx(CXW_EXIT_TROUBLE, "--syslog-facility: \"%s\": %s",
+		    o->syslog_facility, cause);
+	slog_on_lost(sl, main_slog_lost, (void *)path);
+	return sl;
+}
+
+/*
+ * --syslog before the inputs: a socket nobody listens on is said, and is
+ * trouble; the run goes on, and alerts are sent once it answers.
+ */
+static void
+main_slog_check(const struct options *o, struct slog *sl)
+{
+	int error;
+
+	if ((error = slog_check(sl)) != 0) {
+		main_slog_lost((void *)(o->syslog_socket != NULL ?
+		    o->syslog_socket : "/dev/log"), error);
+		status_trouble();
+	}
+}
+
+/* --syslog at the end: any message lost is trouble. */
+static void
+main_slog_finish(const struct options *o, const struct slog *sl)
+{
+	uint64_t n = slog_lost(sl);
+
+	if (n == 0)
+		return;
+	warnx("--syslog: %s: %llu alert%s not sent", o->syslog_socket !=
+	    NULL ? o->syslog_socket : "/dev/log", (unsigned long long)n,
+	    n == 1 ? "" : "s");
+	status_trouble();
+}
+
+/*
+ * Standard output at the end: an error is said, with the alerts it cost,
+ * and is trouble; EPIPE (the reader went away) is a quiet stop.
+ */
+static void
+main_out_finish(const struct obuf *out)
+{
+	unsigned long long n = obuf_unwritten(out);
+	int error = obuf_error(out);
+	char lost[64] = "";
+
+	if (error == 0 || error == EPIPE)
+		return;
+	if (n > 0)
+		snprintf(lost, sizeof(lost), "; %llu alert%s not written", n,
+		    n == 1 ? "" : "s");
+	if (error == ECANCELED)
+		warnx("standard output: stopped while nobody read it%s", lost);
+	else
+		warnx("standard output: %s%s", strerror(error), lost);
+	status_trouble();
+}
+
 /* The engine's options, from the command line's. */
 static void
 main_engine_opts(const struct options *o, struct engine_opts *eng)
@@ -407,19 +621,18 @@ main(int argc, char **argv)
 	struct main_live lv;
 	struct registry *reg = NULL;
 	struct state_lock *slock = NULL;
-	const char *cause;
+	sigset_t stopsigs;
+	char *xcause;
 	int stopped = 0, badstate = 0, live, first;
 	char **inputs;
 	size_t ninputs;
 	int status;
 
+	main_hold_stdio();
 	first = main_options(argc, argv, &o);
 	main_engine_opts(&o, &eng);
-	if (o.syslog && (eng.slog = slog_new(o.syslog_socket,
-	    o.syslog_facility != NULL ? o.syslog_facility : "daemon",
-	    o.syslog_tag != NULL ? o.syslog_tag : "cxwatch", &cause)) == NULL)
-		errx(CXW_EXIT_TROUBLE, "--syslog-facility: \"%s\": %s",
-		    o.syslog_facility, cause);
+	if (o.syslog)
+		eng.slog = main_slog(&o);
 	if ((rs = main_load(&o, "")) == NULL)
 		exit(CXW_EXIT_TROUBLE);
 	if (o.check) {
@@ -429,8 +642,21 @@ main(int argc, char **argv)
 		options_free(&o);
 		return 0;
 	}
+	/* cxwatch(1) --exec: a program that cannot be started is a usage
+	   error. */
+	if (o.exec != NULL) {
+		eng.exec = exec_new(o.exec, (const char *const *)o.exec_args.v,
+		    o.exec_args.n, (unsigned)o.exec_jobs, CXW_EXEC_QUEUE,
+		    (double)o.exec_timeout / 1000);
+		if (exec_check(eng.exec, &xcause) == -1)
+			errx(CXW_EXIT_TROUBLE, "--exec: %s", xcause);
+		exec_on_end(eng.exec, main_exec_end, &o);
+	}
+	if (eng.slog != NULL)
+		main_slog_check(&o, eng.slog);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = main_sig;
+	sigfillset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
@@ -438,12 +664,13 @@ main(int argc, char **argv)
 	/* A file size limit must fail the write (EFBIG), not kill us. */
 	signal(SIGXFSZ, SIG_IGN);
 	out = obuf_new(STDOUT_FILENO, 64 * 1024);
+	/* A stop signal ends a write nobody takes: cxwatch(1) SIGTERM. */
+	sigemptyset(&stopsigs);
+	sigaddset(&stopsigs, SIGINT);
+	sigaddset(&stopsigs, SIGTERM);
+	obuf_set_stop(out, &main_stop, &stopsigs);
 	if (o.report != NULL)
 		eng.report = report_new(rs);
-	if (o.exec != NULL)
-		eng.exec = exec_new(o.exec, (const char *const *)o.exec_args.v,
-		    o.exec_args.n, (unsigned)o.exec_jobs, CXW_EXEC_QUEUE,
-		    (double)o.exec_timeout / 1000);
 	e = engine_new(rs, &eng, out);
 	if (o.state != NULL)
 		reg = registry_new();
@@ -487,17 +714,21 @@ main(int argc, char **argv)
 			status_trouble();
 	} else if (!badstate && input_run(inputs, ninputs, rs, e, &io) == -1)
 		status_trouble();
+	/*
+	 * The end: the alerts out (as far as a stop lets them), the state
+	 * saved before anything that may wait on others (--exec), then what
+	 * went wrong, the stats and the report.
+	 */
 	obuf_flush(out);
-	if (eng.exec != NULL)
-		exec_drain(eng.exec);
 	/* cxwatch(1): -x describes a run; it reads --state, never writes it. */
 	if (o.state != NULL && !badstate && !o.explain &&
 	    main_state(&o, e, reg, rs, 1) == -1)
 		status_trouble();
-	if (obuf_error(out) != 0 && obuf_error(out) != EPIPE) {
-		warnx("standard output: %s", strerror(obuf_error(out)));
-		status_trouble();
-	}
+	if (eng.exec != NULL)
+		main_exec_finish(&o, eng.exec);
+	if (eng.slog != NULL)
+		main_slog_finish(&o, eng.slog);
+	main_out_finish(out);
 	if (o.stats) {
 		err = obuf_new(STDERR_FILENO, 4096);
 		engine_stats_write(e, err, progress_clock() - start);

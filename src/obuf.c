@@ -3,14 +3,25 @@
  *
  * Invariant: len <= cap, and after a write error len stays 0 and every
  * write is dropped. The buffer is at least OBUF_MINCAP bytes, so any one
- * escape or number fits after a flush.
+ * escape or number fits after a flush. marks[mhead..mlen) are the ends
+ * (as byte counts from the start: out + len) of the records not yet
+ * written whole, oldest first.
  */
+#define _GNU_SOURCE		/* ppoll() */
+
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "obuf.h"
@@ -20,6 +31,7 @@
 #define OBUF_DEFCAP	(64 * 1024)
 #define OBUF_MINCAP	64
 #define OBUF_BAD	UINT32_MAX	/* not a code point: invalid UTF-8 */
+#define OBUF_STOP_WAIT	1000	/* ms the fd gets in all once stopped */
 
 /* Bytes each escaper copies as they are. */
 #define OBUF_TEXT_PLAIN(c)	((((c) >= 0x20 && (c) < 0x7f) || \
@@ -41,6 +53,16 @@ struct obuf {
 	char	*buf;
 	size_t	 len;
 	size_t	 cap;
+	int	 waits;		/* a pipe, socket or device: may block */
+	int	 pipe;		/* a pipe or FIFO: PIPE_BUF after POLLOUT */
+	int	 sock;
+	const volatile sig_atomic_t *stop;
+	sigset_t sigs;		/* held while *stop is looked at */
+	int	 stopwait;	/* ms left to wait once stopped */
+	uint64_t out;		/* bytes written */
+	uint64_t *marks;
+	size_t	 mhead, mlen, mcap;
+	uint64_t lost;		/* records dropped by an error */
 };
 
 static const char obuf_hexdig[] = "0123456789abcdef";
@@ -54,6 +76,7 @@ struct obuf *
 obuf_new(int fd, size_t cap)
 {
 	struct obuf *o = xcalloc(1, sizeof(*o));
+	struct stat sb;
 
 	if (cap == 0)
 		cap = OBUF_DEFCAP;
@@ -62,6 +85,11 @@ obuf_new(int fd, size_t cap)
 	o->fd = fd;
 	o->cap = cap;
 	o->buf = xmalloc(cap);
+	if (fd >= 0 && fstat(fd, &sb) == 0) {
+		o->pipe = S_ISFIFO(sb.st_mode);
+		o->sock = S_ISSOCK(sb.st_mode);
+		o->waits = o->pipe || o->sock || S_ISCHR(sb.st_mode);
+	}
 	return o;
 }
 
@@ -71,25 +99,135 @@ obuf_free(struct obuf *o)
 	if (o == NULL)
 		return;
 	obuf_flush(o);
+	free(o->marks);
 	free(o->buf);
 	free(o);
 }
 
-/* Write all of p, or record the first error. */
+void
+obuf_set_stop(struct obuf *o, const volatile sig_atomic_t *stop,
+    const sigset_t *sigs)
+{
+	o->stop = stop;
+	o->stopwait = OBUF_STOP_WAIT;
+	if (sigs != NULL)
+		o->sigs = *sigs;
+	else
+		sigemptyset(&o->sigs);
+}
+
+/* The first error: what was pending is lost with it. */
+static void
+obuf_fail(struct obuf *o, int err)
+{
+	o->err = err;
+	o->lost += o->mlen - o->mhead;
+	o->mhead = o->mlen = 0;
+}
+
+/* w more bytes are out: the records they complete are done. */
+static void
+obuf_wrote(struct obuf *o, size_t w)
+{
+	o->out += w;
+	while (o->mhead < o->mlen && o->marks[o->mhead] <= o->out)
+		o->mhead++;
+	if (o->mhead == o->mlen)
+		o->mhead = o->mlen = 0;
+}
+
+static int64_t
+obuf_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Once stopped: poll for at most what is left of OBUF_STOP_WAIT. */
+static int
+obuf_wait_stopped(struct obuf *o, struct pollfd *pfd)
+{
+	int64_t t0 = obuf_ms();
+	int r;
+
+	r = poll(pfd, 1, o->stopwait);
+	o->stopwait -= (int)(obuf_ms() - t0);
+	if (o->stopwait < 0)
+		o->stopwait = 0;
+	return r;
+}
+
+/*
+ * Wait until the fd takes more: 0 (or an error that write(2) will say),
+ * or -1 when stopped while it would not, within the little time a stop
+ * leaves it. The stop signals are held while the flag is looked at;
+ * ppoll() lets them in only while it waits.
+ */
+static int
+obuf_wait(struct obuf *o)
+{
+	struct pollfd pfd;
+	sigset_t old;
+	int r, stopped;
+
+	for (;;) {
+		pfd.fd = o->fd;
+		pfd.events = POLLOUT;
+		pfd.revents = 0;
+		stopped = 0;
+		if (o->stop == NULL)
+			r = poll(&pfd, 1, -1);
+		else {
+			pthread_sigmask(SIG_BLOCK, &o->sigs, &old);
+			if ((stopped = *o->stop != 0))
+				r = obuf_wait_stopped(o, &pfd);
+			else
+				r = ppoll(&pfd, 1, NULL, &old);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+		}
+		if (r > 0 || (r == -1 && errno != EINTR))
+			return 0;
+		if (stopped && o->stopwait == 0)
+			return -1;
+	}
+}
+
+/*
+ * Write all of p, or record the first error. With a stop flag, a pipe is
+ * written PIPE_BUF bytes at a time after POLLOUT, which then cannot block:
+ * a stop is never missed inside write(2).
+ */
 static void
 obuf_write(struct obuf *o, const char *p, size_t n)
 {
+	size_t chunk;
 	ssize_t w;
 
 	while (n > 0 && o->err == 0) {
-		w = write(o->fd, p, n);
+		chunk = n;
+		if (o->stop != NULL && o->waits) {
+			if (obuf_wait(o) == -1) {
+				obuf_fail(o, ECANCELED);
+				break;
+			}
+			if (o->pipe && chunk > PIPE_BUF)
+				chunk = PIPE_BUF;
+		}
+		w = write(o->fd, p, chunk);
 		if (w > 0) {
 			p += w;
 			n -= (size_t)w;
+			obuf_wrote(o, (size_t)w);
 		} else if (w == 0)
-			o->err = EIO;	/* no progress and no errno */
-		else if (errno != EINTR)
-			o->err = errno;
+			obuf_fail(o, EIO);	/* no progress and no errno */
+		else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			/* O_NONBLOCK, as a terminal shared with stdin is. */
+			if (obuf_wait(o) == -1)
+				obuf_fail(o, ECANCELED);
+		} else if (errno != EINTR)
+			obuf_fail(o, errno);
 	}
 }
 
@@ -135,6 +273,57 @@ int
 obuf_error(const struct obuf *o)
 {
 	return o->err;
+}
+
+void
+obuf_mark(struct obuf *o)
+{
+	uint64_t end = o->out + o->len;
+
+	if (o->fd < 0)
+		return;
+	if (o->err) {
+		o->lost++;
+		return;
+	}
+	if (end <= o->out)
+		return;		/* written already */
+	if (o->mlen == o->mcap) {
+		if (o->mhead > 0) {
+			memmove(o->marks, o->marks + o->mhead,
+			    (o->mlen - o->mhead) * sizeof(*o->marks));
+			o->mlen -= o->mhead;
+			o->mhead = 0;
+		}
+		if (o->mlen == o->mcap) {
+			o->mcap = o->mcap ? o->mcap * 2 : 64;
+			o->marks = xreallocarray(o->marks, o->mcap,
+			    sizeof(*o->marks));
+		}
+	}
+	o->marks[o->mlen++] = end;
+}
+
+uint64_t
+obuf_unwritten(const struct obuf *o)
+{
+	return o->lost + (o->mlen - o->mhead);
+}
+
+int
+obuf_gone(struct obuf *o)
+{
+	struct pollfd pfd = { .fd = o->fd, .events = 0, .revents = 0 };
+
+	if (o->err != 0)
+		return o->err == EPIPE;
+	if (!o->pipe && !o->sock)
+		return 0;
+	if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & (POLLERR | POLLHUP)))
+		return 0;
+	o->len = 0;
+	obuf_fail(o, EPIPE);
+	return 1;
 }
 
 void

@@ -34,6 +34,8 @@ struct slog {
 	int			 facility;
 	char			*tag;
 	uint64_t		 lost;
+	void			(*on_lost)(void *, int);
+	void			*on_lost_arg;
 };
 
 struct slog *
@@ -84,13 +86,34 @@ slog_lost(const struct slog *s)
 	return s->lost;
 }
 
+int
+slog_check(const struct slog *s)
+{
+	int fd, error = 0;
+
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return errno;
+	if (connect(fd, (const struct sockaddr *)&s->addr,
+	    sizeof(s->addr)) == -1)
+		error = errno;
+	close(fd);
+	return error;
+}
+
+void
+slog_on_lost(struct slog *s, void (*fn)(void *, int), void *arg)
+{
+	s->on_lost = fn;
+	s->on_lost_arg = arg;
+}
+
 void
 slog_send(struct slog *s, const char *msg, size_t len)
 {
 	char buf[SLOG_MAX + 256], stamp[32];
 	struct tm tm;
 	time_t now = time(NULL);
-	int n;
+	int n, error;
 
 	if (len > SLOG_MAX)
 		len = SLOG_MAX;
@@ -99,8 +122,17 @@ slog_send(struct slog *s, const char *msg, size_t len)
 	n = snprintf(buf, sizeof(buf), "<%d>%s %s[%ld]: %.*s",
 	    s->facility * 8 + SLOG_WARNING, stamp, s->tag, (long)getpid(),
 	    (int)len, msg);
-	if (n < 0 || s->fd == -1 || sendto(s->fd, buf, (size_t)n > sizeof(buf) ?
-	    sizeof(buf) : (size_t)n, MSG_NOSIGNAL, (struct sockaddr *)&s->addr,
+	if (n < 0)
+		error = EINVAL;
+	else if (s->fd == -1)
+		error = EBADF;
+	else if (sendto(s->fd, buf, (size_t)n > sizeof(buf) ? sizeof(buf) :
+	    (size_t)n, MSG_NOSIGNAL, (struct sockaddr *)&s->addr,
 	    sizeof(s->addr)) == -1)
-		s->lost++;
+		error = errno;
+	else
+		return;
+	s->lost++;
+	if (s->on_lost != NULL)
+		s->on_lost(s->on_lost_arg, error);
 }

@@ -15,3 +15,42 @@ catches() {
 	wait_for 100 "m=\$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$1/status 2>/dev/null) && [ \$(( (0x\$m >> ($2 - 1)) & 1 )) -eq 1 ]" ||
 	    echo "process $1 does not catch signal $2 within 10 s"
 }
+# Has process $1 ended (gone, or a zombie not yet waited for)?
+ended() {
+	! [ -e "/proc/$1" ] ||
+	    [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" = Z ]
+}
+# Wait up to $2 tenths of a second for process $1 to end; if it has not,
+# say so and kill it. Then wait for it; its exit status is in $ended.
+ends_within() {
+	if ! wait_for "$2" "ended $1"; then
+		echo "still running after $(($2 / 10)) s"
+		kill -KILL "$1"
+	fi
+	wait "$1"
+	ended=$?
+}
+# A reader that holds FIFO $1 open and reads nothing until it holds $2
+# bytes or more (then it makes the file "full"); hold_count then reads all
+# the rest and sets $held to how many complete ALERT lines came. Linux
+# FIONREAD.
+hold() {
+	cat >hold.pl <<'P'
+$SIG{USR1} = sub { $drain = 1 };
+my $n = pack("L", 0);
+until ($drain) {
+	ioctl(STDIN, 0x541B, $n) or die "FIONREAD: $!";
+	if (!$full && unpack("L", $n) >= $ARGV[0]) {
+		open(F, ">full") and close(F);
+		$full = 1;
+	}
+	select(undef, undef, undef, 0.02);
+}
+my $c = 0;
+while (<STDIN>) { $c++ if /ALERT/ && /\n$/; }
+print "$c\n";
+P
+	perl hold.pl "$2" <"$1" >held &
+	hpid=$!
+}
+hold_count() { kill -USR1 "$hpid"; wait "$hpid"; held=$(cat held); }

@@ -151,7 +151,7 @@ test_hostile(void)
 	env.rules = "ssh-fail `id`";
 	e = exec_new(prog, args, nargs, 0, 10, 5);
 	exec_alert(e, json, strlen(json), &env);
-	exec_drain(e);
+	exec_drain(e, NULL);
 	exec_stats(e, &st);
 	CHECK_INT(st.started, 1);
 	CHECK_INT(st.exited_ok, 1);
@@ -249,7 +249,7 @@ test_overflow(void)
 	CHECK_INT(st.started, 1);
 	CHECK_INT(st.queued, 3);
 	CHECK_INT(st.dropped, 6);
-	exec_drain(e);
+	exec_drain(e, NULL);
 	exec_stats(e, &st);
 	CHECK_INT(st.started, 4);
 	CHECK_INT(st.exited_ok, 4);
@@ -296,8 +296,8 @@ test_timeout(void)
 	exec_alert(e2, "{}\n", 3, NULL);
 	d = exec_next_deadline(e);
 	CHECK(d > 0 && d <= 0.2);
-	exec_drain(e);
-	exec_drain(e2);
+	exec_drain(e, NULL);
+	exec_drain(e2, NULL);
 	CHECK(test_now() - t0 >= 0.19);
 	CHECK(test_now() - t0 < 2);
 	CHECK_INT(exec_poll(e), 0);
@@ -328,9 +328,27 @@ test_timeout(void)
 #endif
 }
 
+/* What exec_on_end() was told, last first. */
+static struct exec_end test_end;
+static char test_end_customer[64];
+static int test_nends;
+
+static void
+test_on_end(void *arg, const struct exec_end *end)
+{
+	(void)arg;
+	test_end = *end;
+	snprintf(test_end_customer, sizeof(test_end_customer), "%s",
+	    end->customer);
+	test_end.customer = test_end_customer;
+	test_nends++;
+}
+
 /*
  * Exit 0 and exit 3 are told apart; a missing program (by path or on
- * PATH) and a file without #! (not handed to a shell) fail with 127.
+ * PATH), one that may not be executed and a file without #! (not handed
+ * to a shell) are "not run", with the errno execve() gave the child,
+ * which is told from a program that exits 127 itself.
  */
 static void
 test_status(void)
@@ -338,33 +356,226 @@ test_status(void)
 	static const struct {
 		const char	*prog;
 		const char	*script;	/* NULL: not written */
+		int		 mode;
 		int		 ok;
+		enum exec_how	 how;
+		int		 code;		/* -1: nothing told */
 	} cases[] = {
-		{ "exit0", "#!/bin/sh\nexit 0\n", 1 },
-		{ "exit3", "#!/bin/sh\nexit 3\n", 0 },
-		{ "noshebang", "touch ran.out\n", 0 },
-		{ "/nonexistent/cxwatch-test", NULL, 0 },
-		{ "cxwatch-no-such-program", NULL, 0 },
+		{ "exit0", "#!/bin/sh\nexit 0\n", 0755, 1, EXEC_EXIT, -1 },
+		{ "exit3", "#!/bin/sh\nexit 3\n", 0755, 0, EXEC_EXIT, 3 },
+		{ "exit127", "#!/bin/sh\nexit 127\n", 0755, 0, EXEC_EXIT, 127 },
+		{ "selfkill", "#!/bin/sh\nkill -9 $$\n", 0755, 0, EXEC_SIGNAL,
+		  SIGKILL },
+		{ "noshebang", "touch ran.out\n", 0755, 0, EXEC_NOTRUN,
+		  ENOEXEC },
+		{ "noexec", "#!/bin/sh\nexit 0\n", 0644, 0, EXEC_NOTRUN,
+		  EACCES },
+		{ "/nonexistent/cxwatch-test", NULL, 0, 0, EXEC_NOTRUN,
+		  ENOENT },
+		{ "cxwatch-no-such-program", NULL, 0, 0, EXEC_NOTRUN, ENOENT },
 	};
+	struct exec_job_env env;
 	struct exec_stats st;
 	struct exec *e;
 	const char *prog;
 	size_t i;
+	int notrun;
 
+	memset(&env, 0, sizeof(env));
+	env.customer = "C\\x1b7";
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		prog = cases[i].script == NULL ? cases[i].prog :
-		    test_script(cases[i].prog, cases[i].script);
+		prog = cases[i].prog;
+		if (cases[i].script != NULL) {
+			prog = test_script(cases[i].prog, cases[i].script);
+			chmod(prog, (mode_t)cases[i].mode);
+		}
+		notrun = cases[i].how == EXEC_NOTRUN;
 		e = exec_new(prog, NULL, 0, 1, 10, 5);
-		exec_alert(e, "{}\n", 3, NULL);
-		exec_drain(e);
+		exec_on_end(e, test_on_end, NULL);
+		test_nends = 0;
+		exec_alert(e, "{}\n", 3, &env);
+		CHECK_INT(exec_drain(e, NULL), 0);
 		exec_stats(e, &st);
 		CHECK_INT(st.started, 1);
 		CHECK_INT(st.exited_ok, cases[i].ok);
-		CHECK_INT(st.exited_fail, !cases[i].ok);
+		CHECK_INT(st.exited_fail, !cases[i].ok && !notrun);
+		CHECK_INT(st.notrun, notrun);
 		CHECK_INT(st.spawn_failed, 0);
+		CHECK_INT(test_nends, cases[i].code != -1);
+		if (cases[i].code != -1 && test_nends == 1) {
+			CHECK_INT(test_end.how, cases[i].how);
+			CHECK_INT(test_end.code, cases[i].code);
+			CHECK_STR(test_end.customer, "C\\x1b7");
+			if (notrun)
+				CHECK_STR(test_end.call, "execve");
+		}
 		exec_free(e);
 	}
 	CHECK(!test_exists("ran.out"));
+}
+
+/* exec_check() says what execve() would, before any alert. */
+static void
+test_check(void)
+{
+	static const struct {
+		const char	*prog;
+		const char	*want;		/* NULL: fine */
+	} cases[] = {
+		{ "sh", NULL },
+		{ "/bin/sh", NULL },
+		{ "ok", NULL },
+		{ "./ok", NULL },
+		{ "noexec", "noexec: Permission denied (looked in PATH)" },
+		{ "./noexec", "./noexec: Permission denied" },
+		{ "./adir", "./adir: Permission denied" },
+		{ "/nonexistent/x",
+		  "/nonexistent/x: No such file or directory" },
+		{ "cxwatch-no-such-program", "cxwatch-no-such-program: No such "
+		  "file or directory (looked in PATH)" },
+		{ "", ": No such file or directory" },
+	};
+	const char *path = getenv("PATH");
+	char *oldpath, *newpath, *cause;
+	struct exec *e;
+	size_t i;
+	int rc;
+
+	test_script("ok", "#!/bin/sh\nexit 0\n");
+	chmod(test_script("noexec", "#!/bin/sh\nexit 0\n"), 0644);
+	mkdir("adir", 0755);
+	oldpath = strdup(path != NULL ? path : "/bin:/usr/bin");
+	newpath = malloc(strlen(oldpath) + strlen(test_dir) + 2);
+	sprintf(newpath, "%s:%s", test_dir, oldpath);
+	setenv("PATH", newpath, 1);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		e = exec_new(cases[i].prog, NULL, 0, 1, 10, 5);
+		cause = NULL;
+		rc = exec_check(e, &cause);
+		CHECK_INT(rc, cases[i].want == NULL ? 0 : -1);
+		if (cases[i].want != NULL)
+			CHECK_STR(cause, cases[i].want);
+		free(cause);
+		exec_free(e);
+	}
+	setenv("PATH", oldpath, 1);
+	free(oldpath);
+	free(newpath);
+	rmdir("adir");
+}
+
+/* Wait up to 2 s for pid (not our child) to be gone or a zombie. */
+static int
+test_gone(pid_t pid)
+{
+	char path[64], *stat, *p;
+	double t0 = test_now();
+	int gone;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	do {
+		if ((stat = test_slurp(path, NULL)) == NULL)
+			return 1;
+		p = strrchr(stat, ')');
+		gone = p != NULL && p[1] == ' ' && p[2] == 'Z';
+		free(stat);
+		if (gone || kill(pid, 0) == -1)
+			return 1;
+		test_sleep(0.01);
+	} while (test_now() - t0 < 2);
+	return 0;
+}
+
+/* What a program that exits 0 left running in its group is killed. */
+static void
+test_group_reaped(void)
+{
+	struct exec_stats st;
+	struct exec *e;
+	const char *prog;
+	char *got;
+	pid_t gpid = 0;
+
+	prog = test_script("leaver",
+	    "#!/bin/sh\nsleep 100 &\necho $! > leaver.out\nexit 0\n");
+	e = exec_new(prog, NULL, 0, 1, 10, 0);
+	exec_alert(e, "{}\n", 3, NULL);
+	CHECK_INT(exec_drain(e, NULL), 0);
+	exec_stats(e, &st);
+	CHECK_INT(st.exited_ok, 1);
+	if ((got = test_slurp("leaver.out", NULL)) != NULL)
+		gpid = (pid_t)atoi(got);
+	free(got);
+	CHECK(gpid > 0);
+	CHECK(gpid > 0 && test_gone(gpid));
+	if (gpid > 0)
+		kill(gpid, SIGKILL);
+	exec_free(e);
+}
+
+static volatile sig_atomic_t test_stop;
+
+/*
+ * exec_drain() gives up once *stop is set; exec_stop() then drops the
+ * queue, lets a running program finish within the grace, kills one that
+ * does not, and ends at once when *hurry is set.
+ */
+static void
+test_stop_grace(void)
+{
+	const char *const args[] = { "100" };
+	struct exec_stats st;
+	struct exec *e;
+	const char *prog;
+	double t0;
+	unsigned i;
+
+	/* The flag set before: the drain returns at once, jobs left. */
+	prog = test_script("short", "#!/bin/sh\nsleep 0.3\n"
+	    "touch short.out\n");
+	e = exec_new(prog, NULL, 0, 1, 10, 0);
+	for (i = 0; i < 5; i++)
+		exec_alert(e, "{}\n", 3, NULL);
+	test_stop = 1;
+	t0 = test_now();
+	CHECK_INT(exec_drain(e, &test_stop), -1);
+	CHECK(test_now() - t0 < 0.2);
+	test_stop = 0;
+	exec_stop(e, 5, &test_stop);
+	CHECK(test_now() - t0 < 2);
+	CHECK(test_exists("short.out"));
+	exec_stats(e, &st);
+	CHECK_INT(st.exited_ok, 1);
+	CHECK_INT(st.stop_dropped, 4);
+	CHECK_INT(st.stop_killed, 0);
+	CHECK_INT(st.running + st.queued, 0);
+	exec_free(e);
+
+	/* Past the grace: killed, group and all. */
+	e = exec_new("sleep", args, 1, 2, 10, 0);
+	for (i = 0; i < 3; i++)
+		exec_alert(e, "{}\n", 3, NULL);
+	t0 = test_now();
+	exec_stop(e, 0.3, NULL);
+	CHECK(test_now() - t0 >= 0.29);
+	CHECK(test_now() - t0 < 2);
+	exec_stats(e, &st);
+	CHECK_INT(st.stop_killed, 2);
+	CHECK_INT(st.stop_dropped, 1);
+	CHECK_INT(st.killed + st.exited_fail, 0);
+	exec_free(e);
+
+	/* Hurried: no grace at all. */
+	e = exec_new("sleep", args, 1, 1, 10, 0);
+	exec_alert(e, "{}\n", 3, NULL);
+	test_stop = 1;
+	t0 = test_now();
+	exec_stop(e, 30, &test_stop);
+	CHECK(test_now() - t0 < 1);
+	exec_stats(e, &st);
+	CHECK_INT(st.stop_killed, 1);
+	exec_free(e);
+	test_stop = 0;
 }
 
 /* A 1 MB alert of every byte value arrives whole. */
@@ -385,7 +596,7 @@ test_big(void)
 	prog = test_script("tofile", "#!/bin/sh\ncat > \"$1\"\n");
 	e = exec_new(prog, args, 1, 1, 10, 5);
 	exec_alert(e, json, len, NULL);
-	exec_drain(e);
+	exec_drain(e, NULL);
 	exec_stats(e, &st);
 	CHECK_INT(st.exited_ok, 1);
 	exec_free(e);
@@ -416,7 +627,7 @@ test_drain(void)
 		env.customer = ids[i];
 		exec_alert(e, "{}\n", 3, &env);
 	}
-	exec_drain(e);
+	exec_drain(e, NULL);
 	for (i = 0; i < 5; i++) {
 		snprintf(name, sizeof(name), "done.%s", ids[i]);
 		CHECK(test_exists(name));
@@ -514,8 +725,8 @@ test_child_state(void)
 	ecp = exec_new("cp", cpargs, 2, 1, 10, 5);
 	exec_alert(e, "{}\n", 3, NULL);
 	exec_alert(ecp, "{}\n", 3, NULL);
-	exec_drain(e);
-	exec_drain(ecp);
+	exec_drain(e, NULL);
+	exec_drain(ecp, NULL);
 	exec_stats(e, &st);
 	CHECK_INT(st.exited_ok, 1);
 	exec_stats(ecp, &st);
@@ -578,6 +789,9 @@ main(void)
 	test_overflow();
 	test_timeout();
 	test_status();
+	test_check();
+	test_group_reaped();
+	test_stop_grace();
 	test_big();
 	test_drain();
 	test_child_state();

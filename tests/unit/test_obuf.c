@@ -8,12 +8,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "obuf.h"
@@ -685,6 +687,200 @@ test_short_writes(void)
 	fclose(f);
 }
 
+/* Records marked: none unwritten on a file; all of them after EPIPE. */
+static void
+test_marks(void)
+{
+	FILE *f = tmpfile();
+	struct obuf *o;
+	char big[200];
+	int fds[2], i;
+
+	o = obuf_new(fileno(f), 64);
+	memset(big, 'r', sizeof(big));
+	for (i = 0; i < 10; i++) {
+		obuf_put(o, big, (size_t)(i * 20));
+		obuf_mark(o);
+	}
+	CHECK_INT(obuf_flush(o), 0);
+	CHECK_INT(obuf_unwritten(o), 0);
+	obuf_free(o);
+	fclose(f);
+
+	signal(SIGPIPE, SIG_IGN);
+	CHECK(pipe(fds) == 0);
+	close(fds[0]);
+	o = obuf_new(fds[1], 64);
+	obuf_puts(o, "one\n");
+	obuf_mark(o);
+	obuf_puts(o, "two\n");
+	obuf_mark(o);
+	CHECK_INT(obuf_unwritten(o), 2);	/* pending */
+	CHECK_INT(obuf_flush(o), -1);
+	CHECK_INT(obuf_unwritten(o), 2);
+	obuf_puts(o, "three\n");
+	obuf_mark(o);
+	CHECK_INT(obuf_unwritten(o), 3);
+	obuf_free(o);
+	close(fds[1]);
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void
+stop_sig(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * A pipe nobody reads: the write waits until a stop signal comes, then
+ * drops what the pipe does not take (ECANCELED); every record is in the
+ * pipe whole or counted unwritten. With the flag set, what fits in the
+ * pipe is still written.
+ */
+static void
+test_stop(void)
+{
+	struct sigaction sa, old;
+	struct obuf *o;
+	sigset_t sigs;
+	char rec[100], buf[4096];
+	size_t got = 0, i;
+	ssize_t n;
+	double t0;
+	int fds[2], nrec = 3000;
+	pid_t pid;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = stop_sig;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, &old);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGUSR2);
+	CHECK(pipe(fds) == 0);
+	stop_flag = 0;
+	if ((pid = fork()) == 0) {
+		struct timespec ts = { 0, 200 * 1000 * 1000 };
+
+		close(fds[0]);
+		close(fds[1]);
+		nanosleep(&ts, NULL);
+		kill(getppid(), SIGUSR2);
+		_exit(0);
+	}
+	o = obuf_new(fds[1], 4096);
+	obuf_set_stop(o, &stop_flag, &sigs);
+	memset(rec, 'x', sizeof(rec) - 1);
+	rec[sizeof(rec) - 1] = '\n';
+	t0 = now_s();
+	for (i = 0; i < (size_t)nrec; i++) {
+		obuf_put(o, rec, sizeof(rec));
+		obuf_mark(o);
+	}
+	obuf_flush(o);
+	CHECK(now_s() - t0 < 5);
+	CHECK(stop_flag == 1);
+	CHECK_INT(obuf_error(o), ECANCELED);
+	close(fds[1]);
+	while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+		got += (size_t)n;
+	close(fds[0]);
+	CHECK(got > 0 && got < (size_t)nrec * sizeof(rec));
+	CHECK_INT(got / sizeof(rec) + obuf_unwritten(o), nrec);
+	obuf_free(o);
+	CHECK(child_ok(pid));
+
+	/* Stopped already: a pipe with room still takes the bytes. */
+	CHECK(pipe(fds) == 0);
+	o = obuf_new(fds[1], 64);
+	obuf_set_stop(o, &stop_flag, &sigs);
+	obuf_puts(o, "still written\n");
+	obuf_mark(o);
+	CHECK_INT(obuf_flush(o), 0);
+	CHECK_INT(obuf_unwritten(o), 0);
+	obuf_free(o);
+	close(fds[1]);
+	n = read(fds[0], buf, sizeof(buf));
+	CHECK_INT(n, 14);
+	close(fds[0]);
+	sigaction(SIGUSR2, &old, NULL);
+	stop_flag = 0;
+}
+
+/* An O_NONBLOCK fd (stdout shared with a non-blocking stdin): EAGAIN
+   waits for room instead of failing. */
+static void
+test_nonblock(void)
+{
+	size_t n = 1024 * 1024, len, i;
+	FILE *f = tmpfile();
+	struct sigaction sa, old;
+	struct obuf *o;
+	char *in = xmalloc(n), *out;
+	int fds[2];
+	pid_t pid;
+
+	for (i = 0; i < n; i++)
+		in[i] = (char)('a' + i % 26);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = count_sig;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, &old);
+	CHECK(pipe(fds) == 0);
+	if ((pid = fork()) == 0) {
+		close(fds[1]);
+		slow_reader(fds[0], fileno(f));
+	}
+	close(fds[0]);
+	fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+	o = obuf_new(fds[1], 4096);
+	obuf_put(o, in, n);
+	CHECK_INT(obuf_flush(o), 0);
+	CHECK_INT(obuf_error(o), 0);
+	obuf_free(o);
+	close(fds[1]);
+	CHECK(child_ok(pid));
+	sigaction(SIGUSR1, &old, NULL);
+	out = slurp(f, &len);
+	CHECK(len == n && memcmp(out, in, n) == 0);
+	free(in);
+	free(out);
+	fclose(f);
+}
+
+/* The reader gone is seen without writing; a file never is "gone". */
+static void
+test_gone(void)
+{
+	FILE *f = tmpfile();
+	struct obuf *o;
+	int fds[2];
+
+	CHECK(pipe(fds) == 0);
+	o = obuf_new(fds[1], 64);
+	CHECK_INT(obuf_gone(o), 0);
+	close(fds[0]);
+	CHECK_INT(obuf_gone(o), 1);
+	CHECK_INT(obuf_error(o), EPIPE);
+	obuf_free(o);
+	close(fds[1]);
+	o = obuf_new(fileno(f), 64);
+	CHECK_INT(obuf_gone(o), 0);
+	obuf_free(o);
+	fclose(f);
+}
+
 int
 main(void)
 {
@@ -702,5 +898,9 @@ main(void)
 	test_pending_large();
 	test_epipe();
 	test_short_writes();
+	test_marks();
+	test_stop();
+	test_nonblock();
+	test_gone();
 	T_DONE();
 }

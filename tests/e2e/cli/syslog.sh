@@ -1,6 +1,7 @@
 # --syslog sends each alert's line as one RFC 3164 datagram (facility
 # and tag as given) to the syslog socket, with the alerts on stdout too;
-# -q leaves syslog only. A syslog that is not there is counted, not fatal.
+# -q leaves syslog only. A syslog that is not there is counted (and said,
+# with exit status 2: syslog-lost.sh); the run goes on.
 . "$TOP/tests/e2e/lib.sh"
 command -v python3 >/dev/null || { echo "python3 is not installed" >&2; exit 77; }
 cat >listen.py <<'P'
