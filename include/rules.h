@@ -20,6 +20,7 @@
 struct diag;
 
 #define RULES_MAXWEIGHT		1000
+#define RULES_MAXDETECTORS	64	/* detector masks are uint64_t */
 #define RULES_FIELD_LINE	(-1)	/* condition on the whole line */
 
 /*
@@ -66,6 +67,33 @@ struct settings {
 	unsigned	channels;
 };
 
+/*
+ * The command line's -w, -c, -T and -C: they replace [settings]' values,
+ * and so reach every detector that does not set the key itself. Applied
+ * while the set is built: nothing writes to a rule set once loaded.
+ * -1: not given.
+ */
+struct rules_overrides {
+	int64_t		window;		/* ms */
+	int64_t		cooldown;	/* ms */
+	long long	threshold;
+	long long	channels;
+};
+
+/*
+ * A detector (cxwatch.rules(5), [detector NAME]): one threshold over the
+ * events of some failure rules. Without [detector] sections the set has
+ * one, "default", counting every failure rule with [settings]' values.
+ */
+struct detector {
+	char		*name;
+	char		*file;		/* where defined; NULL for "default" */
+	int		 lineno;
+	struct settings	 settings;	/* its own keys, else [settings]' */
+	char	       **patterns;	/* "rules =" as written; none: "*" */
+	size_t		 npatterns;
+};
+
 struct source {
 	char		*name;
 	char		*file;		/* where it was defined */
@@ -93,10 +121,19 @@ struct rule {
 	size_t		 nconds;
 	unsigned	 weight;
 	char		*description;
+	int		 forgiving;	/* has "forgive": makes no event */
+	uint64_t	 detectors;	/* failure rule: bit d set when its
+					   events count in detector d */
+	uint64_t	 forgives;	/* forgiving rule: bit d set when it
+					   forgives in detector d */
+	char	       **forgive;	/* "forgive =" as written */
+	size_t		 nforgive;
 };
 
 struct ruleset {
-	struct settings	  settings;
+	struct settings	  settings;	/* [settings] with the overrides */
+	struct detector	 *detectors;	/* in the order defined; >= 1 */
+	size_t		  ndetectors;	/* <= RULES_MAXDETECTORS */
 	struct source	 *sources;
 	size_t		  nsources;
 	struct rule	 *rules;
@@ -113,10 +150,15 @@ struct ruleset {
 
 /*
  * Load every path (a file, or a directory whose *.rules files are read in
- * name order) into one rule set. All errors are added to diag as
- * "FILE:LINE: message"; on any error NULL is returned.
+ * name order) into one rule set, with ov (NULL: none) applied. All errors
+ * are added to diag as "FILE:LINE: message"; on any error NULL is
+ * returned.
  */
-struct ruleset	*rules_load(char *const *paths, size_t npaths, struct diag *);
+struct ruleset	*rules_load(char *const *paths, size_t npaths,
+		    const struct rules_overrides *ov, struct diag *);
+
+/* Index of the detector called name, or -1. */
+int		 rules_detector_find(const struct ruleset *, const char *name);
 void		 rules_free(struct ruleset *);	/* NULL is fine */
 
 /*

@@ -84,6 +84,8 @@ struct walert {
 enum wtab_result {
 	WTAB_ADDED,	/* joined the window, no alert */
 	WTAB_LATE,	/* too late for the customer's window: dropped */
+	WTAB_FORGIVEN,	/* no later than the customer's forgiven_until:
+			   dropped */
 	WTAB_ALERT	/* joined and alerted: *alert filled */
 };
 
@@ -96,6 +98,9 @@ struct wtab_stats {
 	uint64_t	alerts;
 	uint64_t	events;		/* in all windows now, folded too */
 	uint64_t	folded;		/* events folded past the bound */
+	uint64_t	forgiven;	/* events dropped as forgiven, or
+					   removed from a window by
+					   wtab_forgive() */
 };
 
 struct wtab	*wtab_new(const struct wtab_config *);
@@ -107,6 +112,18 @@ void		 wtab_free(struct wtab *);	/* NULL is fine */
  */
 enum wtab_result wtab_add(struct wtab *, const char *key, size_t keylen,
 		    const struct wtab_event *ev, struct walert *alert);
+
+/*
+ * A forgiving line at time t for customer key (cxwatch.rules(5),
+ * Forgiveness): when the customer is tracked and not idle, its now
+ * becomes the later of now and t, the window's events with time <= t
+ * leave it (folded aggregates whole, by their newest event), and
+ * forgiven_until becomes the later of itself and t; returns 1. An
+ * untracked or idle customer gets no entry: returns 0. Never alerts;
+ * like wtab_add() it forgets idle customers first and then raises T to t.
+ */
+int		 wtab_forgive(struct wtab *, const char *key, size_t keylen,
+		    int64_t t);
 
 /* Free every idle customer (semantics 6); returns how many. */
 size_t		 wtab_sweep(struct wtab *);
@@ -141,6 +158,7 @@ struct wtab_saved {
 	size_t		 keylen;
 	int64_t		 now;
 	int64_t		 suppressed_until;	/* INT64_MIN: never alerted */
+	int64_t		 forgiven_until;	/* INT64_MIN: never forgiven */
 	const struct wtab_saved_event *events;	/* in window order */
 	size_t		 nevents;
 };
