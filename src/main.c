@@ -116,27 +116,22 @@ main_rules_paths(const struct options *o, char ***paths, size_t *npaths)
 static struct ruleset *
 main_load(const struct options *o, const char *prefix)
 {
+	struct rules_overrides ov;
 	struct ruleset *rs;
 	struct diag d;
 	char **paths;
 	size_t i, npaths;
 
 	main_rules_paths(o, &paths, &npaths);
+	ov.window = o->window;
+	ov.cooldown = o->cooldown;
+	ov.threshold = o->threshold;
+	ov.channels = o->channels;
 	diag_init(&d);
-	rs = rules_load(paths, npaths, &d);
+	rs = rules_load(paths, npaths, &ov, &d);
 	for (i = 0; i < d.nmsgs; i++)
 		warnx("%s%s", prefix, d.msgs[i]);
 	diag_free(&d);
-	if (rs == NULL)
-		return NULL;
-	if (o->window >= 0)
-		rs->settings.window = o->window;
-	if (o->cooldown >= 0)
-		rs->settings.cooldown = o->cooldown;
-	if (o->threshold >= 0)
-		rs->settings.threshold = (uint64_t)o->threshold;
-	if (o->channels >= 0)
-		rs->settings.channels = (unsigned)o->channels;
 	return rs;
 }
 

@@ -101,6 +101,7 @@ struct rload {
 	/* [settings] keys seen so far, for "already set at" */
 	const char	*setfile[4];
 	int		 setline[4];
+	const struct rules_overrides *ov;	/* NULL, or the command line's */
 };
 
 /* The keys each section takes; "if" alone may repeat. */
@@ -1464,6 +1465,22 @@ rules_check_dups(struct rload *l)
 	}
 }
 
+/* The command line's values replace [settings]' (cxwatch(1), -w). */
+static void
+rules_override(struct settings *st, const struct rules_overrides *ov)
+{
+	if (ov == NULL)
+		return;
+	if (ov->window >= 0)
+		st->window = ov->window;
+	if (ov->cooldown >= 0)
+		st->cooldown = ov->cooldown;
+	if (ov->threshold >= 0)
+		st->threshold = (uint64_t)ov->threshold;
+	if (ov->channels >= 0)
+		st->channels = (unsigned)ov->channels;
+}
+
 static void
 rules_build(struct rload *l)
 {
@@ -1474,6 +1491,7 @@ rules_build(struct rload *l)
 	for (i = 0; i < l->nsecs; i++)
 		if (l->secs[i].kind == RSEC_SETTINGS)
 			rules_do_settings(l, &l->secs[i]);
+	rules_override(&rs->settings, l->ov);
 	for (i = 0; i < l->nsecs; i++)
 		if (l->secs[i].kind == RSEC_SOURCE && !l->secs[i].dup)
 			rules_do_source(l, &l->secs[i]);
@@ -1504,7 +1522,8 @@ rules_secs_free(struct rload *l)
 }
 
 struct ruleset *
-rules_load(char *const *paths, size_t npaths, struct diag *diag)
+rules_load(char *const *paths, size_t npaths,
+    const struct rules_overrides *ov, struct diag *diag)
 {
 	struct rload l;
 	struct ruleset *rs;
@@ -1518,6 +1537,7 @@ rules_load(char *const *paths, size_t npaths, struct diag *diag)
 	rs->settings.threshold = 10;
 	rs->settings.channels = 0;
 	rules_read_paths(&l, paths, npaths);
+	l.ov = ov;
 	rules_build(&l);
 	rules_secs_free(&l);
 	rules_flush_errs(&l);

@@ -67,7 +67,7 @@ lines_init(void)
 	struct diag d;
 
 	diag_init(&d);
-	if ((lines_rs = rules_load(paths, 1, &d)) == NULL)
+	if ((lines_rs = rules_load(paths, 1, NULL, &d)) == NULL)
 		fuzz_fail("%s: %s", paths[0], d.nmsgs > 0 ? d.msgs[0] : "?");
 	diag_free(&d);
 	lines_settings = lines_rs->settings;

@@ -120,7 +120,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	paths[0] = (char *)fuzz_memfile(data, size);
 	diag_init(&d);
-	rs = rules_load(paths, 1, &d);
+	rs = rules_load(paths, 1, NULL, &d);
 	if (rs == NULL && d.nmsgs == 0)
 		fuzz_fail("rules refused without a message");
 	diag_free(&d);

@@ -41,7 +41,7 @@ load_text(const char *text, char *msgs, size_t len)
 
 	paths[0] = (char *)put("t.rules", text);
 	diag_init(&d);
-	rs = rules_load(paths, 1, &d);
+	rs = rules_load(paths, 1, NULL, &d);
 	msgs[0] = '\0';
 	for (i = 0; i < d.nmsgs; i++) {
 		strncat(msgs, d.msgs[i], len - strlen(msgs) - 2);
@@ -221,7 +221,7 @@ test_directory(void)
 	mkdir(dir, 0755);
 	paths[0] = dir;
 	diag_init(&d);
-	rs = rules_load(paths, 1, &d);
+	rs = rules_load(paths, 1, NULL, &d);
 	CHECK(rs == NULL);
 	CHECK_INT(d.nmsgs, 1);
 	CHECK(d.nmsgs == 1 && strstr(d.msgs[0], "no *.rules files") != NULL);
@@ -231,7 +231,7 @@ test_directory(void)
 	put("d/a.rules", SRC "[rule early]\nsource = web\nmatch = a\n");
 	put("d/c.txt", "garbage\n");
 	diag_init(&d);
-	rs = rules_load(paths, 1, &d);
+	rs = rules_load(paths, 1, NULL, &d);
 	CHECK(rs != NULL);
 	CHECK_INT(d.nmsgs, 0);
 	if (rs != NULL) {
@@ -245,7 +245,7 @@ test_directory(void)
 	/* A rule may come before its source, even in another file. */
 	put("d/0.rules", "[rule first]\nsource = web\nmatch = z\n");
 	diag_init(&d);
-	rs = rules_load(paths, 1, &d);
+	rs = rules_load(paths, 1, NULL, &d);
 	CHECK(rs != NULL);
 	if (rs != NULL)
 		CHECK_STR(rs->rules[0].name, "first");
@@ -262,7 +262,7 @@ test_missing_and_binary(void)
 
 	paths[0] = (char *)"/nonexistent/x.rules";
 	diag_init(&d);
-	rs = rules_load(paths, 1, &d);
+	rs = rules_load(paths, 1, NULL, &d);
 	CHECK(rs == NULL);
 	CHECK(d.nmsgs == 1 && strcmp(d.msgs[0], "/nonexistent/x.rules: "
 	    "cannot open: No such file or directory") == 0);
@@ -270,7 +270,7 @@ test_missing_and_binary(void)
 	paths[0] = (char *)put_bytes("bin.rules", "[source s]\nmatch = a\0b\n",
 	    22);
 	diag_init(&d);
-	rs = rules_load(paths, 1, &d);
+	rs = rules_load(paths, 1, NULL, &d);
 	CHECK(rs == NULL);
 	CHECK(d.nmsgs == 1 && strcmp(d.msgs[0], "bin.rules:2: NUL byte (is "
 	    "this a rules file?)") == 0);
