@@ -36,6 +36,14 @@ struct engine_opts {
 					   on the engine's rule set */
 };
 
+/* One detector's counts. */
+struct engine_det_stats {
+	uint64_t	 events;	/* failure events that counted in it */
+	uint64_t	 forgiving;	/* forgiving lines that named it */
+	uint64_t	 alerts;
+	struct wtab_stats wt;		/* its table's (late, forgiven ...) */
+};
+
 struct engine_stats {
 	uint64_t	 inputs;	/* opened; added by the caller */
 	uint64_t	 inputs_done;	/* already read (--state): skipped */
@@ -48,14 +56,17 @@ struct engine_stats {
 	uint64_t	 anonymous;
 	uint64_t	 badtime;
 	uint64_t	 norule;
-	uint64_t	 events;
+	uint64_t	 events;	/* failure events */
+	uint64_t	 forgiving;	/* lines a forgiving rule decided */
 	uint64_t	 limits;	/* lines where a pattern hit a limit */
 	uint64_t	*srclines;	/* [nsources] lines claimed */
 	uint64_t	*ruleevents;	/* [nrules] */
 	uint64_t	*srclimits;	/* [nsources] lines where the source's
 					   pattern hit a PCRE2 limit */
 	uint64_t	*rulelimits;	/* [nrules] the same for a rule's */
-	struct wtab_stats wt;
+	struct engine_det_stats *det;	/* [ndetectors] */
+	struct wtab_stats wt;		/* all detectors: customers and peak
+					   are the sums of theirs */
 };
 
 /*
@@ -99,8 +110,21 @@ struct engine	*engine_reload(struct engine *e, struct ruleset *rs);
 void		 engine_notef(struct engine *, const char *name,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* The window table, for --state to save and load. */
-struct wtab	*engine_table(struct engine *);
+/*
+ * The detectors' window tables, for --state to save and load: table d
+ * is detector d's (of the rule set), brought up to the engine's T.
+ */
+size_t		 engine_ndetectors(const struct engine *);
+struct wtab	*engine_table(struct engine *, size_t d);
+
+/*
+ * T of semantics 6 (INT64_MIN before any line a rule decided), and a way
+ * to raise it in every table (a loaded state, or the live loop's clock
+ * while the log is quiet): as wtab_set_latest().
+ */
+int64_t		 engine_latest(const struct engine *);
+int		 engine_set_latest(struct engine *, int64_t t,
+		    const char **why);
 
 /* The counters; the caller may add bytes and longlines. */
 struct engine_stats *engine_stats(struct engine *);

@@ -1,7 +1,8 @@
 /*
  * exec: runs --exec PROGRAM once per alert, as cxwatch(1) describes. The
  * alert's JSON line is the child's standard input; its main fields are
- * in CX_CUSTOMER, CX_SCORE, CX_TIME, CX_CHANNELS and CX_RULES. Used by
+ * in CX_CUSTOMER, CX_SCORE, CX_TIME, CX_CHANNELS, CX_RULES and
+ * CX_DETECTOR. Used by
  * main.c (batch path, through exec_drain) and loop.c (live, through
  * exec_poll on SIGCHLD and on a timer); knows nothing of either.
  *
@@ -42,6 +43,7 @@ struct exec_job_env {
 	const char	*time;
 	const char	*channels;
 	const char	*rules;
+	const char	*detector;
 };
 
 struct exec_stats {

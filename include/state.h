@@ -1,26 +1,34 @@
 /*
- * state: saves a window table to a file and loads it back, so that runs
- * over consecutive stretches of logs alert exactly as one run over all of
- * them would (--state). Used by main.c; only this module knows the file
- * format. Does no printing: failures return -1 with *cause, a malloc'd
- * message naming the file, which the caller frees.
+ * state: saves the detectors' window tables and the read registry to a
+ * file and loads them back, so that runs over consecutive stretches of
+ * logs alert exactly as one run over all of them would (--state). Used
+ * by main.c; only this module knows the file format. Does no printing:
+ * failures return -1 with *cause, a malloc'd message naming the file,
+ * which the caller frees.
  *
- * The file (all integers little-endian, "u64" etc.):
- *   "CXWSTATE", u32 format version, u64 file length, u64 rules fingerprint,
- *   i64 window, i64 cooldown, u64 threshold, u32 channels, u32 nchannels,
- *   u32 nrules, u32 evidence, i64 T (latest time), u64 customers;
- *   per customer, least recently active first: u16 id length, the id,
- *   i64 now, i64 suppressed_until, u32 events; per event, oldest first:
- *   i64 time, u16 weight, u16 rule, u8 channel, u8 flags (1: evidence,
- *   2: a group of folded events), and with evidence u32 source, u64 line
- *   length, the line; for a group u64 events, i64 the oldest's time;
+ * The file (all integers little-endian, "u64" etc.), format 4:
+ *   "CXWSTATE", u32 format version, u64 file length, u64 rules
+ *   fingerprint, u32 nchannels, u32 nrules, u32 evidence, i64 T (latest
+ *   time), u32 tables; per table (a detector, in the rule set's order):
+ *   u16 name length, the name, i64 window, i64 cooldown, u64 threshold,
+ *   u32 channels, u64 customers; then each table's customers, least
+ *   recently active first: u16 id length, the id, i64 now, i64
+ *   suppressed_until, i64 forgiven_until, u32 events; per event, oldest
+ *   first: i64 time, u16 weight, u16 rule, u8 channel, u8 flags (1:
+ *   evidence, 2: a group of folded events), and with evidence u32
+ *   source, u64 line length, the line; for a group u64 events, i64 the
+ *   oldest's time;
  *   then the read registry (registry.h): u32 entries; per entry u64
  *   device, u64 inode, u64 size, u8 gzip, u32 raw prefix length, 32 bytes
  *   its SHA-256, u32 text prefix length, 32 bytes its SHA-256, u64 text
  *   offset, u64 lines, u8 complete, i64 seen (wall-clock seconds);
- *   last, u32 CRC-32 (zlib) of every byte before it. The version is 3;
- *   version 2 files (no registry) and version 1 files (no registry, no
- *   groups, flags 0 or 1) are read as well, with an empty registry.
+ *   last, u32 CRC-32 (zlib) of every byte before it.
+ * Formats 1 to 3 had one table, read as that of a rule set without
+ * detectors ("default"): after the fingerprint, i64 window, i64
+ * cooldown, u64 threshold, u32 channels, u32 nchannels, u32 nrules, u32
+ * evidence, i64 T, u64 customers and the customers, without
+ * forgiven_until; format 3 then the registry, formats 1 and 2 none (and
+ * format 1 no groups: flags 0 or 1).
  */
 #ifndef CXW_STATE_H
 #define CXW_STATE_H
@@ -32,27 +40,34 @@ struct wtab;
 
 struct state_lock;
 
+/* One table to save or load: a detector's name and its windows. */
+struct state_table {
+	const char	*name;
+	struct wtab	*wt;
+};
+
 /*
- * Write t's customers and T, and reg's entries (NULL: none), to path
- * atomically (afile.h): a temporary file beside it, PATH.tmp-XXXXXX,
- * synced, renamed over it, the directory synced; a symbolic link is
- * written through. On failure the old file is untouched and no temporary
- * file is left. 0 or -1.
+ * Write the tables (with the latest of their Ts), and reg's entries
+ * (NULL: none), to path atomically (afile.h): a temporary file beside
+ * it, PATH.tmp-XXXXXX, synced, renamed over it, the directory synced; a
+ * symbolic link is written through. On failure the old file is untouched
+ * and no temporary file is left. 0 or -1.
  */
-int	state_save(const char *path, const struct wtab *t,
+int	state_save(const char *path, const struct state_table *, size_t n,
 	    const struct registry *reg, uint64_t fingerprint, char **cause);
 
 /*
- * Replace t's contents (normally a fresh table), and reg's (NULL: the
- * registry is checked, then dropped), with the state in path,
- * which must have been saved with the same fingerprint and the same
- * window, cooldown, threshold, channels, nchannels, nrules and evidence.
- * Returns 0 when loaded, 1 when path does not exist (a first run; t
- * untouched), -1 on any other trouble, t untouched. Every length, number
- * and order in the file is checked; it may come from anywhere.
+ * Replace the tables' contents (normally fresh tables), and reg's (NULL:
+ * the registry is checked, then dropped), with the state in path, which
+ * must have been saved with the same fingerprint, the same detectors (by
+ * name, in order) with the same window, cooldown, threshold and channels,
+ * and the same nchannels, nrules and evidence. Returns 0 when loaded, 1
+ * when path does not exist (a first run; tables untouched), -1 on any
+ * other trouble, tables untouched. Every length, number and order in the
+ * file is checked; it may come from anywhere.
  */
-int	state_load(const char *path, struct wtab *t, struct registry *reg,
-	    uint64_t fingerprint, char **cause);
+int	state_load(const char *path, const struct state_table *, size_t n,
+	    struct registry *reg, uint64_t fingerprint, char **cause);
 
 /*
  * Before the first state_load(), for the whole run: resolve path's

@@ -79,6 +79,8 @@ struct walert {
 	const unsigned	*rulecount;	/* [nrules] events per rule */
 	const struct wtab_evidence *evidence;	/* oldest first */
 	unsigned	 nevidence;
+	unsigned	 detector;	/* set by the caller (engine.c), whose
+					   table this is; wtab leaves it */
 };
 
 enum wtab_result {

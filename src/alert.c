@@ -16,6 +16,8 @@ alert_summary(struct obuf *o, const struct ruleset *rs,
 	obuf_time(o, a->time);
 	obuf_puts(o, " ALERT ");
 	obuf_field(o, a->customer, a->customerlen);
+	obuf_puts(o, " detector=");
+	obuf_puts(o, rs->detectors[a->detector].name);
 	obuf_puts(o, " reason=");
 	if (a->reason & WTAB_REASON_SCORE)
 		obuf_puts(o, a->reason & WTAB_REASON_CHANNELS ?
@@ -25,7 +27,7 @@ alert_summary(struct obuf *o, const struct ruleset *rs,
 	obuf_puts(o, " score=");
 	obuf_u64(o, a->score);
 	obuf_putc(o, '/');
-	obuf_u64(o, rs->settings.threshold);
+	obuf_u64(o, rs->detectors[a->detector].settings.threshold);
 	obuf_puts(o, " channels=");
 	for (i = 0; i < rs->nchannels; i++)
 		if (a->chmask & (UINT64_C(1) << i)) {
@@ -114,6 +116,8 @@ alert_json(struct obuf *o, const struct ruleset *rs, const struct walert *a)
 	alert_jtime(o, "{\"time\":", a->time);
 	obuf_puts(o, ",\"customer\":");
 	obuf_jstr(o, a->customer, a->customerlen);
+	obuf_puts(o, ",\"detector\":");
+	alert_jname(o, rs->detectors[a->detector].name);
 	obuf_puts(o, ",\"reason\":[");
 	if (a->reason & WTAB_REASON_SCORE)
 		obuf_puts(o, a->reason & WTAB_REASON_CHANNELS ?
@@ -123,9 +127,9 @@ alert_json(struct obuf *o, const struct ruleset *rs, const struct walert *a)
 	obuf_puts(o, ",\"score\":");
 	obuf_u64(o, a->score);
 	obuf_puts(o, ",\"threshold\":");
-	obuf_u64(o, rs->settings.threshold);
+	obuf_u64(o, rs->detectors[a->detector].settings.threshold);
 	obuf_puts(o, ",\"window\":");
-	obuf_i64(o, rs->settings.window / 1000);
+	obuf_i64(o, rs->detectors[a->detector].settings.window / 1000);
 	alert_jtime(o, ",\"first\":", a->first);
 	alert_jtime(o, ",\"last\":", a->time);
 	alert_jlists(o, rs, a);

@@ -1,6 +1,12 @@
 /*
- * engine: line → match → window table → alert, with the counters behind
+ * engine: line → match → window tables → alerts, with the counters behind
  * --stats and the per-line account behind --explain.
+ *
+ * One window table per detector (cxwatch.rules(5), "Detectors."). T, the
+ * latest time of a line a rule decided (semantics 6), is the engine's:
+ * a table is brought up to it (wtab_set_latest()) just before it is used,
+ * and every table before the tables are saved or counted, so that each
+ * sees the same T as if it had seen every line.
  */
 #include <err.h>
 #include <stdarg.h>
@@ -19,14 +25,23 @@
 #include "wtab.h"
 #include "xmalloc.h"
 
+/* A detector's table and what it counted. */
+struct engine_det {
+	struct wtab		*wt;
+	struct wtab_stats	 before;	/* counted by tables before a
+						   reload (engine_reload()) */
+};
+
 struct engine {
 	struct ruleset		*rs;
 	struct obuf		*out;
-	struct wtab		*wt;
+	struct engine_det	*det;		/* [rs->ndetectors] */
+	size_t			 ndet;
+	int64_t			 T;		/* semantics 6; INT64_MIN */
 	struct engine_opts	 opts;
 	struct engine_stats	 st;
-	struct wtab_stats	 before;	/* counted by tables before a
-						   reload (engine_reload()) */
+	struct wtab_stats	 gone;		/* counted by the tables of
+						   detectors a reload dropped */
 	int			 wallclock;	/* a source has time = none */
 	struct obuf		*json;		/* --exec: the alert, in memory */
 	struct obuf		*env;		/* --exec: CX_* values */
@@ -47,16 +62,22 @@ engine_new(struct ruleset *rs, const struct engine_opts *opts,
 	e->out = out;
 	e->opts = *opts;
 	rules_set_simple(rs, opts->simple);
-	memset(&wc, 0, sizeof(wc));
-	wc.window = rs->settings.window;
-	wc.cooldown = rs->settings.cooldown;
-	wc.threshold = rs->settings.threshold;
-	wc.channels = rs->settings.channels;
-	wc.nchannels = (unsigned)rs->nchannels;
-	wc.nrules = (unsigned)rs->nrules;
-	wc.evidence = opts->evidence;
-	wc.max_customers = opts->max_customers;
-	e->wt = wtab_new(&wc);
+	e->T = INT64_MIN;
+	e->ndet = rs->ndetectors;
+	e->det = xcalloc(e->ndet, sizeof(*e->det));
+	e->st.det = xcalloc(e->ndet, sizeof(*e->st.det));
+	for (i = 0; i < e->ndet; i++) {
+		memset(&wc, 0, sizeof(wc));
+		wc.window = rs->detectors[i].settings.window;
+		wc.cooldown = rs->detectors[i].settings.cooldown;
+		wc.threshold = rs->detectors[i].settings.threshold;
+		wc.channels = rs->detectors[i].settings.channels;
+		wc.nchannels = (unsigned)rs->nchannels;
+		wc.nrules = (unsigned)rs->nrules;
+		wc.evidence = opts->evidence;
+		wc.max_customers = opts->max_customers;
+		e->det[i].wt = wtab_new(&wc);
+	}
 	if (opts->exec != NULL || opts->slog != NULL) {
 		e->json = obuf_new(-1, 4096);
 		e->env = obuf_new(-1, 1024);
@@ -76,9 +97,14 @@ engine_new(struct ruleset *rs, const struct engine_opts *opts,
 void
 engine_free(struct engine *e)
 {
+	size_t i;
+
 	if (e == NULL)
 		return;
-	wtab_free(e->wt);
+	for (i = 0; i < e->ndet; i++)
+		wtab_free(e->det[i].wt);
+	free(e->det);
+	free(e->st.det);
 	obuf_free(e->json);
 	obuf_free(e->env);
 	free(e->st.srclines);
@@ -148,11 +174,29 @@ engine_explain_norule(struct engine *e, const struct match *m,
 	}
 }
 
+/* The names of the detectors in mask, comma-separated; "-" for none. */
+static void
+engine_detectors(const struct engine *e, struct obuf *o, uint64_t mask)
+{
+	const char *sep = "";
+	size_t d;
+
+	if (mask == 0)
+		obuf_putc(o, '-');
+	for (d = 0; d < e->ndet; d++)
+		if (mask & (UINT64_C(1) << d)) {
+			obuf_puts(o, sep);
+			obuf_puts(o, e->rs->detectors[d].name);
+			sep = ",";
+		}
+}
+
 /* -x: one line saying what happened to this input line. */
 static void
 engine_explain(struct engine *e, const char *name, uint64_t lineno,
     const struct match *m, const char *line, size_t len)
 {
+	const struct rule *r;
 	struct obuf *o = e->out;
 	char tb[TP_FMTLEN];
 
@@ -184,10 +228,18 @@ engine_explain(struct engine *e, const char *name, uint64_t lineno,
 		break;
 	}
 	if (m->status == MATCH_EVENT) {
+		r = &e->rs->rules[m->rule];
 		obuf_puts(o, " rule=");
-		obuf_puts(o, e->rs->rules[m->rule].name);
-		obuf_puts(o, " weight=");
-		obuf_u64(o, e->rs->rules[m->rule].weight);
+		obuf_puts(o, r->name);
+		if (r->forgiving) {
+			obuf_puts(o, " forgives=");
+			engine_detectors(e, o, r->forgives);
+		} else {
+			obuf_puts(o, " weight=");
+			obuf_u64(o, r->weight);
+			obuf_puts(o, " detectors=");
+			engine_detectors(e, o, r->detectors);
+		}
 		obuf_puts(o, " channel=");
 		obuf_puts(o, e->rs->channels[e->rs->sources[m->source].channel]);
 	}
@@ -211,7 +263,7 @@ engine_exec(struct engine *e, const struct walert *a)
 {
 	const struct ruleset *rs = e->rs;
 	struct exec_job_env env;
-	size_t off[5], i, len;
+	size_t off[6], i, len;
 	const char *p, *sep;
 
 	obuf_clear(e->json);
@@ -243,12 +295,16 @@ engine_exec(struct engine *e, const struct walert *a)
 			sep = ",";
 		}
 	obuf_putc(e->env, '\0');
+	off[5] = obuf_pending(e->env);
+	obuf_puts(e->env, rs->detectors[a->detector].name);
+	obuf_putc(e->env, '\0');
 	p = obuf_data(e->env, &len);
 	env.customer = p + off[0];
 	env.score = p + off[1];
 	env.time = p + off[2];
 	env.channels = p + off[3];
 	env.rules = p + off[4];
+	env.detector = p + off[5];
 	p = obuf_data(e->json, &len);
 	exec_alert(e->opts.exec, p, len, &env);
 }
@@ -314,6 +370,104 @@ engine_limit_warn(struct engine *e, const char *input, uint64_t lineno)
 		}
 }
 
+/* Bring detector d's table to the engine's T before it is used. */
+static struct wtab *
+engine_table_at(struct engine *e, size_t d)
+{
+	struct wtab *wt = e->det[d].wt;
+	const char *why;
+
+	if (e->T != INT64_MIN && wtab_latest(wt) < e->T)
+		(void)wtab_set_latest(wt, e->T, &why);
+	return wt;
+}
+
+/* An alert of detector d: written, reported, handed on. */
+static void
+engine_alert(struct engine *e, size_t d, struct walert *a)
+{
+	a->detector = (unsigned)d;
+	e->st.det[d].alerts++;
+	if (e->opts.report != NULL)
+		report_alert(e->opts.report, a);
+	if (e->opts.explain) {
+		obuf_puts(e->out, "  => ");
+		alert_summary(e->out, e->rs, a);
+		obuf_putc(e->out, '\n');
+		return;
+	}
+	if (!e->opts.quiet) {
+		alert_write(e->out, e->opts.format, e->rs, a);
+		obuf_mark(e->out);	/* to count those not written */
+	}
+	/* -x describes; it does not act. */
+	if (e->opts.exec != NULL)
+		engine_exec(e, a);
+	if (e->opts.slog != NULL)
+		engine_slog(e, a);
+}
+
+/*
+ * Semantics 3: a failure rule's event, in every detector that counts it,
+ * in the order they were defined.
+ */
+static void
+engine_event(struct engine *e, const struct rule *r, const struct match *m,
+    const char *line, size_t len)
+{
+	const struct source *src = &e->rs->sources[m->source];
+	struct wtab_event ev;
+	struct walert a;
+	enum wtab_result res;
+	size_t d;
+
+	e->st.events++;
+	e->st.ruleevents[m->rule]++;
+	if (e->opts.report != NULL)
+		report_event(e->opts.report, m->time);
+	ev.time = m->time;
+	ev.weight = r->weight;
+	ev.channel = src->channel;
+	ev.rule = (unsigned)m->rule;
+	ev.source = (unsigned)m->source;
+	ev.line = line;
+	ev.linelen = len;
+	for (d = 0; d < e->ndet; d++) {
+		if (!(r->detectors & (UINT64_C(1) << d)))
+			continue;
+		e->st.det[d].events++;
+		res = wtab_add(engine_table_at(e, d), m->customer,
+		    m->customerlen, &ev, &a);
+		if (res == WTAB_ALERT)
+			engine_alert(e, d, &a);
+		else if (e->opts.explain && res == WTAB_LATE)
+			obuf_printf(e->out, "  => late in %s: older than the "
+			    "customer's window, dropped\n",
+			    e->rs->detectors[d].name);
+		else if (e->opts.explain && res == WTAB_FORGIVEN)
+			obuf_printf(e->out, "  => forgiven in %s: no later "
+			    "than a success of the customer's, dropped\n",
+			    e->rs->detectors[d].name);
+	}
+}
+
+/* A forgiving rule's line: cxwatch.rules(5), Forgiveness. */
+static void
+engine_forgive(struct engine *e, const struct rule *r, const struct match *m)
+{
+	size_t d;
+
+	e->st.forgiving++;
+	e->st.ruleevents[m->rule]++;
+	for (d = 0; d < e->ndet; d++) {
+		if (!(r->forgives & (UINT64_C(1) << d)))
+			continue;
+		e->st.det[d].forgiving++;
+		(void)wtab_forgive(engine_table_at(e, d), m->customer,
+		    m->customerlen, m->time);
+	}
+}
+
 void
 engine_line(struct engine *e, const char *name, uint64_t lineno, int forced,
     const char *line, size_t len)
@@ -325,11 +479,8 @@ void
 engine_line_held(struct engine *e, const char *name, uint64_t lineno,
     int forced, const struct match_held *held, const char *line, size_t len)
 {
-	const struct source *src;
-	struct wtab_event ev;
-	struct walert a;
+	const struct rule *r;
 	struct match m;
-	enum wtab_result r;
 
 	e->st.lines++;
 	m.srclimits = e->st.srclimits;
@@ -365,40 +516,14 @@ engine_line_held(struct engine *e, const char *name, uint64_t lineno,
 	case MATCH_EVENT:
 		break;
 	}
-	e->st.events++;
-	e->st.ruleevents[m.rule]++;
-	src = &e->rs->sources[m.source];
-	ev.time = m.time;
-	ev.weight = e->rs->rules[m.rule].weight;
-	ev.channel = src->channel;
-	ev.rule = (unsigned)m.rule;
-	ev.source = (unsigned)m.source;
-	ev.line = line;
-	ev.linelen = len;
-	r = wtab_add(e->wt, m.customer, m.customerlen, &ev, &a);
-	if (e->opts.report != NULL) {
-		report_event(e->opts.report, m.time);
-		if (r == WTAB_ALERT)
-			report_alert(e->opts.report, &a);
-	}
-	if (e->opts.explain) {
-		if (r == WTAB_LATE)
-			obuf_puts(e->out, "  => late: older than the "
-			    "customer's window, dropped\n");
-		else if (r == WTAB_ALERT) {
-			obuf_puts(e->out, "  => ");
-			alert_summary(e->out, e->rs, &a);
-			obuf_putc(e->out, '\n');
-		}
-	} else if (r == WTAB_ALERT && !e->opts.quiet) {
-		alert_write(e->out, e->opts.format, e->rs, &a);
-		obuf_mark(e->out);	/* to count those not written */
-	}
-	/* -x describes; it does not act. */
-	if (r == WTAB_ALERT && e->opts.exec != NULL && !e->opts.explain)
-		engine_exec(e, &a);
-	if (r == WTAB_ALERT && e->opts.slog != NULL && !e->opts.explain)
-		engine_slog(e, &a);
+	r = &e->rs->rules[m.rule];
+	if (r->forgiving)
+		engine_forgive(e, r, &m);
+	else
+		engine_event(e, r, &m, line, len);
+	/* cxwatch.rules(5), semantics 6: T moves after the line. */
+	if (m.time > e->T)
+		e->T = m.time;
 }
 
 void
@@ -419,23 +544,69 @@ engine_notef(struct engine *e, const char *name, const char *fmt, ...)
 	free(msg);
 }
 
-struct wtab *
-engine_table(struct engine *e)
+size_t
+engine_ndetectors(const struct engine *e)
 {
-	return e->wt;
+	return e->ndet;
+}
+
+struct wtab *
+engine_table(struct engine *e, size_t d)
+{
+	return engine_table_at(e, d);
+}
+
+int64_t
+engine_latest(const struct engine *e)
+{
+	return e->T;
+}
+
+int
+engine_set_latest(struct engine *e, int64_t t, const char **why)
+{
+	size_t d;
+
+	for (d = 0; d < e->ndet; d++)
+		if (wtab_set_latest(e->det[d].wt, t, why) == -1)
+			return -1;
+	if (t > e->T)
+		e->T = t;
+	return 0;
+}
+
+/* a += b, for the counters that add up (not customers or their peak). */
+static void
+engine_wt_add(struct wtab_stats *a, const struct wtab_stats *b)
+{
+	a->late += b->late;
+	a->evicted += b->evicted;
+	a->forgotten += b->forgotten;
+	a->folded += b->folded;
+	a->forgiven += b->forgiven;
+	a->alerts += b->alerts;
 }
 
 struct engine_stats *
 engine_stats(struct engine *e)
 {
-	wtab_stats(e->wt, &e->st.wt);
-	e->st.wt.late += e->before.late;
-	e->st.wt.evicted += e->before.evicted;
-	e->st.wt.forgotten += e->before.forgotten;
-	e->st.wt.folded += e->before.folded;
-	e->st.wt.alerts += e->before.alerts;
-	if (e->before.peak > e->st.wt.peak)
-		e->st.wt.peak = e->before.peak;
+	struct wtab_stats ws, *dst;
+	size_t d;
+
+	memset(&e->st.wt, 0, sizeof(e->st.wt));
+	engine_wt_add(&e->st.wt, &e->gone);
+	for (d = 0; d < e->ndet; d++) {
+		wtab_stats(engine_table_at(e, d), &ws);
+		dst = &e->st.det[d].wt;
+		*dst = ws;
+		engine_wt_add(dst, &e->det[d].before);
+		if (e->det[d].before.peak > dst->peak)
+			dst->peak = e->det[d].before.peak;
+		engine_wt_add(&e->st.wt, dst);
+		e->st.wt.customers += dst->customers;
+		e->st.wt.peak += dst->peak;
+		e->st.wt.events += dst->events;
+	}
 	return &e->st;
 }
 
@@ -443,6 +614,7 @@ engine_stats(struct engine *e)
 struct engine_move {
 	const struct ruleset	*from, *to;
 	struct wtab		*wt;
+	uint64_t		 bit;		/* the new table's detector */
 	int			*rulemap;	/* old rule → new, or -1 */
 	struct wtab_saved_event	*evs;
 	size_t			 cap;
@@ -477,6 +649,7 @@ engine_move_cb(void *arg, const struct wtab_saved *c)
 	}
 	for (k = 0; k < c->nevents; k++) {
 		if ((ri = mv->rulemap[c->events[k].rule]) < 0 ||
+		    !(mv->to->rules[ri].detectors & mv->bit) ||
 		    c->events[k].time <= c->now - cfg->window)
 			continue;
 		r = &mv->to->rules[ri];
@@ -505,23 +678,39 @@ engine_move_cb(void *arg, const struct wtab_saved *c)
 	return 0;
 }
 
+/* Detector d of e's into n's table nd, customer by customer. */
+static void
+engine_move_det(struct engine *e, size_t d, struct engine *n, size_t nd,
+    struct engine_move *mv)
+{
+	mv->wt = n->det[nd].wt;
+	mv->bit = UINT64_C(1) << nd;
+	n->det[nd].before = e->st.det[d].wt;
+	n->st.det[nd] = e->st.det[d];
+	(void)wtab_each(engine_table_at(e, d), engine_move_cb, mv);
+}
+
 struct engine *
 engine_reload(struct engine *e, struct ruleset *rs)
 {
 	const struct ruleset *old = e->rs;
 	struct engine_move mv;
 	struct engine *n;
+	struct engine_det_stats *det;
 	const char *why;
 	size_t i;
 	int k;
 
+	(void)engine_stats(e);
 	n = engine_new(rs, &e->opts, e->out);
 	free(n->st.srclines);
 	free(n->st.ruleevents);
 	free(n->st.srclimits);
 	free(n->st.rulelimits);
-	n->st = *engine_stats(e);
-	n->before = n->st.wt;
+	det = n->st.det;
+	n->st = e->st;
+	n->st.det = det;
+	n->gone = e->gone;
 	n->st.srclines = xcalloc(rs->nsources, sizeof(uint64_t));
 	n->st.ruleevents = xcalloc(rs->nrules, sizeof(uint64_t));
 	n->st.srclimits = xcalloc(rs->nsources, sizeof(uint64_t));
@@ -535,7 +724,6 @@ engine_reload(struct engine *e, struct ruleset *rs)
 	memset(&mv, 0, sizeof(mv));
 	mv.from = old;
 	mv.to = rs;
-	mv.wt = n->wt;
 	mv.rulemap = xcalloc(old->nrules, sizeof(int));
 	for (i = 0; i < old->nrules; i++) {
 		mv.rulemap[i] = engine_find_rule(rs, old->rules[i].name);
@@ -545,8 +733,16 @@ engine_reload(struct engine *e, struct ruleset *rs)
 			n->rulewarned[k] = e->rulewarned[i];
 		}
 	}
-	(void)wtab_set_latest(n->wt, wtab_latest(e->wt), &why);
-	(void)wtab_each(e->wt, engine_move_cb, &mv);
+	n->T = e->T;
+	if (n->T != INT64_MIN)
+		(void)engine_set_latest(n, n->T, &why);
+	/* Detectors by name; a new one starts empty, a gone one is dropped. */
+	for (i = 0; i < e->ndet; i++) {
+		if ((k = rules_detector_find(rs, old->detectors[i].name)) >= 0)
+			engine_move_det(e, i, n, (size_t)k, &mv);
+		else
+			engine_wt_add(&n->gone, &e->st.det[i].wt);
+	}
 	free(mv.rulemap);
 	free(mv.evs);
 	return n;
@@ -581,6 +777,7 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 	engine_stat(o, "lines anonymous", st->anonymous);
 	engine_stat(o, "lines no customer", st->nocustomer);
 	engine_stat(o, "lines no rule", st->norule);
+	engine_stat(o, "lines forgiving", st->forgiving);
 	engine_stat(o, "lines regex limit", st->limits);
 	for (i = 0; i < rs->nsources; i++)
 		if (st->srclimits[i] > 0)
@@ -597,8 +794,18 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 		obuf_printf(o, "  events rule %-10s %llu\n", rs->rules[i].name,
 		    (unsigned long long)st->ruleevents[i]);
 	engine_stat(o, "events late", st->wt.late);
+	engine_stat(o, "events forgiven", st->wt.forgiven);
 	engine_stat(o, "events folded", st->wt.folded);
 	engine_stat(o, "alerts", st->wt.alerts);
+	for (i = 0; i < e->ndet; i++)
+		obuf_printf(o, "  detector %s: events %llu, forgiving lines "
+		    "%llu, events forgiven %llu, events late %llu, alerts "
+		    "%llu\n", rs->detectors[i].name,
+		    (unsigned long long)st->det[i].events,
+		    (unsigned long long)st->det[i].forgiving,
+		    (unsigned long long)st->det[i].wt.forgiven,
+		    (unsigned long long)st->det[i].wt.late,
+		    (unsigned long long)st->det[i].alerts);
 	engine_stat(o, "customers tracked", st->wt.customers);
 	engine_stat(o, "customers peak", st->wt.peak);
 	engine_stat(o, "customers evicted", st->wt.evicted);

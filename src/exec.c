@@ -34,7 +34,7 @@
 #include "exec.h"
 #include "xmalloc.h"
 
-#define EXEC_NVARS	5
+#define EXEC_NVARS	6
 #define EXEC_REAP_RETRY	0.05	/* s between looks at a killed child */
 #define EXEC_DRAIN_STEP	0.1	/* s, longest sleep in exec_drain() */
 
@@ -45,7 +45,8 @@
 extern char **environ;
 
 static const char *const exec_names[EXEC_NVARS] = {
-	"CX_CUSTOMER", "CX_SCORE", "CX_TIME", "CX_CHANNELS", "CX_RULES"
+	"CX_CUSTOMER", "CX_SCORE", "CX_TIME", "CX_CHANNELS", "CX_RULES",
+	"CX_DETECTOR"
 };
 
 struct exec_job {
@@ -223,6 +224,7 @@ exec_job_new(const char *json, size_t len, const struct exec_job_env *env)
 		val[2] = env->time;
 		val[3] = env->channels;
 		val[4] = env->rules;
+		val[5] = env->detector;
 	}
 	job = xcalloc(1, sizeof(*job));
 	job->json = xmalloc(len > 0 ? len : 1);

@@ -186,8 +186,7 @@ loop_sig(int sig)
 static void
 loop_expire(struct loop *l)
 {
-	struct wtab *wt = engine_table(*l->ep);
-	int64_t t = wtab_latest(wt), to;
+	int64_t t = engine_latest(*l->ep), to;
 	double now = l->opts->clock(), quiet;
 	const char *why;
 
@@ -199,7 +198,7 @@ loop_expire(struct loop *l)
 	if ((quiet = now - l->wall_t) < 1)
 		return;
 	to = t + (int64_t)(quiet * 1000);
-	if (wtab_set_latest(wt, to, &why) == 0) {
+	if (engine_set_latest(*l->ep, to, &why) == 0) {
 		l->log_t = to;
 		l->wall_t = now;
 	}

@@ -33,6 +33,7 @@
 #include "state.h"
 #include "status.h"
 #include "tparse.h"
+#include "wtab.h"
 #include "xmalloc.h"
 
 #define CXW_VERSION		"0.1.0"
@@ -233,15 +234,26 @@ static int
 main_state(const struct options *o, struct engine *e, struct registry *reg,
     const struct ruleset *rs, int save)
 {
+	struct state_table *tabs;
 	char *cause = NULL;
+	size_t i, n = engine_ndetectors(e);
 	int rc;
 
+	tabs = xcalloc(n, sizeof(*tabs));
+	for (i = 0; i < n; i++) {
+		tabs[i].name = rs->detectors[i].name;
+		tabs[i].wt = engine_table(e, i);
+	}
 	if (save)
-		rc = state_save(o->state, engine_table(e), reg,
-		    rs->fingerprint, &cause);
+		rc = state_save(o->state, tabs, n, reg, rs->fingerprint,
+		    &cause);
 	else
-		rc = state_load(o->state, engine_table(e), reg,
-		    rs->fingerprint, &cause);
+		rc = state_load(o->state, tabs, n, reg, rs->fingerprint,
+		    &cause);
+	if (rc == 0 && !save)
+		(void)engine_set_latest(e, wtab_latest(tabs[0].wt),
+		    (const char **)&cause);
+	free(tabs);
 	if (rc == -1) {
 		warnx("%s", cause);
 		free(cause);

@@ -248,7 +248,8 @@ report_source_events(const struct ruleset *rs, const struct engine_stats *st,
 	size_t i;
 
 	for (i = 0; i < rs->sources[s].nrules; i++)
-		n += st->ruleevents[rs->sources[s].rules[i]];
+		if (!rs->rules[rs->sources[s].rules[i]].forgiving)
+			n += st->ruleevents[rs->sources[s].rules[i]];
 	return n;
 }
 
@@ -326,6 +327,15 @@ report_text(struct report *r, struct obuf *o, const struct engine_stats *st)
 		obuf_printf(o, "%-28s %8llu %8llu\n", rs->rules[i].name,
 		    (unsigned long long)st->ruleevents[i],
 		    (unsigned long long)r->rulealerts[i]);
+	obuf_printf(o, "\n%-16s %8s %10s %9s %8s\n", "detector", "events",
+	    "forgiving", "forgiven", "alerts");
+	for (i = 0; i < rs->ndetectors; i++)
+		obuf_printf(o, "%-16s %8llu %10llu %9llu %8llu\n",
+		    rs->detectors[i].name,
+		    (unsigned long long)st->det[i].events,
+		    (unsigned long long)st->det[i].forgiving,
+		    (unsigned long long)st->det[i].wt.forgiven,
+		    (unsigned long long)st->det[i].alerts);
 	obuf_printf(o, "\nalerts: %llu\n", (unsigned long long)st->wt.alerts);
 	qsort(r->combos, r->ncombos, sizeof(*r->combos), report_cmp_combo);
 	for (i = 0; i < r->ncombos; i++) {
@@ -391,6 +401,18 @@ report_json(struct report *r, struct obuf *o, const struct engine_stats *st)
 		obuf_jstr(o, rs->rules[i].name, strlen(rs->rules[i].name));
 		report_jcount(o, ",\"events\":", st->ruleevents[i]);
 		report_jcount(o, ",\"alerts\":", r->rulealerts[i]);
+		obuf_putc(o, '}');
+	}
+	obuf_puts(o, "],\"detectors\":[");
+	for (i = 0; i < rs->ndetectors; i++) {
+		obuf_puts(o, i > 0 ? ",{\"name\":" : "{\"name\":");
+		obuf_jstr(o, rs->detectors[i].name,
+		    strlen(rs->detectors[i].name));
+		report_jcount(o, ",\"events\":", st->det[i].events);
+		report_jcount(o, ",\"forgiving_lines\":", st->det[i].forgiving);
+		report_jcount(o, ",\"events_forgiven\":",
+		    st->det[i].wt.forgiven);
+		report_jcount(o, ",\"alerts\":", st->det[i].alerts);
 		obuf_putc(o, '}');
 	}
 	report_jcount(o, "],\"alerts\":", st->wt.alerts);

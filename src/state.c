@@ -33,8 +33,8 @@
 #include "xmalloc.h"
 
 #define STATE_MAGIC	"CXWSTATE"
-#define STATE_VERSION	3	/* 3: the read registry; 2: folded groups;
-				   1 and 2 are read too */
+#define STATE_VERSION	4	/* 4: detectors; 3: the read registry;
+				   2: folded groups; 1 to 3 are read too */
 #define STATE_HEAD	84	/* bytes before the first customer */
 #define STATE_CUSTMIN	23	/* smallest customer: 1-byte id, no events */
 #define STATE_EVMIN	14	/* smallest event: no evidence */
@@ -124,6 +124,7 @@ state_put_cust(void *arg, const struct wtab_saved *c)
 	state_put(o, c->key, c->keylen);
 	state_put_le(o, (uint64_t)c->now, 8);
 	state_put_le(o, (uint64_t)c->suppressed_until, 8);
+	state_put_le(o, (uint64_t)c->forgiven_until, 8);
 	state_put_le(o, c->nevents, 4);
 	for (k = 0; k < c->nevents; k++) {
 		e = &c->events[k];
@@ -172,57 +173,81 @@ state_put_registry(struct state_out *o, const struct registry *reg)
 	}
 }
 
-/* The whole file; total and ncust are the counting pass's results. */
+/*
+ * The whole file; total and ncust[] are the counting pass's results
+ * (ncust NULL: the counting pass itself, which fills counted[]).
+ */
 static void
-state_put_all(struct state_out *o, const struct wtab *t,
-    const struct registry *reg, uint64_t fp, uint64_t total, uint64_t ncust)
+state_put_all(struct state_out *o, const struct state_table *tabs,
+    size_t ntabs, const struct registry *reg, uint64_t fp, uint64_t total,
+    const uint64_t *ncust, uint64_t *counted)
 {
-	const struct wtab_config *cfg = wtab_config(t);
+	const struct wtab_config *cfg = wtab_config(tabs[0].wt);
+	int64_t latest = INT64_MIN;
+	size_t i, len;
 	uint32_t crc;
 
+	for (i = 0; i < ntabs; i++)
+		if (wtab_latest(tabs[i].wt) > latest)
+			latest = wtab_latest(tabs[i].wt);
 	state_put(o, STATE_MAGIC, 8);
 	state_put_le(o, STATE_VERSION, 4);
 	state_put_le(o, total, 8);
 	state_put_le(o, fp, 8);
-	state_put_le(o, (uint64_t)cfg->window, 8);
-	state_put_le(o, (uint64_t)cfg->cooldown, 8);
-	state_put_le(o, cfg->threshold, 8);
-	state_put_le(o, cfg->channels, 4);
 	state_put_le(o, cfg->nchannels, 4);
 	state_put_le(o, cfg->nrules, 4);
 	state_put_le(o, cfg->evidence, 4);
-	state_put_le(o, (uint64_t)wtab_latest(t), 8);
-	state_put_le(o, ncust, 8);
-	wtab_each(t, state_put_cust, o);
+	state_put_le(o, (uint64_t)latest, 8);
+	state_put_le(o, ntabs, 4);
+	for (i = 0; i < ntabs; i++) {
+		cfg = wtab_config(tabs[i].wt);
+		len = strlen(tabs[i].name);
+		state_put_le(o, len, 2);
+		state_put(o, tabs[i].name, len);
+		state_put_le(o, (uint64_t)cfg->window, 8);
+		state_put_le(o, (uint64_t)cfg->cooldown, 8);
+		state_put_le(o, cfg->threshold, 8);
+		state_put_le(o, cfg->channels, 4);
+		state_put_le(o, ncust != NULL ? ncust[i] : 0, 8);
+	}
+	for (i = 0; i < ntabs; i++) {
+		o->ncust = 0;
+		wtab_each(tabs[i].wt, state_put_cust, o);
+		if (counted != NULL)
+			counted[i] = o->ncust;
+	}
 	state_put_registry(o, reg);
 	crc = (uint32_t)o->crc;
 	state_put_le(o, crc, 4);
 }
 
 int
-state_save(const char *path, const struct wtab *t,
+state_save(const char *path, const struct state_table *tabs, size_t ntabs,
     const struct registry *reg, uint64_t fingerprint, char **cause)
 {
 	struct state_out *o = xcalloc(1, sizeof(*o));
+	uint64_t *ncust = xcalloc(ntabs, sizeof(*ncust));
+	uint64_t *again = xcalloc(ntabs, sizeof(*again));
 	struct afile *af;
-	uint64_t total, ncust;
-	int r;
+	uint64_t total;
+	int r = -1;
 
 	o->fd = -1;
-	state_put_all(o, t, reg, fingerprint, 0, 0);
+	state_put_all(o, tabs, ntabs, reg, fingerprint, 0, NULL, ncust);
 	total = o->total;
-	ncust = o->ncust;
-	if ((af = afile_open(path, "state", 0600, cause)) == NULL) {
-		free(o);
-		return -1;
-	}
+	if ((af = afile_open(path, "state", 0600, cause)) == NULL)
+		goto out;
 	o->fd = afile_fd(af);
-	o->total = o->ncust = 0;
+	o->total = 0;
 	o->crc = crc32(0, NULL, 0);
-	state_put_all(o, t, reg, fingerprint, total, ncust);
+	state_put_all(o, tabs, ntabs, reg, fingerprint, total, ncust, again);
 	state_flush(o);
-	assert(o->err != 0 || (o->total == total && o->ncust == ncust));
+	assert(o->err != 0 || (o->total == total &&
+	    memcmp(ncust, again, ntabs * sizeof(*ncust)) == 0));
 	r = afile_commit(af, o->err, cause);
+out:
+	free(ncust);
+	free(again);
 	free(o);
 	return r;
 }
@@ -307,6 +332,8 @@ state_get_cust(struct state_in *in, struct wtab *t,
 	c.key = state_get_bytes(in, c.keylen);
 	c.now = (int64_t)state_get_le(in, 8);
 	c.suppressed_until = (int64_t)state_get_le(in, 8);
+	c.forgiven_until = in->version >= 4 ?
+	    (int64_t)state_get_le(in, 8) : INT64_MIN;
 	n = state_get_le(in, 4);
 	if (in->bad || n > (in->len - in->off) / STATE_EVMIN)
 		return "lengths do not fit the file";
@@ -363,27 +390,43 @@ state_get_registry(struct state_in *in, struct registry *reg, size_t *at)
 	return NULL;
 }
 
+/* n customers into t. */
 static const char *
-state_get_payload(struct state_in *in, struct wtab *t, struct registry *reg,
-    size_t *at)
+state_get_custs(struct state_in *in, struct wtab *t, uint64_t n, size_t *at)
 {
 	struct wtab_saved_event *ev = NULL;
 	const char *why = NULL;
-	uint64_t ncust, i;
 	size_t evcap = 0;
-	int64_t latest;
+	uint64_t i;
 
-	*at = in->off;
-	latest = (int64_t)state_get_le(in, 8);
-	if (wtab_set_latest(t, latest, &why) == -1)
-		return why;
-	*at = in->off;
-	ncust = state_get_le(in, 8);
-	if (ncust > (in->len - in->off) / STATE_CUSTMIN)
-		return "customer count does not fit the file";
-	for (i = 0; i < ncust && why == NULL; i++)
+	for (i = 0; i < n && why == NULL; i++)
 		why = state_get_cust(in, t, &ev, &evcap, at);
 	free(ev);
+	return why;
+}
+
+/*
+ * After the configuration (state_check_config()), at T: the tables'
+ * customers, the registry, and nothing more.
+ */
+static const char *
+state_get_payload(struct state_in *in, struct wtab **nt, size_t ntabs,
+    const uint64_t *ncust, struct registry *reg, size_t *at)
+{
+	const char *why = NULL;
+	uint64_t n;
+	size_t i;
+
+	for (i = 0; i < ntabs && why == NULL; i++) {
+		n = ncust[i];
+		if (in->version < 4) {
+			*at = in->off;
+			n = state_get_le(in, 8);
+		}
+		if (n > (in->len - in->off) / STATE_CUSTMIN)
+			return "customer count does not fit the file";
+		why = state_get_custs(in, nt[i], n, at);
+	}
 	if (why == NULL && in->version >= 3)
 		why = state_get_registry(in, reg, at);
 	if (why == NULL && in->off != in->len) {
@@ -498,52 +541,105 @@ state_check_file(const char *path, const unsigned char *buf, size_t len,
 	return 0;
 }
 
-/* Fingerprint and configuration: was it made with these rules? */
-static int
-state_check_config(const char *path, struct state_in *in,
-    const struct wtab *t, uint64_t fingerprint, char **cause)
+/* The settings of one table, as the file has them, against t's. */
+static const char *
+state_check_settings(struct state_in *in, const struct wtab *t)
 {
 	const struct wtab_config *cfg = wtab_config(t);
-	const char *what = NULL;
+
+	if (state_get_le(in, 8) != (uint64_t)cfg->window)
+		return "window";
+	if (state_get_le(in, 8) != (uint64_t)cfg->cooldown)
+		return "cooldown";
+	if (state_get_le(in, 8) != cfg->threshold)
+		return "threshold";
+	if (state_get_le(in, 4) != cfg->channels)
+		return "channels";
+	return NULL;
+}
+
+/*
+ * Fingerprint and configuration: was it made with these rules, these
+ * detectors and these settings? Leaves in at T, with ncust[] (format 4)
+ * filled. Formats 1 to 3 had one table: that of a rule set without
+ * detectors, "default".
+ */
+static int
+state_check_config(const char *path, struct state_in *in,
+    const struct state_table *tabs, size_t ntabs, uint64_t fingerprint,
+    uint64_t *ncust, char **cause)
+{
+	const struct wtab_config *cfg = wtab_config(tabs[0].wt);
+	const char *what = NULL, *name;
+	char *det = NULL;
+	size_t i, len;
 
 	if (state_get_le(in, 8) != fingerprint)
 		what = "rules";
-	else if (state_get_le(in, 8) != (uint64_t)cfg->window)
-		what = "window";
-	else if (state_get_le(in, 8) != (uint64_t)cfg->cooldown)
-		what = "cooldown";
-	else if (state_get_le(in, 8) != cfg->threshold)
-		what = "threshold";
-	else if (state_get_le(in, 4) != cfg->channels)
-		what = "channels";
-	else if (state_get_le(in, 4) != cfg->nchannels)
+	else if (in->version < 4 && (ntabs != 1 ||
+	    strcmp(tabs[0].name, "default") != 0))
+		what = "detectors";
+	else if (in->version < 4)
+		what = state_check_settings(in, tabs[0].wt);
+	if (what == NULL && state_get_le(in, 4) != cfg->nchannels)
 		what = "number of channels";
-	else if (state_get_le(in, 4) != cfg->nrules)
+	else if (what == NULL && state_get_le(in, 4) != cfg->nrules)
 		what = "number of rules";
-	else if (state_get_le(in, 4) != cfg->evidence)
+	else if (what == NULL && state_get_le(in, 4) != cfg->evidence)
 		what = "evidence lines";
-	if (what == NULL)
+	if (what == NULL && in->version >= 4) {
+		(void)state_get_le(in, 8);	/* T */
+		if (state_get_le(in, 4) != ntabs)
+			what = "detectors";
+		for (i = 0; what == NULL && i < ntabs; i++) {
+			len = (size_t)state_get_le(in, 2);
+			name = state_get_bytes(in, len);
+			if (name == NULL || len != strlen(tabs[i].name) ||
+			    memcmp(name, tabs[i].name, len) != 0)
+				what = "detectors";
+			else if ((what = state_check_settings(in,
+			    tabs[i].wt)) != NULL)
+				det = xasprintf("%s of detector %s", what,
+				    tabs[i].name);
+			ncust[i] = state_get_le(in, 8);
+		}
+		/* Back to T, for state_load(). */
+		if (what == NULL && !in->bad)
+			in->off = 40;
+	}
+	if (what == NULL && !in->bad)
 		return 0;
+	if (what == NULL) {
+		*cause = xasprintf("%s: truncated in its header; %s", path,
+		    STATE_RESET);
+		return -1;
+	}
 	*cause = xasprintf("%s: made with other rules or settings (%s "
-	    "changed); %s", path, what, STATE_RESET);
+	    "changed); %s", path, det != NULL ? det : what, STATE_RESET);
+	free(det);
 	return -1;
 }
 
 int
-state_load(const char *path, struct wtab *t, struct registry *reg,
-    uint64_t fingerprint, char **cause)
+state_load(const char *path, const struct state_table *tabs, size_t ntabs,
+    struct registry *reg, uint64_t fingerprint, char **cause)
 {
 	struct state_in in;
 	unsigned char *buf;
 	struct registry *nreg;
-	struct wtab *nt;
-	const char *why;
-	size_t len, at;
+	struct wtab **nt;
+	uint64_t *ncust;
+	const char *why = NULL;
+	size_t len, at, i, hdr;
+	int64_t latest;
 	int r;
 
 	if ((r = state_read(path, &buf, &len, cause)) != 0)
 		return r;
 	r = -1;
+	nt = xcalloc(ntabs, sizeof(*nt));
+	ncust = xcalloc(ntabs, sizeof(*ncust));
+	nreg = registry_new();
 	if (state_check_file(path, buf, len, cause) == -1)
 		goto out;
 	in.p = buf;
@@ -552,24 +648,42 @@ state_load(const char *path, struct wtab *t, struct registry *reg,
 	in.bad = 0;
 	in.version = (unsigned)state_get_le(&in, 4);
 	in.off = 20;
-	if (state_check_config(path, &in, t, fingerprint, cause) == -1)
+	if (state_check_config(path, &in, tabs, ntabs, fingerprint, ncust,
+	    cause) == -1)
 		goto out;
-	nt = wtab_new(wtab_config(t));
-	nreg = registry_new();
-	if ((why = state_get_payload(&in, nt, nreg, &at)) != NULL) {
+	at = in.off;
+	latest = (int64_t)state_get_le(&in, 8);
+	for (i = 0; i < ntabs; i++) {
+		nt[i] = wtab_new(wtab_config(tabs[i].wt));
+		if (why == NULL && wtab_set_latest(nt[i], latest, &why) == -1)
+			break;
+	}
+	if (why == NULL && in.version >= 4) {
+		/* Past the table headers, to the first table's customers. */
+		in.off += 4;
+		for (i = 0; i < ntabs; i++) {
+			hdr = (size_t)state_get_le(&in, 2);
+			in.off += hdr + 36;
+		}
+	}
+	if (why == NULL)
+		why = state_get_payload(&in, nt, ntabs, ncust, nreg, &at);
+	if (why != NULL) {
 		*cause = xasprintf("%s: damaged at byte %zu: %s; %s", path, at,
 		    why, STATE_RESET);
-		wtab_free(nt);
-		registry_free(nreg);
 		goto out;
 	}
-	wtab_swap(t, nt);
-	wtab_free(nt);
+	for (i = 0; i < ntabs; i++)
+		wtab_swap(tabs[i].wt, nt[i]);
 	if (reg != NULL)
 		registry_swap(reg, nreg);
-	registry_free(nreg);
 	r = 0;
 out:
+	for (i = 0; i < ntabs; i++)
+		wtab_free(nt[i]);
+	free(nt);
+	free(ncust);
+	registry_free(nreg);
 	free(buf);
 	return r;
 }

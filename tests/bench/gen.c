@@ -20,8 +20,9 @@
  * 3, heaviest rule 5) no background customer can alert.
  *
  * Planted journeys are scripted stories of one customer each, written to
- * planted.txt as "id story expect start", expect being "alert" or "quiet"
- * for rules/ as shipped when the three logs are read in time order. A
+ * planted.txt as "id story expect start detectors", expect being "alert"
+ * or "quiet" for rules/ as shipped when the three logs are read in time
+ * order, and detectors the shipped detectors that alert ("-": none). A
  * planted customer has no background failures and no background lines
  * from a minute before the journey on, so only the story is in its window.
  */
@@ -1230,9 +1231,23 @@ st_failed(struct story *st, int64_t sec, const char *code)
 	plant_end(g);
 }
 
+/* A payment that went through, at sec (a forgiving line as shipped). */
+static void
+st_succeeded(struct story *st, int64_t sec)
+{
+	struct gen	*g = st->g;
+	int64_t		 t = st->t0 + sec * SEC_MS + 310;
+
+	bil_succeeded(g, plant_begin(g, F_BILLING, t), t, st->cust, 4999,
+	    rng_next(&g->rng));
+	plant_end(g);
+}
+
 /*
  * The stories, each written in time order. The comments give the rules'
- * weights as shipped and, after "=", the customer's score in the window.
+ * weights as shipped and, after "=", the customer's score in the window
+ * of the "journey" detector (30m, threshold 10), or, marked "pay", in
+ * the "payments" detector's (15m, threshold 5, payment rules only).
  */
 static void
 story_checkout_broken(struct story *st)
@@ -1354,18 +1369,47 @@ story_slow_burn(struct story *st)
 	st_failed(st, 3300, "do_not_honor");		/* 4 = 7 */
 }
 
+/* Payment retries that keep failing: fast for "payments", not "journey". */
+static void
+story_payment_retries(struct story *st)
+{
+	st_web(st, 0, "GET", "/checkout", 200, 120);
+	st_failed(st, 20, "processing_error");		/* 3, pay 3 */
+	st_failed(st, 260, "try_again_later");		/* 3 = 6, pay 6 */
+}
+
+/*
+ * The same retries with a payment that went through between them: the
+ * first failure is forgiven, and "payments" stays quiet.
+ */
+static void
+story_forgiven(struct story *st)
+{
+	st_web(st, 0, "GET", "/checkout", 200, 120);
+	st_failed(st, 20, "processing_error");		/* 3, pay 3 */
+	st_succeeded(st, 90);				/* pay 0 */
+	st_failed(st, 400, "processing_error");		/* 3 = 6, pay 3 */
+}
+
+/*
+ * expect: "alert" or "quiet" with the shipped rules; detectors: which of
+ * the shipped detectors alert ("-": none), in the order defined.
+ */
 static const struct {
 	const char	*name;
 	const char	*expect;
+	const char	*detectors;
 	void		(*fn)(struct story *);
 } stories[] = {
-	{ "checkout-broken", "alert", story_checkout_broken },
-	{ "double-charge", "alert", story_double_charge },
-	{ "locked-out", "alert", story_locked_out },
-	{ "three-channels", "alert", story_three_channels },
-	{ "at-threshold", "alert", story_at_threshold },
-	{ "just-below", "quiet", story_just_below },
-	{ "slow-burn", "quiet", story_slow_burn }
+	{ "checkout-broken", "alert", "journey", story_checkout_broken },
+	{ "double-charge", "alert", "payments,journey", story_double_charge },
+	{ "locked-out", "alert", "journey", story_locked_out },
+	{ "three-channels", "alert", "journey", story_three_channels },
+	{ "at-threshold", "alert", "journey", story_at_threshold },
+	{ "just-below", "quiet", "-", story_just_below },
+	{ "slow-burn", "quiet", "-", story_slow_burn },
+	{ "payment-retries", "alert", "payments", story_payment_retries },
+	{ "forgiven", "quiet", "-", story_forgiven }
 };
 #define NSTORIES	(sizeof stories / sizeof stories[0])
 
@@ -1388,7 +1432,7 @@ gen_plant(struct gen *g, FILE *fp)
 {
 	struct story	 st;
 	struct out	 o;
-	char		 b[64];
+	char		 b[128];
 	uint32_t	 lo = g->ncust / 5 + 1, id;
 	int64_t		 slot;
 	unsigned	 i;
@@ -1415,6 +1459,8 @@ gen_plant(struct gen *g, FILE *fp)
 		out_str(&o, stories[i % NSTORIES].expect);
 		out_chr(&o, ' ');
 		out_iso(g, &o, st.t0);
+		out_chr(&o, ' ');
+		out_str(&o, stories[i % NSTORIES].detectors);
 		out_chr(&o, '\n');
 		if (fwrite(b, 1, o.len, fp) != o.len)
 			err(1, "planted.txt");
