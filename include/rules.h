@@ -5,7 +5,8 @@
  * their match data and is freed whole (a reload is a pointer swap).
  *
  * The structs are open because the matcher and the alert formatter walk
- * them; nothing outside rules.c writes to them.
+ * them; nothing outside rules.c and rules-detect.c (the detectors and
+ * what counts in each) writes to them.
  */
 #ifndef CXW_RULES_H
 #define CXW_RULES_H
@@ -83,13 +84,16 @@ struct rules_overrides {
 /*
  * A detector (cxwatch.rules(5), [detector NAME]): one threshold over the
  * events of some failure rules. Without [detector] sections the set has
- * one, "default", counting every failure rule with [settings]' values.
+ * one, "default", counting every failure rule with [settings]' values
+ * (file NULL, lineno 0: the only detector with no file). Detector d is
+ * bit d of struct rule's masks.
  */
 struct detector {
 	char		*name;
 	char		*file;		/* where defined; NULL for "default" */
-	int		 lineno;
-	struct settings	 settings;	/* its own keys, else [settings]' */
+	int		 lineno;	/* of its [detector] line */
+	struct settings	 settings;	/* its own keys, else [settings]'
+					   after the overrides */
 	char	       **patterns;	/* "rules =" as written; none: "*" */
 	size_t		 npatterns;
 };
@@ -119,14 +123,17 @@ struct rule {
 	struct rx	 rx;		/* code NULL when there is no match */
 	struct cond	*conds;
 	size_t		 nconds;
-	unsigned	 weight;
+	unsigned	 weight;	/* 1 in a forgiving rule: unused */
 	char		*description;
 	int		 forgiving;	/* has "forgive": makes no event */
 	uint64_t	 detectors;	/* failure rule: bit d set when its
-					   events count in detector d */
+					   events count in detector d (0: in
+					   none); forgiving rule: 0 */
 	uint64_t	 forgives;	/* forgiving rule: bit d set when it
-					   forgives in detector d */
-	char	       **forgive;	/* "forgive =" as written */
+					   forgives in detector d (never 0);
+					   failure rule: 0 */
+	char	       **forgive;	/* "forgive =" as written; NULL and 0
+					   in a failure rule */
 	size_t		 nforgive;
 };
 
@@ -157,7 +164,7 @@ struct ruleset {
 struct ruleset	*rules_load(char *const *paths, size_t npaths,
 		    const struct rules_overrides *ov, struct diag *);
 
-/* Index of the detector called name, or -1. */
+/* Index of the detector called name (its bit in the masks), or -1. */
 int		 rules_detector_find(const struct ruleset *, const char *name);
 void		 rules_free(struct ruleset *);	/* NULL is fine */
 

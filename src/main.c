@@ -175,18 +175,95 @@ main_check_rx(const char *what, const char *name, const char *file,
 		    "exponentially: %s", what, name, file, lineno, why);
 }
 
+/* -t: n words, comma-separated. */
+static void
+main_put_words(char *const *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		printf("%s%s", i > 0 ? "," : "", w[i]);
+}
+
+/* -t: " detectors=" and the names of those in mask, or "(none)". */
+static void
+main_put_detectors(const struct ruleset *rs, uint64_t mask)
+{
+	const char *sep = "";
+	size_t d;
+
+	printf(" detectors=%s", mask == 0 ? "(none)" : "");
+	for (d = 0; d < rs->ndetectors; d++)
+		if (mask & (UINT64_C(1) << d)) {
+			printf("%s%s", sep, rs->detectors[d].name);
+			sep = ",";
+		}
+}
+
+/* -t: a detector, its settings, its "rules" and how many they match. */
+static void
+main_check_detector(const struct ruleset *rs, size_t d)
+{
+	const struct detector *dt = &rs->detectors[d];
+	size_t i, n = 0;
+
+	for (i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].detectors & (UINT64_C(1) << d))
+			n++;
+	printf("detector %s: window=", dt->name);
+	main_put_duration(dt->settings.window);
+	printf(" threshold=%llu cooldown=",
+	    (unsigned long long)dt->settings.threshold);
+	main_put_duration(dt->settings.cooldown);
+	printf(" channels=%u rules=", dt->settings.channels);
+	main_put_words(dt->patterns, dt->npatterns);
+	printf(" matching=%zu (%s:%d)\n", n, dt->file, dt->lineno);
+}
+
 /*
- * -t: one line for the settings, each source and each rule; a warning
- * on stderr for each pattern that may backtrack exponentially (which
- * does not change the exit status).
+ * -t: a rule; the detectors it counts in (or forgives in). With no
+ * [detector] section, a failure rule's line is as it was before there
+ * were detectors. A failure rule that counts nowhere brings a warning.
+ */
+static void
+main_check_rule(const struct ruleset *rs, const struct rule *r)
+{
+	int written = rs->detectors[0].file != NULL;
+	size_t k;
+
+	printf("rule %s: source=%s ", r->name, rs->sources[r->source].name);
+	if (r->forgiving) {
+		printf("forgive=");
+		main_put_words(r->forgive, r->nforgive);
+	} else
+		printf("weight=%u", r->weight);
+	printf(" match=%s if=%zu", r->rx.code != NULL ? "yes" : "no",
+	    r->nconds);
+	if (r->forgiving || written)
+		main_put_detectors(rs, r->forgiving ? r->forgives :
+		    r->detectors);
+	printf(" (%s:%d)\n", r->file, r->lineno);
+	if (!r->forgiving && r->detectors == 0)
+		warnx("warning: rule %s (%s:%d) counts in no detector",
+		    r->name, r->file, r->lineno);
+	main_check_rx("rule", r->name, r->file, r->lineno, &r->rx);
+	for (k = 0; k < r->nconds; k++)
+		main_check_rx("rule", r->name, r->file, r->lineno,
+		    &r->conds[k].rx);
+}
+
+/*
+ * -t: one line for the settings, each detector written in the rules,
+ * each source and each rule; a warning on stderr for each pattern that
+ * may backtrack exponentially and each failure rule that counts in no
+ * detector (neither changes the exit status).
  */
 static void
 main_check(const struct ruleset *rs)
 {
 	const struct source *s;
-	const struct rule *r;
 	const char *sep;
-	size_t i, k;
+	size_t i;
 	uint32_t g;
 
 	printf("settings: window=");
@@ -195,6 +272,8 @@ main_check(const struct ruleset *rs)
 	    (unsigned long long)rs->settings.threshold);
 	main_put_duration(rs->settings.cooldown);
 	printf(" channels=%u\n", rs->settings.channels);
+	for (i = 0; rs->detectors[0].file != NULL && i < rs->ndetectors; i++)
+		main_check_detector(rs, i);
 	for (i = 0; i < rs->nsources; i++) {
 		s = &rs->sources[i];
 		printf("source %s: channel=%s time=%s fields=", s->name,
@@ -207,17 +286,8 @@ main_check(const struct ruleset *rs)
 		printf(" rules=%zu (%s:%d)\n", s->nrules, s->file, s->lineno);
 		main_check_rx("source", s->name, s->file, s->lineno, &s->rx);
 	}
-	for (i = 0; i < rs->nrules; i++) {
-		r = &rs->rules[i];
-		printf("rule %s: source=%s weight=%u match=%s if=%zu (%s:%d)\n",
-		    r->name, rs->sources[r->source].name, r->weight,
-		    r->rx.code != NULL ? "yes" : "no", r->nconds, r->file,
-		    r->lineno);
-		main_check_rx("rule", r->name, r->file, r->lineno, &r->rx);
-		for (k = 0; k < r->nconds; k++)
-			main_check_rx("rule", r->name, r->file, r->lineno,
-			    &r->conds[k].rx);
-	}
+	for (i = 0; i < rs->nrules; i++)
+		main_check_rule(rs, &rs->rules[i]);
 	printf("ok: %zu file%s, %zu source%s, %zu rule%s, %zu channel%s\n",
 	    rs->nfiles, rs->nfiles == 1 ? "" : "s", rs->nsources,
 	    rs->nsources == 1 ? "" : "s", rs->nrules,

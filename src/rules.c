@@ -6,6 +6,9 @@
  * may come in any order and across files. The second walks the raw
  * sections through the key tables below, checks and compiles them, and
  * collects every error before giving up, so one run shows them all.
+ * Detectors and what counts in each are rules-detect.c's: they are
+ * defined after [settings] and before the rules, whose "forgive" names
+ * them, and their "rules" are resolved once every rule is built.
  */
 #include <sys/stat.h>
 
@@ -25,6 +28,7 @@
 #include "obuf.h"
 #include "regfile.h"
 #include "rules.h"
+#include "rules-int.h"
 #include "suggest.h"
 #include "tparse.h"
 #include "xmalloc.h"
@@ -62,26 +66,6 @@
 #define RULES_MAX_LINE		(64 * 1024)
 #define RULES_MAX_FILE		(4 * 1024 * 1024)
 
-enum rsec_kind { RSEC_SETTINGS, RSEC_SOURCE, RSEC_RULE };
-
-struct rkv {
-	char	*key;
-	char	*val;
-	int	 lineno;
-};
-
-struct rsec {
-	enum rsec_kind	 kind;
-	char		*name;
-	const char	*file;		/* borrowed from ruleset.files */
-	int		 lineno;
-	struct rkv	*kvs;
-	size_t		 nkvs;
-	int		 dup;		/* a duplicate name: skipped */
-	int		 broken;	/* a line of it was in error: say
-					   nothing more of what it lacks */
-};
-
 /* An error, kept until the end so they come out in file and line order. */
 struct rerr {
 	const char	*file;
@@ -89,19 +73,6 @@ struct rerr {
 	size_t		 seq;
 	size_t		 fileidx;
 	char		*msg;
-};
-
-struct rload {
-	struct ruleset	*rs;
-	struct diag	*diag;
-	struct rerr	*errs;
-	struct rsec	*secs;
-	size_t		 nsecs;
-	int		 nerr;
-	/* [settings] keys seen so far, for "already set at" */
-	const char	*setfile[4];
-	int		 setline[4];
-	const struct rules_overrides *ov;	/* NULL, or the command line's */
 };
 
 /* The keys each section takes; "if" alone may repeat. */
@@ -120,7 +91,11 @@ static const struct rkey rules_source_keys[] = {
 };
 static const struct rkey rules_rule_keys[] = {
 	{ "source", 0 }, { "match", 0 }, { "if", 1 }, { "weight", 0 },
-	{ "description", 0 }, { NULL, 0 }
+	{ "description", 0 }, { "forgive", 0 }, { NULL, 0 }
+};
+static const struct rkey rules_detector_keys[] = {
+	{ "rules", 0 }, { "window", 0 }, { "threshold", 0 },
+	{ "cooldown", 0 }, { "channels", 0 }, { NULL, 0 }
 };
 
 static void	rules_cond_free(struct cond *);
@@ -148,15 +123,23 @@ rules_keys(enum rsec_kind kind)
 		return rules_source_keys;
 	case RSEC_RULE:
 		return rules_rule_keys;
+	case RSEC_DETECTOR:
+		return rules_detector_keys;
 	}
 	return NULL;
 }
 
-static void
-rules_err(struct rload *l, const char *file, int lineno, const char *fmt,
-    ...) __attribute__((format(printf, 4, 5)));
+/* The section word of kind, as in its header. */
+static const char *
+rules_kind_name(enum rsec_kind kind)
+{
+	static const char *names[] = { "settings", "source", "rule",
+	    "detector" };
 
-static void
+	return names[kind];
+}
+
+void
 rules_err(struct rload *l, const char *file, int lineno, const char *fmt,
     ...)
 {
@@ -299,7 +282,7 @@ static struct rsec *
 rules_parse_header(struct rload *l, char *p, const char *file, int lineno)
 {
 	char *end = strchr(p, ']'), *name;
-	const char *what;
+	enum rsec_kind kind;
 
 	if (end == NULL || *rules_trim(end + 1) != '\0') {
 		rules_err(l, file, lineno, "section header needs a closing ]");
@@ -315,9 +298,11 @@ rules_parse_header(struct rload *l, char *p, const char *file, int lineno)
 		*name++ = '\0';
 	name = rules_trim(name);
 	if (strcmp(p, "source") == 0)
-		what = "source";
+		kind = RSEC_SOURCE;
 	else if (strcmp(p, "rule") == 0)
-		what = "rule";
+		kind = RSEC_RULE;
+	else if (strcmp(p, "detector") == 0)
+		kind = RSEC_DETECTOR;
 	else {
 		rules_err(l, file, lineno, "unknown section [%s] (use "
 		    "[settings], [source NAME] or [rule NAME])", p);
@@ -325,11 +310,10 @@ rules_parse_header(struct rload *l, char *p, const char *file, int lineno)
 	}
 	if (!rules_name_ok(name)) {
 		rules_err(l, file, lineno, "[%s] needs a name of letters, "
-		    "digits, '-', '_' or '.'", what);
+		    "digits, '-', '_' or '.'", rules_kind_name(kind));
 		return NULL;
 	}
-	return rules_section_new(l, what[0] == 's' ? RSEC_SOURCE : RSEC_RULE,
-	    name, file, lineno);
+	return rules_section_new(l, kind, name, file, lineno);
 }
 
 static void
@@ -363,9 +347,7 @@ rules_parse_kv(struct rload *l, struct rsec *sec, char *p, const char *file,
 			    "(did you mean \"%s\"?)", key, hint);
 		else
 			rules_err(l, file, lineno, "unknown key \"%s\" in "
-			    "[%s]", key, sec->kind == RSEC_SETTINGS ?
-			    "settings" : sec->kind == RSEC_SOURCE ? "source" :
-			    "rule");
+			    "[%s]", key, rules_kind_name(sec->kind));
 		return;
 	}
 	if (!keys[i].multi) {
@@ -590,7 +572,7 @@ rules_read_paths(struct rload *l, char *const *paths, size_t npaths)
 		rules_parse_file(l, l->rs->files[i]);
 }
 
-static const char *
+const char *
 rules_kv(const struct rsec *sec, const char *key, int *lineno)
 {
 	size_t i;
@@ -1114,20 +1096,57 @@ rules_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *v)
 	return 0;
 }
 
+static const char *rules_setting_names[] = { "window", "threshold",
+    "cooldown", "channels" };
+
+int
+rules_setting(struct rload *l, const char *file, const struct rkv *kv,
+    struct settings *st)
+{
+	uint64_t u;
+	int64_t ms;
+	size_t k;
+
+	for (k = 0; k < 4 && strcmp(rules_setting_names[k], kv->key) != 0;
+	    k++)
+		;
+	if (k == 0 || k == 2) {
+		if (tp_duration(kv->val, &ms) == -1 || (k == 0 && ms == 0)) {
+			rules_err(l, file, kv->lineno, "%s: \"%s\" is not a "
+			    "%sduration (try 45s, 30m, 2h, 1d)", kv->key,
+			    kv->val, k == 0 ? "positive " : "");
+			return -1;
+		}
+		*(k == 0 ? &st->window : &st->cooldown) = ms;
+	} else if (k == 1) {
+		if (rules_uint(kv->val, 1, 1000000000, &u) == -1) {
+			rules_err(l, file, kv->lineno, "threshold: \"%s\" is "
+			    "not a whole number from 1 to 1000000000",
+			    kv->val);
+			return -1;
+		}
+		st->threshold = u;
+	} else {
+		if (rules_uint(kv->val, 0, 64, &u) == -1) {
+			rules_err(l, file, kv->lineno, "channels: \"%s\" is "
+			    "not a whole number from 0 to 64", kv->val);
+			return -1;
+		}
+		st->channels = (unsigned)u;
+	}
+	return 0;
+}
+
 static void
 rules_do_settings(struct rload *l, const struct rsec *sec)
 {
-	static const char *names[] = { "window", "threshold", "cooldown",
-	    "channels" };
-	struct settings *st = &l->rs->settings;
 	const struct rkv *kv;
-	uint64_t u;
-	int64_t ms;
 	size_t i, k;
 
 	for (i = 0; i < sec->nkvs; i++) {
 		kv = &sec->kvs[i];
-		for (k = 0; k < 4 && strcmp(names[k], kv->key) != 0; k++)
+		for (k = 0; k < 4 &&
+		    strcmp(rules_setting_names[k], kv->key) != 0; k++)
 			;
 		if (l->setfile[k] != NULL) {
 			rules_err(l, sec->file, kv->lineno, "\"%s\" is "
@@ -1137,31 +1156,7 @@ rules_do_settings(struct rload *l, const struct rsec *sec)
 		}
 		l->setfile[k] = sec->file;
 		l->setline[k] = kv->lineno;
-		if (k == 0 || k == 2) {
-			if (tp_duration(kv->val, &ms) == -1 ||
-			    (k == 0 && ms == 0)) {
-				rules_err(l, sec->file, kv->lineno, "%s: \"%s\" "
-				    "is not a %sduration (try 45s, 30m, 2h, "
-				    "1d)", kv->key, kv->val,
-				    k == 0 ? "positive " : "");
-				continue;
-			}
-			*(k == 0 ? &st->window : &st->cooldown) = ms;
-		} else if (k == 1) {
-			if (rules_uint(kv->val, 1, 1000000000, &u) == -1)
-				rules_err(l, sec->file, kv->lineno, "threshold: "
-				    "\"%s\" is not a whole number from 1 to "
-				    "1000000000", kv->val);
-			else
-				st->threshold = u;
-		} else {
-			if (rules_uint(kv->val, 0, 64, &u) == -1)
-				rules_err(l, sec->file, kv->lineno, "channels: "
-				    "\"%s\" is not a whole number from 0 to 64",
-				    kv->val);
-			else
-				st->channels = (unsigned)u;
-		}
+		(void)rules_setting(l, sec->file, kv, &l->rs->settings);
 	}
 }
 
@@ -1218,7 +1213,7 @@ rules_group(const struct source *src, const char *name)
 	return -1;
 }
 
-static void
+void
 rules_split_words(const char *s, char ***words, size_t *n)
 {
 	const char *p = s;
@@ -1378,6 +1373,20 @@ rules_cond(struct rload *l, const struct source *src, struct cond *c,
 	}
 }
 
+/* cxwatch.rules(5), forgive: never with weight; said at the later line. */
+static void
+rules_forgive_weight(struct rload *l, const char *file, int fln, int wln)
+{
+	if (wln > fln)
+		rules_err(l, file, wln, "\"weight\" and \"forgive\" (line %d) "
+		    "together: a forgiving rule makes no events, so it has no "
+		    "weight; remove one of them", fln);
+	else
+		rules_err(l, file, fln, "\"forgive\" and \"weight\" (line %d) "
+		    "together: a forgiving rule makes no events, so it has no "
+		    "weight; remove one of them", wln);
+}
+
 static void
 rules_do_rule(struct rload *l, const struct rsec *sec)
 {
@@ -1387,7 +1396,7 @@ rules_do_rule(struct rload *l, const struct rsec *sec)
 	const char *v;
 	uint64_t u;
 	size_t i;
-	int ln, si;
+	int ln, fln, si;
 
 	if ((v = rules_kv(sec, "source", &ln)) == NULL) {
 		if (!sec->broken)
@@ -1412,8 +1421,14 @@ rules_do_rule(struct rload *l, const struct rsec *sec)
 	src->rules = rules_grow(src->rules, src->nrules,
 	    sizeof(*src->rules));
 	src->rules[src->nrules++] = (unsigned)(rs->nrules - 1);
+	if ((v = rules_kv(sec, "forgive", &fln)) != NULL) {
+		r->forgiving = 1;
+		rules_detect_forgive(l, r, v, sec->file, fln);
+	}
 	if ((v = rules_kv(sec, "weight", &ln)) != NULL) {
-		if (rules_uint(v, 1, RULES_MAXWEIGHT, &u) == -1)
+		if (r->forgiving)
+			rules_forgive_weight(l, sec->file, fln, ln);
+		else if (rules_uint(v, 1, RULES_MAXWEIGHT, &u) == -1)
 			rules_err(l, sec->file, ln, "weight: \"%s\" is not a "
 			    "whole number from 1 to %d", v, RULES_MAXWEIGHT);
 		else
@@ -1455,8 +1470,8 @@ rules_check_dups(struct rload *l)
 			    strcmp(l->secs[j].name, l->secs[i].name) == 0) {
 				rules_err(l, l->secs[i].file,
 				    l->secs[i].lineno, "duplicate [%s %s] "
-				    "(first at %s:%d)", l->secs[i].kind ==
-				    RSEC_SOURCE ? "source" : "rule",
+				    "(first at %s:%d)",
+				    rules_kind_name(l->secs[i].kind),
 				    l->secs[i].name, l->secs[j].file,
 				    l->secs[j].lineno);
 				l->secs[i].dup = 1;
@@ -1492,12 +1507,14 @@ rules_build(struct rload *l)
 		if (l->secs[i].kind == RSEC_SETTINGS)
 			rules_do_settings(l, &l->secs[i]);
 	rules_override(&rs->settings, l->ov);
+	rules_detect_define(l);
 	for (i = 0; i < l->nsecs; i++)
 		if (l->secs[i].kind == RSEC_SOURCE && !l->secs[i].dup)
 			rules_do_source(l, &l->secs[i]);
 	for (i = 0; i < l->nsecs; i++)
 		if (l->secs[i].kind == RSEC_RULE && !l->secs[i].dup)
 			rules_do_rule(l, &l->secs[i]);
+	rules_detect_resolve(l);
 	if (l->nerr == 0 && rs->nsources == 0)
 		rules_err(l, rs->nfiles ? rs->files[0] : "rules", 0,
 		    "no [source NAME] section: nothing to read lines with");
@@ -1519,6 +1536,7 @@ rules_secs_free(struct rload *l)
 		free(l->secs[i].name);
 	}
 	free(l->secs);
+	free(l->detsecs);
 }
 
 struct ruleset *
@@ -1566,7 +1584,7 @@ rules_cond_free(struct cond *c)
 	free(c->str);
 }
 
-static void
+void
 rules_words_free(char **w, size_t n)
 {
 	size_t i;
@@ -1606,7 +1624,9 @@ rules_free(struct ruleset *rs)
 		free(r->name);
 		free(r->file);
 		free(r->description);
+		rules_words_free(r->forgive, r->nforgive);
 	}
+	rules_detect_free(rs);
 	free(rs->sources);
 	free(rs->rules);
 	rules_words_free(rs->channels, rs->nchannels);

@@ -408,7 +408,7 @@ ex_summary() {
 		nx++
 		if (/ rule=/ && !firstrule) firstrule = substr($0, 1, 110)
 		next }
-	/^(settings|source [^ ]+|rule [^ ]+): / { next }
+	/^(settings|detector [^ ]+|source [^ ]+|rule [^ ]+): / { next }
 	/^ok: / { tok = $0; next }
 	{ if (nother++ < 5) out($0) }
 	END {

@@ -1,6 +1,7 @@
 /* Unit tests for rules: the parser, its checks and its messages. */
 #include <sys/stat.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,6 +321,432 @@ test_number_vs_strtod(void)
 	CHECK(rules_number("-0", 2, &v) == 0 && v == 0 && 1 / v < 0);
 }
 
+/* Load one text with the command line's overrides ov. */
+static struct ruleset *
+load_text_ov(const char *text, const struct rules_overrides *ov, char *msgs,
+    size_t len)
+{
+	char *paths[1];
+	struct ruleset *rs;
+	struct diag d;
+	size_t i;
+
+	paths[0] = (char *)put("t.rules", text);
+	diag_init(&d);
+	rs = rules_load(paths, 1, ov, &d);
+	msgs[0] = '\0';
+	for (i = 0; i < d.nmsgs; i++) {
+		strncat(msgs, d.msgs[i], len - strlen(msgs) - 2);
+		strcat(msgs, "\n");
+	}
+	diag_free(&d);
+	return rs;
+}
+
+/* A billing source and its rules: three failure, one forgiving. */
+#define BILL "[source billing]\n" \
+	"match = ^(?<time>\\S+) (?<customer>\\S+) (?<event>\\S+)\n" \
+	"time = iso8601\n" \
+	"[rule pay-failed]\nsource = billing\nif = event == payment.failed\n" \
+	"[rule pay-declined]\nsource = billing\nif = event == pay.declined\n" \
+	"[rule charge-duplicated]\nsource = billing\n" \
+	"if = event == charge.duplicated\nweight = 5\n"
+#define PAID "[rule payment-succeeded]\nsource = billing\n" \
+	"if = event == payment.succeeded\n"
+
+/* Index of the rule called name in rs, or -1. */
+static int
+rule_index(const struct ruleset *rs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nrules; i++)
+		if (strcmp(rs->rules[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static uint64_t
+counts_in(const struct ruleset *rs, const char *rule)
+{
+	int i = rule_index(rs, rule);
+
+	return i < 0 ? UINT64_C(0xdead) : rs->rules[i].detectors;
+}
+
+static uint64_t
+forgives_in(const struct ruleset *rs, const char *rule)
+{
+	int i = rule_index(rs, rule);
+
+	return i < 0 ? UINT64_C(0xdead) : rs->rules[i].forgives;
+}
+
+/* No [detector] section: one "default" with [settings]' values. */
+static void
+test_detector_default(void)
+{
+	char msgs[4096];
+	struct ruleset *rs;
+	const struct detector *d;
+
+	rs = load_text("[settings]\nwindow = 45s\nthreshold = 7\n" BILL PAID
+	    "forgive = default\n", msgs, sizeof(msgs));
+	CHECK(rs != NULL);
+	CHECK_STR(msgs, "");
+	if (rs == NULL)
+		return;
+	CHECK_INT(rs->ndetectors, 1);
+	d = &rs->detectors[0];
+	CHECK_STR(d->name, "default");
+	CHECK(d->file == NULL);
+	CHECK_INT(d->lineno, 0);
+	CHECK_INT(d->settings.window, 45000);
+	CHECK_INT(d->settings.threshold, 7);
+	CHECK_INT(d->settings.cooldown, 3600 * 1000);
+	CHECK_INT(d->npatterns, 1);
+	CHECK_STR(d->patterns[0], "*");
+	CHECK_INT(counts_in(rs, "pay-failed"), 1);
+	CHECK_INT(counts_in(rs, "pay-declined"), 1);
+	CHECK_INT(counts_in(rs, "charge-duplicated"), 1);
+	CHECK_INT(counts_in(rs, "payment-succeeded"), 0);
+	CHECK_INT(forgives_in(rs, "payment-succeeded"), 1);
+	CHECK_INT(forgives_in(rs, "pay-failed"), 0);
+	CHECK(!rs->rules[rule_index(rs, "pay-failed")].forgiving);
+	CHECK(rs->rules[rule_index(rs, "payment-succeeded")].forgiving);
+	CHECK_INT(rs->rules[rule_index(rs, "payment-succeeded")].nforgive, 1);
+	CHECK_STR(rs->rules[rule_index(rs, "payment-succeeded")].forgive[0],
+	    "default");
+	CHECK_INT(rules_detector_find(rs, "default"), 0);
+	CHECK_INT(rules_detector_find(rs, "payments"), -1);
+	rules_free(rs);
+	/* "*" names the default detector too. */
+	rs = load_text(BILL PAID "forgive = *\n", msgs, sizeof(msgs));
+	CHECK_STR(msgs, "");
+	if (rs != NULL)
+		CHECK_INT(forgives_in(rs, "payment-succeeded"), 1);
+	rules_free(rs);
+}
+
+/* rules = names and globs; a detector without "rules" counts every one. */
+static void
+test_detector_globs(void)
+{
+	char msgs[4096];
+	struct ruleset *rs;
+
+	rs = load_text("[detector payments]\nrules = pay-* charge-duplicated"
+	    "\n[detector dup]\nrules = charge-duplicated charge-?uplicated\n"
+	    "[detector journey]\n[detector declines]\n"
+	    "rules = *declined [p]ay-failed\n"
+	    BILL PAID "forgive = pay* dup\n"
+	    "[rule refunded]\nsource = billing\nif = event == refund\n"
+	    "forgive = *\n", msgs, sizeof(msgs));
+	CHECK(rs != NULL);
+	CHECK_STR(msgs, "");
+	if (rs == NULL)
+		return;
+	CHECK_INT(rs->ndetectors, 4);
+	CHECK_STR(rs->detectors[0].name, "payments");
+	CHECK_STR(rs->detectors[1].name, "dup");
+	CHECK_STR(rs->detectors[2].name, "journey");
+	CHECK_STR(rs->detectors[3].name, "declines");
+	CHECK_STR(rs->detectors[0].file, "t.rules");
+	CHECK_INT(rs->detectors[0].lineno, 1);
+	CHECK_INT(rs->detectors[2].lineno, 5);
+	/* As written, for -t. */
+	CHECK_INT(rs->detectors[0].npatterns, 2);
+	CHECK_STR(rs->detectors[0].patterns[0], "pay-*");
+	CHECK_STR(rs->detectors[0].patterns[1], "charge-duplicated");
+	CHECK_INT(rs->detectors[2].npatterns, 1);
+	CHECK_STR(rs->detectors[2].patterns[0], "*");
+	CHECK_INT(counts_in(rs, "pay-failed"), 1 | 4 | 8);
+	CHECK_INT(counts_in(rs, "pay-declined"), 1 | 4 | 8);
+	CHECK_INT(counts_in(rs, "charge-duplicated"), 1 | 2 | 4);
+	/* Forgiving rules count nowhere, not even in "*". */
+	CHECK_INT(counts_in(rs, "payment-succeeded"), 0);
+	CHECK_INT(counts_in(rs, "refunded"), 0);
+	CHECK_INT(forgives_in(rs, "payment-succeeded"), 1 | 2);
+	CHECK_INT(forgives_in(rs, "refunded"), 1 | 2 | 4 | 8);
+	CHECK_INT(rs->rules[rule_index(rs, "payment-succeeded")].nforgive, 2);
+	CHECK_STR(rs->rules[rule_index(rs, "payment-succeeded")].forgive[0],
+	    "pay*");
+	CHECK_INT(rules_detector_find(rs, "journey"), 2);
+	CHECK_INT(rules_detector_find(rs, "declines"), 3);
+	CHECK_INT(rules_detector_find(rs, "default"), -1);
+	rules_free(rs);
+}
+
+/* A failure rule that no detector's "rules" names counts in none. */
+static void
+test_detector_counts_nowhere(void)
+{
+	char msgs[4096];
+	struct ruleset *rs;
+
+	rs = load_text("[detector payments]\nrules = pay-*\n" BILL, msgs,
+	    sizeof(msgs));
+	CHECK_STR(msgs, "");
+	if (rs == NULL)
+		return;
+	CHECK_INT(counts_in(rs, "pay-failed"), 1);
+	CHECK_INT(counts_in(rs, "charge-duplicated"), 0);
+	rules_free(rs);
+	/* A detector without "rules" and no failure rule: not an error. */
+	rs = load_text("[detector all]\n[source billing]\n"
+	    "match = ^(?<time>\\S+) (?<customer>\\S+)\ntime = iso8601\n",
+	    msgs, sizeof(msgs));
+	CHECK(rs != NULL);
+	CHECK_STR(msgs, "");
+	rules_free(rs);
+}
+
+/* Detectors across files: in file order, then section order. */
+static void
+test_detector_order(void)
+{
+	char dir[] = "dd", *paths[1], msgs[4096];
+	struct ruleset *rs;
+	struct diag d;
+
+	mkdir(dir, 0755);
+	put("dd/b.rules", "[detector late]\nrules = charge-*\n"
+	    "[detector later]\n");
+	put("dd/a.rules", BILL "[detector early]\nrules = pay-*\n");
+	paths[0] = dir;
+	diag_init(&d);
+	rs = rules_load(paths, 1, NULL, &d);
+	CHECK_INT(d.nmsgs, 0);
+	diag_free(&d);
+	CHECK(rs != NULL);
+	if (rs != NULL) {
+		CHECK_INT(rs->ndetectors, 3);
+		CHECK_STR(rs->detectors[0].name, "early");
+		CHECK_STR(rs->detectors[1].name, "late");
+		CHECK_STR(rs->detectors[2].name, "later");
+		CHECK_STR(rs->detectors[1].file, "dd/b.rules");
+		CHECK_INT(counts_in(rs, "charge-duplicated"), 2 | 4);
+	}
+	rules_free(rs);
+	(void)msgs;
+}
+
+/*
+ * A detector's own keys win; those it leaves out take [settings]'
+ * values after the command line's overrides.
+ */
+static void
+test_detector_settings(void)
+{
+	static const char text[] = "[settings]\nwindow = 30m\n"
+	    "threshold = 10\ncooldown = 2h\nchannels = 3\n"
+	    "[detector fast]\nwindow = 15m\nthreshold = 4\ncooldown = 6h\n"
+	    "channels = 2\n"
+	    "[detector some]\nthreshold = 20\n"
+	    "[detector plain]\n" BILL;
+	struct rules_overrides ov = { -1, -1, -1, -1 };
+	const struct detector *d;
+	char msgs[4096];
+	struct ruleset *rs;
+
+	rs = load_text_ov(text, &ov, msgs, sizeof(msgs));
+	CHECK_STR(msgs, "");
+	if (rs == NULL)
+		return;
+	d = rs->detectors;
+	CHECK_INT(d[0].settings.window, 15 * 60000);
+	CHECK_INT(d[0].settings.threshold, 4);
+	CHECK_INT(d[0].settings.cooldown, 6 * 3600000);
+	CHECK_INT(d[0].settings.channels, 2);
+	CHECK_INT(d[1].settings.window, 30 * 60000);
+	CHECK_INT(d[1].settings.threshold, 20);
+	CHECK_INT(d[1].settings.cooldown, 2 * 3600000);
+	CHECK_INT(d[1].settings.channels, 3);
+	CHECK_INT(d[2].settings.window, 30 * 60000);
+	CHECK_INT(d[2].settings.threshold, 10);
+	/* The set's own settings are [settings]', whatever detectors say. */
+	CHECK_INT(rs->settings.window, 30 * 60000);
+	CHECK_INT(rs->settings.threshold, 10);
+	rules_free(rs);
+	/* -w -T -c -C: they reach the keys a detector leaves out. */
+	ov.window = 60000;
+	ov.threshold = 7;
+	ov.cooldown = 0;
+	ov.channels = 0;
+	rs = load_text_ov(text, &ov, msgs, sizeof(msgs));
+	CHECK_STR(msgs, "");
+	if (rs == NULL)
+		return;
+	d = rs->detectors;
+	CHECK_INT(d[0].settings.window, 15 * 60000);
+	CHECK_INT(d[0].settings.threshold, 4);
+	CHECK_INT(d[0].settings.cooldown, 6 * 3600000);
+	CHECK_INT(d[0].settings.channels, 2);
+	CHECK_INT(d[1].settings.window, 60000);
+	CHECK_INT(d[1].settings.threshold, 20);
+	CHECK_INT(d[1].settings.cooldown, 0);
+	CHECK_INT(d[1].settings.channels, 0);
+	CHECK_INT(d[2].settings.window, 60000);
+	CHECK_INT(d[2].settings.threshold, 7);
+	CHECK_INT(d[2].settings.cooldown, 0);
+	CHECK_INT(d[2].settings.channels, 0);
+	CHECK_INT(rs->settings.window, 60000);
+	CHECK_INT(rs->settings.threshold, 7);
+	rules_free(rs);
+	/* And the default detector, with no [detector] section. */
+	rs = load_text_ov("[settings]\nwindow = 30m\n" BILL, &ov, msgs,
+	    sizeof(msgs));
+	CHECK_STR(msgs, "");
+	if (rs == NULL)
+		return;
+	CHECK_INT(rs->detectors[0].settings.window, 60000);
+	CHECK_INT(rs->detectors[0].settings.threshold, 7);
+	rules_free(rs);
+}
+
+/* Every detector and forgive error, with its whole message. */
+static void
+test_detector_errors(void)
+{
+	static const struct bad cases[] = {
+	    { "[detector p]\nrules = pay-faild\n" BILL,
+	      "t.rules:2: rules: \"pay-faild\" names no failure rule (did "
+	      "you mean \"pay-failed\"?)\n" },
+	    { "[detector p]\nrules = refunds\n" BILL,
+	      "t.rules:2: rules: \"refunds\" names no failure rule\n" },
+	    { "[detector p]\nrules = pay-* card-*\n" BILL,
+	      "t.rules:2: rules: \"card-*\" matches no failure rule\n" },
+	    { "[detector p]\nrules = payment-succeeded\n" BILL PAID
+	      "forgive = p\n",
+	      "t.rules:2: rules: \"payment-succeeded\" is a forgiving rule, "
+	      "which makes no events; a detector counts failure rules\n" },
+	    { "[detector p]\nrules = payment-*\n" BILL PAID "forgive = p\n",
+	      "t.rules:2: rules: \"payment-*\" matches no failure rule, only "
+	      "forgiving ones\n" },
+	    { "[detector p]\nrules = pay-failed,pay-declined\n" BILL,
+	      "t.rules:2: rules: \"pay-failed,pay-declined\" names no "
+	      "failure rule (separate them with blanks, not commas)\n" },
+	    { "[detector payments]\n" BILL PAID "forgive = paymnts\n",
+	      "t.rules:18: forgive: \"paymnts\" names no detector (did you "
+	      "mean \"payments\"?)\n" },
+	    { "[detector payments]\n" BILL PAID "forgive = journey\n",
+	      "t.rules:18: forgive: \"journey\" names no detector (define it "
+	      "with [detector journey])\n" },
+	    { BILL PAID "forgive = payments\n",
+	      "t.rules:17: forgive: \"payments\" names no detector (with no "
+	      "[detector] section the one detector is \"default\")\n" },
+	    { BILL PAID "forgive = defualt\n",
+	      "t.rules:17: forgive: \"defualt\" names no detector (did you "
+	      "mean \"default\"?)\n" },
+	    { "[detector payments]\n" BILL PAID "forgive = default\n",
+	      "t.rules:18: forgive: \"default\" names no detector (once a "
+	      "[detector] section exists, only the detectors written do)\n" },
+	    { "[detector payments]\n" BILL PAID "forgive = j*\n",
+	      "t.rules:18: forgive: \"j*\" matches no detector\n" },
+	    { BILL PAID "forgive = *\nweight = 2\n",
+	      "t.rules:18: \"weight\" and \"forgive\" (line 17) together: a "
+	      "forgiving rule makes no events, so it has no weight; remove "
+	      "one of them\n" },
+	    { BILL PAID "weight = 2\nforgive = *\n",
+	      "t.rules:18: \"forgive\" and \"weight\" (line 17) together: a "
+	      "forgiving rule makes no events, so it has no weight; remove "
+	      "one of them\n" },
+	    { "[detector p]\n[detector q]\n[detector p]\n" BILL,
+	      "t.rules:3: duplicate [detector p] (first at t.rules:1)\n" },
+	    { "[detector p]\nwindw = 3m\n" BILL,
+	      "t.rules:2: unknown key \"windw\" (did you mean \"window\"?)\n" },
+	    { "[detector p]\nweight = 3\n" BILL,
+	      "t.rules:2: unknown key \"weight\" in [detector]\n" },
+	    { "[detector p]\nwindow = 0\nthreshold = x\ncooldown = 1y\n"
+	      "channels = 65\n" BILL,
+	      "t.rules:2: window: \"0\" is not a positive duration (try 45s, "
+	      "30m, 2h, 1d)\n"
+	      "t.rules:3: threshold: \"x\" is not a whole number from 1 to "
+	      "1000000000\n"
+	      "t.rules:4: cooldown: \"1y\" is not a duration (try 45s, 30m, "
+	      "2h, 1d)\n"
+	      "t.rules:5: channels: \"65\" is not a whole number from 0 to "
+	      "64\n" },
+	    { "[detector p]\nrules = pay-failed\nrules = b\n" BILL,
+	      "t.rules:3: duplicate key \"rules\" (first at line 2)\n" },
+	    { "[detector]\n" BILL,
+	      "t.rules:1: [detector] needs a name of letters, digits, '-', "
+	      "'_' or '.'\n" },
+	    { "[detector p q]\n" BILL,
+	      "t.rules:1: [detector] needs a name of letters, digits, '-', "
+	      "'_' or '.'\n" },
+	    /* A rule that could not be built is not named again. */
+	    { "[detector p]\nrules = lost\n" BILL "[rule lost]\n"
+	      "source = web\nif = x == y\n",
+	      "t.rules:17: source \"web\" is not defined (define it with "
+	      "[source web])\n" },
+	};
+	char msgs[4096];
+	struct ruleset *rs;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rs = load_text(cases[i].text, msgs, sizeof(msgs));
+		CHECK(rs == NULL);
+		rules_free(rs);
+		CHECK_STR(msgs, cases[i].want);
+	}
+}
+
+/* RULES_MAXDETECTORS detectors load; one more is an error at it. */
+static void
+test_detector_limit(void)
+{
+	char text[8192], msgs[4096], *p = text;
+	struct ruleset *rs;
+	int i;
+
+	for (i = 0; i < RULES_MAXDETECTORS; i++)
+		p += sprintf(p, "[detector d%d]\n", i);
+	strcpy(p, BILL PAID "forgive = d63\n");
+	rs = load_text(text, msgs, sizeof(msgs));
+	CHECK(rs != NULL);
+	CHECK_STR(msgs, "");
+	if (rs != NULL) {
+		CHECK_INT(rs->ndetectors, RULES_MAXDETECTORS);
+		CHECK(counts_in(rs, "pay-failed") == UINT64_MAX);
+		CHECK(forgives_in(rs, "payment-succeeded") == UINT64_C(1) << 63);
+	}
+	rules_free(rs);
+	p += sprintf(p, "[detector d%d]\n", i);
+	/* The 65th is said once; naming it brings nothing more. */
+	strcpy(p, "[detector d65]\n" BILL PAID "forgive = d64 d65\n");
+	rs = load_text(text, msgs, sizeof(msgs));
+	CHECK(rs == NULL);
+	CHECK_STR(msgs, "t.rules:65: more than 64 detectors, the most a rule "
+	    "set may have\n");
+	rules_free(rs);
+}
+
+/* Errors of all kinds come in file and line order, all in one run. */
+static void
+test_detector_errors_in_order(void)
+{
+	char msgs[4096];
+	struct ruleset *rs;
+
+	rs = load_text(BILL PAID "forgive = nowhere\nweight = 2\n"
+	    "[detector p]\nrules = nothing\nthreshold = 0\n"
+	    "[detector p]\n", msgs, sizeof(msgs));
+	CHECK(rs == NULL);
+	CHECK_STR(msgs,
+	    "t.rules:17: forgive: \"nowhere\" names no detector (define it "
+	    "with [detector nowhere])\n"
+	    "t.rules:18: \"weight\" and \"forgive\" (line 17) together: a "
+	    "forgiving rule makes no events, so it has no weight; remove one "
+	    "of them\n"
+	    "t.rules:20: rules: \"nothing\" names no failure rule\n"
+	    "t.rules:21: threshold: \"0\" is not a whole number from 1 to "
+	    "1000000000\n"
+	    "t.rules:22: duplicate [detector p] (first at t.rules:19)\n");
+	rules_free(rs);
+}
+
 /* Load [source s] with one rule whose "match =" is pat. */
 static struct ruleset *
 load_pattern(const char *pat)
@@ -512,6 +939,14 @@ main(void)
 	test_number_vs_strtod();
 	test_prefilter_literals();
 	test_prefilter_same_as_simple();
+	test_detector_default();
+	test_detector_globs();
+	test_detector_counts_nowhere();
+	test_detector_order();
+	test_detector_settings();
+	test_detector_errors();
+	test_detector_limit();
+	test_detector_errors_in_order();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
 		t_fail++;

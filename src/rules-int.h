@@ -1,0 +1,91 @@
+/*
+ * rules-int: what the parts of the rules loader share, rules.c (reading,
+ * sources, rules) and rules-detect.c (detectors and forgiveness). No
+ * other file includes this; the rule set itself is in rules.h.
+ *
+ * Everything here lives for one rules_load() call: the raw sections and
+ * the errors are freed before it returns.
+ */
+#ifndef CXW_RULES_INT_H
+#define CXW_RULES_INT_H
+
+#include <stddef.h>
+
+#include "rules.h"
+
+enum rsec_kind { RSEC_SETTINGS, RSEC_SOURCE, RSEC_RULE, RSEC_DETECTOR };
+
+struct rkv {
+	char	*key;
+	char	*val;
+	int	 lineno;
+};
+
+/* A section as read: its name, its key/value lines, where it came from. */
+struct rsec {
+	enum rsec_kind	 kind;
+	char		*name;
+	const char	*file;		/* borrowed from ruleset.files */
+	int		 lineno;
+	struct rkv	*kvs;
+	size_t		 nkvs;
+	int		 dup;		/* a duplicate name: skipped */
+	int		 broken;	/* a line of it was in error: say
+					   nothing more of what it lacks */
+};
+
+struct rerr;
+
+struct rload {
+	struct ruleset	*rs;
+	struct diag	*diag;
+	struct rerr	*errs;
+	struct rsec	*secs;
+	size_t		 nsecs;
+	int		 nerr;
+	/* [settings] keys seen so far, for "already set at" */
+	const char	*setfile[4];
+	int		 setline[4];
+	const struct rules_overrides *ov;	/* NULL, or the command line's */
+	const struct rsec **detsecs;	/* [ndetectors]: each detector's
+					   section, NULL for "default" */
+};
+
+/* Add "FILE:LINE: message" to the errors (lineno 0: "FILE: message"). */
+void		 rules_err(struct rload *, const char *file, int lineno,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The value of key in sec, and its line (sec's own when absent), or NULL. */
+const char	*rules_kv(const struct rsec *, const char *key, int *lineno);
+
+/* Split s at blanks into *n copied words (caller frees). */
+void		 rules_split_words(const char *s, char ***words, size_t *n);
+void		 rules_words_free(char **, size_t);
+
+/*
+ * A [settings] key (window, threshold, cooldown or channels), also one of
+ * a detector's, checked and stored in st: 0, or -1 after an error.
+ */
+int		 rules_setting(struct rload *, const char *file,
+		    const struct rkv *, struct settings *st);
+
+/* rules-detect.c */
+
+/*
+ * The detectors from the [detector] sections in order, or the one
+ * "default" when there are none, with [settings]' values (after the
+ * overrides) for the keys each leaves out. Before the rules are built.
+ */
+void		 rules_detect_define(struct rload *);
+
+/* r's "forgive = value" at lineno: r->forgive, r->forgives. */
+void		 rules_detect_forgive(struct rload *, struct rule *r,
+		    const char *value, const char *file, int lineno);
+
+/* Each detector's "rules" into the failure rules' masks. After the rules
+ * are built. */
+void		 rules_detect_resolve(struct rload *);
+
+void		 rules_detect_free(struct ruleset *);
+
+#endif
