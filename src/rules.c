@@ -305,7 +305,8 @@ rules_parse_header(struct rload *l, char *p, const char *file, int lineno)
 		kind = RSEC_DETECTOR;
 	else {
 		rules_err(l, file, lineno, "unknown section [%s] (use "
-		    "[settings], [source NAME] or [rule NAME])", p);
+		    "[settings], [source NAME], [rule NAME] or "
+		    "[detector NAME])", p);
 		return NULL;
 	}
 	if (!rules_name_ok(name)) {
@@ -453,8 +454,8 @@ rules_parse_line(struct rload *l, char *p, const char *file, int lineno,
 		rules_parse_kv(l, *sec, p, file, lineno);
 	else if (!*skipping) {
 		rules_err(l, file, lineno, "\"%s\" outside any section (start "
-		    "one with [settings], [source NAME] or [rule NAME])",
-		    strtok(p, " \t="));
+		    "one with [settings], [source NAME], [rule NAME] or "
+		    "[detector NAME])", strtok(p, " \t="));
 		*skipping = 1;
 	}
 }

@@ -39,8 +39,19 @@ rules_check_shape(const struct ruleset *rs)
 {
 	const struct source *s;
 	const struct rule *r;
+	uint64_t dmask;
 	size_t i, k;
 
+	if (rs->ndetectors < 1 || rs->ndetectors > RULES_MAXDETECTORS)
+		fuzz_fail("%zu detectors", rs->ndetectors);
+	dmask = rs->ndetectors == 64 ? ~UINT64_C(0) :
+	    (UINT64_C(1) << rs->ndetectors) - 1;
+	for (i = 0; i < rs->ndetectors; i++)
+		if (rs->detectors[i].settings.threshold < 1 ||
+		    rs->detectors[i].settings.window <= 0 ||
+		    rs->detectors[i].settings.cooldown < 0)
+			fuzz_fail("detector %s: bad settings",
+			    rs->detectors[i].name);
 	if (rs->settings.threshold < 1 || rs->settings.window <= 0 ||
 	    rs->settings.cooldown < 0 || rs->nchannels > 64 ||
 	    rs->nfiles != 1)
@@ -66,6 +77,11 @@ rules_check_shape(const struct ruleset *rs)
 			    (r->conds[k].field < 0 || (uint32_t)r->conds[k].field
 			    > rs->sources[r->source].ngroups))
 				fuzz_fail("rule %s: bad field", r->name);
+		/* A rule counts, or forgives, in detectors that exist. */
+		if ((r->forgiving && (r->detectors != 0 || r->forgives == 0)) ||
+		    (!r->forgiving && r->forgives != 0) ||
+		    ((r->detectors | r->forgives) & ~dmask) != 0)
+			fuzz_fail("rule %s: bad detectors", r->name);
 	}
 }
 

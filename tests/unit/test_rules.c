@@ -132,7 +132,7 @@ test_errors(void)
 	    { "[rule]\n", "t.rules:1: [rule] needs a name of letters, "
 	      "digits, '-', '_' or '.'\n" },
 	    { "window = 3\n", "t.rules:1: \"window\" outside any section "
-	      "(start one with [settings], [source NAME] or [rule NAME])\n" },
+	      "(start one with [settings], [source NAME], [rule NAME] or [detector NAME])\n" },
 	    { SRC SRC, "t.rules:4: duplicate [source web] (first at "
 	      "t.rules:1)\n" },
 	    { SRC "[rule r]\nsource = web\nif = status > 1\n[rule r]\n"
