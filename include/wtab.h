@@ -1,19 +1,24 @@
 /*
  * wtab: per-customer sliding windows, keyed by customer id, and the alert
- * decision. Implements semantics 4-6 of cxwatch.rules(5). Does no I/O and
- * knows nothing of rules or regexes: events arrive as small numbers.
+ * decision, for one detector. Implements semantics 4-6 and Forgiveness
+ * of cxwatch.rules(5). Does no I/O and knows nothing of rules or
+ * regexes: events arrive as small numbers. Several detectors are several
+ * tables that share T through wtab_set_latest().
  *
  * Customer ids and evidence lines are copied in. The struct walert filled
  * by wtab_add() points into the table and is valid until the next call
- * on the table (wtab_add, wtab_sweep or wtab_free).
+ * that takes the table non-const (wtab_add, wtab_forgive,
+ * wtab_set_latest, wtab_sweep, wtab_restore, wtab_adopt, wtab_swap or
+ * wtab_free); calls on other tables leave it alone.
  *
  * Times are ms with |time| < 2^62, and window and cooldown are at most
  * 2^62, so no sum of them overflows. Out-of-range configurations and
  * events are caller bugs and trip assertions.
  *
  * Idle customers (semantics 6) are freed at the start of every wtab_add(),
- * in O(log n) each; wtab_sweep() is only needed to free memory when no
- * events come. Alerts never depend on when either happens.
+ * wtab_forgive() and wtab_set_latest() that raises T, in O(log n) each;
+ * wtab_sweep() is only needed to free memory when no lines come. Alerts
+ * never depend on when any of these happens.
  *
  * A customer's window keeps at most max(WTAB_RINGMAX, evidence) events
  * one by one. Past that, the oldest are folded into one aggregate per
@@ -111,18 +116,28 @@ void		 wtab_free(struct wtab *);	/* NULL is fine */
 /*
  * Add ev for customer key[0..keylen), 1 <= keylen <= WTAB_MAXKEY, any
  * bytes; see enum wtab_result. alert is written only for WTAB_ALERT.
+ * In the order of semantics 6: idle customers are forgotten (so an idle
+ * customer starts afresh, its forgiven_until gone), then an event no
+ * later than forgiven_until is WTAB_FORGIVEN (counted in
+ * stats.forgiven), then one too late is WTAB_LATE. Then raises T to
+ * ev->time.
  */
 enum wtab_result wtab_add(struct wtab *, const char *key, size_t keylen,
 		    const struct wtab_event *ev, struct walert *alert);
 
 /*
- * A forgiving line at time t for customer key (cxwatch.rules(5),
- * Forgiveness): when the customer is tracked and not idle, its now
- * becomes the later of now and t, the window's events with time <= t
- * leave it (folded aggregates whole, by their newest event), and
- * forgiven_until becomes the later of itself and t; returns 1. An
- * untracked or idle customer gets no entry: returns 0. Never alerts;
- * like wtab_add() it forgets idle customers first and then raises T to t.
+ * A forgiving line at time t (|t| < 2^62) for customer key
+ * (cxwatch.rules(5), Forgiveness): when the customer is tracked and not
+ * idle, its now becomes the later of now and t, the window's events with
+ * time <= t leave it (folded aggregates whole, by their newest event;
+ * they are counted in stats.forgiven, and their evidence lines freed),
+ * and forgiven_until becomes the later of itself and t; suppression is
+ * unchanged; the customer becomes the most recently active, as in
+ * wtab_add(), for max_customers; returns 1. An untracked or idle
+ * customer gets no entry: returns 0. Never alerts; like wtab_add() it
+ * forgets idle customers first and then raises T to t. Costs O(1) plus
+ * O(1) for each event that leaves and O(log n) for each idle customer
+ * forgotten.
  */
 int		 wtab_forgive(struct wtab *, const char *key, size_t keylen,
 		    int64_t t);
@@ -160,7 +175,9 @@ struct wtab_saved {
 	size_t		 keylen;
 	int64_t		 now;
 	int64_t		 suppressed_until;	/* INT64_MIN: never alerted */
-	int64_t		 forgiven_until;	/* INT64_MIN: never forgiven */
+	int64_t		 forgiven_until;	/* INT64_MIN: never forgiven;
+						   else <= now, and every
+						   event (group) is later */
 	const struct wtab_saved_event *events;	/* in window order */
 	size_t		 nevents;
 };
@@ -168,7 +185,10 @@ struct wtab_saved {
 /* The configuration in force; max_customers as clamped by wtab_new(). */
 const struct wtab_config *wtab_config(const struct wtab *);
 
-/* T of semantics 6: the latest event time seen; INT64_MIN before any. */
+/*
+ * T of semantics 6: the latest time of an event, forgiving line or
+ * wtab_set_latest() seen; INT64_MIN before any.
+ */
 int64_t		 wtab_latest(const struct wtab *);
 
 /*
@@ -181,9 +201,16 @@ int		 wtab_each(const struct wtab *,
 		    void *arg);
 
 /*
- * Raise T to latest (a saved table's T) and forget customers it makes
- * idle. Returns -1 and sets *why (static) when latest is not a valid
- * time; the table is then unchanged.
+ * Raise T to latest and forget the customers that makes idle: a saved
+ * table's T, or the run's T, which the engine gives every detector's
+ * table before each line a rule decided, so that T is the same in all
+ * (cxwatch.rules(5), semantics 6). O(1) when latest <= T, and also when
+ * T moves but makes no customer's lower bound on its idle time due;
+ * otherwise O(log n) for each customer forgotten and for each bound found
+ * stale and raised (a bound goes stale again only after an event or
+ * forgiving line of its customer), work the table's next wtab_add() or
+ * wtab_forgive() would do anyway. Returns -1 and sets *why (static) when
+ * latest is not a valid time; the table is then unchanged.
  */
 int		 wtab_set_latest(struct wtab *, int64_t latest,
 		    const char **why);
@@ -193,7 +220,8 @@ int		 wtab_set_latest(struct wtab *, int64_t latest,
  * wtab_each() order rebuilds the same table. Saved data comes from
  * files, so unlike wtab_add() this checks everything: on a customer no
  * run could have produced (bad lengths, times, numbers, order, evidence,
- * an idle or duplicate customer) it returns -1 with *why (static) and
+ * a forgiven_until after now, an event no later than forgiven_until, an
+ * idle or duplicate customer) it returns -1 with *why (static) and
  * leaves the table unchanged. May evict as wtab_add() does.
  */
 int		 wtab_restore(struct wtab *, const struct wtab_saved *c,

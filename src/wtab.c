@@ -1,14 +1,15 @@
 /*
  * wtab: per-customer sliding windows and the alert decision,
- * cxwatch.rules(5) semantics 4-6. See wtab.h for the contract.
+ * cxwatch.rules(5) semantics 4-6 and Forgiveness, for one detector. See
+ * wtab.h for the contract.
  *
  * Customers live in a slab (t->cust) and are named by their uint32 index
  * there. Four structures thread through the slab by index:
  *  - the hash index: open addressing with linear probing over a power of
  *    two array of slab index + 1 (0: empty), load <= 0.7, deletion by
  *    backward shift, so there are no tombstones;
- *  - the LRU list, head most recently passed to wtab_add(), for
- *    max_customers eviction;
+ *  - the LRU list, head most recently passed to wtab_add() or
+ *    wtab_forgive(), for max_customers eviction;
  *  - a min-heap of lower bounds of each customer's idle time
  *    max(now + window, suppressed_until). A customer's idle time only
  *    grows while it is tracked, so the bound is refreshed lazily, when it
@@ -42,7 +43,7 @@
  * the ring is full: the score is at least ringmax, and decisions are
  * exact whenever threshold <= ringmax.
  *
- * Memory per tracked customer: a 56-byte slab entry, 12 bytes of heap
+ * Memory per tracked customer: a 64-byte slab entry, 12 bytes of heap
  * and 4 / load (5.7 to 11.4) bytes of index; keys over 14 bytes add their
  * own allocation. A one-event window with no evidence adds nothing. A
  * window adds 24 bytes, 2 per channel when the channels rule is on
@@ -51,15 +52,21 @@
  * group while something is folded.
  *
  * Invariants:
- *  - every idle customer is freed at the start of wtab_add(), so a lookup
- *    never finds one, and "idle is absent" (semantics 6) holds whether or
- *    not anyone calls wtab_sweep();
+ *  - every idle customer is freed at the start of wtab_add() and
+ *    wtab_forgive(), so a lookup never finds one, and "idle is absent"
+ *    (semantics 6) holds whether or not anyone calls wtab_sweep();
  *  - in a window, the newest min(n, evidence) ring events hold an
  *    evidence line and no other event does. Events leave only from the
  *    old end or all at once, so an event that lost its line never needs
  *    it back;
  *  - a fold is present only with a full ring, and fold->last <= the time
- *    of every ring event.
+ *    of every ring event;
+ *  - every ring event, and the fold's newest, has time > now - W
+ *    (wtab_add() expires the window before it inserts; wtab_forgive(),
+ *    the only other thing that moves now, removes every event up to the
+ *    new now) and time > forgiven_until (wtab_forgive() removes those up
+ *    to it, and wtab_add() drops any that come later);
+ *  - forgiven_until <= now: wtab_forgive() raises both to its time.
  */
 #include <sys/random.h>
 
@@ -140,6 +147,7 @@ struct wtab_cust {
 	char		 key[WTAB_KEYINL];	/* or a char * to the key */
 	int64_t		 now;
 	int64_t		 supp;		/* suppressed_until */
+	int64_t		 forgiven;	/* forgiven_until */
 	uint64_t	 win;		/* 0, a packed event or a wtab_win * */
 };
 
@@ -184,6 +192,7 @@ _Static_assert(WTAB_KEYINL >= sizeof(char *), "long key pointer fits");
 _Static_assert(WTAB_MAXCHANNELS <= UINT8_MAX, "nch fits");
 _Static_assert(sizeof(struct wtab_ev) == 16, "ring places are small");
 _Static_assert(sizeof(struct wtab_win) == 24, "window header is small");
+_Static_assert(sizeof(struct wtab_cust) == 64, "a customer is a cache line");
 _Static_assert(1000 << 6 <= UINT16_MAX && WTAB_MAXCHANNELS <= 64,
     "weight and channel fit wch");
 
@@ -229,19 +238,31 @@ wtab_cust_key(const struct wtab_cust *c)
 	return p;
 }
 
+/*
+ * The least T at which c is idle. cxwatch.rules(5), semantics 6: now <=
+ * T - W, suppressed_until <= T and forgiven_until <= T - W. The last
+ * clause follows from the first, as forgiven_until <= now always, so it
+ * adds nothing here.
+ */
 static int64_t
 wtab_cust_idleat(const struct wtab *t, const struct wtab_cust *c)
 {
 	int64_t at = c->now + t->cfg.window;
 
+	assert(c->forgiven <= c->now);
 	return c->supp > at ? c->supp : at;
 }
 
-/* cxwatch.rules(5), semantics 6: now <= T - W and suppressed_until <= T. */
 static int
 wtab_cust_idle(const struct wtab *t, const struct wtab_cust *c)
 {
 	return wtab_cust_idleat(t, c) <= t->latest;
+}
+
+static int
+wtab_time_ok(int64_t time)
+{
+	return time > -WTAB_TMAX && time < WTAB_TMAX;
 }
 
 static uint16_t
@@ -734,6 +755,63 @@ wtab_cust_clear(struct wtab *t, struct wtab_cust *c)
 	c->win = 0;
 }
 
+/*
+ * Forgiveness 2: the events with time <= until leave w, the fold whole by
+ * its newest. The ring's events are no older than the fold's newest, so
+ * when the fold stays, so does the ring. Returns how many left.
+ */
+static uint64_t
+wtab_win_forgive(struct wtab *t, struct wtab_win *w, int64_t until)
+{
+	uint64_t n = 0;
+
+	if (w->fold != 0) {
+		if (t->fold[w->fold - 1].last > until)
+			return 0;
+		n = t->fold[w->fold - 1].n;
+		wtab_win_unfold(t, w);
+	}
+	while (w->n > 0 && wtab_win_at(t, w, 0)->time <= until) {
+		wtab_win_pop(t, w);
+		t->st.events--;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The same for c's window, whatever its form, before c->now moves; an
+ * emptied window is released. Returns how many events left. Events up to
+ * now - W need no removal: a window holds none (see the invariants).
+ */
+static uint64_t
+wtab_cust_forgive(struct wtab *t, struct wtab_cust *c, int64_t until)
+{
+	struct wtab_win *w;
+	uint64_t n;
+
+	if (c->win == 0)
+		return 0;
+	if (wtab_packed(c->win)) {
+		/*
+		 * An event kept is newer than until and no newer than now,
+		 * so now does not move and its packed offset stays right.
+		 */
+		if (wtab_packed_time(c->win, c->now) > until)
+			return 0;
+		c->win = 0;
+		t->st.events--;
+		return 1;
+	}
+	w = wtab_cust_win(c);
+	n = wtab_win_forgive(t, w, until);
+	if (w->n == 0 && w->fold == 0) {
+		wtab_win_put(t, w);
+		c->win = 0;
+	}
+	return n;
+}
+
 static void
 wtab_heap_set(struct wtab *t, uint32_t pos, int64_t key, uint32_t i)
 {
@@ -998,7 +1076,7 @@ wtab_cust_setkey(struct wtab_cust *c, const char *key, size_t keylen)
 	memcpy(c->key, &p, sizeof(p));
 }
 
-/* A fresh customer (semantics 6): no events, no suppression. */
+/* A fresh customer (semantics 6): no events, suppression, forgiveness. */
 static uint32_t
 wtab_cust_new(struct wtab *t, uint32_t h, const char *key, size_t keylen,
     int64_t now)
@@ -1019,6 +1097,7 @@ wtab_cust_new(struct wtab *t, uint32_t h, const char *key, size_t keylen,
 	wtab_cust_setkey(c, key, keylen);
 	c->now = now;
 	c->supp = INT64_MIN;
+	c->forgiven = INT64_MIN;
 	c->win = 0;
 	wtab_index_put(t, i);
 	wtab_heap_push(t, i, wtab_cust_idleat(t, c));
@@ -1162,7 +1241,10 @@ wtab_alert_fill(struct wtab *t, const struct wtab_cust *c,
 	wtab_alert_evidence(t, w, a);
 }
 
-/* Semantics 4 and 5 for one customer that is not idle. */
+/*
+ * Forgiveness, then semantics 4 and 5, for one customer that is not idle
+ * (semantics 6: idleness first, then forgiveness, then lateness).
+ */
 static enum wtab_result
 wtab_cust_add(struct wtab *t, struct wtab_cust *c,
     const struct wtab_event *ev, struct walert *alert)
@@ -1171,6 +1253,11 @@ wtab_cust_add(struct wtab *t, struct wtab_cust *c,
 	struct wtab_win *w;
 	int reason;
 
+	/* cxwatch.rules(5), Forgiveness 3: at or before forgiven_until. */
+	if (ev->time <= c->forgiven) {
+		t->st.forgiven++;
+		return WTAB_FORGIVEN;
+	}
 	if (ev->time <= c->now - t->cfg.window) {
 		t->st.late++;
 		return WTAB_LATE;
@@ -1315,6 +1402,32 @@ wtab_add(struct wtab *t, const char *key, size_t keylen,
 	return r;
 }
 
+int
+wtab_forgive(struct wtab *t, const char *key, size_t keylen, int64_t time)
+{
+	uint32_t h = (uint32_t)wtab_hash(t->seed, key, keylen), i;
+	struct wtab_cust *c;
+
+	assert(keylen >= 1 && keylen <= WTAB_MAXKEY);
+	assert(wtab_time_ok(time));
+	wtab_forget(t);
+	/* Forgiveness 1: an untracked (or idle, so freed) customer: nothing. */
+	if ((i = wtab_index_find(t, h, key, keylen)) != WTAB_NONE) {
+		c = &t->cust[i];
+		assert(!wtab_cust_idle(t, c));
+		wtab_lru_touch(t, i);
+		/* Forgiveness 2; 4: suppression stays, nothing alerts. */
+		t->st.forgiven += wtab_cust_forgive(t, c, time);
+		if (time > c->now)
+			c->now = time;
+		if (time > c->forgiven)
+			c->forgiven = time;
+	}
+	if (time > t->latest)
+		t->latest = time;
+	return i != WTAB_NONE;
+}
+
 size_t
 wtab_sweep(struct wtab *t)
 {
@@ -1420,6 +1533,7 @@ wtab_each(const struct wtab *t,
 		s.keylen = c->keylen;
 		s.now = c->now;
 		s.suppressed_until = c->supp;
+		s.forgiven_until = c->forgiven;
 		s.nevents = wtab_saved_count(t, c);
 		if (s.nevents > cap) {
 			cap = s.nevents;
@@ -1431,12 +1545,6 @@ wtab_each(const struct wtab *t,
 	}
 	free(ev);
 	return r;
-}
-
-static int
-wtab_time_ok(int64_t time)
-{
-	return time > -WTAB_TMAX && time < WTAB_TMAX;
 }
 
 int
@@ -1467,6 +1575,8 @@ wtab_saved_event_check(const struct wtab *t, const struct wtab_saved *c,
 
 	if (e->time <= c->now - t->cfg.window || e->time > c->now)
 		return "event outside its customer's window";
+	if (e->time <= c->forgiven_until)
+		return "event kept though forgiven";
 	if (k > 0 && e->time < c->events[k - 1].time)
 		return "events out of time order";
 	if (e->weight < 1 || e->weight > 1000)
@@ -1496,8 +1606,9 @@ wtab_saved_event_check(const struct wtab *t, const struct wtab_saved *c,
 /*
  * Everything wtab_add() asserts or keeps invariant for a customer, so that
  * a restored one is one a run could have left: semantics 4 (window), 5
- * (a window that should have alerted has), 6 (not idle, now <= T), and
- * the bound on the ring (a fold only with a full one).
+ * (a window that should have alerted has), 6 (not idle, now <= T),
+ * forgiveness (forgiven_until <= now, no event at or before it), and the
+ * bound on the ring (a fold only with a full one).
  */
 static const char *
 wtab_saved_check(const struct wtab *t, const struct wtab_saved *c,
@@ -1516,6 +1627,9 @@ wtab_saved_check(const struct wtab *t, const struct wtab_saved *c,
 	    (!wtab_time_ok(c->suppressed_until) ||
 	    c->suppressed_until > c->now + t->cfg.cooldown))
 		return "suppression time out of range";
+	if (c->forgiven_until != INT64_MIN &&
+	    (!wtab_time_ok(c->forgiven_until) || c->forgiven_until > c->now))
+		return "forgiveness time out of range";
 	if (c->nevents >= (size_t)1 << 31)
 		return "too many events";
 	for (nfold = 0; nfold < c->nevents && c->events[nfold].folded != 0;
@@ -1542,6 +1656,7 @@ wtab_saved_check(const struct wtab *t, const struct wtab_saved *c,
 	    (score >= t->cfg.threshold ||
 	    (t->cfg.channels > 0 && nch >= t->cfg.channels)))
 		return "window should have alerted";
+	/* Semantics 6; forgiven_until <= now, checked above, is implied. */
 	if (c->now + t->cfg.window <= t->latest &&
 	    c->suppressed_until <= t->latest)
 		return "customer is idle";
@@ -1566,6 +1681,7 @@ wtab_restore_as(struct wtab *t, const struct wtab_saved *c, int adopt,
 	i = wtab_cust_new(t, h, c->key, c->keylen, c->now);
 	cu = &t->cust[i];
 	cu->supp = c->suppressed_until;
+	cu->forgiven = c->forgiven_until;
 	t->hkey[cu->heappos] = wtab_cust_idleat(t, cu);
 	wtab_heap_down(t, cu->heappos);
 	memset(&ev, 0, sizeof(ev));

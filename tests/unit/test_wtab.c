@@ -1,7 +1,9 @@
 /*
- * test_wtab: the window table against cxwatch.rules(5) semantics 4-6.
- * Each test pins one clause; test_model replays random streams through
- * the table and through a plain reference model of the same clauses.
+ * test_wtab: the window table against cxwatch.rules(5) semantics 4-6 and
+ * Forgiveness. Each test pins one clause; test_model replays random
+ * streams through the table and through a plain reference model of the
+ * same clauses, test_model_forgiving the same with forgiving lines and
+ * lines of other detectors mixed in.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -752,7 +754,10 @@ test_growth_delete(void)
 	wtab_free(t);
 }
 
-/* The reference model: semantics 4-6 written as plainly as possible. */
+/*
+ * The reference model: semantics 4-6 and Forgiveness written as plainly
+ * as possible.
+ */
 
 struct test_mev {
 	int64_t		 time;
@@ -764,7 +769,7 @@ struct test_mev {
 
 struct test_mcust {
 	int		 live;
-	int64_t		 now, supp;
+	int64_t		 now, supp, fu;
 	unsigned long	 touch;
 	struct test_mev	 ev[TEST_MAXEV];
 	unsigned	 n;
@@ -776,7 +781,7 @@ struct test_model {
 	int		 seen;
 	int64_t		 latest;
 	unsigned long	 clock;
-	uint64_t	 late, evicted, forgotten, alerts;
+	uint64_t	 late, evicted, forgotten, alerts, forgiven;
 };
 
 struct test_malert {
@@ -793,7 +798,29 @@ static int
 test_model_idle(const struct test_model *m, const struct test_mcust *c)
 {
 	return m->seen && c->now <= m->latest - m->cfg.window &&
-	    c->supp <= m->latest;
+	    c->supp <= m->latest && c->fu <= m->latest - m->cfg.window;
+}
+
+/* Semantics 6: idle customers take no memory. */
+static void
+test_model_forget(struct test_model *m)
+{
+	unsigned k;
+
+	for (k = 0; k < TEST_NKEYS; k++)
+		if (m->c[k].live && test_model_idle(m, &m->c[k])) {
+			m->c[k].live = 0;
+			m->forgotten++;
+		}
+}
+
+/* T moves after the line has been applied. */
+static void
+test_model_latest(struct test_model *m, int64_t time)
+{
+	if (!m->seen || time > m->latest)
+		m->latest = time;
+	m->seen = 1;
 }
 
 static void
@@ -802,11 +829,8 @@ test_model_admit(struct test_model *m, struct test_mcust *c, int64_t time)
 	struct test_mcust *lru = NULL;
 	unsigned k, live = 0;
 
+	test_model_forget(m);
 	for (k = 0; k < TEST_NKEYS; k++) {
-		if (m->c[k].live && test_model_idle(m, &m->c[k])) {
-			m->c[k].live = 0;
-			m->forgotten++;
-		}
 		if (!m->c[k].live)
 			continue;
 		live++;
@@ -822,6 +846,7 @@ test_model_admit(struct test_model *m, struct test_mcust *c, int64_t time)
 	c->live = 1;
 	c->now = time;
 	c->supp = INT64_MIN;
+	c->fu = INT64_MIN;
 	c->n = 0;
 }
 
@@ -906,14 +931,42 @@ test_model_add(struct test_model *m, unsigned k, const struct test_mev *ev,
 	}
 	test_model_admit(m, c, ev->time);
 	c->touch = ++m->clock;
-	if (ev->time <= c->now - m->cfg.window) {
+	if (ev->time <= c->fu) {
+		m->forgiven++;
+		r = WTAB_FORGIVEN;
+	} else if (ev->time <= c->now - m->cfg.window) {
 		m->late++;
 		r = WTAB_LATE;
 	} else
 		r = test_model_join(m, c, ev, out);
-	if (!m->seen || ev->time > m->latest)
-		m->latest = ev->time;
-	m->seen = 1;
+	test_model_latest(m, ev->time);
+	return r;
+}
+
+/* Forgiveness, points 1, 2 and 4. */
+static int
+test_model_forgive(struct test_model *m, unsigned k, int64_t time)
+{
+	struct test_mcust *c = &m->c[k];
+	unsigned i, j;
+	int r = 0;
+
+	test_model_forget(m);
+	if (c->live) {
+		c->touch = ++m->clock;
+		if (time > c->now)
+			c->now = time;
+		for (i = j = 0; i < c->n; i++)
+			if (c->ev[i].time <= time)
+				m->forgiven++;
+			else if (c->ev[i].time > c->now - m->cfg.window)
+				c->ev[j++] = c->ev[i];
+		c->n = j;
+		if (time > c->fu)
+			c->fu = time;
+		r = 1;
+	}
+	test_model_latest(m, time);
 	return r;
 }
 
@@ -1020,13 +1073,42 @@ test_alert_digest(enum wtab_result r, const struct walert *a,
 }
 
 /*
+ * With forgive set, before an event of the stream: now and then a
+ * forgiving line for a random customer, at a time around the stream's
+ * clock (sometimes ahead of it, which moves now), and now and then a line
+ * another detector counts, which only moves T (wtab_set_latest()). Drawn
+ * from a generator of their own, so the stream's events are the same.
+ * Returns the customer to forgive and sets *time, or returns -1 for T
+ * alone (with *time), or -2 for nothing.
+ */
+static int
+test_stream_extra(uint64_t *rng, int64_t clock, int64_t *time)
+{
+	uint64_t r = test_rand(rng) % 16;
+
+	if (r < 3) {
+		*time = clock - (int64_t)(test_rand(rng) % 800);
+		if (test_rand(rng) % 4 == 0)
+			*time += (int64_t)(test_rand(rng) % 1200);
+		return (int)(test_rand(rng) % TEST_NKEYS);
+	}
+	if (r == 3) {
+		*time = clock + (int64_t)(test_rand(rng) % 300) - 150;
+		return -1;
+	}
+	return -2;
+}
+
+/*
  * Replay n events of stream seed through the table and the model; with
- * sweep set, call wtab_sweep() after every event and sometimes twice.
- * Store a digest of each result in digest[]; return the mismatches.
+ * sweep set, call wtab_sweep() after every event and sometimes twice;
+ * with forgive set, mix in test_stream_extra()'s lines. Store a digest
+ * of each result in digest[] (and the stats in *stp if not NULL); return
+ * the mismatches.
  */
 static unsigned
 test_replay(const struct wtab_config *cfg, uint64_t seed, unsigned n,
-    int sweep, uint64_t *digest)
+    int sweep, int forgive, uint64_t *digest, struct wtab_stats *stp)
 {
 	struct test_model *m = calloc(1, sizeof(*m));
 	struct wtab *t = wtab_new(cfg);
@@ -1037,8 +1119,11 @@ test_replay(const struct wtab_config *cfg, uint64_t seed, unsigned n,
 	struct wtab_stats st;
 	enum wtab_result r, mr;
 	int64_t clock = 100000;
-	uint64_t sweeprng = seed;
+	uint64_t sweeprng = seed, xrng = seed ^ 0x5bd1e995, h;
 	unsigned i, k, bad = 0;
+	int x, fr, mfr;
+	int64_t xtime;
+	const char *why;
 	char key[16];
 
 	if (m == NULL)
@@ -1046,6 +1131,23 @@ test_replay(const struct wtab_config *cfg, uint64_t seed, unsigned n,
 	m->cfg = *cfg;
 	for (i = 0; i < n; i++) {
 		k = test_stream_next(&seed, &clock, i, cfg, &ev);
+		fr = -1;
+		x = forgive ? test_stream_extra(&xrng, clock, &xtime) : -2;
+		if (x >= 0) {
+			snprintf(key, sizeof(key), "cust%d", x);
+			fr = wtab_forgive(t, key, strlen(key), xtime);
+			mfr = test_model_forgive(m, (unsigned)x, xtime);
+			if (fr != mfr && bad++ == 0)
+				fprintf(stderr, "replay: forgive before event "
+				    "%u (%s at %lld): got %d, model %d\n", i,
+				    key, (long long)xtime, fr, mfr);
+		} else if (x == -1) {
+			if (wtab_set_latest(t, xtime, &why) != 0)
+				bad++;
+			test_model_latest(m, xtime);
+			test_model_forget(m);
+			fr = 2;
+		}
 		snprintf(key, sizeof(key), "cust%u", k);
 		we.time = ev.time;
 		we.weight = ev.weight;
@@ -1063,16 +1165,19 @@ test_replay(const struct wtab_config *cfg, uint64_t seed, unsigned n,
 				    " got %d, model %d\n", i, key,
 				    (long long)ev.time, r, mr);
 		}
-		digest[i] = test_alert_digest(r, &a, cfg->nrules);
+		h = test_alert_digest(r, &a, cfg->nrules);
+		digest[i] = test_digest(h, &fr, sizeof(fr));
 		if (sweep)
 			for (k = test_rand(&sweeprng) % 3; k < 3; k++)
 				wtab_sweep(t);
 	}
 	wtab_stats(t, &st);
 	bad += st.late != m->late || st.evicted != m->evicted ||
-	    st.alerts != m->alerts;
+	    st.alerts != m->alerts || st.forgiven != m->forgiven;
 	if (!sweep)
 		bad += st.forgotten != m->forgotten;
+	if (stp != NULL)
+		*stp = st;
 	wtab_free(t);
 	free(m);
 	return bad;
@@ -1104,7 +1209,7 @@ test_model(void)
 
 	for (i = 0; i < n; i++)
 		CHECK_INT(test_replay(&test_replay_cfgs[i], 0x9e3779b9 + i,
-		    TEST_NREPLAY, 0, digest), 0);
+		    TEST_NREPLAY, 0, 0, digest, NULL), 0);
 }
 
 /* Semantics 6: extra wtab_sweep() calls change no result. */
@@ -1116,10 +1221,10 @@ test_sweep_independent(void)
 	unsigned varied, j;
 
 	for (i = 0; i < n; i++) {
-		test_replay(&test_replay_cfgs[i], 77 + i, TEST_NREPLAY, 0,
-		    plain);
+		test_replay(&test_replay_cfgs[i], 77 + i, TEST_NREPLAY, 0, 0,
+		    plain, NULL);
 		CHECK_INT(test_replay(&test_replay_cfgs[i], 77 + i,
-		    TEST_NREPLAY, 1, swept), 0);
+		    TEST_NREPLAY, 1, 0, swept, NULL), 0);
 		CHECK(memcmp(plain, swept, sizeof(plain)) == 0);
 		/* the stream must alert, else there is nothing to compare */
 		varied = 0;
@@ -1348,6 +1453,715 @@ test_long_lines(void)
 	wtab_free(t);
 }
 
+/* Semantics 4-6 and Forgiveness on random streams: the model agrees. */
+static void
+test_model_forgiving(void)
+{
+	static uint64_t digest[TEST_NREPLAY], swept[TEST_NREPLAY];
+	size_t i, n = sizeof(test_replay_cfgs) / sizeof(test_replay_cfgs[0]);
+	struct wtab_stats st;
+
+	for (i = 0; i < n; i++) {
+		CHECK_INT(test_replay(&test_replay_cfgs[i], 0x51ed + i,
+		    TEST_NREPLAY, 0, 1, digest, &st), 0);
+		/* the streams must forgive, and drop late failures too */
+		CHECK(st.forgiven > 0);
+		CHECK(st.alerts > 0);
+		/* extra sweeps change nothing here either */
+		CHECK_INT(test_replay(&test_replay_cfgs[i], 0x51ed + i,
+		    TEST_NREPLAY, 1, 1, swept, NULL), 0);
+		CHECK(memcmp(digest, swept, sizeof(digest)) == 0);
+	}
+}
+
+static int
+test_forgive(struct wtab *t, const char *key, int64_t time)
+{
+	return wtab_forgive(t, key, strlen(key), time);
+}
+
+/* One customer as wtab_each() lends it out. */
+struct test_one {
+	const char	*key;
+	int		 found;
+	int64_t		 now, supp, fu;
+	size_t		 nevents;
+	uint64_t	 nfolded;
+};
+
+static int
+test_one_cb(void *arg, const struct wtab_saved *c)
+{
+	struct test_one *o = arg;
+	size_t k;
+
+	if (c->keylen != strlen(o->key) ||
+	    memcmp(c->key, o->key, c->keylen) != 0)
+		return 0;
+	o->found = 1;
+	o->now = c->now;
+	o->supp = c->suppressed_until;
+	o->fu = c->forgiven_until;
+	o->nevents = c->nevents;
+	for (k = 0; k < c->nevents; k++)
+		o->nfolded += c->events[k].folded;
+	return 0;
+}
+
+static struct test_one
+test_one(const struct wtab *t, const char *key)
+{
+	struct test_one o;
+
+	memset(&o, 0, sizeof(o));
+	o.key = key;
+	CHECK(wtab_each(t, test_one_cb, &o) == 0);
+	return o;
+}
+
+/*
+ * Forgiveness 2: events with time <= t leave the window (t itself too),
+ * later ones stay, and are counted as forgiven; their lines go (a long
+ * one's buffer too, which the sanitizer pass checks) and the evidence of
+ * a later alert is that of the events still there.
+ */
+static void
+test_forgive_removes(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab *t = wtab_new(&cfg);
+	static char big[5000];
+	struct wtab_event ev;
+	struct walert a;
+
+	test_addline(t, "a", 100, 2, 1, 0, "l100", &a);
+	test_addline(t, "a", 200, 2, 1, 0, "l200", &a);
+	test_addline(t, "a", 300, 2, 1, 1, "l300", &a);
+	test_addline(t, "a", 400, 2, 1, 1, "l400", &a);
+	CHECK_INT(test_forgive(t, "a", 250), 1);
+	CHECK_INT(test_stats(t).forgiven, 2);
+	CHECK_INT(test_stats(t).events, 2);
+	CHECK_INT(test_stats(t).alerts, 0);
+	CHECK_INT(test_one(t, "a").nevents, 2);
+	CHECK_INT(test_one(t, "a").fu, 250);
+	/* 2 + 2 + 5: without the forgiveness, 13 would have alerted */
+	CHECK_INT(test_addline(t, "a", 500, 5, 2, 2, "l500", &a), WTAB_ADDED);
+	CHECK_INT(test_addline(t, "a", 600, 1, 2, 3, "l600", &a), WTAB_ALERT);
+	CHECK_INT(a.nevents, 4);
+	CHECK_INT(a.first, 300);
+	CHECK_INT(a.score, 10);
+	CHECK_INT(a.rulecount[0], 0);
+	CHECK_INT(a.rulecount[1], 2);
+	CHECK_INT(a.nevidence, 3);
+	test_evidence_is(&a, 0, 400, 1, 1, "l400");
+	test_evidence_is(&a, 1, 500, 2, 2, "l500");
+	test_evidence_is(&a, 2, 600, 2, 3, "l600");
+	/* boundary: an event at t leaves; the evidence is what stays */
+	test_addline(t, "b", 100, 1, 3, 0, "m100", &a);
+	test_addline(t, "b", 200, 1, 3, 0, "m200", &a);
+	test_addline(t, "b", 201, 1, 3, 0, "m201", &a);
+	CHECK_INT(test_forgive(t, "b", 200), 1);
+	CHECK_INT(test_stats(t).forgiven, 4);
+	CHECK_INT(test_addline(t, "b", 202, 9, 4, 0, "m202", &a),
+	    WTAB_ALERT);
+	CHECK_INT(a.nevents, 2);
+	CHECK_INT(a.first, 201);
+	CHECK_INT(a.nevidence, 2);
+	test_evidence_is(&a, 0, 201, 3, 0, "m201");
+	test_evidence_is(&a, 1, 202, 4, 0, "m202");
+	/* a window emptied whole, long lines and all */
+	memset(big, 'q', sizeof(big));
+	memset(&ev, 0, sizeof(ev));
+	ev.weight = 1;
+	ev.line = big;
+	ev.linelen = sizeof(big);
+	ev.time = 10;
+	CHECK_INT(wtab_add(t, "c", 1, &ev, &a), WTAB_ADDED);
+	ev.time = 20;
+	CHECK_INT(wtab_add(t, "c", 1, &ev, &a), WTAB_ADDED);
+	CHECK_INT(test_forgive(t, "c", 20), 1);
+	CHECK_INT(test_one(t, "c").nevents, 0);
+	CHECK_INT(test_one(t, "c").found, 1);
+	CHECK_INT(test_stats(t).forgiven, 6);
+	CHECK_INT(test_stats(t).events, 0);
+	wtab_free(t);
+
+	/* a packed window (no evidence) leaves too, or stays */
+	cfg.evidence = 0;
+	t = wtab_new(&cfg);
+	CHECK_INT(test_add(t, "p", 100, 9, &a), WTAB_ADDED);
+	CHECK_INT(test_add(t, "q", 100, 9, &a), WTAB_ADDED);
+	CHECK_INT(test_forgive(t, "p", 100), 1);
+	CHECK_INT(test_forgive(t, "q", 99), 1);
+	CHECK_INT(test_stats(t).forgiven, 1);
+	CHECK_INT(test_stats(t).events, 1);
+	CHECK_INT(test_add(t, "p", 101, 1, &a), WTAB_ADDED);
+	CHECK_INT(test_add(t, "q", 101, 1, &a), WTAB_ALERT);
+	CHECK_INT(a.first, 100);
+	wtab_free(t);
+}
+
+/*
+ * Forgiveness 3: a failure logged after the success that followed it
+ * (time <= forgiven_until) is dropped and counted as forgiven, before
+ * lateness is looked at; one after forgiven_until joins. forgiven_until
+ * and now never move back.
+ */
+static void
+test_forgive_out_of_order(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab *t = wtab_new(&cfg);
+	struct walert a;
+
+	test_add(t, "a", 100, 3, &a);
+	test_add(t, "a", 200, 3, &a);
+	CHECK_INT(test_forgive(t, "a", 300), 1);
+	CHECK_INT(test_add(t, "a", 250, 5, &a), WTAB_FORGIVEN);
+	CHECK_INT(test_add(t, "a", 300, 5, &a), WTAB_FORGIVEN);
+	CHECK_INT(test_stats(t).forgiven, 4);
+	CHECK_INT(test_stats(t).late, 0);
+	CHECK_INT(test_stats(t).events, 0);
+	CHECK_INT(test_add(t, "a", 301, 5, &a), WTAB_ADDED);
+	CHECK_INT(test_add(t, "a", 302, 5, &a), WTAB_ALERT);
+	CHECK_INT(a.nevents, 2);
+	CHECK_INT(a.first, 301);
+	/* forgiveness before lateness */
+	test_add(t, "b", 5000, 1, &a);
+	CHECK_INT(test_forgive(t, "b", 5000), 1);
+	CHECK_INT(test_add(t, "b", 3000, 1, &a), WTAB_FORGIVEN);
+	CHECK_INT(test_stats(t).late, 0);
+	test_add(t, "b", 6000, 1, &a);
+	CHECK_INT(test_add(t, "b", 4999, 1, &a), WTAB_FORGIVEN);
+	CHECK_INT(test_add(t, "b", 5001, 1, &a), WTAB_ADDED);
+	test_add(t, "b", 6500, 1, &a);
+	CHECK_INT(test_add(t, "b", 5000, 1, &a), WTAB_FORGIVEN);
+	CHECK_INT(test_add(t, "b", 5001, 1, &a), WTAB_LATE);
+	CHECK_INT(test_stats(t).late, 1);
+	/* a success older than now: now stays, forgiven_until never falls */
+	test_add(t, "c", 6000, 1, &a);
+	test_add(t, "c", 6400, 1, &a);
+	CHECK_INT(test_forgive(t, "c", 6200), 1);
+	CHECK_INT(test_one(t, "c").now, 6400);
+	CHECK_INT(test_one(t, "c").fu, 6200);
+	CHECK_INT(test_one(t, "c").nevents, 1);
+	CHECK_INT(test_forgive(t, "c", 6100), 1);
+	CHECK_INT(test_one(t, "c").fu, 6200);
+	CHECK_INT(test_add(t, "c", 6150, 1, &a), WTAB_FORGIVEN);
+	CHECK_INT(test_add(t, "c", 6201, 1, &a), WTAB_ADDED);
+	CHECK_INT(test_one(t, "c").nevents, 2);
+	wtab_free(t);
+}
+
+/*
+ * Forgiveness 1: a forgiving line for a customer the table does not
+ * track, or tracks only as idle, makes no entry, and the customer's next
+ * event starts afresh; T still moves to the line's time (semantics 6).
+ */
+static void
+test_forgive_untracked(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab *t = wtab_new(&cfg);
+	struct walert a;
+
+	CHECK_INT(test_forgive(t, "nobody", 100), 0);
+	CHECK_INT(test_stats(t).customers, 0);
+	CHECK_INT(test_stats(t).peak, 0);
+	CHECK_INT(wtab_latest(t), 100);
+	test_add(t, "x", 100, 1, &a);
+	CHECK_INT(test_forgive(t, "y", 5000), 0);
+	CHECK_INT(wtab_latest(t), 5000);
+	CHECK_INT(test_stats(t).customers, 1);
+	/* T from the forgiving line made x idle; y has no forgiven_until */
+	CHECK_INT(test_add(t, "y", 4500, 1, &a), WTAB_ADDED);
+	CHECK_INT(test_stats(t).forgotten, 1);
+	CHECK_INT(test_one(t, "x").found, 0);
+	CHECK_INT(test_one(t, "y").fu, INT64_MIN);
+	/* idle: forgotten, not forgiven */
+	test_add(t, "z", 6000, 1, &a);
+	test_add(t, "w", 7001, 1, &a);
+	CHECK_INT(test_forgive(t, "z", 7001), 0);
+	CHECK_INT(test_stats(t).customers, 1);
+	CHECK_INT(test_add(t, "z", 6500, 9, &a), WTAB_ADDED);
+	CHECK_INT(test_one(t, "z").fu, INT64_MIN);
+	CHECK_INT(test_one(t, "z").now, 6500);
+	CHECK_INT(test_stats(t).forgiven, 0);
+	CHECK_INT(test_stats(t).late, 0);
+	wtab_free(t);
+}
+
+/*
+ * Forgiveness 4: during suppression, forgiveness removes events as ever,
+ * leaves suppressed_until alone, and never alerts, even when it moves
+ * now past suppressed_until; the first event after that alerts with
+ * what is left.
+ */
+static void
+test_forgive_suppressed(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab *t;
+	struct walert a;
+
+	cfg.window = 10000;
+	cfg.cooldown = 5000;
+	cfg.threshold = 2;
+	t = wtab_new(&cfg);
+	test_add(t, "a", 0, 1, &a);
+	CHECK_INT(test_add(t, "a", 1, 1, &a), WTAB_ALERT);
+	CHECK_INT(test_one(t, "a").supp, 5001);
+	CHECK_INT(test_add(t, "a", 2, 1, &a), WTAB_ADDED);
+	CHECK_INT(test_add(t, "a", 3, 1, &a), WTAB_ADDED);
+	CHECK_INT(test_add(t, "a", 4, 1, &a), WTAB_ADDED);
+	CHECK_INT(test_forgive(t, "a", 2), 1);
+	CHECK_INT(test_one(t, "a").supp, 5001);
+	CHECK_INT(test_one(t, "a").nevents, 2);
+	CHECK_INT(test_add(t, "a", 5001, 1, &a), WTAB_ALERT);
+	CHECK_INT(a.nevents, 3);
+	CHECK_INT(a.first, 3);
+	CHECK_INT(test_one(t, "a").supp, 10001);
+	/* now moves past suppressed_until by forgiveness alone */
+	CHECK_INT(test_add(t, "a", 5002, 1, &a), WTAB_ADDED);
+	CHECK_INT(test_add(t, "a", 5003, 1, &a), WTAB_ADDED);
+	CHECK_INT(test_forgive(t, "a", 12000), 1);
+	CHECK_INT(test_stats(t).alerts, 2);
+	CHECK_INT(test_one(t, "a").supp, 10001);
+	CHECK_INT(test_one(t, "a").now, 12000);
+	CHECK_INT(test_add(t, "a", 12001, 1, &a), WTAB_ADDED);
+	CHECK_INT(test_add(t, "a", 12002, 1, &a), WTAB_ALERT);
+	CHECK_INT(a.nevents, 2);
+	wtab_free(t);
+}
+
+/* Add n events of weight 1 at times first, first + 1, ... for key. */
+static void
+test_flood(struct wtab *t, const char *key, int64_t first, unsigned n)
+{
+	struct wtab_event ev;
+	struct walert a;
+	unsigned k, bad = 0;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.weight = 1;
+	ev.line = "flood";
+	ev.linelen = 5;
+	for (k = 0; k < n; k++) {
+		ev.time = first + k;
+		ev.rule = k % 2;
+		bad += wtab_add(t, key, strlen(key), &ev, &a) != WTAB_ADDED;
+	}
+	CHECK_INT(bad, 0);
+}
+
+/*
+ * Forgiveness 2 and Floods: a folded aggregate leaves whole when its
+ * newest event has time <= t, and only then; while it stays, the ring
+ * (all newer than it) stays too.
+ */
+static void
+test_forgive_folded(void)
+{
+	struct wtab_config cfg = test_config();
+	struct test_peek pk;
+	struct wtab *t;
+	struct walert a;
+
+	cfg.window = 1000000000;
+	cfg.threshold = 1000000000;
+	t = wtab_new(&cfg);
+	/* 100 folded (times 0 to 99), WTAB_RINGMAX in the ring after them */
+	test_flood(t, "f", 0, WTAB_RINGMAX + 100);
+	CHECK_INT(test_one(t, "f").nfolded, 100);
+	CHECK_INT(test_forgive(t, "f", 50), 1);
+	CHECK_INT(test_stats(t).forgiven, 0);
+	CHECK_INT(test_stats(t).events, WTAB_RINGMAX + 100);
+	CHECK_INT(test_one(t, "f").nfolded, 100);
+	CHECK_INT(test_one(t, "f").fu, 50);
+	CHECK_INT(test_forgive(t, "f", 99), 1);
+	CHECK_INT(test_stats(t).forgiven, 100);
+	CHECK_INT(test_stats(t).events, WTAB_RINGMAX);
+	CHECK_INT(test_one(t, "f").nfolded, 0);
+	CHECK_INT(test_forgive(t, "f", 199), 1);
+	CHECK_INT(test_stats(t).forgiven, 200);
+	memset(&pk, 0, sizeof(pk));
+	wtab_each(t, test_peek_cb, &pk);
+	CHECK_INT(pk.ngroups, 0);
+	CHECK_INT(pk.nring, WTAB_RINGMAX - 100);
+	CHECK_INT(pk.nlines, 3);
+	/* the ring refills and folds again, then all of it is forgiven */
+	test_flood(t, "f", 200000, 200);
+	CHECK_INT(test_one(t, "f").nfolded, 100);
+	CHECK_INT(test_forgive(t, "f", 200199), 1);
+	CHECK_INT(test_stats(t).events, 0);
+	CHECK_INT(test_stats(t).forgiven, 200 + WTAB_RINGMAX + 100);
+	CHECK_INT(test_add(t, "f", 200199, 1, &a), WTAB_FORGIVEN);
+	wtab_free(t);
+}
+
+/*
+ * Semantics 6 with forgiveness: a forgiven customer with an empty window
+ * stays (its forgiven_until still drops late failures) until it is idle
+ * by T; then it is forgotten, forgiven_until with it, and starts afresh.
+ */
+static void
+test_forgive_idle(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab *t = wtab_new(&cfg);
+	struct walert a;
+	const char *why;
+
+	test_add(t, "a", 0, 1, &a);
+	CHECK_INT(test_forgive(t, "a", 100), 1);
+	CHECK_INT(test_stats(t).events, 0);
+	CHECK_INT(test_one(t, "a").found, 1);
+	CHECK_INT(test_one(t, "a").nevents, 0);
+	test_add(t, "b", 1099, 1, &a);
+	CHECK_INT(test_add(t, "a", 50, 1, &a), WTAB_FORGIVEN);
+	CHECK_INT(wtab_sweep(t), 0);
+	test_add(t, "b", 1100, 1, &a);
+	CHECK_INT(test_stats(t).forgotten, 0);	/* T moves after the line */
+	CHECK_INT(test_one(t, "a").found, 0);	/* but a is idle: absent */
+	CHECK_INT(test_add(t, "a", 50, 1, &a), WTAB_ADDED);
+	CHECK_INT(test_stats(t).forgotten, 1);
+	CHECK_INT(test_stats(t).forgiven, 2);
+	/* a forgiven entry goes once it is idle, and not before */
+	CHECK_INT(test_add(t, "a", 1090, 1, &a), WTAB_ADDED);
+	CHECK_INT(test_forgive(t, "a", 1095), 1);
+	CHECK_INT(wtab_set_latest(t, 2094, &why), 0);
+	CHECK_INT(wtab_sweep(t), 0);
+	CHECK_INT(test_stats(t).customers, 2);
+	CHECK_INT(wtab_set_latest(t, 2095, &why), 0);
+	CHECK_INT(test_stats(t).customers, 1);
+	CHECK_INT(test_one(t, "a").found, 0);
+	CHECK_INT(test_add(t, "a", 1096, 1, &a), WTAB_ADDED);
+	wtab_free(t);
+}
+
+/*
+ * Forgiveness 2: a forgiving line later than now moves now. The customer
+ * then stays tracked as long as the new now says, and failures up to it
+ * are forgiven, not late and not a fresh start. Every event the raised
+ * now would put out of the window is no later than t, so it has left by
+ * forgiveness already.
+ */
+static void
+test_forgive_now(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab *t = wtab_new(&cfg);
+	struct walert a;
+
+	test_add(t, "a", 0, 5, &a);
+	test_add(t, "a", 10, 4, &a);
+	CHECK_INT(test_forgive(t, "a", 5000), 1);
+	CHECK_INT(test_one(t, "a").now, 5000);
+	CHECK_INT(test_one(t, "a").fu, 5000);
+	CHECK_INT(test_stats(t).forgiven, 2);
+	test_add(t, "b", 5999, 1, &a);
+	CHECK_INT(test_one(t, "a").found, 1);
+	CHECK_INT(test_add(t, "a", 4500, 1, &a), WTAB_FORGIVEN);
+	test_add(t, "b", 6000, 1, &a);
+	CHECK_INT(test_one(t, "a").found, 0);
+	CHECK_INT(test_add(t, "a", 4500, 9, &a), WTAB_ADDED);
+	CHECK_INT(test_stats(t).late, 0);
+	wtab_free(t);
+}
+
+/* Forgiveness is activity: max_customers evicts someone else first. */
+static void
+test_forgive_lru(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab *t;
+	struct walert a;
+
+	cfg.window = 1000000;
+	cfg.max_customers = 2;
+	t = wtab_new(&cfg);
+	test_add(t, "a", 1, 1, &a);
+	test_add(t, "b", 2, 1, &a);
+	CHECK_INT(test_forgive(t, "a", 3), 1);
+	test_add(t, "c", 4, 1, &a);
+	CHECK_INT(test_stats(t).evicted, 1);
+	CHECK_INT(test_one(t, "a").found, 1);
+	CHECK_INT(test_one(t, "b").found, 0);
+	CHECK_INT(test_add(t, "a", 2, 1, &a), WTAB_FORGIVEN);
+	wtab_free(t);
+}
+
+/* Everything a customer lends out, as text. */
+static int
+test_text_cb(void *arg, const struct wtab_saved *c)
+{
+	char *buf = arg, *p = buf + strlen(buf);
+	size_t k, left = 65536 - (size_t)(p - buf);
+	int n;
+
+	n = snprintf(p, left, "%.*s %lld %lld %lld:", (int)c->keylen, c->key,
+	    (long long)c->now, (long long)c->suppressed_until,
+	    (long long)c->forgiven_until);
+	for (k = 0; n > 0 && (size_t)n < left && k < c->nevents; k++) {
+		p += n;
+		left -= (size_t)n;
+		n = snprintf(p, left, " %lld/%u/%llu/%d",
+		    (long long)c->events[k].time, c->events[k].weight,
+		    (unsigned long long)c->events[k].folded,
+		    c->events[k].evidence);
+	}
+	if (n > 0 && (size_t)n < left)
+		snprintf(p + n, left - (size_t)n, "\n");
+	return 0;
+}
+
+static void
+test_text(const struct wtab *t, char *buf)
+{
+	buf[0] = '\0';
+	snprintf(buf, 64, "T%lld\n", (long long)wtab_latest(t));
+	CHECK(wtab_each(t, test_text_cb, buf) == 0);
+}
+
+static int
+test_restore_cb(void *arg, const struct wtab_saved *c)
+{
+	const char *why = NULL;
+	int r = wtab_restore(arg, c, &why);
+
+	if (r != 0)
+		fprintf(stderr, "restore: %s\n", why);
+	return r != 0;
+}
+
+static int
+test_adopt_cb(void *arg, const struct wtab_saved *c)
+{
+	const char *why = NULL;
+	int r = wtab_adopt(arg, c, &why);
+
+	if (r != 0)
+		fprintf(stderr, "adopt: %s\n", why);
+	return r != 0;
+}
+
+/*
+ * forgiven_until travels through wtab_each() and wtab_restore() (and
+ * wtab_adopt(), for a reload), in every window form: none, packed, a
+ * ring, a fold; the copy then forgives what the original would.
+ */
+static void
+test_forgive_saved(void)
+{
+	static const char *keys[] = { "empty", "one", "ring", "fold" };
+	static const int64_t fus[] = { 20, 5, 30, 105 };
+	static char text1[65536], text2[65536];
+	struct wtab_config cfg = test_config();
+	struct wtab *t, *t2;
+	struct walert a, a2;
+	const char *why, *k;
+	unsigned ev, pass;
+	uint64_t before;
+	int64_t when;
+
+	for (pass = 0; pass < 4; pass++) {
+		cfg.evidence = pass % 2 == 0 ? 0 : 2;
+		cfg.window = 1000000;
+		cfg.threshold = 100000;
+		t = wtab_new(&cfg);
+		test_add(t, "empty", 10, 1, &a);
+		test_forgive(t, "empty", 20);
+		test_add(t, "one", 10, 1, &a);
+		test_forgive(t, "one", 5);
+		test_add(t, "ring", 10, 1, &a);
+		test_add(t, "ring", 30, 1, &a);
+		test_add(t, "ring", 40, 1, &a);
+		test_forgive(t, "ring", 30);
+		test_flood(t, "fold", 100, WTAB_RINGMAX + 10);
+		test_forgive(t, "fold", 105);
+		test_add(t, "plain", 200, 1, &a);
+		t2 = wtab_new(&cfg);
+		CHECK(wtab_set_latest(t2, wtab_latest(t), &why) == 0);
+		CHECK(wtab_each(t, pass < 2 ? test_restore_cb : test_adopt_cb,
+		    t2) == 0);
+		test_text(t, text1);
+		test_text(t2, text2);
+		CHECK_STR(text2, text1);
+		CHECK(strstr(text1, "empty 20 ") != NULL);
+		CHECK_INT(test_one(t2, "empty").fu, 20);
+		CHECK_INT(test_one(t2, "one").fu, 5);
+		CHECK_INT(test_one(t2, "ring").fu, 30);
+		CHECK_INT(test_one(t2, "fold").fu, 105);
+		CHECK_INT(test_one(t2, "fold").nfolded, 10);
+		CHECK_INT(test_one(t2, "plain").fu, INT64_MIN);
+		before = test_stats(t).forgiven;
+		for (ev = 0; ev < 8; ev++) {
+			k = keys[ev % 4];
+			when = fus[ev % 4] + (ev < 4 ? 0 : 1);
+			CHECK_INT(test_add(t2, k, when, 1, &a2),
+			    ev < 4 ? WTAB_FORGIVEN : WTAB_ADDED);
+			CHECK_INT(test_add(t, k, when, 1, &a),
+			    ev < 4 ? WTAB_FORGIVEN : WTAB_ADDED);
+		}
+		CHECK_INT(test_stats(t2).forgiven, 4);
+		CHECK_INT(test_stats(t).forgiven, before + 4);
+		wtab_free(t);
+		wtab_free(t2);
+	}
+}
+
+/*
+ * A table at T 500 given *c with forgiven_until fu by wtab_restore() or
+ * wtab_adopt(): taken when want is NULL, else refused saying want.
+ */
+static struct wtab *
+test_try_saved(const struct wtab_config *cfg, struct wtab_saved *c,
+    int adopt, int64_t fu, const char *want)
+{
+	struct wtab *t = wtab_new(cfg);
+	const char *why = NULL;
+	int r;
+
+	CHECK(wtab_set_latest(t, 500, &why) == 0);
+	c->forgiven_until = fu;
+	why = NULL;
+	r = adopt ? wtab_adopt(t, c, &why) : wtab_restore(t, c, &why);
+	if (want == NULL) {
+		CHECK_INT(r, 0);
+		CHECK(why == NULL);
+	} else {
+		CHECK_INT(r, -1);
+		CHECK(why != NULL && strstr(why, want) != NULL);
+	}
+	CHECK_INT(test_stats(t).customers, want == NULL);
+	return t;
+}
+
+/* wtab_restore() and wtab_adopt() refuse a forgiven_until no run gives. */
+static void
+test_forgive_refused(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab_saved_event ev[2];
+	struct wtab_saved c;
+	struct wtab *t;
+	struct walert a;
+	int adopt;
+
+	memset(ev, 0, sizeof(ev));
+	ev[0].time = ev[0].first = 400;
+	ev[1].time = ev[1].first = 500;
+	ev[0].weight = ev[1].weight = 1;
+	ev[0].evidence = ev[1].evidence = 1;
+	ev[0].line = ev[1].line = "l";
+	ev[0].linelen = ev[1].linelen = 1;
+	memset(&c, 0, sizeof(c));
+	c.key = "r";
+	c.keylen = 1;
+	c.now = 500;
+	c.suppressed_until = INT64_MIN;
+	c.events = ev;
+	c.nevents = 2;
+#define TEST_TRY(fu, want)	t = test_try_saved(&cfg, &c, adopt, fu, want)
+	for (adopt = 0; adopt < 2; adopt++) {
+		TEST_TRY(INT64_MIN, NULL);
+		CHECK_INT(test_add(t, "r", 400, 1, &a), WTAB_ADDED);
+		wtab_free(t);
+		TEST_TRY(399, NULL);
+		CHECK_INT(test_add(t, "r", 399, 1, &a), WTAB_FORGIVEN);
+		CHECK_INT(test_add(t, "r", 401, 1, &a), WTAB_ADDED);
+		wtab_free(t);
+		TEST_TRY(-((int64_t)1 << 62) + 1, NULL);
+		wtab_free(t);
+		TEST_TRY(501, "forgiveness time out of range");
+		wtab_free(t);
+		TEST_TRY(INT64_MAX, "forgiveness time out of range");
+		wtab_free(t);
+		TEST_TRY(INT64_MIN + 1, "forgiveness time out of range");
+		wtab_free(t);
+		TEST_TRY(-((int64_t)1 << 62), "forgiveness time out of range");
+		wtab_free(t);
+		TEST_TRY(400, "event kept though forgiven");
+		wtab_free(t);
+		TEST_TRY(500, "event kept though forgiven");
+		wtab_free(t);
+		/* no events: any time up to now */
+		c.nevents = 0;
+		TEST_TRY(500, NULL);
+		CHECK_INT(test_add(t, "r", 500, 1, &a), WTAB_FORGIVEN);
+		wtab_free(t);
+		TEST_TRY(501, "forgiveness time out of range");
+		wtab_free(t);
+		c.nevents = 2;
+	}
+#undef TEST_TRY
+}
+
+/*
+ * What forgiveness costs: memory per forgiven customer (an emptied
+ * window takes none; the slab entry is 8 bytes longer for
+ * forgiven_until, for every customer), the time of wtab_forgive(), and
+ * of wtab_set_latest() as the engine calls it for every detector before
+ * every line: with T where it is, and with T moving.
+ */
+static void
+test_forgive_cost(void)
+{
+	const unsigned n = 1000000, nset = 20000000;
+	struct wtab_config cfg = test_config();
+	double heap0, rss0, t0, secs, per, rss;
+	struct wtab *t;
+	unsigned k, bad = 0;
+	const char *why;
+	char key[32];
+	int len;
+
+	cfg.window = 100000000;
+	cfg.threshold = 2;
+	cfg.evidence = 0;
+	cfg.max_customers = 1 << 24;
+	t = wtab_new(&cfg);
+	heap0 = test_heap();
+	rss0 = test_rss();
+	(void)test_fill(t, n, WTAB_ADDED, "before forgiveness");
+	t0 = test_now();
+	for (k = 0; k < n; k++) {
+		len = snprintf(key, sizeof(key), "cust-%07u", k);
+		bad += wtab_forgive(t, key, (size_t)len, n) != 1;
+	}
+	secs = test_now() - t0;
+	CHECK_INT(bad, 0);
+	CHECK_INT(test_stats(t).forgiven, n);
+	CHECK_INT(test_stats(t).events, 0);
+	per = (test_heap() - heap0) / n;
+	rss = (test_rss() - rss0) / n;
+	printf("wtab: %u customers forgiven: %.0f ns per forgive, %.1f "
+	    "bytes each (malloc), %.1f (resident)\n", n, secs * 1e9 / n, per,
+	    rss);
+	if (test_rss_honest())
+		CHECK((heap0 >= 0 ? per : rss) <= 120);
+	/* T still: what every detector pays for every line */
+	t0 = test_now();
+	for (k = 0; k < nset; k++)
+		bad += wtab_set_latest(t, n - k % 2, &why) != 0;
+	secs = test_now() - t0;
+	printf("wtab: wtab_set_latest, T still: %.1f ns per call\n",
+	    secs * 1e9 / nset);
+	/* T moving, a million customers none of whom is due */
+	t0 = test_now();
+	for (k = 0; k < nset; k++)
+		bad += wtab_set_latest(t, (int64_t)n + k, &why) != 0;
+	secs = test_now() - t0;
+	printf("wtab: wtab_set_latest, T moving: %.1f ns per call\n",
+	    secs * 1e9 / nset);
+	CHECK_INT(bad, 0);
+	CHECK_INT(test_stats(t).customers, n);
+	CHECK_INT(wtab_set_latest(t, (int64_t)n + cfg.window, &why), 0);
+	CHECK_INT(test_stats(t).customers, 0);
+	CHECK_INT(test_stats(t).forgotten, n);
+	wtab_free(t);
+}
+
 int
 main(void)
 {
@@ -1377,5 +2191,17 @@ main(void)
 	test_flood_decisions();
 	test_packed();
 	test_long_lines();
+	test_model_forgiving();
+	test_forgive_removes();
+	test_forgive_out_of_order();
+	test_forgive_untracked();
+	test_forgive_suppressed();
+	test_forgive_folded();
+	test_forgive_idle();
+	test_forgive_now();
+	test_forgive_lru();
+	test_forgive_saved();
+	test_forgive_refused();
+	test_forgive_cost();
 	T_DONE();
 }
