@@ -37,6 +37,7 @@ bsdextrautils	col(1): cli/help-version reads the man page's SYNOPSIS
 jq		the JSON of the examples (tests/e2e/examples-lib.sh)
 systemd		systemd-analyze verify on the installed unit: cli/service-file
 man-db		man(1): cli/service-file checks the unit's Documentation=
+procps		/bin/kill, the unit's ExecReload (systemd-analyze checks it)
 EOF
 if [ "${1:-}" = -n ]; then
 	echo "${need# }"; exit 0
