@@ -29,7 +29,7 @@ clang		make fuzz (libFuzzer)
 libclang-rt-dev	clang's libFuzzer and sanitizer runtimes
 valgrind	make valgrind
 time		/usr/bin/time: peak RSS in make bench and the memory cases
-python3		badinput/json-valid, samples/report (JSON), cli/syslog
+python3		JSON and syslog checks: badinput/*, samples/report, cli/syslog
 gzip		gzip, zcat: the gzip cases, the fuzz seeds, make bench
 bsdutils	script(1): a terminal for cli/progress
 util-linux	prlimit(1): follow/many-files
