@@ -99,6 +99,9 @@ struct engine	*engine_reload(struct engine *e, struct ruleset *rs);
 void		 engine_notef(struct engine *, const char *name,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* T of semantics 6: the latest event time seen; INT64_MIN before any. */
+int64_t		 engine_latest(const struct engine *);
+
 /* The window table, for --state to save and load. */
 struct wtab	*engine_table(struct engine *);
 

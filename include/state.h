@@ -17,7 +17,7 @@
  *   then the read registry (registry.h): u32 entries; per entry u64
  *   device, u64 inode, u64 size, u8 gzip, u32 raw prefix length, 32 bytes
  *   its SHA-256, u32 text prefix length, 32 bytes its SHA-256, u64 text
- *   offset, u64 lines, u8 complete, i64 seen (wall-clock seconds);
+ *   offset, u64 lines, u8 complete, i64 seen (the log's T, ms);
  *   last, u32 CRC-32 (zlib) of every byte before it. The version is 3;
  *   version 2 files (no registry) and version 1 files (no registry, no
  *   groups, flags 0 or 1) are read as well, with an empty registry.

@@ -419,6 +419,12 @@ engine_notef(struct engine *e, const char *name, const char *fmt, ...)
 	free(msg);
 }
 
+int64_t
+engine_latest(const struct engine *e)
+{
+	return wtab_latest(e->wt);
+}
+
 struct wtab *
 engine_table(struct engine *e)
 {
