@@ -108,6 +108,14 @@ ifneq ($(CHECK_SAN),0)
 	    SKIP_LIST=tests/san.skip sh tests/run
 endif
 
+# check-fresh: make demo and make check on a fresh Debian 12 (a
+# debootstrap --variant=minbase root with git, ca-certificates and make),
+# in a clone of the current commit, under chroot (tests/check-fresh.sh;
+# root only, else it says so and skips). Proves that make deps installs
+# everything the suite uses. Last line "fresh: N passed, N failed".
+check-fresh:
+	@sh tests/check-fresh.sh
+
 # valgrind: the e2e suite with cxwatch under valgrind (tests/valgrind.sh,
 # which skips the cases tests/valgrind.skip names, with the reason).
 valgrind: all
@@ -225,6 +233,6 @@ clean:
 	rm -rf build build-san build-fuzz cxwatch tests/bench/gen
 
 FORCE:
-.PHONY: all unit deps demo check valgrind fuzz fuzz-build bench lint install \
-	uninstall clean FORCE
+.PHONY: all unit deps demo check check-fresh valgrind fuzz fuzz-build bench \
+	lint install uninstall clean FORCE
 -include $(wildcard $(B)/*.d $(B)/tests/*.d)

@@ -27,7 +27,8 @@
 #define REGISTRY_FPLEN		1024	/* bytes fingerprinted */
 #define REGISTRY_DIGEST		32	/* SHA-256 */
 #define REGISTRY_MAXENTRIES	10000
-#define REGISTRY_MAXAGE		(30 * 86400)	/* seconds not seen */
+#define REGISTRY_MAXAGE		(INT64_C(30) * 86400 * 1000) /* ms of log
+						   time not seen */
 
 struct registry_id {
 	uint64_t	 dev, ino;
@@ -53,7 +54,10 @@ struct registry_entry {
 	uint64_t	 offset;	/* text bytes read, to a line's end */
 	uint64_t	 lines;		/* lines in them */
 	int		 complete;	/* read to its very end */
-	int64_t		 seen;		/* wall-clock s of the last run */
+	int64_t		 seen;		/* the log's T (ms) at the end of the
+					   last run that had it; INT64_MIN:
+					   no run with a time had it yet */
+	int		 touched;	/* recorded since registry_seen() */
 };
 
 enum registry_verdict {
@@ -94,15 +98,24 @@ enum registry_verdict registry_lookup(const struct registry *,
 /*
  * Note that a run read the file id up to offset (lines before it);
  * complete: to its very end. Replaces what was known of that device and
- * inode. now is the wall clock, in seconds.
+ * inode.
  */
 void		 registry_record(struct registry *,
 		    const struct registry_id *id, uint64_t offset,
-		    uint64_t lines, int complete, int64_t now);
+		    uint64_t lines, int complete);
 
 /*
- * Drop entries not recorded for REGISTRY_MAXAGE seconds before now, then
- * the least recently seen beyond REGISTRY_MAXENTRIES. Returns how many.
+ * At the end of a run: the entries recorded since the last call were seen
+ * at now, the log's T (ms; INT64_MIN, no time yet: left as they were).
+ * Log time, not the wall clock, so that the same runs over the same logs
+ * save the same state, byte for byte.
+ */
+void		 registry_seen(struct registry *, int64_t now);
+
+/*
+ * Drop entries not seen for REGISTRY_MAXAGE before now (the log's T;
+ * INT64_MIN: none), then the least recently seen beyond
+ * REGISTRY_MAXENTRIES. Returns how many.
  */
 size_t		 registry_expire(struct registry *, int64_t now);
 

@@ -21,7 +21,7 @@
  *   then the read registry (registry.h): u32 entries; per entry u64
  *   device, u64 inode, u64 size, u8 gzip, u32 raw prefix length, 32 bytes
  *   its SHA-256, u32 text prefix length, 32 bytes its SHA-256, u64 text
- *   offset, u64 lines, u8 complete, i64 seen (wall-clock seconds);
+ *   offset, u64 lines, u8 complete, i64 seen (the log's T, ms);
  *   last, u32 CRC-32 (zlib) of every byte before it.
  * Formats 1 to 3 had one table, read as that of a rule set without
  * detectors ("default"): after the fingerprint, i64 window, i64

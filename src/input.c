@@ -47,7 +47,6 @@ struct input_run {
 	struct progress		*progress;
 	uint64_t		 done;		/* raw bytes read */
 	uint64_t		 lines;
-	int64_t			 now;		/* wall clock, for the registry */
 };
 
 struct input {
@@ -347,7 +346,7 @@ input_record(struct input *in, struct registry *reg)
 		in->id->size = (uint64_t)sb.st_size;
 	if (!in->id->gzip && off > in->id->size)
 		off = in->id->size;
-	registry_record(reg, in->id, off, lines, complete, in->run->now);
+	registry_record(reg, in->id, off, lines, complete);
 }
 
 /* Close in, adding its counts to the stats and noting it in reg. */
@@ -745,14 +744,15 @@ input_run(char *const *args, size_t nargs, struct ruleset *rs,
 	run.e = e;
 	run.done = 0;
 	run.lines = 0;
-	run.now = (int64_t)time(NULL);
 	run.progress = input_progress(args, nargs, rs, opts);
 	if (nargs == 1 || !opts->merge)
 		ret = input_sequence(args, nargs, rs, &run);
 	else
 		ret = input_merged(args, nargs, rs, &run);
-	if (opts->registry != NULL)
-		(void)registry_expire(opts->registry, run.now);
+	if (opts->registry != NULL) {
+		registry_seen(opts->registry, engine_latest(e));
+		(void)registry_expire(opts->registry, engine_latest(e));
+	}
 	progress_end(run.progress);
 	return ret;
 }

@@ -251,7 +251,7 @@ registry_add(struct registry *r)
 
 void
 registry_record(struct registry *r, const struct registry_id *id,
-    uint64_t offset, uint64_t lines, int complete, int64_t now)
+    uint64_t offset, uint64_t lines, int complete)
 {
 	struct registry_entry *e = NULL;
 	size_t i;
@@ -261,8 +261,10 @@ registry_record(struct registry *r, const struct registry_id *id,
 			e = &r->v[i];
 			break;
 		}
-	if (e == NULL)
+	if (e == NULL) {
 		e = registry_add(r);
+		e->seen = INT64_MIN;
+	}
 	e->dev = id->dev;
 	e->ino = id->ino;
 	e->size = id->size;
@@ -274,7 +276,19 @@ registry_record(struct registry *r, const struct registry_id *id,
 	e->offset = offset;
 	e->lines = lines;
 	e->complete = complete;
-	e->seen = now;
+	e->touched = 1;
+}
+
+void
+registry_seen(struct registry *r, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].touched && now != INT64_MIN)
+			r->v[i].seen = now;
+		r->v[i].touched = 0;
+	}
 }
 
 /* Most recently seen first, so that the tail is what the bound drops. */
@@ -292,7 +306,8 @@ registry_expire(struct registry *r, int64_t now)
 	size_t i, k, before = r->n;
 
 	for (i = k = 0; i < r->n; i++)
-		if (r->v[i].seen > now - REGISTRY_MAXAGE)
+		if (now == INT64_MIN || r->v[i].seen == INT64_MIN ||
+		    r->v[i].seen > now - REGISTRY_MAXAGE)
 			r->v[k++] = r->v[i];
 	r->n = k;
 	if (r->n > REGISTRY_MAXENTRIES) {

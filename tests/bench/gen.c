@@ -1402,7 +1402,7 @@ static const struct {
 	void		(*fn)(struct story *);
 } stories[] = {
 	{ "checkout-broken", "alert", "journey", story_checkout_broken },
-	{ "double-charge", "alert", "payments,journey", story_double_charge },
+	{ "double-charge", "alert", "journey", story_double_charge },
 	{ "locked-out", "alert", "journey", story_locked_out },
 	{ "three-channels", "alert", "journey", story_three_channels },
 	{ "at-threshold", "alert", "journey", story_at_threshold },

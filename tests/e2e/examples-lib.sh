@@ -42,7 +42,7 @@
 # JSON (which must parse: alerts by customer), -x lines, -t, -s and
 # --report summaries, and any other line as it is.
 . "$TOP/tests/e2e/lib.sh"
-command -v jq >/dev/null || { echo "jq is not installed" >&2; exit 77; }
+need_tool jq
 [ -d /proc/self/fd ] || { echo "no /proc/PID/fd" >&2; exit 77; }
 
 EXD=$(pwd -P)

@@ -54,3 +54,28 @@ P
 	hpid=$!
 }
 hold_count() { kill -USR1 "$hpid"; wait "$hpid"; held=$(cat held); }
+# A case that cannot run here exits 77 with the reason as the last line
+# of stderr (tests/run). need_tool TOOL...: skip unless every TOOL (a
+# command, or an absolute path) is there; tests/run counts such a skip
+# as a failure, as tests/deps.sh installs them all. need_shared PATH:
+# skip unless $SHARED/PATH exists (../shared beside the checkout, absent
+# in a clean clone, or SHARED=DIR).
+need_tool() {
+	for t; do
+		case $t in /*) [ -x "$t" ] ;; *) command -v "$t" >/dev/null ;; esac ||
+		    { echo "missing tool: $t is not installed" \
+		    "(make deps installs it: tests/deps.sh)" >&2; exit 77; }
+	done
+}
+need_shared() {
+	[ -n "${SHARED:-}" ] && [ -e "$SHARED/$1" ] && return
+	if [ -z "${SHARED:-}" ]; then
+		echo "no data: ../shared is absent, as in a clean clone" \
+		    "(SHARED=DIR make check runs this case on a copy with" \
+		    "DIR/$1; README.md, Tests)" >&2
+	else
+		echo "no data: $SHARED/$1 is absent (SHARED=DIR make check" \
+		    "runs this case on a copy with DIR/$1; README.md, Tests)" >&2
+	fi
+	exit 77
+}

@@ -38,8 +38,12 @@ struct mem {
 	size_t		 len, off, calls;
 };
 
+/*
+ * The shipped rules with -T 2 -C 2, so that alerts are common; [1] with
+ * -c 0 as well. Loaded once; a rule set is never written to.
+ */
+static struct ruleset	*lines_sets[2];
 static struct ruleset	*lines_rs;
-static struct settings	 lines_settings;	/* as the rules say */
 static uint64_t		 lines_alerts;		/* for the self test */
 
 /* Hand the bytes out in pieces of varying size, as pipes do. */
@@ -64,13 +68,19 @@ lines_init(void)
 {
 	static char path[] = FUZZ_TOP "/rules";
 	char *paths[] = { path };
+	struct rules_overrides ov = { -1, -1, 2, 2 };
 	struct diag d;
+	int i;
 
-	diag_init(&d);
-	if ((lines_rs = rules_load(paths, 1, NULL, &d)) == NULL)
-		fuzz_fail("%s: %s", paths[0], d.nmsgs > 0 ? d.msgs[0] : "?");
-	diag_free(&d);
-	lines_settings = lines_rs->settings;
+	for (i = 0; i < 2; i++) {
+		ov.cooldown = i == 0 ? -1 : 0;
+		diag_init(&d);
+		if ((lines_sets[i] = rules_load(paths, 1, &ov, &d)) == NULL)
+			fuzz_fail("%s: %s", paths[0], d.nmsgs > 0 ?
+			    d.msgs[0] : "?");
+		diag_free(&d);
+	}
+	lines_rs = lines_sets[0];
 }
 
 /* Length of the code point obuf_text() must never let through at s. */
@@ -110,7 +120,10 @@ lines_escape_len(const char *s, size_t n)
 	return 8;
 }
 
-/* An alert's first line: "TIME ALERT ID reason=", ID free of blanks. */
+/*
+ * An alert's first line: "TIME ALERT ID detector=NAME reason=", ID free
+ * of blanks.
+ */
 static int
 lines_head_ok(const char *p, size_t len)
 {
@@ -121,6 +134,11 @@ lines_head_ok(const char *p, size_t len)
 	id += 7;
 	if ((sp = memchr(id, ' ', (size_t)(end - id))) == NULL || sp == id ||
 	    memchr(id, '\t', (size_t)(sp - id)) != NULL)
+		return 0;
+	if (end - sp <= 10 || memcmp(sp, " detector=", 10) != 0)
+		return 0;
+	sp += 10;
+	if ((sp = memchr(sp, ' ', (size_t)(end - sp))) == NULL)
 		return 0;
 	return end - sp > 8 && memcmp(sp, " reason=", 8) == 0;
 }
@@ -197,19 +215,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t heads, jlines, alerts, jalerts;
 	int flags, forced, rc;
 
-	if (lines_rs == NULL)
+	if (lines_sets[0] == NULL)
 		lines_init();
 	if (size == 0)
 		return 0;
 	flags = data[0];
+	lines_rs = lines_sets[(flags & 0x20) != 0];
 	forced = ((flags >> 6) & 3) - 1;
 	if (forced >= (int)lines_rs->nsources)
 		forced = -1;
-	lines_rs->settings = lines_settings;
-	lines_rs->settings.threshold = 2;
-	lines_rs->settings.channels = 2;
-	if (flags & 0x20)
-		lines_rs->settings.cooldown = 0;
 	memset(&to, 0, sizeof(to));
 	to.format = ALERT_TEXT;
 	to.evidence = evidence[(flags >> 1) & 3];
@@ -290,9 +304,10 @@ fuzz_selftest(void)
 	    lines_escape_len("\\x1B", 4) != 0 ||
 	    lines_escape_len("\\u{202e", 7) != 0 ||
 	    lines_escape_len("\\q", 2) != 0 ||
-	    !lines_head_ok(S_ARGS("T ALERT C1 reason=score score=1/1")) ||
-	    lines_head_ok(S_ARGS("T ALERT Value 63 reason=score")) ||
-	    lines_head_ok(S_ARGS("T ALERT a\tb reason=score")))
+	    !lines_head_ok(S_ARGS("T ALERT C1 detector=d reason=score s=1/1")) ||
+	    lines_head_ok(S_ARGS("T ALERT C1 reason=score score=1/1")) ||
+	    lines_head_ok(S_ARGS("T ALERT Value 63 detector=d reason=score")) ||
+	    lines_head_ok(S_ARGS("T ALERT a\tb detector=d reason=score")))
 		fuzz_fail("text checker broken");
 	/* Hostile ids reach the oracle: a blank, a tab, a lone backslash. */
 	for (i = 0; i < 2; i++) {

@@ -81,7 +81,7 @@ test_log(int n, size_t *len)
 
 	for (i = 0; i < n; i++)
 		snprintf(p + i * 40, 41, "2026-11-21T10:00:00Z web C%05d /x 502\n",
-		    i);
+		    i % 100000);
 	*len = (size_t)n * 40;
 	return p;
 }
@@ -160,7 +160,7 @@ test_lookup(void)
 
 	test_id(test_file("a", log, 4000), &a);
 	CHECK(test_look(r, &a, &off) == REGISTRY_NEW);
-	registry_record(r, &a, 4000, 100, 1, 1000);
+	registry_record(r, &a, 4000, 100, 1);
 	CHECK(test_look(r, &a, &off) == REGISTRY_DONE);
 	CHECK_INT(off, 4000);
 	/* Grown (the same inode, as after a rename): read on. */
@@ -182,11 +182,11 @@ test_lookup(void)
 	CHECK(test_look(r, &g, &off) == REGISTRY_RESUME);
 	CHECK_INT(off, 4000);
 	/* Read to its end, the archive itself is then known. */
-	registry_record(r, &g, 5000, 125, 1, 1000);
+	registry_record(r, &g, 5000, 125, 1);
 	CHECK(test_look(r, &g, &off) == REGISTRY_DONE);
 	CHECK_INT(off, 5000);
 	/* Not complete (damaged): read on, to find the damage again. */
-	registry_record(r, &g, 4800, 120, 0, 1000);
+	registry_record(r, &g, 4800, 120, 0);
 	CHECK(test_look(r, &g, &off) == REGISTRY_RESUME);
 	CHECK_INT(off, 4800);
 	/* A plain copy of less than was read: nothing new in it. */
@@ -199,13 +199,21 @@ test_lookup(void)
 	/* An entry read to 0 says nothing of a text. */
 	registry_free(r);
 	r = registry_new();
-	registry_record(r, &a, 0, 0, 0, 1000);
+	registry_record(r, &a, 0, 0, 0);
 	CHECK(test_look(r, &c, &off) == REGISTRY_NEW);
 	/* Recording replaces what was known of the device and inode. */
-	registry_record(r, &a, 4000, 100, 1, 1000);
-	registry_record(r, &a2, 6000, 150, 1, 1001);
+	registry_record(r, &a, 4000, 100, 1);
+	registry_record(r, &a2, 6000, 150, 1);
 	CHECK_INT(registry_count(r), 1);
 	CHECK_INT(registry_entry(r, 0)->offset, 6000);
+	/* Seen at the run's log time, once the run ends; none: unchanged. */
+	CHECK(registry_entry(r, 0)->seen == INT64_MIN);
+	registry_seen(r, 1001);
+	CHECK_INT(registry_entry(r, 0)->seen, 1001);
+	registry_seen(r, 2002);
+	CHECK_INT(registry_entry(r, 0)->seen, 1001);
+	registry_record(r, &a2, 6000, 150, 1);
+	registry_seen(r, INT64_MIN);
 	CHECK_INT(registry_entry(r, 0)->seen, 1001);
 	registry_free(r);
 	free(log);
@@ -216,25 +224,39 @@ test_expire(void)
 {
 	struct registry *r = registry_new();
 	struct registry_id a;
-	size_t i;
+	size_t i, len;
 	char *log;
-	size_t len;
 
 	log = test_log(2, &len);
 	test_id(test_file("a", log, len), &a);
+	/* By age, in log time: not seen for REGISTRY_MAXAGE. */
+	a.ino = 1;
+	registry_record(r, &a, 80, 2, 1);
+	registry_seen(r, 100);
+	a.ino = 2;
+	registry_record(r, &a, 80, 2, 1);
+	registry_seen(r, 101);
+	a.ino = 3;
+	registry_record(r, &a, 80, 2, 1);		/* never at a time */
+	registry_seen(r, INT64_MIN);
+	CHECK_INT(registry_expire(r, INT64_MIN), 0);	/* no time: no age */
+	CHECK_INT(registry_expire(r, 100 + REGISTRY_MAXAGE), 1);
+	CHECK_INT(registry_count(r), 2);
+	CHECK_INT(registry_entry(r, 0)->ino, 2);
+	CHECK_INT(registry_entry(r, 1)->ino, 3);
+	registry_free(r);
+	/* By count: the least recently seen go first. */
+	r = registry_new();
 	for (i = 0; i < REGISTRY_MAXENTRIES + 5; i++) {
 		a.ino = 1000 + i;
-		registry_record(r, &a, 80, 2, 1, (int64_t)(2000000 + i));
+		registry_record(r, &a, 80, 2, 1);
+		registry_seen(r, (int64_t)(2000000 + i));
 	}
-	a.ino = 1;
-	registry_record(r, &a, 80, 2, 1, 100);		/* 30 days old */
-	CHECK_INT(registry_count(r), REGISTRY_MAXENTRIES + 6);
-	CHECK_INT(registry_expire(r, 100 + REGISTRY_MAXAGE), 6);
+	CHECK_INT(registry_count(r), REGISTRY_MAXENTRIES + 5);
+	CHECK_INT(registry_expire(r, INT64_MIN), 5);
 	CHECK_INT(registry_count(r), REGISTRY_MAXENTRIES);
-	/* The least recently seen went first. */
 	for (i = 0; i < registry_count(r); i++)
 		CHECK(registry_entry(r, i)->ino >= 1005);
-	CHECK_INT(registry_expire(r, 2000000 + REGISTRY_MAXAGE + 9), 5);
 	registry_free(r);
 	free(log);
 }
@@ -310,17 +332,21 @@ test_state_roundtrip(void)
 	test_id(test_file("a", log, len), &a);
 	for (i = 0; i < 3; i++) {
 		a.ino = 50 + i;
-		registry_record(r, &a, 40 * i, i, (int)(i & 1), 7 + (int64_t)i);
+		registry_record(r, &a, 40 * i, i, (int)(i & 1));
+		registry_seen(r, 7 + (int64_t)i);
 	}
 	snprintf(path, sizeof(path), "%s/state", test_dir);
-	CHECK_INT(state_save(path, t, r, 99, &cause), 0);
-	CHECK_INT(state_load(path, t, r2, 99, &cause), 0);
+	CHECK_INT(state_save(path, &(struct state_table){ "default", t }, 1, r,
+	    99, &cause), 0);
+	CHECK_INT(state_load(path, &(struct state_table){ "default", t }, 1,
+	    r2, 99, &cause), 0);
 	CHECK_INT(registry_count(r2), 3);
 	for (i = 0; i < 3 && registry_count(r2) == 3; i++)
 		CHECK(memcmp(registry_entry(r, i), registry_entry(r2, i),
 		    sizeof(struct registry_entry)) == 0);
 	/* A refused state leaves the caller's registry as it was. */
-	CHECK_INT(state_load(path, t, r2, 98, &cause), -1);
+	CHECK_INT(state_load(path, &(struct state_table){ "default", t }, 1,
+	    r2, 98, &cause), -1);
 	free(cause);
 	CHECK_INT(registry_count(r2), 3);
 	unlink(path);

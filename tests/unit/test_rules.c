@@ -128,7 +128,7 @@ test_errors(void)
 	      "\"threshold\"?)\n" },
 	    { "[setting]\n",
 	      "t.rules:1: unknown section [setting] (use [settings], "
-	      "[source NAME] or [rule NAME])\n" },
+	      "[source NAME], [rule NAME] or [detector NAME])\n" },
 	    { "[rule]\n", "t.rules:1: [rule] needs a name of letters, "
 	      "digits, '-', '_' or '.'\n" },
 	    { "window = 3\n", "t.rules:1: \"window\" outside any section "

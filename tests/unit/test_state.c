@@ -26,7 +26,9 @@
 #include "wtab.h"
 
 #define TEST_FP		0x1234567890abcdefULL
-#define TEST_SMALLLEN	221	/* bytes of test_small()'s state */
+/* One table, as a rule set without detectors has it. */
+#define TAB(t)		(&(struct state_table){ "default", (t) }), 1
+#define TEST_SMALLLEN	250	/* bytes of test_small()'s state */
 
 struct tbuf {
 	char	*p;
@@ -164,8 +166,8 @@ test_dump_cb(void *arg, const struct wtab_saved *c)
 	size_t k;
 
 	tbuf_hex(b, c->key, c->keylen);
-	tbuf_printf(b, "%" PRId64 " %" PRId64 " %zu:", c->now,
-	    c->suppressed_until, c->nevents);
+	tbuf_printf(b, "%" PRId64 " %" PRId64 " %" PRId64 " %zu:", c->now,
+	    c->suppressed_until, c->forgiven_until, c->nevents);
 	for (k = 0; k < c->nevents; k++) {
 		e = &c->events[k];
 		tbuf_printf(b, " %" PRId64 "/%u/%u/%u/%d", e->time, e->weight,
@@ -283,7 +285,8 @@ test_save(const char *path, const struct wtab *t)
 	char *cause = NULL;
 	int r;
 
-	r = state_save(path, t, NULL, TEST_FP, &cause);
+	r = state_save(path, &(struct state_table){ "default",
+	    (struct wtab *)t }, 1, NULL, TEST_FP, &cause);
 	if (r != 0)
 		fprintf(stderr, "state_save: %s\n", cause);
 	free(cause);
@@ -298,7 +301,8 @@ test_load(const char *path, const struct wtab_config *cfg, int *r,
 	struct wtab *t = wtab_new(cfg);
 
 	*cause = NULL;
-	*r = state_load(path, t, NULL, TEST_FP, cause);
+	*r = state_load(path, &(struct state_table){ "default", t }, 1, NULL,
+	    TEST_FP, cause);
 	if (*r == 0)
 		return t;
 	wtab_free(t);
@@ -342,7 +346,7 @@ test_missing(void)
 	struct tbuf b0 = { 0 }, b1 = { 0 };
 
 	test_dump(t, &b0);
-	CHECK_INT(state_load(test_path("none"), t, NULL, TEST_FP, &cause), 1);
+	CHECK_INT(state_load(test_path("none"), TAB(t), NULL, TEST_FP, &cause), 1);
 	CHECK(cause == NULL);
 	test_dump(t, &b1);
 	CHECK(tbuf_same(&b0, &b1));
@@ -601,7 +605,7 @@ test_refused(const unsigned char *buf, size_t len, uint64_t fp,
 	wtab_add(t, "mine", 4, &ev, &a);
 	test_dump(t, &b0);
 	test_spit(path, buf, len);
-	CHECK_INT(state_load(path, t, NULL, fp, &cause), -1);
+	CHECK_INT(state_load(path, TAB(t), NULL, fp, &cause), -1);
 	CHECK(want == NULL || test_has(cause, want));
 	CHECK(test_has(cause, path));
 	test_dump(t, &b1);
@@ -650,7 +654,7 @@ test_damage(void)
 	test_refused((const unsigned char *)"hello\n", 6, TEST_FP, &cfg,
 	    "not a cxwatch state file");
 	memcpy(bad, good, len);
-	bad[8] = 4;
+	bad[8] = 5;
 	test_refused(bad, len, TEST_FP, &cfg, "made by a newer cxwatch");
 	bad[8] = 0;
 	test_refused(bad, len, TEST_FP, &cfg, "unknown state format 0");
@@ -660,7 +664,7 @@ test_damage(void)
 	test_put_le(bad + 12, len + 9, 8);
 	test_refused(bad, len + 8, TEST_FP, &cfg, "truncated");
 	test_put_le(bad + 12, len + 7, 8);
-	test_refused(bad, len + 8, TEST_FP, &cfg, "damaged (229 bytes, 228");
+	test_refused(bad, len + 8, TEST_FP, &cfg, "damaged (258 bytes, 257");
 out:
 	unlink(path);
 	wtab_free(t);
@@ -717,10 +721,11 @@ test_mismatch(void)
 
 /*
  * Files with a correct checksum that no cxwatch wrote: each value out of
- * range is refused by name. Offsets follow test_small()'s layout: header
- * 84 bytes; "ab" (one event) at 84, its event at 108; "aa" (two events)
- * at 134, events at 158 and 185; the registry (no entries) at 213; CRC
- * at 217.
+ * range is refused by name. Offsets follow test_small()'s layout (format
+ * 4): T at 40, the one table "default" at 52 (its customer count at 89);
+ * "ab" (one event) at 97, its forgiven_until at 117, its event at 129;
+ * "aa" (two events) at 155, events at 187 and 214; the registry (no
+ * entries) at 242; CRC at 246.
  */
 static void
 test_hostile(void)
@@ -731,36 +736,36 @@ test_hostile(void)
 		size_t		 size;
 		const char	*want;
 	} cases[] = {
-		{ 68, INT64_MAX, 8, "latest time out of range" },
-		{ 68, 149, 8, "customer time out of range" },
-		{ 68, 150 + 1000, 8, "customer is idle" },
-		{ 76, 6, 8, "customer count does not fit" },
-		{ 76, 3, 8, "customer id length out of range" },
-		{ 76, 1, 8, "input file count does not fit the file" },
-		{ 213, 1, 4, "input file count does not fit the file" },
-		{ 213, UINT32_MAX, 4, "input file count does not fit the file" },
-		{ 76, UINT64_MAX, 8, "customer count does not fit" },
-		{ 84, 0, 2, "customer id length out of range" },
-		{ 84, WTAB_MAXKEY + 1, 2, "customer id length out of range" },
-		{ 84, 200, 2, "lengths do not fit the file" },
-		{ 104, UINT32_MAX, 4, "lengths do not fit the file" },
-		{ 104, 2, 4, "" },
-		{ 104, 0, 4, "" },
-		{ 116, 0, 2, "event weight out of range" },
-		{ 116, 1001, 2, "event weight out of range" },
-		{ 118, 5, 2, "rule number out of range" },
-		{ 120, 4, 1, "channel number out of range" },
-		{ 121, 3, 1, "unknown event flags" },
-		{ 126, UINT64_MAX, 8, "lengths do not fit the file" },
-		{ 126, 1000, 8, "lengths do not fit the file" },
-		{ 108, 121, 8, "event outside its customer's window" },
-		{ 108, 120 - 1000, 8, "event outside its customer's window" },
-		{ 96, 120 + 300 + 1, 8, "suppression time out of range" },
-		{ 96, INT64_MAX, 8, "suppression time out of range" },
-		{ 158, 151, 8, "event outside its customer's window" },
-		{ 185, 99, 8, "events out of time order" },
-		{ 136, 'a' | 'b' << 8, 2, "customer saved twice" },
-		{ 193, 20, 2, "window should have alerted" },
+		{ 40, INT64_MAX, 8, "latest time out of range" },
+		{ 40, 149, 8, "customer time out of range" },
+		{ 40, 150 + 1000, 8, "customer is idle" },
+		{ 89, 7, 8, "customer count does not fit" },
+		{ 89, 3, 8, "customer id length out of range" },
+		{ 89, 1, 8, "input file count does not fit the file" },
+		{ 242, 1, 4, "input file count does not fit the file" },
+		{ 242, UINT32_MAX, 4, "input file count does not fit the file" },
+		{ 89, UINT64_MAX, 8, "customer count does not fit" },
+		{ 97, 0, 2, "customer id length out of range" },
+		{ 97, WTAB_MAXKEY + 1, 2, "customer id length out of range" },
+		{ 97, 200, 2, "lengths do not fit the file" },
+		{ 125, UINT32_MAX, 4, "lengths do not fit the file" },
+		{ 125, 2, 4, "" },
+		{ 125, 0, 4, "" },
+		{ 137, 0, 2, "event weight out of range" },
+		{ 137, 1001, 2, "event weight out of range" },
+		{ 139, 5, 2, "rule number out of range" },
+		{ 141, 4, 1, "channel number out of range" },
+		{ 142, 3, 1, "unknown event flags" },
+		{ 147, UINT64_MAX, 8, "lengths do not fit the file" },
+		{ 147, 1000, 8, "lengths do not fit the file" },
+		{ 129, 121, 8, "event outside its customer's window" },
+		{ 129, 120 - 1000, 8, "event outside its customer's window" },
+		{ 109, 120 + 300 + 1, 8, "suppression time out of range" },
+		{ 109, INT64_MAX, 8, "suppression time out of range" },
+		{ 187, 151, 8, "event outside its customer's window" },
+		{ 214, 99, 8, "events out of time order" },
+		{ 157, 'a' | 'b' << 8, 2, "customer saved twice" },
+		{ 222, 20, 2, "window should have alerted" },
 	};
 	unsigned char good[512], bad[512];
 	struct wtab *t = test_small();
@@ -774,10 +779,11 @@ test_hostile(void)
 	if (len != TEST_SMALLLEN)
 		goto out;
 	/* The layout the offsets rely on. */
-	CHECK(memcmp(good + 86, "ab", 2) == 0);
-	CHECK(memcmp(good + 136, "aa", 2) == 0);
-	CHECK(memcmp(good + 184, "x", 1) == 0);
-	CHECK(memcmp(good + 211, "yz", 2) == 0);
+	CHECK(memcmp(good + 54, "default", 7) == 0);
+	CHECK(memcmp(good + 99, "ab", 2) == 0);
+	CHECK(memcmp(good + 157, "aa", 2) == 0);
+	CHECK(memcmp(good + 213, "x", 1) == 0);
+	CHECK(memcmp(good + 240, "yz", 2) == 0);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memcpy(bad, good, len);
 		test_put_le(bad + cases[i].off, cases[i].val, cases[i].size);
@@ -787,8 +793,8 @@ test_hostile(void)
 	}
 	/* The evidence flag on the wrong event: "aa" keeps 2 of 2. */
 	memcpy(bad, good, len);
-	bad[171] = 0;
-	memmove(bad + 172, bad + 185, len - 185);
+	bad[200] = 0;
+	memmove(bad + 201, bad + 214, len - 214);
 	test_fix(bad, len - 13);
 	test_refused(bad, len - 13, TEST_FP, &cfg,
 	    "evidence kept for the wrong events");
@@ -873,7 +879,7 @@ test_unwritable(void)
 	test_run(big, &s, 0, s.n, &log);
 	CHECK(chmod(dir, 0555) == 0);
 	if (geteuid() != 0 || access(dir, W_OK) != 0) {
-		CHECK_INT(state_save(path, big, NULL, TEST_FP, &cause), -1);
+		CHECK_INT(state_save(path, TAB(big), NULL, TEST_FP, &cause), -1);
 		CHECK(test_has(cause, path));
 		CHECK(test_has(cause, "writable"));
 		free(cause);
@@ -885,16 +891,16 @@ test_unwritable(void)
 
 	/* Root writes anyway: no directory, a non-directory, a directory
 	 * in the way of the rename. */
-	CHECK_INT(state_save("/nonexistent.cxw/state", t, NULL, TEST_FP, &cause),
+	CHECK_INT(state_save("/nonexistent.cxw/state", TAB(t), NULL, TEST_FP, &cause),
 	    -1);
 	CHECK(test_has(cause, "/nonexistent.cxw/state: cannot save state"));
 	free(cause);
-	CHECK_INT(state_save("/dev/null/x", t, NULL, TEST_FP, &cause), -1);
+	CHECK_INT(state_save("/dev/null/x", TAB(t), NULL, TEST_FP, &cause), -1);
 	CHECK(test_has(cause, "/dev/null/x: "));
 	free(cause);
 	CHECK(unlink(path) == 0);
 	CHECK(mkdir(path, 0755) == 0);
-	CHECK_INT(state_save(path, t, NULL, TEST_FP, &cause), -1);
+	CHECK_INT(state_save(path, TAB(t), NULL, TEST_FP, &cause), -1);
 	CHECK(test_has(cause, "the previous state is kept"));
 	free(cause);
 	CHECK_INT(test_strays(dir, "state"), 0);
@@ -938,7 +944,7 @@ test_fsize(void)
 	small = rl;
 	small.rlim_cur = 70000;
 	CHECK(setrlimit(RLIMIT_FSIZE, &small) == 0);
-	CHECK_INT(state_save(path, big, NULL, TEST_FP, &cause), -1);
+	CHECK_INT(state_save(path, TAB(big), NULL, TEST_FP, &cause), -1);
 	CHECK(setrlimit(RLIMIT_FSIZE, &rl) == 0);
 	signal(SIGXFSZ, SIG_DFL);
 	CHECK(test_has(cause, path));
@@ -1117,14 +1123,41 @@ test_flood_hostile(void)
 }
 
 /*
- * Formats 1 (before folded groups) and 2 (before the read registry) are
- * still read: test_small()'s file less its empty registry, as those
- * versions wrote it.
+ * test_small()'s file as format 3 wrote it, made from its format 4 bytes
+ * (see test_hostile() for the layout): the one table's settings where
+ * format 3 had them, its customer count after T, no forgiven_until.
+ */
+static size_t
+test_to_v3(const unsigned char *v4, size_t len, unsigned char *v3)
+{
+	size_t n = 0;
+
+#define TEST_COPY(from, to) do {					\
+	memcpy(v3 + n, v4 + (from), (size_t)((to) - (from)));		\
+	n += (size_t)((to) - (from));					\
+} while (0)
+	TEST_COPY(0, 28);		/* magic, version, length, fp */
+	TEST_COPY(61, 89);		/* window .. channels */
+	TEST_COPY(28, 48);		/* nchannels, nrules, evidence, T */
+	TEST_COPY(89, 97);		/* customers */
+	TEST_COPY(97, 117);		/* "ab" up to suppressed_until */
+	TEST_COPY(125, 175);		/* its events, "aa" up to the same */
+	TEST_COPY(183, len);		/* its events, registry, CRC */
+#undef TEST_COPY
+	v3[8] = 3;
+	test_fix(v3, n);
+	return n;
+}
+
+/*
+ * Formats 1 (before folded groups), 2 (before the read registry) and 3
+ * (before detectors) are still read, into the table of a rule set
+ * without detectors, with no customer forgiven.
  */
 static void
 test_old_versions(void)
 {
-	unsigned char buf[512];
+	unsigned char v4[512], buf[512];
 	struct wtab *t = test_small(), *nt;
 	struct wtab_config cfg = *wtab_config(t);
 	const char *path = test_path("v1");
@@ -1134,15 +1167,21 @@ test_old_versions(void)
 	int r, v;
 
 	CHECK(test_save(path, t) == 0);
-	len = test_slurp(path, buf, sizeof(buf));
+	len = test_slurp(path, v4, sizeof(v4));
 	CHECK_INT(len, TEST_SMALLLEN);
-	CHECK_INT(buf[8], 3);
-	/* Drop the registry's u32 count (0) before the CRC. */
-	CHECK_INT(buf[len - 8] | buf[len - 7] | buf[len - 6] | buf[len - 5],
-	    0);
-	len -= 4;
+	CHECK_INT(v4[8], 4);
+	if (len != TEST_SMALLLEN)
+		goto out;
+	len = test_to_v3(v4, len, buf);
+	CHECK_INT(len, TEST_SMALLLEN - 29);
 	test_dump(t, &b0);
-	for (v = 2; v >= 1; v--) {
+	for (v = 3; v >= 1; v--) {
+		if (v == 2) {
+			/* Drop the registry's u32 count (0) before the CRC. */
+			CHECK_INT(buf[len - 8] | buf[len - 7] | buf[len - 6] |
+			    buf[len - 5], 0);
+			len -= 4;
+		}
 		buf[8] = (unsigned char)v;
 		test_fix(buf, len);
 		test_spit(path, buf, len);
@@ -1157,6 +1196,17 @@ test_old_versions(void)
 		free(cause);
 		wtab_free(nt);
 	}
+	/* Formats before 4 had no detectors: refused with some. */
+	{
+		struct wtab *t2 = wtab_new(&cfg);
+
+		test_spit(path, buf, len);
+		CHECK_INT(state_load(path, &(struct state_table){ "journey",
+		    t2 }, 1, NULL, TEST_FP, &cause), -1);
+		CHECK(test_has(cause, "detectors changed"));
+		free(cause);
+		wtab_free(t2);
+	}
 	/* no groups in format 1 */
 	buf[121] = 2;
 	test_fix(buf, len);
@@ -1167,10 +1217,89 @@ test_old_versions(void)
 	buf[121] = 1;
 	test_fix(buf, len);
 	test_refused(buf, len, TEST_FP, &cfg, "bytes after the last customer");
+out:
 	unlink(path);
 	free(b0.p);
 	free(b1.p);
 	wtab_free(t);
+}
+
+/* The count of forgiven customers a table holds, for test_detectors(). */
+static int
+test_forgiven_cb(void *arg, const struct wtab_saved *c)
+{
+	if (c->forgiven_until != INT64_MIN)
+		++*(int *)arg;
+	return 0;
+}
+
+/*
+ * Format 4: several tables, each with its name and settings, and a
+ * forgiven customer's forgiven_until, saved and loaded back; other
+ * detectors, in name, order or settings, are refused.
+ */
+static void
+test_detectors(void)
+{
+	struct wtab_config c1 = test_config(), c2 = test_config();
+	struct wtab *a = wtab_new(&c1), *b, *na, *nb;
+	struct state_table tabs[2], ntabs[2];
+	const char *path = test_path("det");
+	struct tbuf d0 = { 0 }, d1 = { 0 };
+	struct wtab_event ev;
+	struct walert al;
+	char *cause = NULL;
+	int n = 0;
+
+	c2.window = c1.window * 2;
+	c2.threshold = c1.threshold + 1;
+	b = wtab_new(&c2);
+	memset(&ev, 0, sizeof(ev));
+	ev.time = 1000, ev.weight = 1, ev.line = "l1", ev.linelen = 2;
+	(void)wtab_add(a, "C1", 2, &ev, &al);
+	(void)wtab_add(b, "C1", 2, &ev, &al);
+	ev.time = 2000;
+	(void)wtab_add(b, "C2", 2, &ev, &al);
+	CHECK_INT(wtab_forgive(b, "C2", 2, 2500), 1);
+	ev.time = 3000;
+	(void)wtab_add(b, "C2", 2, &ev, &al);
+	(void)wtab_set_latest(a, wtab_latest(b), (const char **)&cause);
+	tabs[0] = (struct state_table){ "fast", a };
+	tabs[1] = (struct state_table){ "all", b };
+	CHECK_INT(state_save(path, tabs, 2, NULL, TEST_FP, &cause), 0);
+	na = wtab_new(&c1);
+	nb = wtab_new(&c2);
+	ntabs[0] = (struct state_table){ "fast", na };
+	ntabs[1] = (struct state_table){ "all", nb };
+	CHECK_INT(state_load(path, ntabs, 2, NULL, TEST_FP, &cause), 0);
+	(void)wtab_sweep(b);	/* C1 is idle there: not saved */
+	test_dump(b, &d0);
+	test_dump(nb, &d1);
+	CHECK(tbuf_same(&d0, &d1));
+	(void)wtab_each(nb, test_forgiven_cb, &n);
+	CHECK_INT(n, 1);
+	CHECK_INT(wtab_latest(na), wtab_latest(b));
+	/* Other names, order, count or settings: refused, saying which. */
+	ntabs[0].name = "all";
+	ntabs[1].name = "fast";
+	CHECK_INT(state_load(path, ntabs, 2, NULL, TEST_FP, &cause), -1);
+	CHECK(test_has(cause, "detectors changed"));
+	free(cause);
+	CHECK_INT(state_load(path, ntabs, 1, NULL, TEST_FP, &cause), -1);
+	CHECK(test_has(cause, "detectors changed"));
+	free(cause);
+	ntabs[0] = (struct state_table){ "fast", nb };
+	ntabs[1] = (struct state_table){ "all", na };
+	CHECK_INT(state_load(path, ntabs, 2, NULL, TEST_FP, &cause), -1);
+	CHECK(test_has(cause, "window of detector fast changed"));
+	free(cause);
+	unlink(path);
+	free(d0.p);
+	free(d1.p);
+	wtab_free(a);
+	wtab_free(b);
+	wtab_free(na);
+	wtab_free(nb);
 }
 
 int
@@ -1197,6 +1326,7 @@ main(void)
 	test_flood();
 	test_flood_hostile();
 	test_old_versions();
+	test_detectors();
 	CHECK_INT(test_strays(test_dir, NULL), 0);
 	rmdir(test_dir);
 	T_DONE();

@@ -2,7 +2,7 @@
 # between A and B never print alike: not in text alerts and their
 # evidence lines, -x, syslog or CX_CUSTOMER.
 . "$TOP/tests/e2e/lib.sh"
-command -v python3 >/dev/null || { echo "python3 is not installed" >&2; exit 77; }
+need_tool python3
 for c in 'A\x1bB' "$(printf 'A\033B')"; do
 	printf '2026-11-21T10:00:00Z web %s /checkout\\x07 502\n' "$c"
 	printf '2026-11-21T10:00:01Z web %s /checkout\007 502\n' "$c"

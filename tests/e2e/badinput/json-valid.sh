@@ -1,7 +1,7 @@
 # JSON output is valid JSON for any input bytes: every byte value from 0
 # to 255 in customers and lines, checked by Python's parser.
 . "$TOP/tests/e2e/lib.sh"
-command -v python3 >/dev/null || { echo "python3 is not installed" >&2; exit 77; }
+need_tool python3
 awk 'BEGIN { for (i = 1; i < 256; i++) if (i != 10 && i != 13 && i != 32)
 	printf "2026-11-21T10:00:00Z web C%c /checkout%c%c 502\n", i, i, 255 - i }' >in
 head -c 300 /dev/urandom | tr -d '\n ' >rand

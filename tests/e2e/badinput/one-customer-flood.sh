@@ -8,7 +8,7 @@
 # Then cooldown 1h: all but two events wait in one window, which without
 # the bound holds a million of them (16 MB of ring alone).
 . "$TOP/tests/e2e/lib.sh"
-[ -x /usr/bin/time ] || { echo "no /usr/bin/time" >&2; exit 77; }
+need_tool /usr/bin/time
 awk 'BEGIN {
 	for (i = 0; i < 1000000; i++) {
 		ms = int(i * 3 / 10)

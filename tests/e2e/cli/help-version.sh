@@ -3,7 +3,7 @@
 "$CXWATCH" --help | head -3; st
 "$CXWATCH" -V | sed 's/[0-9][0-9.]*$/N/'
 # The SYNOPSIS of the man page is usage(), word for word.
-command -v mandoc >/dev/null || { echo "mandoc is not installed" >&2; exit 77; }
+need_tool mandoc col
 mandoc -T ascii "$TOP/man/cxwatch.1" | col -b |
     sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \t\n' ' ' |
     sed 's/^ *cxwatch //; s/ *$//' >man.syn

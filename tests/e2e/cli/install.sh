@@ -5,8 +5,8 @@
 # user edited and puts the shipped one beside it as NAME.rules.dist;
 # make uninstall removes exactly what install put there, never an edited
 # rules file. Built in a copy of the tree so the tested binary stays as is.
-command -v make >/dev/null || { echo "make is not installed" >&2; exit 77; }
-command -v mandoc >/dev/null || { echo "mandoc is not installed" >&2; exit 77; }
+. "$TOP/tests/e2e/lib.sh"
+need_tool make mandoc
 mkdir tree && cp -r "$TOP/Makefile" "$TOP/src" "$TOP/include" "$TOP/rules" \
     "$TOP/man" "$TOP/dist" tree/ || exit 1
 d=$PWD/dest

@@ -1,7 +1,8 @@
 # The progress line: shown on a terminal when the inputs are regular files
 # (first drawn at once, erased at the end), never when stderr is a file
 # or pipe; --progress and --no-progress force it.
-command -v script >/dev/null || { echo "script(1) is not installed" >&2; exit 77; }
+. "$TOP/tests/e2e/lib.sh"
+need_tool script
 S=$TOP/tests/data/sample
 run() { script -qec "$*" /dev/null </dev/null; }
 run "$CXWATCH" -r "$TOP/rules" -q "$S/web.log" "$S/support.log" >tty.out

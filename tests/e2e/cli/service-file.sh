@@ -6,11 +6,8 @@
 # reads the rules and stops). The unit reloads with SIGHUP and is
 # sandboxed. Installed with PREFIX in the case's directory, so that the
 # paths the unit names exist.
-command -v make >/dev/null || { echo "make is not installed" >&2; exit 77; }
-command -v systemd-analyze >/dev/null || {
-	echo "systemd-analyze is not installed (Debian's systemd has it)" >&2
-	exit 77
-}
+. "$TOP/tests/e2e/lib.sh"
+need_tool make systemd-analyze
 mkdir tree && cp -r "$TOP/Makefile" "$TOP/src" "$TOP/include" "$TOP/rules" \
     "$TOP/man" "$TOP/dist" tree/ || exit 1
 p=$PWD/p

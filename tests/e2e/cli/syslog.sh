@@ -3,7 +3,7 @@
 # -q leaves syslog only. A syslog that is not there is counted (and said,
 # with exit status 2: syslog-lost.sh); the run goes on.
 . "$TOP/tests/e2e/lib.sh"
-command -v python3 >/dev/null || { echo "python3 is not installed" >&2; exit 77; }
+need_tool python3
 cat >listen.py <<'P'
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)

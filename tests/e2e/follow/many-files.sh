@@ -6,7 +6,7 @@
 # open: the lines written to them meanwhile are read, what they held when
 # the run began is not. The exit status is 2.
 . "$TOP/tests/e2e/follow-lib.sh"
-command -v prlimit >/dev/null || { echo "no prlimit (util-linux)" >&2; exit 77; }
+need_tool prlimit
 i=1
 while [ $i -le 100 ]; do line 0 C0 /old 200 >f$i; i=$((i + 1)); done
 (ulimit -Sn 64 && exec "$CXWATCH" -r "$TOP/tests/data/e2e.rules" -f -x \

@@ -6,7 +6,7 @@
 # evidence line, plus the buffers). A customer pushed out and back
 # starts afresh, so nobody alerts.
 . "$TOP/tests/e2e/lib.sh"
-[ -x /usr/bin/time ] || { echo "no /usr/bin/time" >&2; exit 77; }
+need_tool /usr/bin/time
 awk 'BEGIN { for (i = 1; i <= 1000000; i++)
 	printf "2026-11-21T10:%02d:%02dZ web C%07d /checkout 502\n",
 	    int(i / 200000), int(i / 4000) % 50, i }' |

@@ -1,7 +1,7 @@
 # A line of 100 MB from a pipe is skipped whole (--max-line) in memory
 # that does not grow with it, and the next line is read normally.
 . "$TOP/tests/e2e/lib.sh"
-[ -x /usr/bin/time ] || { echo "no /usr/bin/time" >&2; exit 77; }
+need_tool /usr/bin/time
 { printf '2026-11-21T10:00:00Z web C1 /checkout 502 rt='
   head -c 100000000 /dev/zero | tr '\0' 9
   printf '\n2026-11-21T10:00:01Z web C2 /checkout 502\n'; } |

@@ -3,9 +3,9 @@
 # reads as an alert for its three channels.
 S=$TOP/tests/data/sample
 "$CXWATCH" -r "$TOP/rules" -e 0 "$S/web.log" "$S/support.log" \
-    "$S/billing.log" | awk '{ print $3, $4, $5 }' >text
+    "$S/billing.log" | awk '{ print $3, $4, $5, $6 }' >text
 "$CXWATCH" -r "$TOP/rules" -e 0 -o json "$S/web.log" "$S/support.log" \
     "$S/billing.log" |
-    sed -E 's/.*"customer":"([^"]*)","reason":\[([^]]*)\],"score":([0-9]+),"threshold":([0-9]+).*/\1 reason=\2 score=\3\/\4/; s/"//g' >json
+    sed -E 's/.*"customer":"([^"]*)","detector":"([^"]*)","reason":\[([^]]*)\],"score":([0-9]+),"threshold":([0-9]+).*/\1 detector=\2 reason=\3 score=\4\/\5/; s/"//g' >json
 cat text
 cmp text json && echo "text and JSON give the same reasons"

@@ -2,8 +2,9 @@
 # UTF-8, no trailing newline and an empty file, read by a source that
 # claims every non-empty line; the counts match the files'. Skipped
 # without ../shared.
-L=${SHARED:-}/data/cornercases/lnav
-[ -d "$L" ] || { echo "no ../shared/data/cornercases" >&2; exit 77; }
+. "$TOP/tests/e2e/lib.sh"
+need_shared data/cornercases/lnav
+L=$SHARED/data/cornercases/lnav
 cat >all.rules <<'R'
 [source any]
 match = ^(?<customer>\S+)

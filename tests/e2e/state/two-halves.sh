@@ -18,9 +18,12 @@ echo "first half: exit $?"
 cx --state st web.2 support.2 billing.2 >>halves
 echo "second half: exit $?"
 cmp whole halves && echo "same alerts: $(grep -c ALERT halves)"
-# Split inside a journey: the web-only story of C000004 (11:51 to 11:55),
+# Split inside a journey: the web-only at-threshold story (planted.txt),
 # cut after its first failure.
-n=$(grep -n 'C000004 \[21/Nov/2026:11:51' "$S/web.log" | head -1 | cut -d: -f1)
+c=$(awk '$2 == "at-threshold" { print $1; exit }' "$S/planted.txt")
+n=$(grep -n " $c .*\"POST /checkout/pay HTTP/1.1\" 50" "$S/web.log" | head -1 |
+    cut -d: -f1)
+[ -n "$n" ] || echo "no checkout failure of $c in web.log"
 head -n "$n" "$S/web.log" >w.1; tail -n +"$((n + 1))" "$S/web.log" >w.2
 cx "$S/web.log" >whole2
 cx --state st2 w.1 >halves2
