@@ -17,7 +17,7 @@
 #include "wtab.h"
 
 struct exec;
-struct match_held;
+struct claim;
 struct obuf;
 struct slog;
 struct report;
@@ -32,8 +32,8 @@ struct engine_opts {
 	struct report	 *report;	/* NULL, or fed every event/alert */
 	struct exec	 *exec;		/* NULL, or --exec for every alert */
 	struct slog	 *slog;		/* NULL, or --syslog */
-	int		  simple;	/* --no-prefilter: rules_set_simple()
-					   on the engine's rule set */
+	int		  simple;	/* --no-prefilter: no prefilters,
+					   no time cache, no claim kept */
 };
 
 /* One detector's counts. */
@@ -69,11 +69,8 @@ struct engine_stats {
 					   are the sums of theirs */
 };
 
-/*
- * rs and out are borrowed and must outlive the engine; rs is set simple
- * or not as opts say (rules_set_simple()).
- */
-struct engine	*engine_new(struct ruleset *, const struct engine_opts *,
+/* rs and out are borrowed and must outlive the engine. */
+struct engine	*engine_new(const struct ruleset *, const struct engine_opts *,
 		    struct obuf *out);
 void		 engine_free(struct engine *);	/* NULL is fine */
 
@@ -85,13 +82,17 @@ void		 engine_line(struct engine *, const char *name,
 		    uint64_t lineno, int forced, const char *line, size_t len);
 
 /*
- * The same, for a line a merge has peeked at: held is NULL (then this is
- * engine_line()), or what match_peek_held() kept of this very line, so
- * that it is matched once (match_line_held()); forced is then unused.
+ * A merge's two steps: claim the line into c (a claim of the input's own,
+ * made for the engine's rule set: claim_new()), returning the claiming
+ * source or -1, and, when the line's turn comes, the rest of
+ * engine_line() for that claim of the same bytes: the line is claimed
+ * once.
  */
-void		 engine_line_held(struct engine *, const char *name,
-		    uint64_t lineno, int forced, const struct match_held *held,
+int		 engine_claim(struct engine *, struct claim *c, int forced,
 		    const char *line, size_t len);
+void		 engine_line_claimed(struct engine *, const char *name,
+		    uint64_t lineno, const struct claim *c, const char *line,
+		    size_t len);
 
 /*
  * SIGHUP: a new engine on rs with e's options and counters, and every
@@ -101,7 +102,7 @@ void		 engine_line_held(struct engine *, const char *name,
  * a limit warning was given) follow their names. e is left as it was;
  * the caller frees it.
  */
-struct engine	*engine_reload(struct engine *e, struct ruleset *rs);
+struct engine	*engine_reload(struct engine *e, const struct ruleset *rs);
 
 /*
  * With -x, a line about input `name` itself (not one of its lines):

@@ -1,16 +1,26 @@
 /*
- * match: offer one line to a rule set (cxwatch.rules(5), semantics 1-3):
- * which source claims it, whose line it is and when, and the first of the
- * source's rules that holds. Allocates nothing.
+ * match: offer one line to a rule set (cxwatch.rules(5), semantics 1-3),
+ * in two steps with one small interface between them.
  *
- * Everything a struct match points to is borrowed from the line or the
- * rule set and is valid until the next match_line() on the same set.
+ * The claim: which source claims the line, whose line it is and when,
+ * and the source's fields (matcher_claim(), into a struct claim). The
+ * decision: the first of the source's rules that holds on those fields
+ * (matcher_decide()). A merge claims each input's next line to learn its
+ * time and keeps the claim, one per input, until the line's turn comes:
+ * the line is claimed once.
+ *
+ * The rule set is only read. Everything matching changes is in a struct
+ * matcher (the pattern limits and JIT stack, the rules' match data, the
+ * time-parse states, the counters) -- one per engine -- or in the claim.
+ * Allocates nothing per line.
  */
 #ifndef CXW_MATCH_H
 #define CXW_MATCH_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "pattern.h"
 
 struct ruleset;
 
@@ -19,10 +29,34 @@ enum match_status {
 	MATCH_NOCUSTOMER,	/* customer empty or over 256 bytes */
 	MATCH_ANONYMOUS,	/* customer listed in "anonymous" */
 	MATCH_BADTIME,		/* time did not parse */
-	MATCH_NORULE,		/* claimed, but no rule holds */
+	MATCH_NORULE,		/* claimed, but no rule holds (or, of a
+				   claim, not decided yet) */
 	MATCH_EVENT		/* a rule holds: one event */
 };
 
+/*
+ * A claimed line. What it points to is the line's (valid while the line
+ * is) or the claim's own; the fields stay until the next matcher_claim()
+ * into this claim. Filled by matcher_claim(); read by the caller.
+ */
+struct claim {
+	enum match_status status;	/* MATCH_NORULE: claimed and good */
+	int		 source;	/* -1 when unmatched */
+	const char	*customer;
+	size_t		 customerlen;
+	const char	*timestr;
+	size_t		 timelen;
+	int64_t		 time;		/* ms */
+	int		 timeok;	/* the line has a time, read into time
+					   (whatever its status): a merge
+					   places it by that time */
+	unsigned	 limits;	/* patterns that hit a PCRE2 limit */
+	pcre2_match_data *md;		/* the source pattern's groups */
+	const PCRE2_SIZE *ov;		/* md's ovector */
+	uint32_t	 nov;		/* its pairs */
+};
+
+/* A decided line: the claim's, and the rule that holds. */
 struct match {
 	enum match_status status;
 	int		 source;	/* -1 when unmatched */
@@ -32,76 +66,61 @@ struct match {
 	const char	*timestr;
 	size_t		 timelen;
 	int64_t		 time;		/* ms */
-	unsigned	 limits;	/* patterns that hit a PCRE2 limit */
-	/*
-	 * Set by the caller, left alone by match_line(): NULL, or
-	 * counters ([nsources], [nrules]) bumped once for each source
-	 * pattern, and each rule (its match or an "if ~"), that hit a
-	 * PCRE2 limit on this line.
-	 */
-	uint64_t	*srclimits;
-	uint64_t	*rulelimits;
-	/* The last field read as a number on this line, and its value. */
-	const char	*numv;
-	size_t		 numlen;
-	double		 num;
-	int		 numok;
+	unsigned	 limits;	/* of the claim and the rules */
+	const struct claim *claim;
 };
 
-/*
- * Offer line[0..len) to the sources (only to source `forced` when it is
- * >= 0). now is the time, in ms, that sources with "time = none" use.
- */
-void	match_line(struct ruleset *, int forced, const char *line,
-	    size_t len, int64_t now, struct match *);
+struct matcher;
+
+/* rs is borrowed and must outlive the matcher. simple: --no-prefilter. */
+struct matcher	*matcher_new(const struct ruleset *rs, int simple);
+void		 matcher_free(struct matcher *);	/* NULL is fine */
 
 /*
- * Just the time of a line, for merging inputs: the index of the source
- * that claims it and *time, or -1 when no source claims it or it has no
- * time that parses.
+ * NULL, or counters ([nsources], [nrules]) bumped once for each source
+ * pattern, and each rule (its match or an "if ~"), that hits a PCRE2
+ * limit on a line.
  */
-int	match_peek(struct ruleset *, int forced, const char *line,
-	    size_t len, int64_t *time);
+void		 matcher_counters(struct matcher *, uint64_t *srclimits,
+		    uint64_t *rulelimits);
+
+/* A claim for lines of rs, with room for any of its sources' fields. */
+struct claim	*claim_new(const struct ruleset *rs);
+void		 claim_free(struct claim *);	/* NULL is fine */
 
 /*
- * A merge's peek at a line, kept so that the line is matched once
- * (input.c): which source claimed it, its time, and a copy of that
- * source's fields. One per input, made for one rule set; nothing in it
- * points into the line.
+ * Semantics 1 and 2: offer line[0..len) to the sources (only to source
+ * forced when it is >= 0), into c. now is the time, in ms, that sources
+ * with "time = none" use. order: the line's time is wanted even when it
+ * is ignored (no customer, anonymous), for a merge to place it
+ * (c->timeok); without it, only a good claim's time is read. Returns
+ * c->source.
  */
-struct match_held;
-
-struct match_held *match_held_new(const struct ruleset *);
-void	match_held_free(struct match_held *);	/* NULL is fine */
-
-/* As match_peek(), keeping what it found in h (NULL: nothing kept). */
-int	match_peek_held(struct ruleset *, int forced, const char *line,
-	    size_t len, struct match_held *h, int64_t *time);
+int		 matcher_claim(struct matcher *, struct claim *c, int forced,
+		    const char *line, size_t len, int64_t now, int order);
 
 /*
- * The same as match_line() with forced = the source h names, for the
- * line (the same bytes) h was last filled from by a match_peek_held()
- * that returned >= 0, on the same rule set; but the source's pattern
- * does not run again and the time is the peek's. With
- * rules_set_simple() on, it is match_line() itself.
+ * Semantics 3 for the line c was claimed from (the same bytes): the first
+ * rule of the claiming source that holds. m is filled from c whatever its
+ * status; only a good claim is decided.
  */
-void	match_line_held(struct ruleset *, const struct match_held *h,
-	    const char *line, size_t len, int64_t now, struct match *);
+void		 matcher_decide(struct matcher *, const struct claim *c,
+		    const char *line, size_t len, struct match *m);
 
 /*
- * Field `group` of the claiming source's match of that line; an unset
- * group is the empty string.
+ * Field `group` of a claim of that line; an unset group is the empty
+ * string.
  */
-void	match_field(const struct ruleset *, const struct match *,
-	    const char *line, int group, const char **val, size_t *vlen);
+void		 match_field(const struct claim *, const char *line, int group,
+		    const char **val, size_t *vlen);
 
 /*
- * Why rule (an index into the set's rules) does not hold for the line
- * last matched: e.g. "match failed" or "if status >= 500 failed".
- * Writes into buf and returns it.
+ * Why rule (an index into the set's rules) does not hold for the line c
+ * was claimed from: e.g. "match failed" or "if status >= 500 failed".
+ * Counts nothing. Writes into buf and returns it.
  */
-const char *match_why(const struct ruleset *, const struct match *,
-	    const char *line, size_t len, unsigned rule, char *buf,
-	    size_t bufsz);
+const char	*match_why(struct matcher *, const struct claim *c,
+		    const char *line, size_t len, unsigned rule, char *buf,
+		    size_t bufsz);
 
 #endif

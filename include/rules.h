@@ -1,8 +1,10 @@
 /*
  * rules: the rules language of cxwatch.rules(5). Reads rules files or
- * directories, checks everything, compiles every pattern once with PCRE2
- * JIT and returns one immutable rule set. A rule set owns its patterns and
- * their match data and is freed whole (a reload is a pointer swap).
+ * directories, checks everything, compiles every pattern once (pattern.h)
+ * and returns one rule set, immutable from then on: nothing writes to it
+ * (the command line's settings are applied while it is built), so it may
+ * be shared by several matchers, and a reload is a pointer swap. A rule
+ * set owns its patterns and is freed whole.
  *
  * The structs are open because the matcher and the alert formatter walk
  * them; nothing outside rules.c and rules-detect.c (the detectors and
@@ -11,38 +13,17 @@
 #ifndef CXW_RULES_H
 #define CXW_RULES_H
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "tparse.h"
 
 struct diag;
+struct pattern;
 
 #define RULES_MAXWEIGHT		1000
 #define RULES_MAXDETECTORS	64	/* detector masks are uint64_t */
 #define RULES_FIELD_LINE	(-1)	/* condition on the whole line */
-
-/*
- * A compiled pattern and its reused match data. The prefilter is what
- * every subject the pattern can match holds, read conservatively from
- * the pattern's text (rules_exec() checks it first): a literal prefix
- * when the pattern is anchored, and a literal that any match contains.
- */
-struct rx {
-	pcre2_code		*code;
-	pcre2_match_data	*md;
-	PCRE2_SIZE		*ov;	/* md's ovector */
-	uint32_t		 nov;	/* its pairs: groups + 1 */
-	int			 jit;	/* JIT code: pcre2_jit_match() */
-	char			*src;	/* the pattern as written */
-	char			*pre;	/* NULL, or the subject starts so */
-	size_t			 prelen;
-	char			*lit;	/* NULL, or the subject holds it */
-	size_t			 litlen;
-	size_t			 litrare; /* index of lit's rarest byte */
-};
 
 enum cond_op {
 	COND_MATCH, COND_NOMATCH,	/* ~ !~ */
@@ -54,7 +35,7 @@ struct cond {
 	int		 field;		/* group number, or RULES_FIELD_LINE */
 	char		*fieldname;
 	enum cond_op	 op;
-	struct rx	 rx;		/* ~ and !~ */
+	struct pattern	*rx;		/* ~ and !~; else NULL */
 	char		*str;		/* the right-hand side as written */
 	size_t		 strlen;
 	double		 num;
@@ -102,7 +83,7 @@ struct source {
 	char		*name;
 	char		*file;		/* where it was defined */
 	int		 lineno;
-	struct rx	 rx;
+	struct pattern	*rx;
 	uint32_t	 ngroups;	/* capture groups, not counting 0 */
 	char	       **groupname;	/* [ngroups + 1], NULL if unnamed */
 	int		 g_customer;	/* group numbers */
@@ -120,7 +101,7 @@ struct rule {
 	char		*file;
 	int		 lineno;
 	unsigned	 source;
-	struct rx	 rx;		/* code NULL when there is no match */
+	struct pattern	*rx;		/* NULL when there is no match */
 	struct cond	*conds;
 	size_t		 nconds;
 	unsigned	 weight;	/* 1 in a forgiving rule: unused */
@@ -150,9 +131,6 @@ struct ruleset {
 	char		**files;	/* every file read, in order */
 	size_t		  nfiles;
 	uint64_t	  fingerprint;	/* of the files' bytes, in order */
-	pcre2_match_context *mctx;	/* match and depth limits */
-	pcre2_jit_stack	 *jitstack;
-	int		  simple;	/* no prefilters (rules_set_simple) */
 };
 
 /*
@@ -167,22 +145,6 @@ struct ruleset	*rules_load(char *const *paths, size_t npaths,
 /* Index of the detector called name (its bit in the masks), or -1. */
 int		 rules_detector_find(const struct ruleset *, const char *name);
 void		 rules_free(struct ruleset *);	/* NULL is fine */
-
-/*
- * Run rx on s[0..len) with the set's limits. 1 match, 0 no match,
- * -1 a match or depth limit was hit (counts as no match), -2 other error.
- * A subject without rx's prefilter literals is no match at once.
- */
-int		 rules_exec(const struct ruleset *, const struct rx *,
-		    const char *s, size_t len);
-
-/*
- * --no-prefilter, for debugging: with on, every pattern runs on every
- * subject (no prefilters) and every time stamp is parsed in full (no
- * time cache, no reuse of a merge's peek in match_line_held()). The
- * results are the same either way.
- */
-void		 rules_set_simple(struct ruleset *, int on);
 
 /* Parse a rules-style number: decimal, optional sign, fraction and
  * exponent, finite. 0 and *v, or -1 ("nan", "0x10", "1e309" are not). */

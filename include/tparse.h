@@ -4,9 +4,12 @@
  * Times are milliseconds since 1970-01-01T00:00:00Z (int64, may be
  * negative). tp_parse() only returns times in the years 0000..9999 and
  * never allocates; it calls mktime(3) only for TP_TZ_LOCAL, once per
- * local hour (see cache_key), and strptime(3) never. A spec remembers
- * the last stamp it parsed in full (struct tp_last): a stamp that differs
- * from it only in the seconds and their fraction costs a few compares.
+ * local hour (see cache_key), and strptime(3) never. How a source's
+ * stamps are written (struct tp_spec) is fixed once the rules are read
+ * and may be shared; what parsing them remembers (struct tp_state: the
+ * last local hour's offset, and the last stamp parsed in full, so that a
+ * stamp that differs from it only in the seconds and their fraction
+ * costs a few compares) is the caller's, one per source per matcher.
  */
 #ifndef CXW_TPARSE_H
 #define CXW_TPARSE_H
@@ -65,6 +68,10 @@ struct tp_spec {
 					   its year in the stamp's zone, or
 					   the one before when that would
 					   put them >1 day after ref_now */
+};
+
+/* What parsing one spec's stamps remembers; see tp_state_init(). */
+struct tp_state {
 	/* TP_TZ_LOCAL cache: the UTC offset of the last local hour seen. */
 	int64_t		 cache_key;	/* local hours since 1970 as if UTC;
 					   INT64_MIN when empty */
@@ -93,9 +100,16 @@ int	tp_spec_init(struct tp_spec *, const char *kind, const char *tz,
 	    const char **cause);
 void	tp_spec_free(struct tp_spec *);	/* frees fmt only */
 
+/*
+ * A fresh state for spec's stamps; nocache: parse every stamp in full
+ * (--no-prefilter), the same results, slower. Nothing to free.
+ */
+void	tp_state_init(struct tp_state *, const struct tp_spec *,
+	    int nocache);
+
 /* Parse s[0..len) exactly (no trailing junk). 0 and *ms, or -1. */
-int	tp_parse(struct tp_spec *, const char *s, size_t len,
-	    int64_t *ms);
+int	tp_parse(const struct tp_spec *, struct tp_state *, const char *s,
+	    size_t len, int64_t *ms);
 
 /*
  * RFC 3339 UTC: 2026-11-21T10:17:42Z, or ...42.120Z when ms is not a

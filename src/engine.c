@@ -33,7 +33,9 @@ struct engine_det {
 };
 
 struct engine {
-	struct ruleset		*rs;
+	const struct ruleset	*rs;
+	struct matcher		*mt;
+	struct claim		*cl;		/* for lines not claimed before */
 	struct obuf		*out;
 	struct engine_det	*det;		/* [rs->ndetectors] */
 	size_t			 ndet;
@@ -50,7 +52,7 @@ struct engine {
 };
 
 struct engine *
-engine_new(struct ruleset *rs, const struct engine_opts *opts,
+engine_new(const struct ruleset *rs, const struct engine_opts *opts,
     struct obuf *out)
 {
 	struct wtab_config wc;
@@ -61,7 +63,8 @@ engine_new(struct ruleset *rs, const struct engine_opts *opts,
 	e->rs = rs;
 	e->out = out;
 	e->opts = *opts;
-	rules_set_simple(rs, opts->simple);
+	e->mt = matcher_new(rs, opts->simple);
+	e->cl = claim_new(rs);
 	e->T = INT64_MIN;
 	e->ndet = rs->ndetectors;
 	e->det = xcalloc(e->ndet, sizeof(*e->det));
@@ -86,6 +89,7 @@ engine_new(struct ruleset *rs, const struct engine_opts *opts,
 	e->st.ruleevents = xcalloc(rs->nrules, sizeof(uint64_t));
 	e->st.srclimits = xcalloc(rs->nsources, sizeof(uint64_t));
 	e->st.rulelimits = xcalloc(rs->nrules, sizeof(uint64_t));
+	matcher_counters(e->mt, e->st.srclimits, e->st.rulelimits);
 	e->srcwarned = xcalloc(rs->nsources, 1);
 	e->rulewarned = xcalloc(rs->nrules, 1);
 	for (i = 0; i < rs->nsources; i++)
@@ -105,6 +109,8 @@ engine_free(struct engine *e)
 		wtab_free(e->det[i].wt);
 	free(e->det);
 	free(e->st.det);
+	matcher_free(e->mt);
+	claim_free(e->cl);
 	obuf_free(e->json);
 	obuf_free(e->env);
 	free(e->st.srclines);
@@ -150,7 +156,7 @@ engine_explain_fields(struct engine *e, const struct match *m,
 		if (src->groupname[g] == NULL || (int)g == src->g_customer ||
 		    (int)g == src->g_time)
 			continue;
-		match_field(e->rs, m, line, (int)g, &v, &vlen);
+		match_field(m->claim, line, (int)g, &v, &vlen);
 		engine_kv(e->out, src->groupname[g], v, vlen);
 	}
 }
@@ -168,7 +174,7 @@ engine_explain_norule(struct engine *e, const struct match *m,
 		obuf_puts(e->out, i == 0 ? ": " : "; ");
 		obuf_puts(e->out, e->rs->rules[src->rules[i]].name);
 		obuf_puts(e->out, ": ");
-		match_why(e->rs, m, line, len, src->rules[i], why,
+		match_why(e->mt, m->claim, line, len, src->rules[i], why,
 		    sizeof(why));
 		obuf_text(e->out, why, strlen(why));
 	}
@@ -472,23 +478,32 @@ void
 engine_line(struct engine *e, const char *name, uint64_t lineno, int forced,
     const char *line, size_t len)
 {
-	engine_line_held(e, name, lineno, forced, NULL, line, len);
+	(void)matcher_claim(e->mt, e->cl, forced, line, len, engine_now(e), 0);
+	engine_line_claimed(e, name, lineno, e->cl, line, len);
+}
+
+int
+engine_claim(struct engine *e, struct claim *c, int forced, const char *line,
+    size_t len)
+{
+	return matcher_claim(e->mt, c, forced, line, len, engine_now(e), 1);
 }
 
 void
-engine_line_held(struct engine *e, const char *name, uint64_t lineno,
-    int forced, const struct match_held *held, const char *line, size_t len)
+engine_line_claimed(struct engine *e, const char *name, uint64_t lineno,
+    const struct claim *c, const char *line, size_t len)
 {
 	const struct rule *r;
 	struct match m;
 
 	e->st.lines++;
-	m.srclimits = e->st.srclimits;
-	m.rulelimits = e->st.rulelimits;
-	if (held != NULL)
-		match_line_held(e->rs, held, line, len, engine_now(e), &m);
-	else
-		match_line(e->rs, forced, line, len, engine_now(e), &m);
+	/* --no-prefilter: nothing is taken from before, not even the claim. */
+	if (e->opts.simple && c != e->cl && c->source >= 0) {
+		(void)matcher_claim(e->mt, e->cl, c->source, line, len,
+		    engine_now(e), 1);
+		c = e->cl;
+	}
+	matcher_decide(e->mt, c, line, len, &m);
 	if (m.limits > 0) {
 		e->st.limits++;
 		engine_limit_warn(e, name, lineno);
@@ -691,7 +706,7 @@ engine_move_det(struct engine *e, size_t d, struct engine *n, size_t nd,
 }
 
 struct engine *
-engine_reload(struct engine *e, struct ruleset *rs)
+engine_reload(struct engine *e, const struct ruleset *rs)
 {
 	const struct ruleset *old = e->rs;
 	struct engine_move mv;
@@ -715,6 +730,7 @@ engine_reload(struct engine *e, struct ruleset *rs)
 	n->st.ruleevents = xcalloc(rs->nrules, sizeof(uint64_t));
 	n->st.srclimits = xcalloc(rs->nsources, sizeof(uint64_t));
 	n->st.rulelimits = xcalloc(rs->nrules, sizeof(uint64_t));
+	matcher_counters(n->mt, n->st.srclimits, n->st.rulelimits);
 	for (i = 0; i < old->nsources; i++)
 		if ((k = rules_source_find(rs, old->sources[i].name)) >= 0) {
 			n->st.srclines[k] = e->st.srclines[i];

@@ -59,13 +59,12 @@ struct input {
 	struct reader		*r;
 	const struct input_opts	*opts;
 	struct input_run	*run;
-	/* merge: the held next line, its source, time and fields */
+	/* merge: the held next line, its time and claim */
 	const char		*line;
 	size_t			 len;
-	int			 src;
 	int64_t			 time;
 	int			 held;
-	struct match_held	*peek;
+	struct claim		*claim;		/* the held line's */
 	uint64_t		 seen;		/* bytes counted for progress */
 	/* the read registry (--state) */
 	struct registry_id	*id;		/* NULL: not in the registry */
@@ -467,34 +466,33 @@ input_sequence(char *const *args, size_t nargs, struct ruleset *rs,
  * lines before it that have none. Returns as input_next().
  */
 static int
-input_advance(struct input *in, struct ruleset *rs, struct engine *e)
+input_advance(struct input *in, struct engine *e)
 {
 	int rc;
 
 	in->held = 0;
 	while ((rc = input_next(in)) == 1) {
-		in->src = match_peek_held(rs, in->forced, in->line, in->len,
-		    in->peek, &in->time);
-		if (in->src >= 0) {
+		if (engine_claim(e, in->claim, in->forced, in->line,
+		    in->len) >= 0 && in->claim->timeok) {
+			in->time = in->claim->time;
 			in->held = 1;
 			return 1;
 		}
-		engine_line(e, in->name, reader_lineno(in->r), in->forced,
-		    in->line, in->len);
+		engine_line_claimed(e, in->name, reader_lineno(in->r),
+		    in->claim, in->line, in->len);
 	}
 	return rc;
 }
 
 static int
-input_merge(struct input *ins, size_t n, struct ruleset *rs,
-    struct engine *e)
+input_merge(struct input *ins, size_t n, struct engine *e)
 {
 	struct input *best;
 	size_t i;
 	int ret = 0;
 
 	for (i = 0; i < n; i++)
-		if (ins[i].r != NULL && input_advance(&ins[i], rs, e) == -1)
+		if (ins[i].r != NULL && input_advance(&ins[i], e) == -1)
 			ret = -1;
 	for (;;) {
 		best = NULL;
@@ -504,12 +502,12 @@ input_merge(struct input *ins, size_t n, struct ruleset *rs,
 				best = &ins[i];
 		if (best == NULL)
 			return ret;
-		/* The peek found the claiming source and its fields. */
-		engine_line_held(e, best->name, reader_lineno(best->r),
-		    best->src, best->peek, best->line, best->len);
+		/* The line was claimed when it was held. */
+		engine_line_claimed(e, best->name, reader_lineno(best->r),
+		    best->claim, best->line, best->len);
 		if (input_gone(best->run))
 			return ret;
-		if (input_advance(best, rs, e) == -1)
+		if (input_advance(best, e) == -1)
 			ret = -1;
 	}
 }
@@ -691,14 +689,14 @@ input_merged(char *const *args, size_t nargs, struct ruleset *rs,
 			    "(--state)");
 		else {
 			input_start(&ins[i]);
-			ins[i].peek = match_held_new(rs);
+			ins[i].claim = claim_new(rs);
 		}
 	}
-	if (input_merge(ins, nargs, rs, run->e) == -1)
+	if (input_merge(ins, nargs, run->e) == -1)
 		ret = -1;
 	for (i = 0; i < nargs; i++) {
 		input_close(&ins[i], opts->registry);
-		match_held_free(ins[i].peek);
+		claim_free(ins[i].claim);
 	}
 	free(ins);
 	return ret;

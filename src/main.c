@@ -21,6 +21,7 @@
 #include "exec.h"
 #include "input.h"
 #include "loop.h"
+#include "pattern.h"
 #include "progress.h"
 #include "obuf.h"
 #include "options.h"
@@ -166,11 +167,11 @@ main_time_name(const struct tp_spec *t)
 /* -t: a warning on stderr when rxlint finds that rx backtracks badly. */
 static void
 main_check_rx(const char *what, const char *name, const char *file,
-    int lineno, const struct rx *rx)
+    int lineno, const struct pattern *rx)
 {
 	char why[512];
 
-	if (rx->code != NULL && rxlint_check(rx->src, why, sizeof(why)) == 1)
+	if (rx != NULL && rxlint_check(rx->src, why, sizeof(why)) == 1)
 		warnx("warning: %s %s (%s:%d): pattern may backtrack "
 		    "exponentially: %s", what, name, file, lineno, why);
 }
@@ -237,7 +238,7 @@ main_check_rule(const struct ruleset *rs, const struct rule *r)
 		main_put_words(r->forgive, r->nforgive);
 	} else
 		printf("weight=%u", r->weight);
-	printf(" match=%s if=%zu", r->rx.code != NULL ? "yes" : "no",
+	printf(" match=%s if=%zu", r->rx != NULL ? "yes" : "no",
 	    r->nconds);
 	if (r->forgiving || written)
 		main_put_detectors(rs, r->forgiving ? r->forgives :
@@ -246,10 +247,10 @@ main_check_rule(const struct ruleset *rs, const struct rule *r)
 	if (!r->forgiving && r->detectors == 0)
 		warnx("warning: rule %s (%s:%d) counts in no detector",
 		    r->name, r->file, r->lineno);
-	main_check_rx("rule", r->name, r->file, r->lineno, &r->rx);
+	main_check_rx("rule", r->name, r->file, r->lineno, r->rx);
 	for (k = 0; k < r->nconds; k++)
 		main_check_rx("rule", r->name, r->file, r->lineno,
-		    &r->conds[k].rx);
+		    r->conds[k].rx);
 }
 
 /*
@@ -284,7 +285,7 @@ main_check(const struct ruleset *rs)
 				sep = ",";
 			}
 		printf(" rules=%zu (%s:%d)\n", s->nrules, s->file, s->lineno);
-		main_check_rx("source", s->name, s->file, s->lineno, &s->rx);
+		main_check_rx("source", s->name, s->file, s->lineno, s->rx);
 	}
 	for (i = 0; i < rs->nrules; i++)
 		main_check_rule(rs, &rs->rules[i]);

@@ -1,8 +1,8 @@
 /*
- * match: source detection, field extraction and rule evaluation for one
- * line (cxwatch.rules(5), semantics 1-3). The source's match data holds
- * the line's fields; rules and conditions have their own match data, so
- * evaluating them never disturbs the fields.
+ * match: claims and decisions (cxwatch.rules(5), semantics 1-3). See
+ * match.h. The claim's match data holds the source's fields; rules and
+ * conditions run into the matcher's own, so deciding never disturbs the
+ * fields.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +13,96 @@
 #include "wtab.h"
 #include "xmalloc.h"
 
+struct matcher {
+	const struct ruleset	*rs;
+	struct pattern_ctx	*ctx;
+	pcre2_match_data	*md;		/* rules' and conditions' */
+	struct tp_state		*tp;		/* [nsources] */
+	int			 simple;
+	uint64_t		*srclimits;	/* NULL, or [nsources] */
+	uint64_t		*rulelimits;	/* NULL, or [nrules] */
+	/* The last field read as a number in this decision, and its value. */
+	const char		*numv;
+	size_t			 numlen;
+	double			 num;
+	int			 numok;
+};
+
 static const char *const match_opname[] = {
 	"~", "!~", "==", "!=", "<", "<=", ">", ">="
 };
 
-/* match_field() for the hot path; the ovector has ngroups + 1 pairs. */
+struct matcher *
+matcher_new(const struct ruleset *rs, int simple)
+{
+	struct matcher *mt = xcalloc(1, sizeof(*mt));
+	size_t i;
+
+	mt->rs = rs;
+	mt->simple = simple;
+	mt->ctx = pattern_ctx_new(simple);
+	/* Rules and conditions only say whether they match. */
+	mt->md = pattern_md_new(0);
+	mt->tp = xcalloc(rs->nsources > 0 ? rs->nsources : 1,
+	    sizeof(*mt->tp));
+	for (i = 0; i < rs->nsources; i++)
+		tp_state_init(&mt->tp[i], &rs->sources[i].time, simple);
+	return mt;
+}
+
+void
+matcher_free(struct matcher *mt)
+{
+	if (mt == NULL)
+		return;
+	pattern_ctx_free(mt->ctx);
+	pcre2_match_data_free(mt->md);
+	free(mt->tp);
+	free(mt);
+}
+
+void
+matcher_counters(struct matcher *mt, uint64_t *srclimits,
+    uint64_t *rulelimits)
+{
+	mt->srclimits = srclimits;
+	mt->rulelimits = rulelimits;
+}
+
+struct claim *
+claim_new(const struct ruleset *rs)
+{
+	struct claim *c = xcalloc(1, sizeof(*c));
+	uint32_t max = 0;
+	size_t i;
+
+	for (i = 0; i < rs->nsources; i++)
+		if (rs->sources[i].ngroups > max)
+			max = rs->sources[i].ngroups;
+	c->md = pattern_md_new(max);
+	c->ov = pcre2_get_ovector_pointer(c->md);
+	c->nov = pcre2_get_ovector_count(c->md);
+	c->source = -1;
+	return c;
+}
+
+void
+claim_free(struct claim *c)
+{
+	if (c == NULL)
+		return;
+	pcre2_match_data_free(c->md);
+	free(c);
+}
+
+/* match_field() for the hot path. */
 static inline void
-match_field_of(const struct source *src, const char *line, int group,
+match_field_of(const struct claim *c, const char *line, int group,
     const char **val, size_t *vlen)
 {
-	const PCRE2_SIZE *ov = src->rx.ov;
+	const PCRE2_SIZE *ov = c->ov;
 
-	if (group < 0 || (uint32_t)group >= src->rx.nov ||
+	if (group < 0 || (uint32_t)group >= c->nov ||
 	    ov[2 * group] == PCRE2_UNSET) {
 		*val = "";
 		*vlen = 0;
@@ -35,120 +113,10 @@ match_field_of(const struct source *src, const char *line, int group,
 }
 
 void
-match_field(const struct ruleset *rs, const struct match *m,
-    const char *line, int group, const char **val, size_t *vlen)
+match_field(const struct claim *c, const char *line, int group,
+    const char **val, size_t *vlen)
 {
-	match_field_of(&rs->sources[m->source], line, group, val, vlen);
-}
-
-/*
- * rules_number() of a field, remembered for the line: rules often test
- * one field against several numbers (rt >= 10, then rt >= 3).
- */
-static int
-match_number(struct match *m, const char *v, size_t vlen, double *n)
-{
-	if (v != m->numv || vlen != m->numlen) {
-		m->numv = v;
-		m->numlen = vlen;
-		m->numok = rules_number(v, vlen, &m->num) == 0;
-	}
-	*n = m->num;
-	return m->numok ? 0 : -1;
-}
-
-/* == and != compare as numbers when both sides are numbers. */
-static int
-match_equal(const struct cond *c, struct match *m, const char *v,
-    size_t vlen)
-{
-	double n;
-
-	if (c->isnum && match_number(m, v, vlen, &n) == 0)
-		return n == c->num;
-	return vlen == c->strlen && memcmp(v, c->str, vlen) == 0;
-}
-
-/* 1 holds, 0 not; a PCRE2 limit counts as "not" and bumps m->limits. */
-static int
-match_cond(const struct ruleset *rs, const struct cond *c,
-    struct match *m, const char *line, size_t len)
-{
-	const char *v = line;
-	size_t vlen = len;
-	double n;
-	int r;
-
-	if (c->field != RULES_FIELD_LINE)
-		match_field_of(&rs->sources[m->source], line, c->field, &v,
-		    &vlen);
-	switch (c->op) {
-	case COND_MATCH:
-	case COND_NOMATCH:
-		r = rules_exec(rs, &c->rx, v, vlen);
-		if (r < 0) {
-			m->limits++;
-			return 0;
-		}
-		return c->op == COND_MATCH ? r : !r;
-	case COND_EQ:
-		return match_equal(c, m, v, vlen);
-	case COND_NE:
-		return !match_equal(c, m, v, vlen);
-	default:
-		break;
-	}
-	if (match_number(m, v, vlen, &n) == -1)
-		return 0;
-	switch (c->op) {
-	case COND_LT:
-		return n < c->num;
-	case COND_LE:
-		return n <= c->num;
-	case COND_GT:
-		return n > c->num;
-	default:
-		return n >= c->num;
-	}
-}
-
-/* 1 when rule r holds for the line; *failed: which test failed. */
-static int
-match_rule_tests(const struct ruleset *rs, const struct rule *r,
-    struct match *m, const char *line, size_t len, int *failed)
-{
-	size_t i;
-	int rc;
-
-	if (r->rx.code != NULL) {
-		rc = rules_exec(rs, &r->rx, line, len);
-		if (rc < 0)
-			m->limits++;
-		if (rc != 1) {
-			*failed = -1;
-			return 0;
-		}
-	}
-	for (i = 0; i < r->nconds; i++)
-		if (!match_cond(rs, &r->conds[i], m, line, len)) {
-			*failed = (int)i;
-			return 0;
-		}
-	return 1;
-}
-
-/* The same, and a limit hit on the way is also counted against r. */
-static int
-match_rule(const struct ruleset *rs, const struct rule *r, struct match *m,
-    const char *line, size_t len, int *failed)
-{
-	unsigned limits = m->limits;
-	int holds;
-
-	holds = match_rule_tests(rs, r, m, line, len, failed);
-	if (m->limits != limits && m->rulelimits != NULL)
-		m->rulelimits[r - rs->rules]++;
-	return holds;
+	match_field_of(c, line, group, val, vlen);
 }
 
 static int
@@ -164,198 +132,237 @@ match_anonymous(const struct source *src, const char *c, size_t len)
 }
 
 /*
- * The claiming source's part: customer, time, then its rules. known is
- * NULL, or the line's time as a merge's peek parsed it.
+ * Semantics 2: the claiming source's customer and time. With order, the
+ * time is read whatever the customer, so that a merge places every line
+ * that has one (claim.timeok); a missing customer still goes before a
+ * bad time.
  */
 static void
-match_claimed(struct ruleset *rs, struct match *m, const char *line,
-    size_t len, int64_t now, const int64_t *known)
+match_claimed(struct matcher *mt, struct claim *c, const char *line,
+    int64_t now, int order)
 {
-	struct source *src = &rs->sources[m->source];
-	size_t i;
-	int failed;
+	const struct source *src = &mt->rs->sources[c->source];
+	enum match_status st = MATCH_NORULE;
 
-	match_field_of(src, line, src->g_customer, &m->customer,
-	    &m->customerlen);
-	if (m->customerlen == 0 || m->customerlen > WTAB_MAXKEY) {
-		m->status = MATCH_NOCUSTOMER;
-		return;
-	}
-	if (match_anonymous(src, m->customer, m->customerlen)) {
-		m->status = MATCH_ANONYMOUS;
-		return;
-	}
-	m->time = now;
-	if (src->g_time != 0) {
-		match_field_of(src, line, src->g_time, &m->timestr,
-		    &m->timelen);
-		if (known != NULL)
-			m->time = *known;
-		else if (tp_parse(&src->time, m->timestr, m->timelen,
-		    &m->time) == -1) {
-			m->status = MATCH_BADTIME;
-			return;
+	match_field_of(c, line, src->g_customer, &c->customer,
+	    &c->customerlen);
+	if (c->customerlen == 0 || c->customerlen > WTAB_MAXKEY)
+		st = MATCH_NOCUSTOMER;
+	else if (match_anonymous(src, c->customer, c->customerlen))
+		st = MATCH_ANONYMOUS;
+	c->time = now;
+	if (src->g_time != 0 && (order || st == MATCH_NORULE)) {
+		match_field_of(c, line, src->g_time, &c->timestr, &c->timelen);
+		c->timeok = tp_parse(&src->time, &mt->tp[c->source],
+		    c->timestr, c->timelen, &c->time) == 0;
+		if (!c->timeok) {
+			c->time = now;
+			if (st == MATCH_NORULE)
+				st = MATCH_BADTIME;
 		}
 	}
-	for (i = 0; i < src->nrules; i++)
-		if (match_rule(rs, &rs->rules[src->rules[i]], m, line, len,
-		    &failed)) {
-			m->rule = (int)src->rules[i];
-			m->status = MATCH_EVENT;
-			return;
-		}
-	m->status = MATCH_NORULE;
+	c->status = st;
 }
 
-static void
-match_reset(struct match *m)
+int
+matcher_claim(struct matcher *mt, struct claim *c, int forced,
+    const char *line, size_t len, int64_t now, int order)
 {
-	m->status = MATCH_UNMATCHED;
-	m->source = m->rule = -1;
-	m->customer = m->timestr = NULL;
-	m->customerlen = m->timelen = 0;
-	m->time = 0;
-	m->limits = 0;
-	m->numv = NULL;
-	m->numlen = 0;
-}
-
-void
-match_line(struct ruleset *rs, int forced, const char *line, size_t len,
-    int64_t now, struct match *m)
-{
+	const struct ruleset *rs = mt->rs;
 	size_t i, lo = 0, hi = rs->nsources;
 	int rc;
 
-	match_reset(m);
+	c->status = MATCH_UNMATCHED;
+	c->source = -1;
+	c->customer = c->timestr = NULL;
+	c->customerlen = c->timelen = 0;
+	c->time = 0;
+	c->timeok = 0;
+	c->limits = 0;
 	if (forced >= 0) {
 		lo = (size_t)forced;
 		hi = lo + 1;
 	}
 	/* Semantics 1: the first source whose match matches claims it. */
 	for (i = lo; i < hi; i++) {
-		rc = rules_exec(rs, &rs->sources[i].rx, line, len);
+		rc = pattern_exec(mt->ctx, rs->sources[i].rx, c->md, line,
+		    len);
 		if (rc < 0) {
-			m->limits++;
-			if (m->srclimits != NULL)
-				m->srclimits[i]++;
+			c->limits++;
+			if (mt->srclimits != NULL)
+				mt->srclimits[i]++;
 		}
 		if (rc == 1) {
-			m->source = (int)i;
-			match_claimed(rs, m, line, len, now, NULL);
+			c->source = (int)i;
+			match_claimed(mt, c, line, now, order);
+			break;
+		}
+	}
+	return c->source;
+}
+
+/*
+ * rules_number() of a field, remembered for the decision: rules often
+ * test one field against several numbers (rt >= 10, then rt >= 3).
+ */
+static int
+match_number(struct matcher *mt, const char *v, size_t vlen, double *n)
+{
+	if (v != mt->numv || vlen != mt->numlen) {
+		mt->numv = v;
+		mt->numlen = vlen;
+		mt->numok = rules_number(v, vlen, &mt->num) == 0;
+	}
+	*n = mt->num;
+	return mt->numok ? 0 : -1;
+}
+
+/* == and != compare as numbers when both sides are numbers. */
+static int
+match_equal(struct matcher *mt, const struct cond *cd, const char *v,
+    size_t vlen)
+{
+	double n;
+
+	if (cd->isnum && match_number(mt, v, vlen, &n) == 0)
+		return n == cd->num;
+	return vlen == cd->strlen && memcmp(v, cd->str, vlen) == 0;
+}
+
+/* 1 holds, 0 not; a PCRE2 limit counts as "not" and bumps *limits. */
+static int
+match_cond(struct matcher *mt, const struct cond *cd, const struct claim *c,
+    const char *line, size_t len, unsigned *limits)
+{
+	const char *v = line;
+	size_t vlen = len;
+	double n;
+	int r;
+
+	if (cd->field != RULES_FIELD_LINE)
+		match_field_of(c, line, cd->field, &v, &vlen);
+	switch (cd->op) {
+	case COND_MATCH:
+	case COND_NOMATCH:
+		r = pattern_exec(mt->ctx, cd->rx, mt->md, v, vlen);
+		if (r < 0) {
+			(*limits)++;
+			return 0;
+		}
+		return cd->op == COND_MATCH ? r : !r;
+	case COND_EQ:
+		return match_equal(mt, cd, v, vlen);
+	case COND_NE:
+		return !match_equal(mt, cd, v, vlen);
+	default:
+		break;
+	}
+	if (match_number(mt, v, vlen, &n) == -1)
+		return 0;
+	switch (cd->op) {
+	case COND_LT:
+		return n < cd->num;
+	case COND_LE:
+		return n <= cd->num;
+	case COND_GT:
+		return n > cd->num;
+	default:
+		return n >= cd->num;
+	}
+}
+
+/* 1 when rule r holds for the line; *failed: which test failed. */
+static int
+match_rule_tests(struct matcher *mt, const struct rule *r,
+    const struct claim *c, const char *line, size_t len, unsigned *limits,
+    int *failed)
+{
+	size_t i;
+	int rc;
+
+	if (r->rx != NULL) {
+		rc = pattern_exec(mt->ctx, r->rx, mt->md, line, len);
+		if (rc < 0)
+			(*limits)++;
+		if (rc != 1) {
+			*failed = -1;
+			return 0;
+		}
+	}
+	for (i = 0; i < r->nconds; i++)
+		if (!match_cond(mt, &r->conds[i], c, line, len, limits)) {
+			*failed = (int)i;
+			return 0;
+		}
+	return 1;
+}
+
+/* The same, and a limit hit on the way is also counted against r. */
+static int
+match_rule(struct matcher *mt, const struct rule *r, const struct claim *c,
+    const char *line, size_t len, unsigned *limits, int count, int *failed)
+{
+	unsigned before = *limits;
+	int holds;
+
+	holds = match_rule_tests(mt, r, c, line, len, limits, failed);
+	if (count && *limits != before && mt->rulelimits != NULL)
+		mt->rulelimits[r - mt->rs->rules]++;
+	return holds;
+}
+
+void
+matcher_decide(struct matcher *mt, const struct claim *c, const char *line,
+    size_t len, struct match *m)
+{
+	const struct source *src;
+	size_t i;
+	int failed;
+
+	m->status = c->status;
+	m->source = c->source;
+	m->rule = -1;
+	m->customer = c->customer;
+	m->customerlen = c->customerlen;
+	m->timestr = c->timestr;
+	m->timelen = c->timelen;
+	m->time = c->time;
+	m->limits = c->limits;
+	m->claim = c;
+	if (c->status != MATCH_NORULE)
+		return;
+	mt->numv = NULL;
+	mt->numlen = 0;
+	src = &mt->rs->sources[c->source];
+	for (i = 0; i < src->nrules; i++)
+		if (match_rule(mt, &mt->rs->rules[src->rules[i]], c, line, len,
+		    &m->limits, 1, &failed)) {
+			m->rule = (int)src->rules[i];
+			m->status = MATCH_EVENT;
 			return;
 		}
-	}
-}
-
-int
-match_peek(struct ruleset *rs, int forced, const char *line, size_t len,
-    int64_t *time)
-{
-	return match_peek_held(rs, forced, line, len, NULL, time);
-}
-
-struct match_held {
-	int		 source;
-	int64_t		 time;
-	uint32_t	 nov;		/* pairs in ov */
-	PCRE2_SIZE	 ov[];		/* the source's ovector */
-};
-
-struct match_held *
-match_held_new(const struct ruleset *rs)
-{
-	struct match_held *h;
-	uint32_t max = 0;
-	size_t i;
-
-	for (i = 0; i < rs->nsources; i++)
-		if (rs->sources[i].rx.nov > max)
-			max = rs->sources[i].rx.nov;
-	h = xcalloc(1, sizeof(*h) + 2 * (size_t)max * sizeof(PCRE2_SIZE));
-	h->source = -1;
-	return h;
-}
-
-void
-match_held_free(struct match_held *h)
-{
-	free(h);
-}
-
-int
-match_peek_held(struct ruleset *rs, int forced, const char *line,
-    size_t len, struct match_held *h, int64_t *time)
-{
-	struct source *src;
-	const char *ts;
-	size_t i, tslen, lo = 0, hi = rs->nsources;
-
-	if (h != NULL)
-		h->source = -1;
-	if (forced >= 0) {
-		lo = (size_t)forced;
-		hi = lo + 1;
-	}
-	for (i = lo; i < hi; i++) {
-		src = &rs->sources[i];
-		if (rules_exec(rs, &src->rx, line, len) != 1)
-			continue;
-		if (src->g_time == 0)
-			return -1;
-		match_field_of(src, line, src->g_time, &ts, &tslen);
-		if (tp_parse(&src->time, ts, tslen, time) == -1)
-			return -1;
-		if (h != NULL) {
-			h->source = (int)i;
-			h->time = *time;
-			h->nov = src->rx.nov;
-			memcpy(h->ov, src->rx.ov, 2 * (size_t)h->nov *
-			    sizeof(PCRE2_SIZE));
-		}
-		return (int)i;
-	}
-	return -1;
-}
-
-void
-match_line_held(struct ruleset *rs, const struct match_held *h,
-    const char *line, size_t len, int64_t now, struct match *m)
-{
-	struct source *src;
-
-	if (rs->simple || h->source < 0) {
-		match_line(rs, h->source, line, len, now, m);
-		return;
-	}
-	match_reset(m);
-	src = &rs->sources[h->source];
-	/* The source's fields as its match of this line left them. */
-	memcpy(src->rx.ov, h->ov, 2 * (size_t)h->nov * sizeof(PCRE2_SIZE));
-	m->source = h->source;
-	match_claimed(rs, m, line, len, now, &h->time);
 }
 
 const char *
-match_why(const struct ruleset *rs, const struct match *m, const char *line,
+match_why(struct matcher *mt, const struct claim *c, const char *line,
     size_t len, unsigned rule, char *buf, size_t bufsz)
 {
-	const struct rule *r = &rs->rules[rule];
-	const struct cond *c;
-	struct match scratch = *m;
+	const struct rule *r = &mt->rs->rules[rule];
+	const struct cond *cd;
+	unsigned limits = 0;
 	int failed = 0;
 
-	/* Asking why counts nothing: the line was counted when matched. */
-	scratch.srclimits = scratch.rulelimits = NULL;
-
-	if (match_rule(rs, r, &scratch, line, len, &failed))
+	/* Asking why counts nothing: the line was counted when decided. */
+	mt->numv = NULL;
+	mt->numlen = 0;
+	if (match_rule(mt, r, c, line, len, &limits, 0, &failed))
 		snprintf(buf, bufsz, "holds");
 	else if (failed < 0)
 		snprintf(buf, bufsz, "match failed");
 	else {
-		c = &r->conds[failed];
-		snprintf(buf, bufsz, "if %s %s %s failed", c->fieldname,
-		    match_opname[c->op], c->str);
+		cd = &r->conds[failed];
+		snprintf(buf, bufsz, "if %s %s %s failed", cd->fieldname,
+		    match_opname[cd->op], cd->str);
 	}
 	return buf;
 }

@@ -27,6 +27,7 @@
 #include "diag.h"
 #include "obuf.h"
 #include "regfile.h"
+#include "pattern.h"
 #include "rules.h"
 #include "rules-int.h"
 #include "suggest.h"
@@ -49,10 +50,6 @@
  *   line needs 2 MiB, 4 MiB with a capture in it; 1 MiB stopped it at
  *   about 32 KiB. Only what a match uses is ever touched.
  */
-#define RULES_MATCH_LIMIT	1000000
-#define RULES_DEPTH_LIMIT	10000
-#define RULES_JIT_STACK_MIN	(32 * 1024)
-#define RULES_JIT_STACK_MAX	(4 * 1024 * 1024)
 
 /*
  * cxwatch.rules(5), DESCRIPTION: a rules input with no newline (-r
@@ -589,432 +586,18 @@ rules_kv(const struct rsec *sec, const char *key, int *lineno)
 	return NULL;
 }
 
-/*
- * Prefilters: literals every match of a pattern must contain, read from
- * the pattern's text. Only what is certain is taken: patterns with a
- * top-level alternation, option settings ((?i), (?x), ...), verbs
- * ((*UTF), ...), \Q...\E or escapes we do not know give none; groups,
- * classes and anything quantified only end a run of literals. A byte
- * before ?, * or {...} is optional and dropped; one before + is kept.
- */
-#define RULES_PF_MAX	64	/* longest literal kept */
-
-struct rules_pf {
-	char	 run[RULES_PF_MAX];	/* the literals being read */
-	size_t	 nrun;
-	int	 atstart;		/* the run is the anchored prefix */
-	char	 pre[RULES_PF_MAX];
-	size_t	 prelen;
-	char	 best[RULES_PF_MAX];
-	size_t	 bestlen;
-	int	 bestscore;
-};
-
-/* How common a byte is in log lines: lower is rarer. */
+/* Compile pat into *rx (pattern.h), or say why not at file:lineno. */
 static int
-rules_pf_score(unsigned char c)
-{
-	if (c == ' ')
-		return 5;
-	if (c >= 'a' && c <= 'z')
-		return 4;
-	if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-		return 3;
-	if (strchr(".-:/=_", c) != NULL)
-		return 2;
-	if (strchr("\",()'", c) != NULL)
-		return 1;
-	return 0;
-}
-
-static size_t
-rules_pf_rarest(const char *s, size_t len, int *score)
-{
-	size_t i, at = 0;
-	int sc;
-
-	*score = 6;
-	for (i = 0; i < len; i++)
-		if ((sc = rules_pf_score((unsigned char)s[i])) < *score) {
-			*score = sc;
-			at = i;
-		}
-	return at;
-}
-
-/* The run of literals ends: keep it as the prefix and/or the best. */
-static void
-rules_pf_end(struct rules_pf *pf)
-{
-	int score;
-
-	if (pf->atstart) {
-		/* The prefix is checked anyway: not a candidate. */
-		memcpy(pf->pre, pf->run, pf->nrun);
-		pf->prelen = pf->nrun;
-		pf->atstart = 0;
-	} else if (pf->nrun > 0) {
-		(void)rules_pf_rarest(pf->run, pf->nrun, &score);
-		/* Rarer first, then longer. */
-		if (pf->bestlen == 0 || score < pf->bestscore ||
-		    (score == pf->bestscore && pf->nrun > pf->bestlen)) {
-			memcpy(pf->best, pf->run, pf->nrun);
-			pf->bestlen = pf->nrun;
-			pf->bestscore = score;
-		}
-	}
-	pf->nrun = 0;
-}
-
-static void
-rules_pf_add(struct rules_pf *pf, char c)
-{
-	if (pf->nrun == RULES_PF_MAX)
-		rules_pf_end(pf);
-	pf->run[pf->nrun++] = c;
-}
-
-/* Past a class [...] at p: the byte after its ], or NULL. */
-static const char *
-rules_pf_class(const char *p)
-{
-	p++;
-	if (*p == '^')
-		p++;
-	if (*p == ']')
-		p++;
-	for (; *p != '\0'; p++) {
-		if (*p == '\\') {
-			if (*++p == '\0')
-				return NULL;
-		} else if (*p == '[' && p[1] == ':') {
-			if ((p = strstr(p + 2, ":]")) == NULL)
-				return NULL;
-			p++;
-		} else if (*p == ']')
-			return p + 1;
-	}
-	return NULL;
-}
-
-/* Past a group (...) at p: the byte after its ), or NULL. */
-static const char *
-rules_pf_group(const char *p)
-{
-	int depth = 0;
-
-	for (; *p != '\0'; p++) {
-		if (*p == '\\') {
-			if (*++p == '\0')
-				return NULL;
-		} else if (*p == '[') {
-			if ((p = rules_pf_class(p)) == NULL)
-				return NULL;
-			p--;
-		} else if (*p == '(')
-			depth++;
-		else if (*p == ')' && --depth == 0)
-			return p + 1;
-	}
-	return NULL;
-}
-
-/*
- * A quantifier at p (after an atom): past it, with *optional set when
- * it allows zero repeats; p itself when there is none; NULL when it
- * cannot be read.
- */
-static const char *
-rules_pf_quant(const char *p, int *optional)
-{
-	*optional = 0;
-	switch (*p) {
-	case '?':
-	case '*':
-		*optional = 1;
-		p++;
-		break;
-	case '+':
-		p++;
-		break;
-	case '{':
-		/* Maybe a literal {: either way nothing here is taken. */
-		*optional = 1;
-		if ((p = strchr(p, '}')) == NULL)
-			return NULL;
-		p++;
-		break;
-	default:
-		return p;
-	}
-	if (*p == '?' || *p == '+')	/* lazy, possessive */
-		p++;
-	return p;
-}
-
-/* Escapes that stand for a class or an assertion, never a literal. */
-static int
-rules_pf_classesc(char c)
-{
-	return c != '\0' && strchr("dDsSwWhHvVRXbBAzZGK", c) != NULL;
-}
-
-/* 0 and pf filled, or -1: this pattern gets no prefilter. */
-static int
-rules_pf_scan(const char *pat, struct rules_pf *pf)
-{
-	const char *p = pat, *q;
-	int optional;
-	char c;
-
-	for (q = pat; (q = strstr(q, "(?")) != NULL; q++)
-		if ((q[2] >= 'A' && q[2] <= 'Z' && q[2] != 'P') ||
-		    (q[2] >= 'a' && q[2] <= 'z') || q[2] == '^' ||
-		    q[2] == '-')
-			return -1;
-	if (strstr(pat, "(*") != NULL || strstr(pat, "\\Q") != NULL ||
-	    strstr(pat, "\\E") != NULL)
-		return -1;
-	memset(pf, 0, sizeof(*pf));
-	if (*p == '^') {
-		pf->atstart = 1;
-		p++;
-	}
-	while (*p != '\0') {
-		switch (c = *p) {
-		case '|':
-		case ')':
-			return -1;
-		case '(':
-		case '[':
-			rules_pf_end(pf);
-			if ((p = c == '(' ? rules_pf_group(p) :
-			    rules_pf_class(p)) == NULL)
-				return -1;
-			break;
-		case '\\':
-			if (rules_pf_classesc(p[1])) {
-				rules_pf_end(pf);
-				p += 2;
-				break;
-			}
-			c = p[1];
-			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    (c >= '0' && c <= '9') || c == '\0')
-				return -1;
-			p += 2;
-			goto literal;
-		case '.':
-		case '^':
-		case '$':
-			rules_pf_end(pf);
-			p++;
-			break;
-		case '?':
-		case '*':
-		case '+':
-		case '{':
-		case '}':
-		case ']':
-			/* A quantifier after a non-literal, or odd: skip. */
-			rules_pf_end(pf);
-			if (c == '}' || c == ']')
-				p++;
-			else if ((p = rules_pf_quant(p, &optional)) == NULL)
-				return -1;
-			break;
-		default:
-			p++;
-		literal:
-			q = rules_pf_quant(p, &optional);
-			if (q == NULL)
-				return -1;
-			if (!optional)
-				rules_pf_add(pf, c);
-			if (q != p) {
-				rules_pf_end(pf);
-				p = q;
-			}
-			break;
-		}
-	}
-	rules_pf_end(pf);
-	return 0;
-}
-
-/* rx's prefilter from its pattern's text, if it has one. */
-static void
-rules_prefilter(struct rx *rx)
-{
-	struct rules_pf pf;
-	int score;
-
-	if (rules_pf_scan(rx->src, &pf) == -1)
-		return;
-	if (pf.prelen > 0) {
-		rx->pre = xmalloc(pf.prelen);
-		memcpy(rx->pre, pf.pre, pf.prelen);
-		rx->prelen = pf.prelen;
-	}
-	/*
-	 * Not one byte that nearly every line has, nor a second look at
-	 * subjects that a long prefix has already picked out.
-	 */
-	if (pf.bestlen == 0 || (pf.bestlen == 1 && pf.bestscore >= 3) ||
-	    pf.prelen >= 4)
-		return;
-	rx->lit = xmalloc(pf.bestlen);
-	memcpy(rx->lit, pf.best, pf.bestlen);
-	rx->litlen = pf.bestlen;
-	rx->litrare = rules_pf_rarest(pf.best, pf.bestlen, &score);
-}
-
-/*
- * Whether this PCRE2's JIT is right about patterns compiled with
- * PCRE2_MATCH_INVALID_UTF: 10.42's matches no multibyte character with
- * \S, \D or \W (PCRE2 issue 224, fixed in 10.43), so "(*UTF)^\S+$"
- * missed "C\xc3\xa9". Asked once per process, of the library in use.
- */
-static int
-rules_jit_utf_ok(void)
-{
-	static int ok = -1;
-	pcre2_match_data *md;
-	pcre2_code *c;
-	PCRE2_SIZE off;
-	int err;
-
-	if (ok != -1)
-		return ok;
-	ok = 0;
-	c = pcre2_compile((PCRE2_SPTR)"^\\S\\D\\W$", PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
-	if (c != NULL && pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0 &&
-	    (md = pcre2_match_data_create_from_pattern(c, NULL)) != NULL) {
-		ok = pcre2_match(c, (PCRE2_SPTR)"\xc3\xa9\xc3\xa9\xc3\xa9",
-		    6, 0, 0, md, NULL) > 0;
-		pcre2_match_data_free(md);
-	}
-	pcre2_code_free(c);
-	return ok;
-}
-
-/*
- * Compile pattern into rx with JIT. Patterns run in byte mode; one that
- * turns UTF on with (*UTF) is recompiled to tolerate invalid UTF-8 in
- * subjects, since log lines are not promised to be valid.
- */
-static int
-rules_compile(struct rload *l, struct rx *rx, const char *pat,
+rules_compile(struct rload *l, struct pattern **rx, const char *pat,
     const char *file, int lineno, const char *what)
 {
-	PCRE2_UCHAR msg[256];
-	PCRE2_SIZE off;
-	size_t jitsize = 0;
-	uint32_t opts = 0;
-	int code;
+	char *cause;
 
-	rx->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
-	    &code, &off, NULL);
-	if (rx->code != NULL) {
-		pcre2_pattern_info(rx->code, PCRE2_INFO_ALLOPTIONS, &opts);
-		if (opts & PCRE2_UTF) {
-			pcre2_code_free(rx->code);
-			rx->code = pcre2_compile((PCRE2_SPTR)pat,
-			    PCRE2_ZERO_TERMINATED, PCRE2_MATCH_INVALID_UTF,
-			    &code, &off, NULL);
-		}
-	}
-	if (rx->code == NULL) {
-		pcre2_get_error_message(code, msg, sizeof(msg));
-		rules_err(l, file, lineno, "%s: %s at offset %zu", what,
-		    (char *)msg, (size_t)off);
-		return -1;
-	}
-	/*
-	 * Without JIT (unsupported CPU) the interpreter still works; it also
-	 * runs UTF patterns when the JIT gets them wrong (rules_jit_utf_ok).
-	 */
-	rx->jit = (!(opts & PCRE2_UTF) || rules_jit_utf_ok()) &&
-	    pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE) == 0 &&
-	    pcre2_pattern_info(rx->code, PCRE2_INFO_JITSIZE, &jitsize) == 0 &&
-	    jitsize > 0;
-	rx->md = pcre2_match_data_create_from_pattern(rx->code, NULL);
-	if (rx->md == NULL) {
-		fprintf(stderr, "cxwatch: out of memory\n");
-		exit(2);
-	}
-	rx->ov = pcre2_get_ovector_pointer(rx->md);
-	rx->nov = pcre2_get_ovector_count(rx->md);
-	rx->src = xstrdup(pat);
-	rules_prefilter(rx);
-	return 0;
-}
-
-static void
-rules_rx_free(struct rx *rx)
-{
-	pcre2_match_data_free(rx->md);
-	pcre2_code_free(rx->code);
-	free(rx->src);
-	free(rx->pre);
-	free(rx->lit);
-	memset(rx, 0, sizeof(*rx));
-}
-
-/* Whether s[0..len) holds rx->lit: its rarest byte, then the rest. */
-static int
-rules_has_lit(const struct rx *rx, const char *s, size_t len)
-{
-	const char *p, *e, *q;
-	char c = rx->lit[rx->litrare];
-
-	if (len < rx->litlen)
+	if ((*rx = pattern_compile(pat, &cause)) != NULL)
 		return 0;
-	p = s + rx->litrare;
-	e = s + (len - rx->litlen) + rx->litrare + 1;
-	while (p < e && (q = memchr(p, c, (size_t)(e - p))) != NULL) {
-		if (memcmp(q - rx->litrare, rx->lit, rx->litlen) == 0)
-			return 1;
-		p = q + 1;
-	}
-	return 0;
-}
-
-int
-rules_exec(const struct ruleset *rs, const struct rx *rx, const char *s,
-    size_t len)
-{
-	int rc;
-
-	if (!rs->simple && ((rx->pre != NULL && (len < rx->prelen ||
-	    memcmp(s, rx->pre, rx->prelen) != 0)) ||
-	    (rx->lit != NULL && !rules_has_lit(rx, s, len))))
-		return 0;
-	/*
-	 * pcre2_match() would call the same JIT code after checks that
-	 * cannot fail here: no UTF check is due (byte mode, or
-	 * PCRE2_MATCH_INVALID_UTF) and the options are 0.
-	 */
-	if (rx->jit)
-		rc = pcre2_jit_match(rx->code, (PCRE2_SPTR)s, len, 0, 0,
-		    rx->md, rs->mctx);
-	else
-		rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0, 0, rx->md,
-		    rs->mctx);
-	if (rc >= 0)
-		return 1;
-	switch (rc) {
-	case PCRE2_ERROR_NOMATCH:
-		return 0;
-	case PCRE2_ERROR_MATCHLIMIT:
-	case PCRE2_ERROR_DEPTHLIMIT:
-	case PCRE2_ERROR_HEAPLIMIT:
-	case PCRE2_ERROR_JIT_STACKLIMIT:
-		return -1;
-	default:
-		return -2;
-	}
+	rules_err(l, file, lineno, "%s: %s", what, cause);
+	free(cause);
+	return -1;
 }
 
 /* rules_number() past its fast path: an exponent or many digits. */
@@ -1189,12 +772,12 @@ rules_groups(struct source *src)
 	PCRE2_SPTR tab;
 	int g;
 
-	pcre2_pattern_info(src->rx.code, PCRE2_INFO_CAPTURECOUNT,
+	pcre2_pattern_info(src->rx->code, PCRE2_INFO_CAPTURECOUNT,
 	    &src->ngroups);
 	src->groupname = xcalloc(src->ngroups + 1, sizeof(char *));
-	pcre2_pattern_info(src->rx.code, PCRE2_INFO_NAMECOUNT, &n);
-	pcre2_pattern_info(src->rx.code, PCRE2_INFO_NAMEENTRYSIZE, &esz);
-	pcre2_pattern_info(src->rx.code, PCRE2_INFO_NAMETABLE, &tab);
+	pcre2_pattern_info(src->rx->code, PCRE2_INFO_NAMECOUNT, &n);
+	pcre2_pattern_info(src->rx->code, PCRE2_INFO_NAMEENTRYSIZE, &esz);
+	pcre2_pattern_info(src->rx->code, PCRE2_INFO_NAMETABLE, &tab);
 	for (i = 0; i < n; i++, tab += esz) {
 		g = (tab[0] << 8) | tab[1];
 		if (src->groupname[g] == NULL)
@@ -1282,16 +865,6 @@ rules_do_source(struct rload *l, const struct rsec *sec)
 	    (src->g_time = rules_group(src, "time")) == -1)
 		rules_err(l, sec->file, ln, "match must capture (?<time>...),"
 		    " or say \"time = none\"");
-}
-
-void
-rules_set_simple(struct ruleset *rs, int on)
-{
-	size_t i;
-
-	rs->simple = on != 0;
-	for (i = 0; i < rs->nsources; i++)
-		rs->sources[i].time.nocache = on != 0;
 }
 
 int
@@ -1564,23 +1137,13 @@ rules_load(char *const *paths, size_t npaths,
 		rules_free(rs);
 		return NULL;
 	}
-	rs->mctx = pcre2_match_context_create(NULL);
-	rs->jitstack = pcre2_jit_stack_create(RULES_JIT_STACK_MIN,
-	    RULES_JIT_STACK_MAX, NULL);
-	if (rs->mctx == NULL || rs->jitstack == NULL) {
-		fprintf(stderr, "cxwatch: out of memory\n");
-		exit(2);
-	}
-	pcre2_set_match_limit(rs->mctx, RULES_MATCH_LIMIT);
-	pcre2_set_depth_limit(rs->mctx, RULES_DEPTH_LIMIT);
-	pcre2_jit_stack_assign(rs->mctx, NULL, rs->jitstack);
 	return rs;
 }
 
 static void
 rules_cond_free(struct cond *c)
 {
-	rules_rx_free(&c->rx);
+	pattern_free(c->rx);
 	free(c->fieldname);
 	free(c->str);
 }
@@ -1605,7 +1168,7 @@ rules_free(struct ruleset *rs)
 	for (i = 0; i < rs->nsources; i++) {
 		struct source *s = &rs->sources[i];
 
-		rules_rx_free(&s->rx);
+		pattern_free(s->rx);
 		for (j = 0; s->groupname != NULL && j <= s->ngroups; j++)
 			free(s->groupname[j]);
 		free(s->groupname);
@@ -1618,7 +1181,7 @@ rules_free(struct ruleset *rs)
 	for (i = 0; i < rs->nrules; i++) {
 		struct rule *r = &rs->rules[i];
 
-		rules_rx_free(&r->rx);
+		pattern_free(r->rx);
 		for (j = 0; j < r->nconds; j++)
 			rules_cond_free(&r->conds[j]);
 		free(r->conds);
@@ -1632,7 +1195,5 @@ rules_free(struct ruleset *rs)
 	free(rs->rules);
 	rules_words_free(rs->channels, rs->nchannels);
 	rules_words_free(rs->files, rs->nfiles);
-	pcre2_match_context_free(rs->mctx);
-	pcre2_jit_stack_free(rs->jitstack);
 	free(rs);
 }

@@ -366,7 +366,7 @@ tp_naive(const struct tp_fields *f)
 
 /* Local offset of the local hour containing naive; cached by hour. */
 static int
-tp_local_off(struct tp_spec *spec, int64_t naive, int64_t *off)
+tp_local_off(struct tp_state *st, int64_t naive, int64_t *off)
 {
 	int64_t key, y;
 	unsigned m, d;
@@ -374,7 +374,7 @@ tp_local_off(struct tp_spec *spec, int64_t naive, int64_t *off)
 	time_t t;
 
 	key = tp_floordiv(naive, 3600);
-	if (key != spec->cache_key) {
+	if (key != st->cache_key) {
 		tp_civil(tp_floordiv(key, 24), &y, &m, &d);
 		memset(&tm, 0, sizeof tm);
 		tm.tm_year = (int)(y - 1900);
@@ -384,22 +384,23 @@ tp_local_off(struct tp_spec *spec, int64_t naive, int64_t *off)
 		tm.tm_isdst = -1;
 		if ((t = mktime(&tm)) == (time_t)-1)
 			return -1;
-		spec->cache_off = key * 3600 - (int64_t)t;
-		spec->cache_key = key;
+		st->cache_off = key * 3600 - (int64_t)t;
+		st->cache_key = key;
 	}
-	*off = spec->cache_off;
+	*off = st->cache_off;
 	return 0;
 }
 
 static int
-tp_spec_off(struct tp_spec *spec, int64_t naive, int64_t *off)
+tp_spec_off(const struct tp_spec *spec, struct tp_state *st, int64_t naive,
+    int64_t *off)
 {
 	switch (spec->tz) {
 	case TP_TZ_FIXED:
 		*off = spec->tz_off;
 		return 0;
 	case TP_TZ_LOCAL:
-		return tp_local_off(spec, naive, off);
+		return tp_local_off(st, naive, off);
 	case TP_TZ_UTC:
 	default:
 		*off = 0;
@@ -414,7 +415,8 @@ tp_spec_off(struct tp_spec *spec, int64_t naive, int64_t *off)
  * one, which only matters within an hour of the one-day limit.
  */
 static void
-tp_pick_year(const struct tp_spec *spec, struct tp_fields *f)
+tp_pick_year(const struct tp_spec *spec, const struct tp_state *st,
+    struct tp_fields *f)
 {
 	int64_t off, ref, y;
 	unsigned m, d;
@@ -424,7 +426,7 @@ tp_pick_year(const struct tp_spec *spec, struct tp_fields *f)
 	else if (spec->tz == TP_TZ_FIXED)
 		off = spec->tz_off;
 	else if (spec->tz == TP_TZ_LOCAL)
-		off = spec->cache_off;
+		off = st->cache_off;
 	else
 		off = 0;
 	ref = spec->ref_now + off * 1000;
@@ -450,7 +452,8 @@ tp_finish_epoch(const struct tp_fields *f, int64_t *ms)
 }
 
 static int
-tp_finish(struct tp_spec *spec, struct tp_fields *f, int64_t *ms)
+tp_finish(const struct tp_spec *spec, struct tp_state *st, struct tp_fields *f,
+    int64_t *ms)
 {
 	int64_t naive, off, t;
 
@@ -462,13 +465,13 @@ tp_finish(struct tp_spec *spec, struct tp_fields *f, int64_t *ms)
 		f->hour = f->hour % 12 + (f->pm ? 12 : 0);
 	}
 	if (!f->has_year)
-		tp_pick_year(spec, f);
+		tp_pick_year(spec, st, f);
 	if (!tp_valid(f))
 		return -1;
 	naive = tp_naive(f);
 	if (f->has_zone)
 		off = f->off;
-	else if (tp_spec_off(spec, naive, &off) == -1)
+	else if (tp_spec_off(spec, st, naive, &off) == -1)
 		return -1;
 	t = (naive - off) * 1000 + f->ms;
 	if (t < TP_MIN_MS || t > TP_MAX_MS)
@@ -498,7 +501,8 @@ tp_iso_date(const char **pp, const char *e, struct tp_fields *f)
 }
 
 static int
-tp_parse_iso(struct tp_spec *spec, const char *p, const char *e,
+tp_parse_iso(const struct tp_spec *spec, struct tp_state *st, const char *p,
+    const char *e,
     struct tp_fields *fp, int64_t *ms)
 {
 	struct tp_fields f = tp_fields0;
@@ -517,12 +521,13 @@ tp_parse_iso(struct tp_spec *spec, const char *p, const char *e,
 	}
 	f.has_year = 1;
 	*fp = f;
-	return tp_finish(spec, fp, ms);
+	return tp_finish(spec, st, fp, ms);
 }
 
 /* 21/Nov/2026:10:15:09[.frac][ +0000] */
 static int
-tp_parse_clf(struct tp_spec *spec, const char *p, const char *e,
+tp_parse_clf(const struct tp_spec *spec, struct tp_state *st, const char *p,
+    const char *e,
     struct tp_fields *fp, int64_t *ms)
 {
 	struct tp_fields f = tp_fields0;
@@ -540,12 +545,13 @@ tp_parse_clf(struct tp_spec *spec, const char *p, const char *e,
 	}
 	f.has_year = 1;
 	*fp = f;
-	return tp_finish(spec, fp, ms);
+	return tp_finish(spec, st, fp, ms);
 }
 
 /* Nov 21 10:15:09, Nov  3 ..., Nov 21 2026 10:15:09; optional .frac */
 static int
-tp_parse_syslog(struct tp_spec *spec, const char *p, const char *e,
+tp_parse_syslog(const struct tp_spec *spec, struct tp_state *st, const char *p,
+    const char *e,
     struct tp_fields *fp, int64_t *ms)
 {
 	struct tp_fields f = tp_fields0;
@@ -564,7 +570,7 @@ tp_parse_syslog(struct tp_spec *spec, const char *p, const char *e,
 	if (tp_clock(&p, e, 0, &f) == -1 || p != e)
 		return -1;
 	*fp = f;
-	return tp_finish(spec, fp, ms);
+	return tp_finish(spec, st, fp, ms);
 }
 
 static int
@@ -613,14 +619,15 @@ tp_looks_ms(const char *p, const char *e)
 }
 
 static int
-tp_parse_auto(struct tp_spec *spec, const char *p, const char *e,
+tp_parse_auto(const struct tp_spec *spec, struct tp_state *st, const char *p,
+    const char *e,
     int64_t *ms)
 {
 	struct tp_fields f;
 
-	if (tp_parse_iso(spec, p, e, &f, ms) == 0 ||
-	    tp_parse_clf(spec, p, e, &f, ms) == 0 ||
-	    tp_parse_syslog(spec, p, e, &f, ms) == 0)
+	if (tp_parse_iso(spec, st, p, e, &f, ms) == 0 ||
+	    tp_parse_clf(spec, st, p, e, &f, ms) == 0 ||
+	    tp_parse_syslog(spec, st, p, e, &f, ms) == 0)
 		return 0;
 	if (tp_looks_ms(p, e))
 		return tp_parse_epoch_ms(p, e, ms);
@@ -762,14 +769,15 @@ tp_fmt_run(const char *fmt, const char **pp, const char *e,
 }
 
 static int
-tp_parse_fmt(struct tp_spec *spec, const char *p, const char *e,
+tp_parse_fmt(const struct tp_spec *spec, struct tp_state *st, const char *p,
+    const char *e,
     int64_t *ms)
 {
 	struct tp_fields f = tp_fields0;
 
 	if (tp_fmt_run(spec->fmt, &p, e, &f) == -1 || p != e)
 		return -1;
-	return tp_finish(spec, &f, ms);
+	return tp_finish(spec, st, &f, ms);
 }
 
 /*
@@ -780,10 +788,10 @@ tp_parse_fmt(struct tp_spec *spec, const char *p, const char *e,
  * bytes after them, so the result differs only by those seconds.
  */
 static int
-tp_last_hit(struct tp_spec *spec, const char *s, const char *e,
+tp_last_hit(struct tp_state *st, const char *s, const char *e,
     int64_t *ms)
 {
-	const struct tp_last *l = &spec->last;
+	const struct tp_last *l = &st->last;
 	const char *p;
 	int sec, frac = 0;
 	int64_t t;
@@ -808,9 +816,9 @@ tp_last_hit(struct tp_spec *spec, const char *s, const char *e,
 	if (t < TP_MIN_MS || t > TP_MAX_MS)
 		return 0;
 	/* What tp_local_off() would have left for this hour. */
-	spec->cache_key = l->key;
-	spec->cache_off = l->off;
-	spec->hits++;
+	st->cache_key = l->key;
+	st->cache_off = l->off;
+	st->hits++;
 	*ms = t;
 	return 1;
 }
@@ -821,10 +829,10 @@ tp_last_hit(struct tp_spec *spec, const char *s, const char *e,
  * the one-day limit (tp_pick_year()).
  */
 static void
-tp_last_keep(struct tp_spec *spec, const char *s, const char *e,
+tp_last_keep(struct tp_state *st, const char *s, const char *e,
     const struct tp_fields *f, int64_t t)
 {
-	struct tp_last *l = &spec->last;
+	struct tp_last *l = &st->last;
 	size_t pre, suf;
 
 	if (f->secp == NULL || f->fracend == NULL || !f->has_year ||
@@ -841,34 +849,36 @@ tp_last_keep(struct tp_spec *spec, const char *s, const char *e,
 	l->prelen = pre;
 	l->suflen = suf;
 	l->base = t - f->sec * 1000LL - f->ms;
-	l->key = spec->cache_key;
-	l->off = spec->cache_off;
+	l->key = st->cache_key;
+	l->off = st->cache_off;
 	l->valid = 1;
 }
 
 /* clf, iso8601, syslog: through the last stamp when they can. */
 static int
-tp_parse_clock(struct tp_spec *spec, const char *s, const char *e,
+tp_parse_clock(const struct tp_spec *spec, struct tp_state *st, const char *s,
+    const char *e,
     int64_t *ms)
 {
 	struct tp_fields f;
 	int rc;
 
-	if (!spec->nocache && tp_last_hit(spec, s, e, ms))
+	if (!st->nocache && tp_last_hit(st, s, e, ms))
 		return 0;
 	if (spec->kind == TP_CLF)
-		rc = tp_parse_clf(spec, s, e, &f, ms);
+		rc = tp_parse_clf(spec, st, s, e, &f, ms);
 	else if (spec->kind == TP_ISO8601)
-		rc = tp_parse_iso(spec, s, e, &f, ms);
+		rc = tp_parse_iso(spec, st, s, e, &f, ms);
 	else
-		rc = tp_parse_syslog(spec, s, e, &f, ms);
-	if (rc == 0 && !spec->nocache)
-		tp_last_keep(spec, s, e, &f, *ms);
+		rc = tp_parse_syslog(spec, st, s, e, &f, ms);
+	if (rc == 0 && !st->nocache)
+		tp_last_keep(st, s, e, &f, *ms);
 	return rc;
 }
 
 int
-tp_parse(struct tp_spec *spec, const char *s, size_t len, int64_t *ms)
+tp_parse(const struct tp_spec *spec, struct tp_state *st, const char *s,
+    size_t len, int64_t *ms)
 {
 	const char *e;
 
@@ -879,15 +889,15 @@ tp_parse(struct tp_spec *spec, const char *s, size_t len, int64_t *ms)
 	case TP_CLF:
 	case TP_ISO8601:
 	case TP_SYSLOG:
-		return tp_parse_clock(spec, s, e, ms);
+		return tp_parse_clock(spec, st, s, e, ms);
 	case TP_EPOCH:
 		return tp_parse_epoch(s, e, ms);
 	case TP_EPOCH_MS:
 		return tp_parse_epoch_ms(s, e, ms);
 	case TP_AUTO:
-		return tp_parse_auto(spec, s, e, ms);
+		return tp_parse_auto(spec, st, s, e, ms);
 	case TP_FORMAT:
-		return tp_parse_fmt(spec, s, e, ms);
+		return tp_parse_fmt(spec, st, s, e, ms);
 	case TP_NONE:
 	default:
 		return -1;
@@ -1012,14 +1022,21 @@ tp_spec_init(struct tp_spec *spec, const char *kind, const char *tz,
     const char **cause)
 {
 	memset(spec, 0, sizeof *spec);
-	spec->cache_key = TP_NO_KEY;
 	if (tp_spec_tz(spec, tz, cause) == -1 ||
 	    tp_spec_kind(spec, kind, cause) == -1)
 		return -1;
 	spec->ref_now = tp_now();
-	if (spec->tz == TP_TZ_LOCAL)
-		spec->cache_off = tp_now_off(spec->ref_now);
 	return 0;
+}
+
+void
+tp_state_init(struct tp_state *st, const struct tp_spec *spec, int nocache)
+{
+	memset(st, 0, sizeof(*st));
+	st->cache_key = TP_NO_KEY;
+	st->nocache = nocache;
+	if (spec->tz == TP_TZ_LOCAL)
+		st->cache_off = tp_now_off(spec->ref_now);
 }
 
 void

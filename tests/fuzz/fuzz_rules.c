@@ -58,7 +58,7 @@ rules_check_shape(const struct ruleset *rs)
 		fuzz_fail("bad settings or counts");
 	for (i = 0; i < rs->nsources; i++) {
 		s = &rs->sources[i];
-		if (s->channel >= rs->nchannels || s->rx.code == NULL ||
+		if (s->channel >= rs->nchannels || s->rx == NULL ||
 		    s->g_customer < 1 || (uint32_t)s->g_customer > s->ngroups ||
 		    s->g_time < 0 || (uint32_t)s->g_time > s->ngroups)
 			fuzz_fail("source %s: bad shape", s->name);

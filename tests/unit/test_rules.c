@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "pattern.h"
 #include "rules.h"
 #include "t.h"
 
@@ -108,7 +109,7 @@ test_settings_and_comments(void)
 	CHECK_INT(rs->sources[0].nanonymous, 2);
 	CHECK_STR(rs->sources[0].anonymous[1], "guest");
 	CHECK_STR(rs->channels[0], "shop");
-	CHECK_STR(rs->rules[0].rx.src, "a#b;c");
+	CHECK_STR(rs->rules[0].rx->src, "a#b;c");
 	rules_free(rs);
 }
 
@@ -768,12 +769,12 @@ static int
 prefilter_is(const char *pat, const char *pre, const char *lit)
 {
 	struct ruleset *rs = load_pattern(pat);
-	const struct rx *rx;
+	const struct pattern *rx;
 	int ok;
 
 	if (rs == NULL)
 		return 0;
-	rx = &rs->rules[0].rx;
+	rx = rs->rules[0].rx;
 	ok = (pre == NULL ? rx->pre == NULL : rx->pre != NULL &&
 	    rx->prelen == strlen(pre) && memcmp(rx->pre, pre,
 	    rx->prelen) == 0) && (lit == NULL ? rx->lit == NULL :
@@ -821,8 +822,8 @@ test_prefilter_literals(void)
 }
 
 /*
- * Prefilters change nothing: rules_exec() gives the same answer with
- * them and without them (rules_set_simple()), on subjects made of the
+ * Prefilters change nothing: pattern_exec() gives the same answer with
+ * them and without them (a simple pattern_ctx), on subjects made of the
  * pattern's own bytes, its examples and their mutations.
  */
 static void
@@ -854,8 +855,11 @@ test_prefilter_same_as_simple(void)
 	};
 	static const char extra[] = "ab]{\"/.=?& 0x";
 	char subj[64], pool[128];
+	struct pattern_ctx *fastctx = pattern_ctx_new(0);
+	struct pattern_ctx *slowctx = pattern_ctx_new(1);
+	pcre2_match_data *md = pattern_md_new(0);
 	struct ruleset *rs;
-	const struct rx *rx;
+	const struct pattern *rx;
 	unsigned seed = 7, i, k, n, np;
 	size_t len;
 	int diff = 0, fast, slow;
@@ -865,7 +869,7 @@ test_prefilter_same_as_simple(void)
 			t_fail++;
 			continue;
 		}
-		rx = &rs->rules[0].rx;
+		rx = rs->rules[0].rx;
 		np = (unsigned)snprintf(pool, sizeof(pool), "%s%s", t[i].pat,
 		    extra);
 		for (n = 0; n < 3000; n++) {
@@ -905,21 +909,22 @@ test_prefilter_same_as_simple(void)
 			default:
 				break;
 			}
-			rules_set_simple(rs, 0);
-			fast = rules_exec(rs, rx, subj, len);
-			rules_set_simple(rs, 1);
-			slow = rules_exec(rs, rx, subj, len);
+			fast = pattern_exec(fastctx, rx, md, subj, len);
+			slow = pattern_exec(slowctx, rx, md, subj, len);
 			if (fast != slow && diff++ < 5)
 				fprintf(stderr, "prefilter: %s on \"%.*s\": %d, "
 				    "without %d\n", t[i].pat, (int)len, subj,
 				    fast, slow);
 		}
 		/* Every example given as matching still matches. */
-		rules_set_simple(rs, 0);
-		CHECK(rules_exec(rs, rx, t[i].eg[0], strlen(t[i].eg[0])) == 1);
+		CHECK(pattern_exec(fastctx, rx, md, t[i].eg[0],
+		    strlen(t[i].eg[0])) == 1);
 		rules_free(rs);
 	}
 	CHECK_INT(diff, 0);
+	pattern_ctx_free(fastctx);
+	pattern_ctx_free(slowctx);
+	pcre2_match_data_free(md);
 }
 
 int

@@ -17,6 +17,12 @@
 #include "xmalloc.h"
 
 #define BAD	INT64_MIN		/* what parse() returns on failure */
+/* A spec and its parse state, as a source and its matcher have them. */
+struct tspec {
+	struct tp_spec	s;
+	struct tp_state	st;
+};
+
 #define S(x)	((int64_t)(x) * 1000)	/* seconds to ms */
 
 #define BASE	1795256109LL		/* 2026-11-21T10:15:09Z */
@@ -25,36 +31,37 @@
 #define MAX_S	253402300799LL		/* 9999-12-31T23:59:59Z */
 
 static int64_t
-parse_mem(struct tp_spec *sp, const char *s, size_t len)
+parse_mem(struct tspec *sp, const char *s, size_t len)
 {
 	char *buf = xmalloc(len);
 	int64_t ms;
 	int rc;
 
 	memcpy(buf, s, len);
-	rc = tp_parse(sp, buf, len, &ms);
+	rc = tp_parse(&sp->s, &sp->st, buf, len, &ms);
 	free(buf);
 	return rc == 0 ? ms : BAD;
 }
 
 static int64_t
-parse(struct tp_spec *sp, const char *s)
+parse(struct tspec *sp, const char *s)
 {
 	return parse_mem(sp, s, strlen(s));
 }
 
-static struct tp_spec
+static struct tspec
 spec_of(const char *kind, const char *tz)
 {
-	struct tp_spec sp;
+	struct tspec sp;
 	const char *cause = NULL;
 
-	if (tp_spec_init(&sp, kind, tz, &cause) == -1) {
+	if (tp_spec_init(&sp.s, kind, tz, &cause) == -1) {
 		fprintf(stderr, "spec_of(%s, %s): %s\n", kind,
 		    tz ? tz : "NULL", cause);
 		exit(2);
 	}
-	sp.ref_now = REF;
+	sp.s.ref_now = REF;
+	tp_state_init(&sp.st, &sp.s, 0);
 	return sp;
 }
 
@@ -95,9 +102,9 @@ test_days_vs_timegm(void)
 static void
 test_iso_basic(void)
 {
-	struct tp_spec sp = spec_of("iso8601", NULL);
+	struct tspec sp = spec_of("iso8601", NULL);
 
-	CHECK_INT(sp.kind, TP_ISO8601);
+	CHECK_INT(sp.s.kind, TP_ISO8601);
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:09Z"), S(BASE));
 	CHECK_INT(parse(&sp, "2026-11-21t10:15:09z"), S(BASE));
 	CHECK_INT(parse(&sp, "2026-11-21 10:15:09Z"), S(BASE));
@@ -112,13 +119,13 @@ test_iso_basic(void)
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:09.999999999999999999999999"),
 	    S(BASE) + 999);
 	CHECK_INT(parse(&sp, "1970-01-01T00:00:00Z"), 0);
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 }
 
 static void
 test_iso_zones(void)
 {
-	struct tp_spec sp = spec_of("iso8601", NULL);
+	struct tspec sp = spec_of("iso8601", NULL);
 
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:09+01:00"), S(BASE - 3600));
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:09+0100"), S(BASE - 3600));
@@ -142,32 +149,32 @@ test_iso_zones(void)
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:09+"), BAD);
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:09 +01:00"), BAD);
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:09UTC"), BAD);
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 }
 
 /* A stamp without a zone takes the spec's; one with a zone ignores it. */
 static void
 test_spec_zone(void)
 {
-	struct tp_spec plus1 = spec_of("iso8601", "+0100");
-	struct tp_spec minus = spec_of("iso8601", "-05:30");
+	struct tspec plus1 = spec_of("iso8601", "+0100");
+	struct tspec minus = spec_of("iso8601", "-05:30");
 
-	CHECK_INT(plus1.tz, TP_TZ_FIXED);
-	CHECK_INT(plus1.tz_off, 3600);
-	CHECK_INT(minus.tz_off, -19800);
+	CHECK_INT(plus1.s.tz, TP_TZ_FIXED);
+	CHECK_INT(plus1.s.tz_off, 3600);
+	CHECK_INT(minus.s.tz_off, -19800);
 	CHECK_INT(parse(&plus1, "2026-11-21T10:15:09"), S(BASE - 3600));
 	CHECK_INT(parse(&plus1, "2026-11-21T10:15:09Z"), S(BASE));
 	CHECK_INT(parse(&plus1, "2026-11-21T10:15:09-05:30"), S(BASE + 19800));
 	CHECK_INT(parse(&minus, "2026-11-21T10:15:09.5"),
 	    S(BASE + 19800) + 500);
-	tp_spec_free(&plus1);
-	tp_spec_free(&minus);
+	tp_spec_free(&plus1.s);
+	tp_spec_free(&minus.s);
 }
 
 static void
 test_iso_ordinal(void)
 {
-	struct tp_spec sp = spec_of("iso8601", NULL);
+	struct tspec sp = spec_of("iso8601", NULL);
 
 	CHECK_INT(parse(&sp, "2012-025T10:22:40,672"), S(1327486960) + 672);
 	CHECK_INT(parse(&sp, "2012-366T00:00:00Z"), S(1356912000));
@@ -177,13 +184,13 @@ test_iso_ordinal(void)
 	CHECK_INT(parse(&sp, "2012-000T00:00:00Z"), BAD);
 	CHECK_INT(parse(&sp, "2012-0250T00:00:00Z"), BAD);
 	CHECK_INT(parse(&sp, "2012-25T00:00:00Z"), BAD);
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 }
 
 static void
 test_iso_invalid(void)
 {
-	struct tp_spec sp = spec_of("iso8601", NULL);
+	struct tspec sp = spec_of("iso8601", NULL);
 	static const char *const bad[] = {
 		"", " ", "Z", "T", "2026", "2026-11", "2026-11-21",
 		"2026-11-21T", "2026-11-21T10", "2026-11-21T10:",
@@ -211,13 +218,13 @@ test_iso_invalid(void)
 			fprintf(stderr, "accepted \"%s\"\n", bad[i]);
 		CHECK_INT(parse(&sp, bad[i]), BAD);
 	}
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 }
 
 static void
 test_leap_years(void)
 {
-	struct tp_spec sp = spec_of("iso8601", NULL);
+	struct tspec sp = spec_of("iso8601", NULL);
 
 	CHECK_INT(parse(&sp, "2024-02-29T00:00:00Z"), S(1709164800));
 	CHECK_INT(parse(&sp, "2000-02-29T12:00:00Z"), S(951825600));
@@ -227,13 +234,13 @@ test_leap_years(void)
 	CHECK_INT(parse(&sp, "2100-02-29T00:00:00Z"), BAD);
 	CHECK_INT(parse(&sp, "2024-02-30T00:00:00Z"), BAD);
 	CHECK_INT(parse(&sp, "2100-02-28T24:00:00Z"), BAD);
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 }
 
 static void
 test_range(void)
 {
-	struct tp_spec sp = spec_of("iso8601", NULL);
+	struct tspec sp = spec_of("iso8601", NULL);
 
 	CHECK_INT(parse(&sp, "0000-01-01T00:00:00Z"), MIN_MS);
 	CHECK_INT(parse(&sp, "9999-12-31T23:59:59Z"), S(MAX_S));
@@ -247,31 +254,31 @@ test_range(void)
 	CHECK_INT(parse(&sp, "9999-12-31T23:59:59-00:01"), BAD);
 	CHECK_INT(parse(&sp, "0000-01-01T00:00:00+00:01"), BAD);
 	CHECK_INT(parse(&sp, "0000-01-01T00:00:00-00:01"), MIN_MS + 60000);
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 }
 
 /* 23:59:60 is the next day's 00:00:00, as timegm(3) gives. */
 static void
 test_leap_second(void)
 {
-	struct tp_spec sp = spec_of("iso8601", NULL);
-	struct tp_spec clf = spec_of("clf", NULL);
+	struct tspec sp = spec_of("iso8601", NULL);
+	struct tspec clf = spec_of("clf", NULL);
 
 	CHECK_INT(parse(&sp, "2016-12-31T23:59:60Z"), S(1483228800));
 	CHECK_INT(parse(&sp, "2016-12-31T23:59:60.5Z"), S(1483228800) + 500);
 	CHECK_INT(parse(&clf, "31/Dec/2016:23:59:60 +0000"), S(1483228800));
 	CHECK_INT(parse(&sp, "2016-12-31T23:59:61Z"), BAD);
-	tp_spec_free(&sp);
-	tp_spec_free(&clf);
+	tp_spec_free(&sp.s);
+	tp_spec_free(&clf.s);
 }
 
 static void
 test_clf(void)
 {
-	struct tp_spec sp = spec_of("clf", NULL);
-	struct tp_spec ist = spec_of("clf", "-05:30");
+	struct tspec sp = spec_of("clf", NULL);
+	struct tspec ist = spec_of("clf", "-05:30");
 
-	CHECK_INT(sp.kind, TP_CLF);
+	CHECK_INT(sp.s.kind, TP_CLF);
 	CHECK_INT(parse(&sp, "21/Nov/2026:10:15:09 +0000"), S(BASE));
 	CHECK_INT(parse(&sp, "21/nov/2026:10:15:09 +0000"), S(BASE));
 	CHECK_INT(parse(&sp, "21/NOV/2026:10:15:09 +0000"), S(BASE));
@@ -304,17 +311,17 @@ test_clf(void)
 	CHECK_INT(parse(&sp, "21/Nov/2026:10:15"), BAD);
 	CHECK_INT(parse(&sp, "21/Nov/2026:25:15:09 +0000"), BAD);
 	CHECK_INT(parse(&sp, "21/No"), BAD);
-	tp_spec_free(&sp);
-	tp_spec_free(&ist);
+	tp_spec_free(&sp.s);
+	tp_spec_free(&ist.s);
 }
 
 static void
 test_syslog(void)
 {
-	struct tp_spec sp = spec_of("syslog", NULL);
-	struct tp_spec plus1 = spec_of("syslog", "+01:00");
+	struct tspec sp = spec_of("syslog", NULL);
+	struct tspec plus1 = spec_of("syslog", "+01:00");
 
-	CHECK_INT(sp.kind, TP_SYSLOG);
+	CHECK_INT(sp.s.kind, TP_SYSLOG);
 	CHECK_INT(parse(&sp, "Nov 21 10:15:09"), S(BASE));
 	CHECK_INT(parse(&sp, "nov 21 10:15:09"), S(BASE));
 	CHECK_INT(parse(&sp, "NOV 21 10:15:09"), S(BASE));
@@ -342,16 +349,16 @@ test_syslog(void)
 	CHECK_INT(parse(&sp, "Nov 21 10:15:09Z"), BAD);
 	CHECK_INT(parse(&sp, "Nov"), BAD);
 	CHECK_INT(parse(&sp, "No"), BAD);
-	tp_spec_free(&sp);
-	tp_spec_free(&plus1);
+	tp_spec_free(&sp.s);
+	tp_spec_free(&plus1.s);
 }
 
 /* Year of ref_now, or the year before if that is more than a day ahead. */
 static void
 test_syslog_year(void)
 {
-	struct tp_spec sp = spec_of("syslog", NULL);
-	struct tp_spec plus1 = spec_of("syslog", "+0100");
+	struct tspec sp = spec_of("syslog", NULL);
+	struct tspec plus1 = spec_of("syslog", "+0100");
 
 	/* ref_now is 2026-11-25T06:00:00Z */
 	CHECK_INT(parse(&sp, "Nov 26 05:00:00"), S(1795669200));
@@ -359,33 +366,33 @@ test_syslog_year(void)
 	CHECK_INT(parse(&sp, "Nov 26 06:00:01"), S(1764136801));
 	CHECK_INT(parse(&sp, "Dec 31 23:59:59"), S(1767225599));
 
-	sp.ref_now = S(1799107200);		/* 2027-01-05T00:00:00Z */
+	sp.s.ref_now = S(1799107200);		/* 2027-01-05T00:00:00Z */
 	CHECK_INT(parse(&sp, "Dec 31 23:00:00"), S(1798758000));
 	CHECK_INT(parse(&sp, "Jan  4 12:00:00"), S(1799064000));
 
-	sp.ref_now = S(1736467200);		/* 2025-01-10T00:00:00Z */
+	sp.s.ref_now = S(1736467200);		/* 2025-01-10T00:00:00Z */
 	CHECK_INT(parse(&sp, "Feb 29 10:00:00"), S(1709200800));
-	sp.ref_now = S(1772323200);		/* 2026-03-01T00:00:00Z */
+	sp.s.ref_now = S(1772323200);		/* 2026-03-01T00:00:00Z */
 	CHECK_INT(parse(&sp, "Feb 29 10:00:00"), BAD);
 
 	/* The year is the one where the stamp was written. */
-	sp.ref_now = S(1798759800);		/* 2026-12-31T23:30:00Z */
-	plus1.ref_now = sp.ref_now;		/* 2027-01-01T00:30:00+01:00 */
+	sp.s.ref_now = S(1798759800);		/* 2026-12-31T23:30:00Z */
+	plus1.s.ref_now = sp.s.ref_now;		/* 2027-01-01T00:30:00+01:00 */
 	CHECK_INT(parse(&sp, "Jan  1 00:20:00"), S(1767226800));
 	CHECK_INT(parse(&plus1, "Jan  1 00:20:00"), S(1798759200));
 
 	/* An explicit year is taken as written. */
 	CHECK_INT(parse(&sp, "Nov 21 2026 10:15:09"), S(BASE));
-	tp_spec_free(&sp);
-	tp_spec_free(&plus1);
+	tp_spec_free(&sp.s);
+	tp_spec_free(&plus1.s);
 }
 
 static void
 test_epoch(void)
 {
-	struct tp_spec sp = spec_of("epoch", NULL);
+	struct tspec sp = spec_of("epoch", NULL);
 
-	CHECK_INT(sp.kind, TP_EPOCH);
+	CHECK_INT(sp.s.kind, TP_EPOCH);
 	CHECK_INT(parse(&sp, "1795256109"), S(BASE));
 	CHECK_INT(parse(&sp, "1795256109.120"), S(BASE) + 120);
 	CHECK_INT(parse(&sp, "1795256109.1"), S(BASE) + 100);
@@ -421,15 +428,15 @@ test_epoch(void)
 	CHECK_INT(parse(&sp, " 1"), BAD);
 	CHECK_INT(parse(&sp, "0x10"), BAD);
 	CHECK_INT(parse(&sp, "1,5"), BAD);
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 }
 
 static void
 test_epoch_ms(void)
 {
-	struct tp_spec sp = spec_of("epoch_ms", NULL);
+	struct tspec sp = spec_of("epoch_ms", NULL);
 
-	CHECK_INT(sp.kind, TP_EPOCH_MS);
+	CHECK_INT(sp.s.kind, TP_EPOCH_MS);
 	CHECK_INT(parse(&sp, "1795256109120"), S(BASE) + 120);
 	CHECK_INT(parse(&sp, "0"), 0);
 	CHECK_INT(parse(&sp, "-1"), -1);
@@ -442,15 +449,15 @@ test_epoch_ms(void)
 	CHECK_INT(parse(&sp, ""), BAD);
 	CHECK_INT(parse(&sp, "-"), BAD);
 	CHECK_INT(parse(&sp, "12a"), BAD);
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 }
 
 static void
 test_auto(void)
 {
-	struct tp_spec sp = spec_of("auto", NULL);
+	struct tspec sp = spec_of("auto", NULL);
 
-	CHECK_INT(sp.kind, TP_AUTO);
+	CHECK_INT(sp.s.kind, TP_AUTO);
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:09Z"), S(BASE));
 	CHECK_INT(parse(&sp, "2026-11-21 10:15:09,5+01:00"),
 	    S(BASE - 3600) + 500);
@@ -467,30 +474,30 @@ test_auto(void)
 	CHECK_INT(parse(&sp, "2026-11-21"), BAD);
 	CHECK_INT(parse(&sp, "1234567890123456789012345678901234567890"), BAD);
 	CHECK_INT(parse(&sp, "17952561091200"), BAD);	/* 14 digits: s */
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 }
 
 static void
 test_none(void)
 {
-	struct tp_spec sp = spec_of("none", NULL);
+	struct tspec sp = spec_of("none", NULL);
 
-	CHECK_INT(sp.kind, TP_NONE);
+	CHECK_INT(sp.s.kind, TP_NONE);
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:09Z"), BAD);
 	CHECK_INT(parse(&sp, "1795256109"), BAD);
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 }
 
 static int64_t
 fmt_parse(const char *fmt, const char *s)
 {
-	struct tp_spec sp = spec_of(fmt, NULL);
+	struct tspec sp = spec_of(fmt, NULL);
 	int64_t ms;
 
-	CHECK_INT(sp.kind, TP_FORMAT);
-	CHECK_STR(sp.fmt, fmt);
+	CHECK_INT(sp.s.kind, TP_FORMAT);
+	CHECK_STR(sp.s.fmt, fmt);
 	ms = parse(&sp, s);
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 	return ms;
 }
 
@@ -596,8 +603,8 @@ test_format_epoch(void)
 static void
 test_format_defaults(void)
 {
-	struct tp_spec sp = spec_of("%b %e %H:%M:%S", NULL);
-	struct tp_spec md = spec_of("%m-%d %H:%M", NULL);
+	struct tspec sp = spec_of("%b %e %H:%M:%S", NULL);
+	struct tspec md = spec_of("%m-%d %H:%M", NULL);
 
 	CHECK_INT(parse(&sp, "Nov  3 01:02:03"), S(1793667723));
 	CHECK_INT(parse(&sp, "Nov 21 10:15:09"), S(BASE));
@@ -605,89 +612,89 @@ test_format_defaults(void)
 	CHECK_INT(parse(&md, "11-21 10:15"), S(1795256100));
 	CHECK_INT(parse(&md, "11-26 06:00"), S(1795672800));
 	CHECK_INT(parse(&md, "11-26 06:01"), S(1764136801 + 59));
-	tp_spec_free(&sp);
-	tp_spec_free(&md);
+	tp_spec_free(&sp.s);
+	tp_spec_free(&md.s);
 }
 
 static void
 test_spec_init_errors(void)
 {
-	struct tp_spec sp;
+	struct tspec sp;
 	const char *cause;
 
 	cause = NULL;
-	CHECK_INT(tp_spec_init(&sp, "%Y-%m-%d %Q", NULL, &cause), -1);
+	CHECK_INT(tp_spec_init(&sp.s, "%Y-%m-%d %Q", NULL, &cause), -1);
 	CHECK_STR(cause, "unknown conversion %Q in time format");
-	CHECK(sp.fmt == NULL);
+	CHECK(sp.s.fmt == NULL);
 	cause = NULL;
-	CHECK_INT(tp_spec_init(&sp, "%E", NULL, &cause), -1);
+	CHECK_INT(tp_spec_init(&sp.s, "%E", NULL, &cause), -1);
 	CHECK_STR(cause, "unknown conversion %E in time format");
 	cause = NULL;
-	CHECK_INT(tp_spec_init(&sp, "%Y %1", NULL, &cause), -1);
+	CHECK_INT(tp_spec_init(&sp.s, "%Y %1", NULL, &cause), -1);
 	CHECK(cause != NULL && strncmp(cause, "unknown conversion", 18) == 0);
 	cause = NULL;
-	CHECK_INT(tp_spec_init(&sp, "%Y-%", NULL, &cause), -1);
+	CHECK_INT(tp_spec_init(&sp.s, "%Y-%", NULL, &cause), -1);
 	CHECK_STR(cause, "time format ends with a lone %");
 	cause = NULL;
-	CHECK_INT(tp_spec_init(&sp, "100%%", NULL, &cause), -1);
+	CHECK_INT(tp_spec_init(&sp.s, "100%%", NULL, &cause), -1);
 	CHECK(cause != NULL && strstr(cause, "no conversion") != NULL);
 	cause = NULL;
-	CHECK_INT(tp_spec_init(&sp, "hello", NULL, &cause), -1);
+	CHECK_INT(tp_spec_init(&sp.s, "hello", NULL, &cause), -1);
 	CHECK_STR(cause, "unknown time format (use clf, iso8601, syslog, "
 	    "epoch, epoch_ms, auto, none or a %-format)");
 	cause = NULL;
-	CHECK_INT(tp_spec_init(&sp, "", NULL, &cause), -1);
+	CHECK_INT(tp_spec_init(&sp.s, "", NULL, &cause), -1);
 	CHECK(cause != NULL);
 	cause = NULL;
-	CHECK_INT(tp_spec_init(&sp, NULL, NULL, &cause), -1);
+	CHECK_INT(tp_spec_init(&sp.s, NULL, NULL, &cause), -1);
 	CHECK(cause != NULL);
-	CHECK_INT(tp_spec_init(&sp, "ISO8601", NULL, &cause), -1);
-	CHECK_INT(tp_spec_init(&sp, "clf ", NULL, &cause), -1);
+	CHECK_INT(tp_spec_init(&sp.s, "ISO8601", NULL, &cause), -1);
+	CHECK_INT(tp_spec_init(&sp.s, "clf ", NULL, &cause), -1);
 	/* A bad zone with a good format allocates nothing. */
 	cause = NULL;
-	CHECK_INT(tp_spec_init(&sp, "%F %T", "CET", &cause), -1);
+	CHECK_INT(tp_spec_init(&sp.s, "%F %T", "CET", &cause), -1);
 	CHECK(cause != NULL && strncmp(cause, "unknown timezone", 16) == 0);
-	CHECK(sp.fmt == NULL);
+	CHECK(sp.s.fmt == NULL);
 }
 
 static int
 tz_bad(const char *tz)
 {
-	struct tp_spec sp;
+	struct tspec sp;
 	const char *cause = NULL;
 
-	return tp_spec_init(&sp, "iso8601", tz, &cause) == -1 &&
+	return tp_spec_init(&sp.s, "iso8601", tz, &cause) == -1 &&
 	    cause != NULL;
 }
 
 static void
 test_spec_init_tz(void)
 {
-	struct tp_spec sp;
+	struct tspec sp;
 	const char *cause;
 	static const char *const utc[] = { "UTC", "utc", "Z", "GMT" };
 	size_t i;
 	int64_t now = (int64_t)time(NULL) * 1000;
 
 	for (i = 0; i < sizeof utc / sizeof utc[0]; i++) {
-		CHECK_INT(tp_spec_init(&sp, "iso8601", utc[i], &cause), 0);
-		CHECK_INT(sp.tz, TP_TZ_UTC);
+		CHECK_INT(tp_spec_init(&sp.s, "iso8601", utc[i], &cause), 0);
+		CHECK_INT(sp.s.tz, TP_TZ_UTC);
 	}
-	CHECK_INT(tp_spec_init(&sp, "clf", NULL, &cause), 0);
-	CHECK_INT(sp.tz, TP_TZ_UTC);
-	CHECK(sp.fmt == NULL);
-	CHECK(sp.ref_now > now - 5000 && sp.ref_now < now + 5000);
-	CHECK_INT(tp_spec_init(&sp, "clf", "local", &cause), 0);
-	CHECK_INT(sp.tz, TP_TZ_LOCAL);
-	CHECK_INT(tp_spec_init(&sp, "clf", "+05:30", &cause), 0);
-	CHECK_INT(sp.tz, TP_TZ_FIXED);
-	CHECK_INT(sp.tz_off, 19800);
-	CHECK_INT(tp_spec_init(&sp, "clf", "-0800", &cause), 0);
-	CHECK_INT(sp.tz_off, -28800);
-	CHECK_INT(tp_spec_init(&sp, "clf", "+14:00", &cause), 0);
-	CHECK_INT(sp.tz_off, 50400);
-	CHECK_INT(tp_spec_init(&sp, "clf", "-1400", &cause), 0);
-	CHECK_INT(sp.tz_off, -50400);
+	CHECK_INT(tp_spec_init(&sp.s, "clf", NULL, &cause), 0);
+	CHECK_INT(sp.s.tz, TP_TZ_UTC);
+	CHECK(sp.s.fmt == NULL);
+	CHECK(sp.s.ref_now > now - 5000 && sp.s.ref_now < now + 5000);
+	CHECK_INT(tp_spec_init(&sp.s, "clf", "local", &cause), 0);
+	CHECK_INT(sp.s.tz, TP_TZ_LOCAL);
+	CHECK_INT(tp_spec_init(&sp.s, "clf", "+05:30", &cause), 0);
+	CHECK_INT(sp.s.tz, TP_TZ_FIXED);
+	CHECK_INT(sp.s.tz_off, 19800);
+	CHECK_INT(tp_spec_init(&sp.s, "clf", "-0800", &cause), 0);
+	CHECK_INT(sp.s.tz_off, -28800);
+	CHECK_INT(tp_spec_init(&sp.s, "clf", "+14:00", &cause), 0);
+	CHECK_INT(sp.s.tz_off, 50400);
+	CHECK_INT(tp_spec_init(&sp.s, "clf", "-1400", &cause), 0);
+	CHECK_INT(sp.s.tz_off, -50400);
 	CHECK(tz_bad("+1401"));
 	CHECK(tz_bad("-14:01"));
 	CHECK(tz_bad("+1500"));
@@ -711,7 +718,7 @@ set_tz(const char *tz)
 static void
 test_local(void)
 {
-	struct tp_spec sp;
+	struct tspec sp;
 	int64_t key;
 
 	if (access("/usr/share/zoneinfo/Europe/Berlin", R_OK) == 0)
@@ -722,8 +729,8 @@ test_local(void)
 	CHECK_INT(parse(&sp, "2026-01-15T12:00:00"), S(1768474800));
 	CHECK_INT(parse(&sp, "2026-07-15T12:00:00"), S(1784109600));
 	key = 1784116800 / 3600;		/* 2026-07-15T12 as if UTC */
-	CHECK_INT(sp.cache_key, key);
-	CHECK_INT(sp.cache_off, 7200);
+	CHECK_INT(sp.st.cache_key, key);
+	CHECK_INT(sp.st.cache_off, 7200);
 	CHECK_INT(parse(&sp, "2026-07-15T12:59:59.5"), S(1784113199) + 500);
 	CHECK_INT(parse(&sp, "2026-07-15T12:00:00Z"), S(1784116800));
 	CHECK_INT(parse(&sp, "2026-03-29T01:59:59"), S(1774745999));
@@ -732,14 +739,14 @@ test_local(void)
 	CHECK_INT(parse(&sp, "2026-10-25T03:30:00"), S(1792895400));
 
 	/* The cache is what answers within the hour it holds. */
-	sp.cache_key = key;
-	sp.cache_off = 0;
+	sp.st.cache_key = key;
+	sp.st.cache_off = 0;
 	CHECK_INT(parse(&sp, "2026-07-15T12:30:00"), S(1784118600));
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 
 	sp = spec_of("syslog", "local");
 	CHECK_INT(parse(&sp, "Nov 21 11:15:09"), S(BASE));
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 	set_tz("UTC0");
 }
 
@@ -751,18 +758,18 @@ test_local(void)
 static void
 test_cache_iso(void)
 {
-	struct tp_spec sp = spec_of("iso8601", NULL);
-	struct tp_spec off = spec_of("iso8601", "+05:30");
+	struct tspec sp = spec_of("iso8601", NULL);
+	struct tspec off = spec_of("iso8601", "+05:30");
 
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:09Z"), S(BASE));
-	CHECK_INT(sp.hits, 0);
+	CHECK_INT(sp.st.hits, 0);
 	/* The same second, the next, a fraction, another separator. */
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:09Z"), S(BASE));
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:10Z"), S(BASE + 1));
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:59.5Z"), S(BASE + 50) + 500);
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:00,120Z"), S(BASE - 9) + 120);
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:00.123456Z"), S(BASE - 9) + 123);
-	CHECK_INT(sp.hits, 5);
+	CHECK_INT(sp.st.hits, 5);
 	/* Not through the cache: a leap second, bad seconds, junk. */
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:60Z"), S(BASE + 51));
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:61Z"), BAD);
@@ -772,7 +779,7 @@ test_cache_iso(void)
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:10Zjunk"), BAD);
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:10"), S(BASE + 1));
 	CHECK_INT(parse(&sp, "2026-11-21T10:15"), S(BASE - 9));
-	CHECK_INT(sp.hits, 5);
+	CHECK_INT(sp.st.hits, 5);
 	/* The next minute, day, month, year: in full, then cached. */
 	CHECK_INT(parse(&sp, "2026-11-21T10:16:00Z"), S(BASE + 51));
 	CHECK_INT(parse(&sp, "2026-11-21T10:16:01Z"), S(BASE + 52));
@@ -780,7 +787,7 @@ test_cache_iso(void)
 	CHECK_INT(parse(&sp, "2026-12-01T00:00:00Z"), S(1796083200));
 	CHECK_INT(parse(&sp, "2026-12-01T00:00:59Z"), S(1796083259));
 	CHECK_INT(parse(&sp, "2027-01-01T00:00:00Z"), S(1798761600));
-	CHECK_INT(sp.hits, 7);
+	CHECK_INT(sp.st.hits, 7);
 	/* Offsets are part of what must match. */
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:09+01:00"), S(BASE - 3600));
 	CHECK_INT(parse(&sp, "2026-11-21T10:15:10+02:00"), S(BASE - 7199));
@@ -789,22 +796,22 @@ test_cache_iso(void)
 	CHECK_INT(parse(&off, "2026-11-21T10:15:09"), S(BASE - 19800));
 	CHECK_INT(parse(&off, "2026-11-21T10:15:10.5"), S(BASE - 19799) + 500);
 	CHECK_INT(parse(&off, "2026-11-21T10:15:10.5Z"), S(BASE + 1) + 500);
-	CHECK_INT(sp.hits, 8);
-	CHECK_INT(off.hits, 1);
+	CHECK_INT(sp.st.hits, 8);
+	CHECK_INT(off.st.hits, 1);
 	/* The range ends where it did. */
 	CHECK_INT(parse(&sp, "9999-12-31T23:59:00+00:00"), S(MAX_S - 59));
 	CHECK_INT(parse(&sp, "9999-12-31T23:59:59.999+00:00"), S(MAX_S) + 999);
 	CHECK_INT(parse(&sp, "9999-12-31T23:59:00-00:01"), BAD);
 	CHECK_INT(parse(&sp, "9999-12-31T23:59:59-00:01"), BAD);
-	tp_spec_free(&sp);
-	tp_spec_free(&off);
+	tp_spec_free(&sp.s);
+	tp_spec_free(&off.s);
 }
 
 static void
 test_cache_clf_syslog(void)
 {
-	struct tp_spec clf = spec_of("clf", NULL);
-	struct tp_spec sl = spec_of("syslog", NULL);
+	struct tspec clf = spec_of("clf", NULL);
+	struct tspec sl = spec_of("syslog", NULL);
 
 	CHECK_INT(parse(&clf, "21/Nov/2026:10:15:09 +0000"), S(BASE));
 	CHECK_INT(parse(&clf, "21/Nov/2026:10:15:10 +0000"), S(BASE + 1));
@@ -817,25 +824,25 @@ test_cache_clf_syslog(void)
 	CHECK_INT(parse(&clf, "01/Dec/2026:00:00:00 +0000"), S(1796083200));
 	CHECK_INT(parse(&clf, "01/Dec/2026:00:00:01 +0000"), S(1796083201));
 	CHECK_INT(parse(&clf, "01/Dec/2026:00:00:01 +0000 "), BAD);
-	CHECK_INT(clf.hits, 4);
+	CHECK_INT(clf.st.hits, 4);
 	/* Without a year the seconds may move the year: never cached. */
 	CHECK_INT(parse(&sl, "Nov 21 10:15:09"), S(BASE));
 	CHECK_INT(parse(&sl, "Nov 21 10:15:10"), S(BASE + 1));
-	CHECK_INT(sl.hits, 0);
+	CHECK_INT(sl.st.hits, 0);
 	CHECK_INT(parse(&sl, "Nov 21 2026 10:15:09"), S(BASE));
 	CHECK_INT(parse(&sl, "Nov 21 2026 10:15:10"), S(BASE + 1));
 	CHECK_INT(parse(&sl, "Nov 21 2026 10:15:10.5"), S(BASE + 1) + 500);
 	CHECK_INT(parse(&sl, "Nov 21 10:15:10"), S(BASE + 1));
-	CHECK_INT(sl.hits, 2);
-	tp_spec_free(&clf);
-	tp_spec_free(&sl);
+	CHECK_INT(sl.st.hits, 2);
+	tp_spec_free(&clf.s);
+	tp_spec_free(&sl.s);
 }
 
 /* Local time: the cache never crosses an hour, so DST is safe. */
 static void
 test_cache_local(void)
 {
-	struct tp_spec sp, full;
+	struct tspec sp, full;
 
 	if (access("/usr/share/zoneinfo/Europe/Berlin", R_OK) == 0)
 		set_tz("Europe/Berlin");
@@ -847,21 +854,21 @@ test_cache_local(void)
 	CHECK_INT(parse(&sp, "2026-03-29T03:00:00"), S(1774746000));
 	CHECK_INT(parse(&sp, "2026-07-15T12:00:00"), S(1784109600));
 	CHECK_INT(parse(&sp, "2026-07-15T12:00:30"), S(1784109630));
-	CHECK_INT(sp.hits, 2);
+	CHECK_INT(sp.st.hits, 2);
 	/* A hit leaves the hour cache as the full parse would. */
-	CHECK_INT(sp.cache_key, 1784116800 / 3600);
-	CHECK_INT(sp.cache_off, 7200);
+	CHECK_INT(sp.st.cache_key, 1784116800 / 3600);
+	CHECK_INT(sp.st.cache_off, 7200);
 	/* A leap second may end the hour: into the next offset. */
 	full = spec_of("iso8601", "local");
-	full.nocache = 1;
+	full.st.nocache = 1;
 	CHECK_INT(parse(&sp, "2026-10-25T02:59:59"), S(1792889999));
 	CHECK_INT(parse(&sp, "2026-10-25T02:59:60"),
 	    parse(&full, "2026-10-25T02:59:60"));
 	CHECK_INT(parse(&full, "2026-10-25T02:59:60"), S(1792893600));
 	CHECK_INT(parse(&sp, "2026-10-25T02:59:58"), S(1792889998));
-	CHECK_INT(sp.hits, 3);
-	tp_spec_free(&sp);
-	tp_spec_free(&full);
+	CHECK_INT(sp.st.hits, 3);
+	tp_spec_free(&sp.s);
+	tp_spec_free(&full.s);
 	set_tz("UTC0");
 }
 
@@ -875,7 +882,7 @@ test_cache_same_as_full(void)
 	static const char *const kinds[] = { "iso8601", "clf", "syslog" };
 	static const char *const zones[] = { "", "Z", "+01:00", "-0530", "z" };
 	static const char *const fracs[] = { "", ".5", ",25", ".123456", "." };
-	struct tp_spec fast, full;
+	struct tspec fast, full;
 	char buf[96];
 	unsigned k, i, seed = 1;
 	int day, hh, mm, ss, bad = 0, n;
@@ -886,7 +893,7 @@ test_cache_same_as_full(void)
 	for (k = 0; k < 3; k++) {
 		fast = spec_of(kinds[k], "+02:00");
 		full = spec_of(kinds[k], "+02:00");
-		full.nocache = 1;
+		full.st.nocache = 1;
 		day = 28;
 		hh = 23;
 		mm = 58;
@@ -933,10 +940,10 @@ test_cache_same_as_full(void)
 				fprintf(stderr, "cache: \"%s\": %lld, in full "
 				    "%lld\n", buf, (long long)a, (long long)b);
 		}
-		CHECK(fast.hits > 1000);
-		CHECK_INT(full.hits, 0);
-		tp_spec_free(&fast);
-		tp_spec_free(&full);
+		CHECK(fast.st.hits > 1000);
+		CHECK_INT(full.st.hits, 0);
+		tp_spec_free(&fast.s);
+		tp_spec_free(&full.s);
 	}
 	CHECK_INT(bad, 0);
 }
@@ -945,9 +952,9 @@ test_cache_same_as_full(void)
 static void
 test_not_terminated(void)
 {
-	struct tp_spec iso = spec_of("iso8601", NULL);
-	struct tp_spec ep = spec_of("epoch", NULL);
-	struct tp_spec sl = spec_of("syslog", NULL);
+	struct tspec iso = spec_of("iso8601", NULL);
+	struct tspec ep = spec_of("epoch", NULL);
+	struct tspec sl = spec_of("syslog", NULL);
 	const char *long1 = "2026-11-21T10:15:09Zjunk";
 	static const char nul[] = "2026-11-21T10:15:09\0Z";
 
@@ -962,19 +969,19 @@ test_not_terminated(void)
 	CHECK_INT(parse_mem(&iso, "\0", 1), BAD);
 	CHECK_INT(parse_mem(&sl, "Nov 21\00010:15:09", 15), BAD);
 	CHECK_INT(parse_mem(&ep, "17\0", 3), BAD);
-	CHECK_INT(tp_parse(&iso, NULL, 0, &(int64_t){ 0 }), -1);
-	tp_spec_free(&iso);
-	tp_spec_free(&ep);
-	tp_spec_free(&sl);
+	CHECK_INT(tp_parse(&iso.s, &iso.st, NULL, 0, &(int64_t){ 0 }), -1);
+	tp_spec_free(&iso.s);
+	tp_spec_free(&ep.s);
+	tp_spec_free(&sl.s);
 }
 
 /* Every proper prefix of a full stamp fails unless it is a stamp too. */
 static void
 test_truncated(void)
 {
-	struct tp_spec iso = spec_of("iso8601", NULL);
-	struct tp_spec clf = spec_of("clf", NULL);
-	struct tp_spec sl = spec_of("syslog", NULL);
+	struct tspec iso = spec_of("iso8601", NULL);
+	struct tspec clf = spec_of("clf", NULL);
+	struct tspec sl = spec_of("syslog", NULL);
 	const char *is = "2026-11-21T10:15:09.123+01:00";
 	const char *cs = "21/Nov/2026:10:15:09.123 +0100";
 	const char *ss = "Nov 21 2026 10:15:09.123";
@@ -993,9 +1000,9 @@ test_truncated(void)
 	CHECK_INT(parse(&iso, is), S(BASE - 3600) + 123);
 	CHECK_INT(parse(&clf, cs), S(BASE - 3600) + 123);
 	CHECK_INT(parse(&sl, ss), S(BASE) + 123);
-	tp_spec_free(&iso);
-	tp_spec_free(&clf);
-	tp_spec_free(&sl);
+	tp_spec_free(&iso.s);
+	tp_spec_free(&clf.s);
+	tp_spec_free(&sl.s);
 }
 
 static void
@@ -1065,7 +1072,7 @@ lcg(uint64_t *x)
 static void
 test_round_trip(void)
 {
-	struct tp_spec sp = spec_of("iso8601", NULL);
+	struct tspec sp = spec_of("iso8601", NULL);
 	uint64_t x = 42, span = (uint64_t)(S(MAX_S) + 999 - MIN_MS) + 1;
 	char got[TP_FMTLEN], want[64];
 	int64_t ms;
@@ -1093,7 +1100,7 @@ test_round_trip(void)
 	CHECK_INT(ngm, 0);
 	CHECK_INT(nfmt, 0);
 	CHECK_INT(nparse, 0);
-	tp_spec_free(&sp);
+	tp_spec_free(&sp.s);
 }
 
 /* Random bytes and mangled stamps: no crash, and any result is in range. */
@@ -1105,7 +1112,7 @@ test_hostile(void)
 	    "%s.%f", "%F %I:%M:%S %p %z", "%Y-%j" };
 	static const char alpha[] = "0123456789-+:/.,TZ zNovMAPa\t\0";
 	static const char *const seed = "2026-11-21T10:15:09.123+01:00";
-	struct tp_spec sp;
+	struct tspec sp;
 	char buf[48];
 	uint64_t x = 7;
 	size_t k, len, j;
@@ -1125,7 +1132,7 @@ test_hostile(void)
 			out += ms != BAD && (ms < MIN_MS ||
 			    ms > S(MAX_S) + 999);
 		}
-		tp_spec_free(&sp);
+		tp_spec_free(&sp.s);
 	}
 	CHECK_INT(out, 0);
 }
