@@ -138,7 +138,8 @@ test_hostile(void)
 	    "#!/bin/sh\n"
 	    "printf '%s\\0' \"$@\" > argv.out\n"
 	    "printf '%s\\0' \"$CX_CUSTOMER\" \"$CX_SCORE\" \"$CX_TIME\" "
-	    "\"$CX_CHANNELS\" \"$CX_RULES\" \"$CXTEST_KEEP\" > env.out\n"
+	    "\"$CX_CHANNELS\" \"$CX_RULES\" \"$CX_DETECTOR\" \"$CXTEST_KEEP\" "
+	    "> env.out\n"
 	    "cat /proc/$$/environ > environ.out 2>/dev/null\n"
 	    "cat > stdin.out\n");
 	setenv("CX_CUSTOMER", "inherited", 1);
@@ -149,6 +150,7 @@ test_hostile(void)
 	env.time = "2024-05-01T10:00:00Z";
 	env.channels = "auth,web";
 	env.rules = "ssh-fail `id`";
+	env.detector = "journey";
 	e = exec_new(prog, args, nargs, 0, 10, 5);
 	exec_alert(e, json, strlen(json), &env);
 	exec_drain(e, NULL);
@@ -165,9 +167,10 @@ test_hostile(void)
 	CHECK(got != NULL && len == wlen && memcmp(got, want, wlen) == 0);
 	free(got);
 
-	wlen = (size_t)snprintf(want, sizeof(want), "%s%c%s%c%s%c%s%c%s%c%s%c",
-	    customer, 0, "12", 0, "2024-05-01T10:00:00Z", 0, "auth,web", 0,
-	    "ssh-fail `id`", 0, "kept; $(touch pwned7)", 0);
+	wlen = (size_t)snprintf(want, sizeof(want),
+	    "%s%c%s%c%s%c%s%c%s%c%s%c%s%c", customer, 0, "12", 0,
+	    "2024-05-01T10:00:00Z", 0, "auth,web", 0, "ssh-fail `id`", 0,
+	    "journey", 0, "kept; $(touch pwned7)", 0);
 	got = test_slurp("env.out", &len);
 	CHECK(got != NULL && len == wlen && memcmp(got, want, wlen) == 0);
 	free(got);
