@@ -53,6 +53,13 @@ printf '%s' '{"log":"{\"customer\":\"C1\",\"event\":\"caf\\u00e9\"}\n","stream":
     >"$out/json/docker"
 printf '%s' '{"type":"charge.failed","data":{"object":{"customer":"cus_1","outcome":{"type":"issuer_declined"}}},"items":[{"code":"A"},2],"a":{"b":{"c":null}},"a":1}' \
     >"$out/json/nested"
+# Nested 64 deep (the limit) and 65 deep, in a path and out of one.
+deep() { i=0; while [ $i -lt "$1" ]; do printf "$2"; i=$((i + 1)); done; }
+{ printf '{"a":'; deep 62 '['; printf '{"b":1}'; deep 62 ']'; printf '}'; } \
+    >"$out/json/deep-64"
+{ printf '{"a":'; deep 63 '['; printf '{"b":1}'; deep 63 ']'; printf '}'; } \
+    >"$out/json/deep-65"
+{ deep 63 '{"a":'; printf '1'; deep 63 '}'; } >"$out/json/deep-path"
 
 cp "$top"/tests/data/gzip/* "$out/gzread/"
 gzip -c "$out/mix" >"$out/gzread/mix.gz"
