@@ -766,8 +766,8 @@ jsonl_add(struct jnode *root, const char *text, char *key,
 		}
 		if (*p == '\\') {
 			if (p + 1 == end || (p[1] != '.' && p[1] != '\\'))
-				return jsonl_pathbad(bad, "a backslash in a path "
-				    "must be followed by . or \\",
+				return jsonl_pathbad(bad, "a backslash in a "
+				    "path must be followed by . or \\",
 				    (size_t)(p - t)), NULL;
 			key[klen++] = (char)*++p;
 		} else if (*p < 0x20)

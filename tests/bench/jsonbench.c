@@ -463,8 +463,8 @@ jb_line(const char *js, size_t len)
 	 * the next line's object after this one's. Only an error makes a
 	 * new one (yajl has no reset).
 	 */
-	if (yajl_parse(hand, (const unsigned char *)js, len) != yajl_status_ok ||
-	    !done) {
+	if (yajl_parse(hand, (const unsigned char *)js, len) !=
+	    yajl_status_ok || !done) {
 		yajl_free(hand);
 		jb_init();
 		return -1;
@@ -501,7 +501,8 @@ jb_line(const char *js, size_t len)
 					if (jb_is(&paths[i].c[k],
 					    o->u.object.values[j].name,
 					    o->u.object.values[j].name_length))
-						next = o->u.object.values[j].value;
+						next = o->u.object.values[j].
+						    value;
 			o = next;
 		}
 		if (o == NULL)

@@ -98,7 +98,8 @@ fj_lookup(json_t *root, const char *path)
 		else if (json_is_array(n) && key[0] >= '0' && key[0] <= '9' &&
 		    (key[0] != '0' || k == 1)) {
 			idx = strtol(key, &end, 10);
-			n = *end == '\0' ? json_array_get(n, (size_t)idx) : NULL;
+			n = *end == '\0' ? json_array_get(n, (size_t)idx) :
+			    NULL;
 		} else
 			n = NULL;
 		if (*p == '\0')
@@ -195,7 +196,8 @@ fj_values(struct jsonl *jl, json_t *root)
 	size_t i;
 
 	for (i = 0; i < NPATHS; i++)
-		fj_same(jsonl_value(jl, i), fj_lookup(root, paths[i]), paths[i]);
+		fj_same(jsonl_value(jl, i), fj_lookup(root, paths[i]),
+		    paths[i]);
 }
 
 /* The line read again, unwrapping "log". */
@@ -274,12 +276,14 @@ fuzz_selftest(void)
 	static const char *const good[] = {
 		"{\"ts\":\"2026-11-21T00:05:02.492Z\",\"event\":\"payment."
 		    "succeeded\",\"customer\":\"C000021\",\"amount\":16400}",
-		"{\"type\":\"charge.failed\",\"data\":{\"object\":{\"customer\":"
-		    "\"cus_1\",\"outcome\":{\"type\":\"issuer_declined\"}}}}",
+		"{\"type\":\"charge.failed\",\"data\":{\"object\":"
+		    "{\"customer\":\"cus_1\",\"outcome\":{\"type\":"
+		    "\"issuer_declined\"}}}}",
 		" {\"items\":[{\"code\":\"A\"},[1,2.5e3]],\"a\":{\"b\":null}} ",
 		"{\"customer\":\"caf\\u00e9 \\ud83d\\ude00\",\"a\":1,\"a\":"
 		    "{\"b\":{\"c\":true}},\"0\":[false]}",
-		"{\"log\":\"{\\\"customer\\\":\\\"C1\\\"}\\n\",\"stream\":\"x\"}",
+		"{\"log\":\"{\\\"customer\\\":\\\"C1\\\"}\\n\","
+		    "\"stream\":\"x\"}",
 		"{\"log\":{\"event\":\"e\",\"k.dot\":-0.0}}",
 	};
 	static const char *const bad[] = {

@@ -526,6 +526,7 @@ test_bad_paths(void)
 		{ "caf\xc3", "invalid UTF-8 in a path", 3 },
 	};
 	struct jsonl_badpath e;
+	struct jsonl_paths *jp;
 	const char *list[2];
 	char deep[2 * JSONL_MAXDEPTH + 4];
 	size_t i;
@@ -548,8 +549,9 @@ test_bad_paths(void)
 		memcpy(deep + 2 * i, "a.", 2);
 	deep[2 * JSONL_MAXDEPTH - 1] = '\0';
 	list[0] = deep;
-	CHECK(jsonl_paths_new(list, 1, NULL, &e) != NULL ?
-	    (jsonl_paths_free(jsonl_paths_new(list, 1, NULL, &e)), 1) : 0);
+	jp = jsonl_paths_new(list, 1, NULL, &e);
+	CHECK(jp != NULL);
+	jsonl_paths_free(jp);
 	memcpy(deep + 2 * JSONL_MAXDEPTH - 1, ".a", 3);
 	CHECK(jsonl_paths_new(list, 1, NULL, &e) == NULL);
 	CHECK_STR(e.why, "more than 64 keys in a path");
