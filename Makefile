@@ -42,8 +42,12 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 # The fuzz targets (tests/fuzz/fuzz_NAME.c). Built with replay.c they are
 # unit tests (B/tests/test_fuzz_NAME: self test and tests/fuzz/regress);
 # built with libFuzzer (make fuzz) they fuzz.
-FUZZ_NAMES := gzread lines rules state
+FUZZ_NAMES := gzread lines rules state json
 FUZZ_LIB := tests/fuzz/util.c tests/fuzz/json.c
+# fuzz_json holds jsonl to jansson, a second JSON decoder (only there).
+FUZZ_CFLAGS_json := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
+FUZZ_LIBS_json := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || \
+		  echo -ljansson)
 FUZZ_DEPS := $(FUZZ_LIB) tests/fuzz/fuzz.h $(wildcard include/*.h)
 FUZZ_DEFS = -Itests/fuzz -DFUZZ_TOP='"$(CURDIR)"' -DFUZZ_NAME='"$*"'
 FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=$(B)/tests/test_fuzz_%)
@@ -66,13 +70,20 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(B)
 
 $(B)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS) \
     $(LIB_OBJS) | $(B)
-	$(CC) $(CXW_CFLAGS) $(FUZZ_DEFS) -o $@ $< tests/fuzz/replay.c \
-	    $(FUZZ_LIB) $(LIB_OBJS) $(DEP_LIBS)
+	$(CC) $(CXW_CFLAGS) $(FUZZ_DEFS) $(FUZZ_CFLAGS_$*) -o $@ $< \
+	    tests/fuzz/replay.c $(FUZZ_LIB) $(LIB_OBJS) $(DEP_LIBS) \
+	    $(FUZZ_LIBS_$*)
 
 $(sort build $(B)):
 	mkdir -p $@/tests
 
-unit: $(UNIT_BINS) $(FUZZ_REPLAY_BINS)
+# Tools the e2e cases run beside cxwatch (tests/tools/NAME.c).
+TOOL_BINS := $(B)/tests/jsonl-dump
+
+$(B)/tests/jsonl-dump: tests/tools/jsonl-dump.c $(LIB_OBJS) | $(B)
+	$(CC) $(CXW_CFLAGS) -MMD -MP -o $@ $< $(LIB_OBJS) $(DEP_LIBS)
+
+unit: $(UNIT_BINS) $(FUZZ_REPLAY_BINS) $(TOOL_BINS)
 
 # deps: install what is missing (Debian); a no-op when all is there.
 deps:
@@ -141,8 +152,8 @@ fuzz-build: deps all
 	    CFLAGS='$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link' $(FUZZ_BINS)
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) $(LIB_OBJS) | $(B)
-	$(CC) $(CXW_CFLAGS) $(FUZZ_DEFS) -fsanitize=fuzzer -o $@ $< \
-	    $(FUZZ_LIB) $(LIB_OBJS) $(DEP_LIBS)
+	$(CC) $(CXW_CFLAGS) $(FUZZ_DEFS) $(FUZZ_CFLAGS_$*) -fsanitize=fuzzer \
+	    -o $@ $< $(FUZZ_LIB) $(LIB_OBJS) $(DEP_LIBS) $(FUZZ_LIBS_$*)
 
 tests/bench/gen: tests/bench/gen.c
 	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -o $@ $<

@@ -6,13 +6,16 @@
 #               plain and gzip
 # OUTDIR/gzread: tests/data/gzip/*, gzip of sample pieces, two members
 # OUTDIR/state: state files CXWATCH --state saves on pieces of the samples
+# OUTDIR/json: single lines: billing samples, Stripe-like and real
+#              payloads (tests/data/json), Docker-wrapped ones, and the
+#              lines of tests/bench/jsonbench-verdicts.txt
 # Nothing is written outside OUTDIR.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1 cx=$2
 s=$top/tests/data/sample
 rm -rf "$out"
-mkdir -p "$out/rules" "$out/lines" "$out/gzread" "$out/state"
+mkdir -p "$out/rules" "$out/lines" "$out/gzread" "$out/state" "$out/json"
 
 for f in "$top"/rules/*.rules; do cp "$f" "$out/rules/"; done
 cat "$top"/rules/*.rules >"$out/rules/all"
@@ -34,6 +37,29 @@ for o in 0 1 6 44 8 16 64 128 192; do
 done
 { opt 0; gzip -c "$out/mix"; } >"$out/lines/mix-gz"
 { opt 0; cat "$s/planted.txt"; } >"$out/lines/planted"
+
+# One line a file, without its newline: $1 the name's prefix.
+lines() {
+	n=0
+	while IFS= read -r l; do
+		n=$((n + 1))
+		printf '%s' "$l" >"$out/json/$1-$n"
+	done
+}
+piece billing 1 8 | lines billing
+cat "$top"/tests/data/json/*.jsonl | lines payload
+sed -n 's/^[+-] //p' "$top/tests/bench/jsonbench-verdicts.txt" | lines verdict
+printf '%s' '{"log":"{\"customer\":\"C1\",\"event\":\"caf\\u00e9\"}\n","stream":"stdout"}' \
+    >"$out/json/docker"
+printf '%s' '{"type":"charge.failed","data":{"object":{"customer":"cus_1","outcome":{"type":"issuer_declined"}}},"items":[{"code":"A"},2],"a":{"b":{"c":null}},"a":1}' \
+    >"$out/json/nested"
+# Nested 64 deep (the limit) and 65 deep, in a path and out of one.
+deep() { i=0; while [ $i -lt "$1" ]; do printf "$2"; i=$((i + 1)); done; }
+{ printf '{"a":'; deep 62 '['; printf '{"b":1}'; deep 62 ']'; printf '}'; } \
+    >"$out/json/deep-64"
+{ printf '{"a":'; deep 63 '['; printf '{"b":1}'; deep 63 ']'; printf '}'; } \
+    >"$out/json/deep-65"
+{ deep 63 '{"a":'; printf '1'; deep 63 '}'; } >"$out/json/deep-path"
 
 cp "$top"/tests/data/gzip/* "$out/gzread/"
 gzip -c "$out/mix" >"$out/gzread/mix.gz"
