@@ -34,6 +34,8 @@ struct engine_opts {
 	struct slog	 *slog;		/* NULL, or --syslog */
 	int		  simple;	/* --no-prefilter: no prefilters,
 					   no time cache, no claim kept */
+	size_t		  max_line;	/* the longest line given (0: 64 KiB,
+					   --max-line's default) */
 };
 
 /* One detector's counts. */
@@ -55,11 +57,14 @@ struct engine_stats {
 	uint64_t	 nocustomer;
 	uint64_t	 anonymous;
 	uint64_t	 badtime;
+	uint64_t	 unparsable;	/* claimed by a json or logfmt source
+					   that could not read them */
 	uint64_t	 norule;
 	uint64_t	 events;	/* failure events */
 	uint64_t	 forgiving;	/* lines a forgiving rule decided */
 	uint64_t	 limits;	/* lines where a pattern hit a limit */
 	uint64_t	*srclines;	/* [nsources] lines claimed */
+	uint64_t	*srcunparsable;	/* [nsources] of them unparsable */
 	uint64_t	*ruleevents;	/* [nrules] */
 	uint64_t	*srclimits;	/* [nsources] lines where the source's
 					   pattern hit a PCRE2 limit */

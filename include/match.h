@@ -28,6 +28,8 @@ enum match_status {
 	MATCH_UNMATCHED,	/* no source claimed the line */
 	MATCH_NOCUSTOMER,	/* customer empty or over 256 bytes */
 	MATCH_ANONYMOUS,	/* customer listed in "anonymous" */
+	MATCH_UNPARSABLE,	/* a json or logfmt source could not read
+				   the line it claimed */
 	MATCH_BADTIME,		/* time did not parse */
 	MATCH_NORULE,		/* claimed, but no rule holds (or, of a
 				   claim, not decided yet) */
@@ -51,9 +53,31 @@ struct claim {
 					   (whatever its status): a merge
 					   places it by that time */
 	unsigned	 limits;	/* patterns that hit a PCRE2 limit */
+	/* A regex source's fields: */
 	pcre2_match_data *md;		/* the source pattern's groups */
 	const PCRE2_SIZE *ov;		/* md's ovector */
 	uint32_t	 nov;		/* its pairs */
+	/* A json or logfmt source's (structured is set): */
+	int		 structured;
+	struct claim_field *f;		/* [nf]: field i is f[i], i >= 1 */
+	uint32_t	 nf;
+	char		*buf;		/* decoded values, when not the line's */
+	size_t		 bufcap;
+	/* MATCH_UNPARSABLE: why, and where (byte offsets from 0). */
+	const char	*why;		/* static text */
+	size_t		 whyoff;	/* in the line */
+	int		 inner;		/* json: at inner_off in the unwrapped
+					   field, whose value starts at
+					   whyoff */
+	size_t		 inner_off;
+};
+
+struct claim_field {
+	const char	*p;		/* "" when absent */
+	size_t		 len;
+	int		 present;
+	int		 scalar;	/* json: a string or a number; logfmt:
+					   always (a customer must be one) */
 };
 
 /* A decided line: the claim's, and the rule that holds. */
@@ -72,8 +96,13 @@ struct match {
 
 struct matcher;
 
-/* rs is borrowed and must outlive the matcher. simple: --no-prefilter. */
-struct matcher	*matcher_new(const struct ruleset *rs, int simple);
+/*
+ * rs is borrowed and must outlive the matcher. simple: --no-prefilter.
+ * maxline: the longest line it will be given (json sources refuse
+ * longer ones).
+ */
+struct matcher	*matcher_new(const struct ruleset *rs, int simple,
+		    size_t maxline);
 void		 matcher_free(struct matcher *);	/* NULL is fine */
 
 /*

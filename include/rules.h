@@ -19,11 +19,14 @@
 #include "tparse.h"
 
 struct diag;
+struct jsonl_paths;
+struct logfmt_keys;
 struct pattern;
 
 #define RULES_MAXWEIGHT		1000
 #define RULES_MAXDETECTORS	64	/* detector masks are uint64_t */
 #define RULES_FIELD_LINE	(-1)	/* condition on the whole line */
+#define RULES_MAXFIELDS		1024	/* of a json or logfmt source */
 
 enum cond_op {
 	COND_MATCH, COND_NOMATCH,	/* ~ !~ */
@@ -38,8 +41,10 @@ struct cond {
 	struct pattern	*rx;		/* ~ and !~; else NULL */
 	char		*str;		/* the right-hand side as written */
 	size_t		 strlen;
-	double		 num;
+	double		 num;		/* str's number, or duration in s */
 	int		 isnum;		/* str is a number */
+	int		 isdur;		/* str is a duration (< <= > >=):
+					   the field must be one too */
 };
 
 struct settings {
@@ -79,15 +84,37 @@ struct detector {
 	size_t		 npatterns;
 };
 
+enum source_format {
+	SOURCE_REGEX,			/* fields: match's named groups */
+	SOURCE_JSON,			/* fields: paths (jsonl.h) */
+	SOURCE_LOGFMT			/* fields: keys (logfmt.h) */
+};
+
+/*
+ * A source. Its fields are numbered from 1: a regex source's are its
+ * pattern's groups, a structured source's the paths or keys its
+ * customer, time and conditions name (customer 1, time 2 unless there
+ * is none, then each new name in the order the rules name it); struct
+ * cond's field and g_customer, g_time are these numbers.
+ */
 struct source {
 	char		*name;
 	char		*file;		/* where it was defined */
 	int		 lineno;
-	struct pattern	*rx;
-	uint32_t	 ngroups;	/* capture groups, not counting 0 */
-	char	       **groupname;	/* [ngroups + 1], NULL if unnamed */
-	int		 g_customer;	/* group numbers */
+	enum source_format format;
+	struct pattern	*rx;		/* regex: the match; structured: the
+					   optional raw-line match, or NULL */
+	uint32_t	 ngroups;	/* fields (regex: groups, not 0) */
+	char	       **groupname;	/* [ngroups + 1]: regex: the group's
+					   name, NULL if unnamed; structured:
+					   the path or key */
+	int		 g_customer;	/* field numbers */
 	int		 g_time;	/* 0 when time = none */
+	struct jsonl_paths *jpaths;	/* json: field i is path i - 1 */
+	char		*unwrap;	/* json: unwrap path, or NULL */
+	struct logfmt_keys *lkeys;	/* logfmt: the keys */
+	int		*slot;		/* logfmt: [ngroups + 1], field i's
+					   slot in lkeys */
 	struct tp_spec	 time;
 	unsigned	 channel;
 	char	       **anonymous;
@@ -149,6 +176,16 @@ void		 rules_free(struct ruleset *);	/* NULL is fine */
 /* Parse a rules-style number: decimal, optional sign, fraction and
  * exponent, finite. 0 and *v, or -1 ("nan", "0x10", "1e309" are not). */
 int		 rules_number(const char *s, size_t len, double *v);
+
+/* "regex", "json" or "logfmt". */
+const char	*rules_format_name(enum source_format);
+
+/*
+ * Parse a duration with units, "419s", "3m5s", "1.5h", "250ms" (parts of
+ * a decimal number and a unit: ms s m h d): 0 and *v in seconds, or -1
+ * (a bare number is not a duration).
+ */
+int		 rules_duration(const char *s, size_t len, double *v);
 
 /* Index of the source called name, or -1. */
 int		 rules_source_find(const struct ruleset *, const char *name);

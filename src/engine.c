@@ -63,7 +63,8 @@ engine_new(const struct ruleset *rs, const struct engine_opts *opts,
 	e->rs = rs;
 	e->out = out;
 	e->opts = *opts;
-	e->mt = matcher_new(rs, opts->simple);
+	e->mt = matcher_new(rs, opts->simple, opts->max_line > 0 ?
+	    opts->max_line : 64 * 1024);
 	e->cl = claim_new(rs);
 	e->T = INT64_MIN;
 	e->ndet = rs->ndetectors;
@@ -86,6 +87,7 @@ engine_new(const struct ruleset *rs, const struct engine_opts *opts,
 		e->env = obuf_new(-1, 1024);
 	}
 	e->st.srclines = xcalloc(rs->nsources, sizeof(uint64_t));
+	e->st.srcunparsable = xcalloc(rs->nsources, sizeof(uint64_t));
 	e->st.ruleevents = xcalloc(rs->nrules, sizeof(uint64_t));
 	e->st.srclimits = xcalloc(rs->nsources, sizeof(uint64_t));
 	e->st.rulelimits = xcalloc(rs->nrules, sizeof(uint64_t));
@@ -114,6 +116,7 @@ engine_free(struct engine *e)
 	obuf_free(e->json);
 	obuf_free(e->env);
 	free(e->st.srclines);
+	free(e->st.srcunparsable);
 	free(e->st.ruleevents);
 	free(e->st.srclimits);
 	free(e->st.rulelimits);
@@ -154,7 +157,8 @@ engine_explain_fields(struct engine *e, const struct match *m,
 
 	for (g = 1; g <= src->ngroups; g++) {
 		if (src->groupname[g] == NULL || (int)g == src->g_customer ||
-		    (int)g == src->g_time)
+		    (int)g == src->g_time || (m->claim->structured &&
+		    !m->claim->f[g].present))
 			continue;
 		match_field(m->claim, line, (int)g, &v, &vlen);
 		engine_kv(e->out, src->groupname[g], v, vlen);
@@ -197,6 +201,24 @@ engine_detectors(const struct engine *e, struct obuf *o, uint64_t mask)
 		}
 }
 
+/* -x: where and why a json or logfmt source could not read the line. */
+static void
+engine_unparsable(struct obuf *o, const struct claim *c)
+{
+	obuf_puts(o, " unparsable: ");
+	if (c->inner) {
+		obuf_puts(o, "in the unwrapped field at byte ");
+		obuf_u64(o, c->whyoff);
+		obuf_puts(o, ", byte ");
+		obuf_u64(o, c->inner_off);
+	} else {
+		obuf_puts(o, "byte ");
+		obuf_u64(o, c->whyoff);
+	}
+	obuf_puts(o, ": ");
+	obuf_text(o, c->why, strlen(c->why));
+}
+
 /* -x: one line saying what happened to this input line. */
 static void
 engine_explain(struct engine *e, const char *name, uint64_t lineno,
@@ -224,6 +246,9 @@ engine_explain(struct engine *e, const char *name, uint64_t lineno,
 	case MATCH_ANONYMOUS:
 		engine_kv(o, "customer", m->customer, m->customerlen);
 		obuf_puts(o, " ignored: anonymous");
+		goto done;
+	case MATCH_UNPARSABLE:
+		engine_unparsable(o, m->claim);
 		goto done;
 	case MATCH_BADTIME:
 		engine_kv(o, "customer", m->customer, m->customerlen);
@@ -522,6 +547,10 @@ engine_line_claimed(struct engine *e, const char *name, uint64_t lineno,
 	case MATCH_ANONYMOUS:
 		e->st.anonymous++;
 		return;
+	case MATCH_UNPARSABLE:
+		e->st.unparsable++;
+		e->st.srcunparsable[m.source]++;
+		return;
 	case MATCH_BADTIME:
 		e->st.badtime++;
 		return;
@@ -719,6 +748,7 @@ engine_reload(struct engine *e, const struct ruleset *rs)
 	(void)engine_stats(e);
 	n = engine_new(rs, &e->opts, e->out);
 	free(n->st.srclines);
+	free(n->st.srcunparsable);
 	free(n->st.ruleevents);
 	free(n->st.srclimits);
 	free(n->st.rulelimits);
@@ -727,6 +757,7 @@ engine_reload(struct engine *e, const struct ruleset *rs)
 	n->st.det = det;
 	n->gone = e->gone;
 	n->st.srclines = xcalloc(rs->nsources, sizeof(uint64_t));
+	n->st.srcunparsable = xcalloc(rs->nsources, sizeof(uint64_t));
 	n->st.ruleevents = xcalloc(rs->nrules, sizeof(uint64_t));
 	n->st.srclimits = xcalloc(rs->nsources, sizeof(uint64_t));
 	n->st.rulelimits = xcalloc(rs->nrules, sizeof(uint64_t));
@@ -734,6 +765,7 @@ engine_reload(struct engine *e, const struct ruleset *rs)
 	for (i = 0; i < old->nsources; i++)
 		if ((k = rules_source_find(rs, old->sources[i].name)) >= 0) {
 			n->st.srclines[k] = e->st.srclines[i];
+			n->st.srcunparsable[k] = e->st.srcunparsable[i];
 			n->st.srclimits[k] = e->st.srclimits[i];
 			n->srcwarned[k] = e->srcwarned[i];
 		}
@@ -790,6 +822,12 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 	engine_stat(o, "lines unmatched", st->unmatched);
 	engine_stat(o, "lines too long", st->longlines);
 	engine_stat(o, "lines bad time", st->badtime);
+	engine_stat(o, "lines unparsable", st->unparsable);
+	for (i = 0; i < rs->nsources; i++)
+		if (rs->sources[i].format != SOURCE_REGEX)
+			obuf_printf(o, "  unparsable source %-4s %llu\n",
+			    rs->sources[i].name,
+			    (unsigned long long)st->srcunparsable[i]);
 	engine_stat(o, "lines anonymous", st->anonymous);
 	engine_stat(o, "lines no customer", st->nocustomer);
 	engine_stat(o, "lines no rule", st->norule);

@@ -254,6 +254,23 @@ main_check_rule(const struct ruleset *rs, const struct rule *r)
 }
 
 /*
+ * -t: a field's name as written, but a path or key may hold any byte:
+ * one that is not printable ASCII, a comma or a backslash is written as
+ * \xHH, so the list stays one line that reads back unambiguously.
+ */
+static void
+main_put_field(const char *name)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == ',' || *p == '\\')
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+}
+
+/*
  * -t: one line for the settings, each detector written in the rules,
  * each source and each rule; a warning on stderr for each pattern that
  * may backtrack exponentially and each failure rule that counts in no
@@ -277,11 +294,31 @@ main_check(const struct ruleset *rs)
 		main_check_detector(rs, i);
 	for (i = 0; i < rs->nsources; i++) {
 		s = &rs->sources[i];
-		printf("source %s: channel=%s time=%s fields=", s->name,
-		    rs->channels[s->channel], main_time_name(&s->time));
+		if (s->format == SOURCE_REGEX)
+			printf("source %s: channel=%s time=%s fields=", s->name,
+			    rs->channels[s->channel], main_time_name(&s->time));
+		else {
+			printf("source %s: format=%s channel=%s customer=",
+			    s->name, rules_format_name(s->format),
+			    rs->channels[s->channel]);
+			main_put_field(s->groupname[s->g_customer]);
+			printf(" time=");
+			if (s->g_time > 0)
+				main_put_field(s->groupname[s->g_time]);
+			else
+				printf("-");
+			printf(" timefmt=%s", main_time_name(&s->time));
+			if (s->unwrap != NULL) {
+				printf(" unwrap=");
+				main_put_field(s->unwrap);
+			}
+			printf(" match=%s fields=", s->rx != NULL ? "yes" :
+			    "no");
+		}
 		for (sep = "", g = 1; g <= s->ngroups; g++)
 			if (s->groupname[g] != NULL) {
-				printf("%s%s", sep, s->groupname[g]);
+				printf("%s", sep);
+				main_put_field(s->groupname[g]);
 				sep = ",";
 			}
 		printf(" rules=%zu (%s:%d)\n", s->nrules, s->file, s->lineno);
@@ -652,6 +689,7 @@ main_engine_opts(const struct options *o, struct engine_opts *eng)
 	eng->explain = o->explain;
 	eng->quiet = o->quiet;
 	eng->simple = o->simple;
+	eng->max_line = (size_t)o->max_line;
 }
 
 /* Parse the command line; usage errors exit 2, --help and -V exit 0. */

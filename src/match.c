@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonl.h"
+#include "logfmt.h"
 #include "match.h"
 #include "rules.h"
 #include "wtab.h"
@@ -18,6 +20,8 @@ struct matcher {
 	struct pattern_ctx	*ctx;
 	pcre2_match_data	*md;		/* rules' and conditions' */
 	struct tp_state		*tp;		/* [nsources] */
+	struct jsonl		**jl;		/* [nsources]: json's parsers */
+	struct logfmt		**lf;		/* [nsources]: logfmt's */
 	int			 simple;
 	uint64_t		*srclimits;	/* NULL, or [nsources] */
 	uint64_t		*rulelimits;	/* NULL, or [nrules] */
@@ -33,28 +37,44 @@ static const char *const match_opname[] = {
 };
 
 struct matcher *
-matcher_new(const struct ruleset *rs, int simple)
+matcher_new(const struct ruleset *rs, int simple, size_t maxline)
 {
 	struct matcher *mt = xcalloc(1, sizeof(*mt));
-	size_t i;
+	const struct source *src;
+	size_t i, n = rs->nsources > 0 ? rs->nsources : 1;
 
 	mt->rs = rs;
 	mt->simple = simple;
 	mt->ctx = pattern_ctx_new(simple);
 	/* Rules and conditions only say whether they match. */
 	mt->md = pattern_md_new(0);
-	mt->tp = xcalloc(rs->nsources > 0 ? rs->nsources : 1,
-	    sizeof(*mt->tp));
-	for (i = 0; i < rs->nsources; i++)
-		tp_state_init(&mt->tp[i], &rs->sources[i].time, simple);
+	mt->tp = xcalloc(n, sizeof(*mt->tp));
+	mt->jl = xcalloc(n, sizeof(*mt->jl));
+	mt->lf = xcalloc(n, sizeof(*mt->lf));
+	for (i = 0; i < rs->nsources; i++) {
+		src = &rs->sources[i];
+		tp_state_init(&mt->tp[i], &src->time, simple);
+		if (src->format == SOURCE_JSON)
+			mt->jl[i] = jsonl_new(src->jpaths, maxline);
+		else if (src->format == SOURCE_LOGFMT)
+			mt->lf[i] = logfmt_new(src->lkeys, maxline);
+	}
 	return mt;
 }
 
 void
 matcher_free(struct matcher *mt)
 {
+	size_t i;
+
 	if (mt == NULL)
 		return;
+	for (i = 0; i < mt->rs->nsources; i++) {
+		jsonl_free(mt->jl[i]);
+		logfmt_free(mt->lf[i]);
+	}
+	free(mt->jl);
+	free(mt->lf);
 	pattern_ctx_free(mt->ctx);
 	pcre2_match_data_free(mt->md);
 	free(mt->tp);
@@ -73,15 +93,20 @@ struct claim *
 claim_new(const struct ruleset *rs)
 {
 	struct claim *c = xcalloc(1, sizeof(*c));
-	uint32_t max = 0;
+	uint32_t max = 0, maxf = 0;
 	size_t i;
 
-	for (i = 0; i < rs->nsources; i++)
-		if (rs->sources[i].ngroups > max)
+	for (i = 0; i < rs->nsources; i++) {
+		if (rs->sources[i].format != SOURCE_REGEX) {
+			if (rs->sources[i].ngroups > maxf)
+				maxf = rs->sources[i].ngroups;
+		} else if (rs->sources[i].ngroups > max)
 			max = rs->sources[i].ngroups;
+	}
 	c->md = pattern_md_new(max);
 	c->ov = pcre2_get_ovector_pointer(c->md);
 	c->nov = pcre2_get_ovector_count(c->md);
+	c->f = xcalloc(maxf + 1, sizeof(*c->f));
 	c->source = -1;
 	return c;
 }
@@ -92,6 +117,8 @@ claim_free(struct claim *c)
 	if (c == NULL)
 		return;
 	pcre2_match_data_free(c->md);
+	free(c->f);
+	free(c->buf);
 	free(c);
 }
 
@@ -102,6 +129,16 @@ match_field_of(const struct claim *c, const char *line, int group,
 {
 	const PCRE2_SIZE *ov = c->ov;
 
+	if (c->structured) {
+		if (group < 1 || (uint32_t)group > c->nf) {
+			*val = "";
+			*vlen = 0;
+		} else {
+			*val = c->f[group].p;
+			*vlen = c->f[group].len;
+		}
+		return;
+	}
 	if (group < 0 || (uint32_t)group >= c->nov ||
 	    ov[2 * group] == PCRE2_UNSET) {
 		*val = "";
@@ -132,6 +169,137 @@ match_anonymous(const struct source *src, const char *c, size_t len)
 }
 
 /*
+ * Semantics 1, a logfmt source: the line holds "KEY=" at its start or
+ * after a byte <= 0x20. Each '=' is looked at, as there are few.
+ */
+static int
+match_logfmt_has(const char *line, size_t len, const char *key,
+    size_t klen)
+{
+	const char *p = line, *end = line + len, *eq, *k;
+
+	while ((eq = memchr(p, '=', (size_t)(end - p))) != NULL) {
+		k = eq - klen;
+		if ((size_t)(eq - line) >= klen && memcmp(k, key, klen) == 0 &&
+		    (k == line || (unsigned char)k[-1] <= 0x20))
+			return 1;
+		p = eq + 1;
+	}
+	return 0;
+}
+
+/*
+ * Semantics 1, a json source: the first byte past JSON's blanks is '{'.
+ */
+static int
+match_json_looks(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r' &&
+		    line[i] != '\n')
+			return line[i] == '{';
+	return 0;
+}
+
+/*
+ * The values that are not the line's bytes (decoded, so in the parser's
+ * buffer, which the next line of the source overwrites) are copied into
+ * the claim's own: a merge keeps a claim while it claims other lines.
+ */
+static void
+match_keep(struct claim *c, const char *line, size_t len)
+{
+	size_t need = 0, off = 0;
+	uint32_t i;
+
+	for (i = 1; i <= c->nf; i++)
+		if (c->f[i].len > 0 && (c->f[i].p < line ||
+		    c->f[i].p + c->f[i].len > line + len))
+			need += c->f[i].len;
+	if (need == 0)
+		return;
+	if (need > c->bufcap) {
+		free(c->buf);
+		c->bufcap = need;
+		c->buf = xmalloc(need);
+	}
+	for (i = 1; i <= c->nf; i++)
+		if (c->f[i].len > 0 && (c->f[i].p < line ||
+		    c->f[i].p + c->f[i].len > line + len)) {
+			memcpy(c->buf + off, c->f[i].p, c->f[i].len);
+			c->f[i].p = c->buf + off;
+			off += c->f[i].len;
+		}
+}
+
+/*
+ * Semantics 1 and 2 for a json or logfmt source: whether it claims the
+ * line (1) and, if so, the fields, or why the line is unparsable.
+ */
+static int
+match_structured(struct matcher *mt, struct claim *c, size_t si,
+    const char *line, size_t len)
+{
+	const struct source *src = &mt->rs->sources[si];
+	const struct logfmt_field *lv;
+	const struct jsonl_value *jv;
+	const struct jsonl_fail *jf;
+	size_t off;
+	uint32_t i;
+
+	if (src->format == SOURCE_JSON) {
+		if (!match_json_looks(line, len))
+			return 0;
+	} else if (!match_logfmt_has(line, len,
+	    src->groupname[src->g_customer],
+	    strlen(src->groupname[src->g_customer])))
+		return 0;
+	c->structured = 1;
+	c->nf = src->ngroups;
+	if (src->format == SOURCE_JSON) {
+		if (jsonl_parse(mt->jl[si], line, len) == -1) {
+			jf = jsonl_failure(mt->jl[si]);
+			c->why = jf->why;
+			c->whyoff = jf->off;
+			c->inner = jf->inner;
+			c->inner_off = jf->inner_off;
+			c->nf = 0;
+			c->status = MATCH_UNPARSABLE;
+			return 1;
+		}
+		for (i = 1; i <= c->nf; i++) {
+			jv = jsonl_value(mt->jl[si], i - 1);
+			c->f[i].present = jv->present;
+			c->f[i].p = jv->present ? jv->p : "";
+			c->f[i].len = jv->present ? jv->len : 0;
+			c->f[i].scalar = jv->type == JSONL_STRING ||
+			    jv->type == JSONL_NUMBER;
+		}
+	} else {
+		if (logfmt_scan(mt->lf[si], line, len, &c->why, &off) == -1) {
+			c->whyoff = off;
+			c->inner = 0;
+			c->nf = 0;
+			c->status = MATCH_UNPARSABLE;
+			return 1;
+		}
+		lv = logfmt_fields(mt->lf[si]);
+		for (i = 1; i <= c->nf; i++) {
+			c->f[i].present = lv[src->slot[i]].present;
+			c->f[i].p = c->f[i].present ? lv[src->slot[i]].p : "";
+			c->f[i].len = c->f[i].present ?
+			    lv[src->slot[i]].len : 0;
+			c->f[i].scalar = 1;
+		}
+	}
+	match_keep(c, line, len);
+	c->status = MATCH_NORULE;
+	return 1;
+}
+
+/*
  * Semantics 2: the claiming source's customer and time. With order, the
  * time is read whatever the customer, so that a merge places every line
  * that has one (claim.timeok); a missing customer still goes before a
@@ -146,7 +314,8 @@ match_claimed(struct matcher *mt, struct claim *c, const char *line,
 
 	match_field_of(c, line, src->g_customer, &c->customer,
 	    &c->customerlen);
-	if (c->customerlen == 0 || c->customerlen > WTAB_MAXKEY)
+	if (c->customerlen == 0 || c->customerlen > WTAB_MAXKEY ||
+	    (c->structured && !c->f[src->g_customer].scalar))
 		st = MATCH_NOCUSTOMER;
 	else if (match_anonymous(src, c->customer, c->customerlen))
 		st = MATCH_ANONYMOUS;
@@ -169,6 +338,7 @@ matcher_claim(struct matcher *mt, struct claim *c, int forced,
     const char *line, size_t len, int64_t now, int order)
 {
 	const struct ruleset *rs = mt->rs;
+	const struct source *src;
 	size_t i, lo = 0, hi = rs->nsources;
 	int rc;
 
@@ -179,22 +349,31 @@ matcher_claim(struct matcher *mt, struct claim *c, int forced,
 	c->time = 0;
 	c->timeok = 0;
 	c->limits = 0;
+	c->structured = 0;
+	c->nf = 0;
 	if (forced >= 0) {
 		lo = (size_t)forced;
 		hi = lo + 1;
 	}
-	/* Semantics 1: the first source whose match matches claims it. */
+	/* Semantics 1: the first source that claims it has it. */
 	for (i = lo; i < hi; i++) {
-		rc = pattern_exec(mt->ctx, rs->sources[i].rx, c->md, line,
-		    len);
-		if (rc < 0) {
-			c->limits++;
-			if (mt->srclimits != NULL)
-				mt->srclimits[i]++;
+		src = &rs->sources[i];
+		rc = 1;
+		if (src->rx != NULL) {
+			rc = pattern_exec(mt->ctx, src->rx, c->md, line, len);
+			if (rc < 0) {
+				c->limits++;
+				if (mt->srclimits != NULL)
+					mt->srclimits[i]++;
+			}
 		}
+		if (rc == 1 && src->format != SOURCE_REGEX &&
+		    !match_structured(mt, c, i, line, len))
+			rc = 0;
 		if (rc == 1) {
 			c->source = (int)i;
-			match_claimed(mt, c, line, now, order);
+			if (c->status != MATCH_UNPARSABLE)
+				match_claimed(mt, c, line, now, order);
 			break;
 		}
 	}
@@ -257,7 +436,10 @@ match_cond(struct matcher *mt, const struct cond *cd, const struct claim *c,
 	default:
 		break;
 	}
-	if (match_number(mt, v, vlen, &n) == -1)
+	if (cd->isdur) {
+		if (rules_duration(v, vlen, &n) == -1)
+			return 0;
+	} else if (match_number(mt, v, vlen, &n) == -1)
 		return 0;
 	switch (cd->op) {
 	case COND_LT:

@@ -308,19 +308,22 @@ report_text(struct report *r, struct obuf *o, const struct engine_stats *st)
 	size_t i;
 
 	obuf_puts(o, "cxwatch report\n");
-	obuf_printf(o, "lines: %llu read, %llu unmatched, %llu bad time, "
-	    "%llu anonymous, %llu too long\n",
+	obuf_printf(o, "lines: %llu read, %llu unmatched, %llu unparsable, "
+	    "%llu bad time, %llu anonymous, %llu too long\n",
 	    (unsigned long long)(st->lines + st->longlines),
 	    (unsigned long long)st->unmatched,
+	    (unsigned long long)st->unparsable,
 	    (unsigned long long)st->badtime,
 	    (unsigned long long)st->anonymous,
 	    (unsigned long long)st->longlines);
-	obuf_printf(o, "\n%-16s %-12s %10s %8s\n", "source", "channel",
-	    "lines", "events");
+	obuf_printf(o, "\n%-16s %-12s %-6s %10s %10s %8s\n", "source",
+	    "channel", "format", "lines", "unparsable", "events");
 	for (i = 0; i < rs->nsources; i++)
-		obuf_printf(o, "%-16s %-12s %10llu %8llu\n",
+		obuf_printf(o, "%-16s %-12s %-6s %10llu %10llu %8llu\n",
 		    rs->sources[i].name, rs->channels[rs->sources[i].channel],
+		    rules_format_name(rs->sources[i].format),
 		    (unsigned long long)st->srclines[i],
+		    (unsigned long long)st->srcunparsable[i],
 		    (unsigned long long)report_source_events(rs, st, i));
 	obuf_printf(o, "\n%-28s %8s %8s\n", "rule", "events", "alerts");
 	for (i = 0; i < rs->nrules; i++)
@@ -380,6 +383,7 @@ report_json(struct report *r, struct obuf *o, const struct engine_stats *st)
 
 	report_jcount(o, "{\"lines\":{\"read\":", st->lines + st->longlines);
 	report_jcount(o, ",\"unmatched\":", st->unmatched);
+	report_jcount(o, ",\"unparsable\":", st->unparsable);
 	report_jcount(o, ",\"bad_time\":", st->badtime);
 	report_jcount(o, ",\"anonymous\":", st->anonymous);
 	report_jcount(o, ",\"too_long\":", st->longlines);
@@ -390,7 +394,10 @@ report_json(struct report *r, struct obuf *o, const struct engine_stats *st)
 		obuf_puts(o, ",\"channel\":");
 		report_channels(o, rs, UINT64_C(1) << rs->sources[i].channel,
 		    1);
-		report_jcount(o, ",\"lines\":", st->srclines[i]);
+		obuf_puts(o, ",\"format\":\"");
+		obuf_puts(o, rules_format_name(rs->sources[i].format));
+		report_jcount(o, "\",\"lines\":", st->srclines[i]);
+		report_jcount(o, ",\"unparsable\":", st->srcunparsable[i]);
 		report_jcount(o, ",\"events\":",
 		    report_source_events(rs, st, i));
 		obuf_putc(o, '}');

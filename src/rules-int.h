@@ -13,6 +13,8 @@
 
 #include "rules.h"
 
+struct pattern;
+
 enum rsec_kind { RSEC_SETTINGS, RSEC_SOURCE, RSEC_RULE, RSEC_DETECTOR };
 
 struct rkv {
@@ -57,6 +59,36 @@ void		 rules_err(struct rload *, const char *file, int lineno,
 
 /* The value of key in sec, and its line (sec's own when absent), or NULL. */
 const char	*rules_kv(const struct rsec *, const char *key, int *lineno);
+
+/* Whether s is a name of letters, digits, '-', '_' and '.'. */
+int		 rules_name_ok(const char *s);
+
+/* The channel called name, added if new (at most 64). */
+unsigned	 rules_channel(struct rload *, const char *name,
+		    const char *file, int lineno);
+
+/* Compile pat into *rx (pattern.h): 0, or -1 after "what: why" there. */
+int		 rules_compile(struct rload *, struct pattern **rx,
+		    const char *pat, const char *file, int lineno,
+		    const char *what);
+
+/* rules-source.c */
+
+/* A [source NAME] section, into a new source of the set. */
+void		 rules_do_source(struct rload *, const struct rsec *);
+
+/*
+ * The number of src's field called name: a regex source's group, or a
+ * structured source's path or key, added if new. -1 after an error at
+ * file:lineno, which starts with what ("if", "customer").
+ */
+int		 rules_field(struct rload *, struct source *src,
+		    const char *name, const char *file, int lineno,
+		    const char *what);
+
+/* Compile each json source's paths, once every rule has named its own. */
+void		 rules_sources_finish(struct rload *);
+void		 rules_source_free(struct source *);
 
 /* Split s at blanks into *n copied words (caller frees). */
 void		 rules_split_words(const char *s, char ***words, size_t *n);

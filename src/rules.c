@@ -83,8 +83,9 @@ static const struct rkey rules_settings_keys[] = {
 	{ "channels", 0 }, { NULL, 0 }
 };
 static const struct rkey rules_source_keys[] = {
-	{ "match", 0 }, { "time", 0 }, { "timezone", 0 }, { "channel", 0 },
-	{ "anonymous", 0 }, { NULL, 0 }
+	{ "format", 0 }, { "match", 0 }, { "customer", 0 }, { "time", 0 },
+	{ "timefmt", 0 }, { "timezone", 0 }, { "unwrap", 0 },
+	{ "channel", 0 }, { "anonymous", 0 }, { NULL, 0 }
 };
 static const struct rkey rules_rule_keys[] = {
 	{ "source", 0 }, { "match", 0 }, { "if", 1 }, { "weight", 0 },
@@ -243,7 +244,7 @@ rules_strip_comment(char *v)
 	}
 }
 
-static int
+int
 rules_name_ok(const char *s)
 {
 	if (*s == '\0')
@@ -586,8 +587,7 @@ rules_kv(const struct rsec *sec, const char *key, int *lineno)
 	return NULL;
 }
 
-/* Compile pat into *rx (pattern.h), or say why not at file:lineno. */
-static int
+int
 rules_compile(struct rload *l, struct pattern **rx, const char *pat,
     const char *file, int lineno, const char *what)
 {
@@ -660,6 +660,61 @@ rules_number(const char *s, size_t len, double *v)
 		return 0;
 	}
 	return rules_number_slow(s, (size_t)(e - s), (size_t)(p - s), v);
+}
+
+/*
+ * A duration in a field or a condition: parts of digits, an optional
+ * fraction and a unit (ms, s, m, h, d), as "419s", "3m5s", "1.5h",
+ * "250ms": Go's time.Duration and most log writers. Seconds in *v.
+ */
+int
+rules_duration(const char *s, size_t len, double *v)
+{
+	const char *p = s, *e = s + len, *num;
+	double total = 0, part;
+	char buf[64];
+	size_t n;
+	int parts = 0;
+
+	if (len == 0 || len >= 64)
+		return -1;
+	while (p < e) {
+		num = p;
+		while (p < e && (unsigned)(*p - '0') < 10)
+			p++;
+		if (p == num)
+			return -1;
+		if (p < e && *p == '.') {
+			p++;
+			if (p == e || (unsigned)(*p - '0') >= 10)
+				return -1;
+			while (p < e && (unsigned)(*p - '0') < 10)
+				p++;
+		}
+		n = (size_t)(p - num);
+		memcpy(buf, num, n);
+		buf[n] = '\0';
+		part = strtod(buf, NULL);
+		if (p + 1 < e && p[0] == 'm' && p[1] == 's') {
+			part /= 1000;
+			p += 2;
+		} else if (p < e && *p == 's')
+			p++;
+		else if (p < e && *p == 'm')
+			part *= 60, p++;
+		else if (p < e && *p == 'h')
+			part *= 3600, p++;
+		else if (p < e && *p == 'd')
+			part *= 86400, p++;
+		else
+			return -1;
+		total += part;
+		parts++;
+	}
+	if (parts == 0 || !isfinite(total))
+		return -1;
+	*v = total;
+	return 0;
 }
 
 static int
@@ -744,7 +799,7 @@ rules_do_settings(struct rload *l, const struct rsec *sec)
 	}
 }
 
-static unsigned
+unsigned
 rules_channel(struct rload *l, const char *name, const char *file,
     int lineno)
 {
@@ -764,39 +819,6 @@ rules_channel(struct rload *l, const char *name, const char *file,
 	return (unsigned)rs->nchannels++;
 }
 
-/* Fill the group-number → name table of a source's pattern. */
-static void
-rules_groups(struct source *src)
-{
-	uint32_t n = 0, esz = 0, i;
-	PCRE2_SPTR tab;
-	int g;
-
-	pcre2_pattern_info(src->rx->code, PCRE2_INFO_CAPTURECOUNT,
-	    &src->ngroups);
-	src->groupname = xcalloc(src->ngroups + 1, sizeof(char *));
-	pcre2_pattern_info(src->rx->code, PCRE2_INFO_NAMECOUNT, &n);
-	pcre2_pattern_info(src->rx->code, PCRE2_INFO_NAMEENTRYSIZE, &esz);
-	pcre2_pattern_info(src->rx->code, PCRE2_INFO_NAMETABLE, &tab);
-	for (i = 0; i < n; i++, tab += esz) {
-		g = (tab[0] << 8) | tab[1];
-		if (src->groupname[g] == NULL)
-			src->groupname[g] = xstrdup((const char *)tab + 2);
-	}
-}
-
-static int
-rules_group(const struct source *src, const char *name)
-{
-	uint32_t g;
-
-	for (g = 1; g <= src->ngroups; g++)
-		if (src->groupname[g] != NULL &&
-		    strcmp(src->groupname[g], name) == 0)
-			return (int)g;
-	return -1;
-}
-
 void
 rules_split_words(const char *s, char ***words, size_t *n)
 {
@@ -814,57 +836,6 @@ rules_split_words(const char *s, char ***words, size_t *n)
 		(*words)[(*n)++] = xstrndup(p, len);
 		p += len;
 	}
-}
-
-static void
-rules_do_source(struct rload *l, const struct rsec *sec)
-{
-	struct ruleset *rs = l->rs;
-	struct source *src;
-	const char *v, *cause;
-	int ln;
-
-	rs->sources = xreallocarray(rs->sources, rs->nsources + 1,
-	    sizeof(*rs->sources));
-	src = &rs->sources[rs->nsources++];
-	memset(src, 0, sizeof(*src));
-	src->name = xstrdup(sec->name);
-	src->file = xstrdup(sec->file);
-	src->lineno = sec->lineno;
-	v = rules_kv(sec, "channel", &ln);
-	if (v != NULL && !rules_name_ok(v)) {
-		rules_err(l, sec->file, ln, "channel: \"%s\" is not a name of "
-		    "letters, digits, '-', '_' or '.'", v);
-		v = NULL;
-	}
-	src->channel = rules_channel(l, v != NULL ? v : sec->name, sec->file,
-	    ln);
-	if ((v = rules_kv(sec, "anonymous", NULL)) != NULL)
-		rules_split_words(v, &src->anonymous, &src->nanonymous);
-	v = rules_kv(sec, "time", &ln);
-	if (tp_spec_init(&src->time, v != NULL ? v : "auto",
-	    rules_kv(sec, "timezone", NULL), &cause) == -1) {
-		if (strstr(cause, "zone") != NULL)
-			(void)rules_kv(sec, "timezone", &ln);
-		rules_err(l, sec->file, ln, "%s", cause);
-	}
-	if ((v = rules_kv(sec, "match", &ln)) == NULL) {
-		if (!sec->broken)
-			rules_err(l, sec->file, sec->lineno, "[source %s] "
-			    "needs a \"match\" pattern", sec->name);
-		return;
-	}
-	if (rules_compile(l, &src->rx, v, sec->file, ln, "match") == -1)
-		return;
-	rules_groups(src);
-	if ((src->g_customer = rules_group(src, "customer")) == -1)
-		rules_err(l, sec->file, ln, "match must capture (?<customer>"
-		    "...) so cxwatch knows whose line it is");
-	src->g_time = 0;
-	if (src->time.kind != TP_NONE &&
-	    (src->g_time = rules_group(src, "time")) == -1)
-		rules_err(l, sec->file, ln, "match must capture (?<time>...),"
-		    " or say \"time = none\"");
 }
 
 int
@@ -889,7 +860,7 @@ static const struct {
 
 /* "FIELD OP VALUE", e.g. "status >= 500" or "path ~ ^/checkout". */
 static int
-rules_cond(struct rload *l, const struct source *src, struct cond *c,
+rules_cond(struct rload *l, struct source *src, struct cond *c,
     const char *spec, const char *file, int lineno)
 {
 	const char *p = spec, *name;
@@ -898,9 +869,13 @@ rules_cond(struct rload *l, const struct source *src, struct cond *c,
 
 	memset(c, 0, sizeof(*c));
 	name = p;
-	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-	    (*p >= '0' && *p <= '9') || *p == '_')
-		p++;
+	if (src->format == SOURCE_REGEX)
+		while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_')
+			p++;
+	else	/* a path or key: cxwatch.rules(5), [rule NAME], if */
+		while ((unsigned char)*p > 0x20 && strchr("~!=<>", *p) == NULL)
+			p++;
 	len = (size_t)(p - name);
 	p += strspn(p, " \t");
 	for (i = 0; i < sizeof(rules_ops) / sizeof(rules_ops[0]); i++) {
@@ -921,12 +896,9 @@ rules_cond(struct rload *l, const struct source *src, struct cond *c,
 	c->isnum = rules_number(c->str, c->strlen, &c->num) == 0;
 	if (strcmp(c->fieldname, "line") == 0)
 		c->field = RULES_FIELD_LINE;
-	else if ((c->field = rules_group(src, c->fieldname)) == -1) {
-		rules_err(l, file, lineno, "if: source %s has no field "
-		    "\"%s\" (name it with (?<%s>...) in its match)",
-		    src->name, c->fieldname, c->fieldname);
+	else if ((c->field = rules_field(l, src, c->fieldname, file, lineno,
+	    "if")) == -1)
 		return -1;
-	}
 	switch (c->op) {
 	case COND_MATCH:
 	case COND_NOMATCH:
@@ -936,9 +908,13 @@ rules_cond(struct rload *l, const struct source *src, struct cond *c,
 	case COND_LE:
 	case COND_GT:
 	case COND_GE:
-		if (!c->isnum) {
+		if (!c->isnum && rules_duration(c->str, c->strlen,
+		    &c->num) == 0)
+			c->isdur = 1;
+		else if (!c->isnum) {
 			rules_err(l, file, lineno, "if: \"%s\" is not a number "
-			    "(%s compares numbers)", c->str, rules_ops[i].op);
+			    "or a duration (%s compares numbers, or durations "
+			    "such as 3m or 250ms)", c->str, rules_ops[i].op);
 			return -1;
 		}
 		return 0;
@@ -1089,6 +1065,7 @@ rules_build(struct rload *l)
 		if (l->secs[i].kind == RSEC_RULE && !l->secs[i].dup)
 			rules_do_rule(l, &l->secs[i]);
 	rules_detect_resolve(l);
+	rules_sources_finish(l);
 	if (l->nerr == 0 && rs->nsources == 0)
 		rules_err(l, rs->nfiles ? rs->files[0] : "rules", 0,
 		    "no [source NAME] section: nothing to read lines with");
@@ -1165,19 +1142,8 @@ rules_free(struct ruleset *rs)
 
 	if (rs == NULL)
 		return;
-	for (i = 0; i < rs->nsources; i++) {
-		struct source *s = &rs->sources[i];
-
-		pattern_free(s->rx);
-		for (j = 0; s->groupname != NULL && j <= s->ngroups; j++)
-			free(s->groupname[j]);
-		free(s->groupname);
-		tp_spec_free(&s->time);
-		rules_words_free(s->anonymous, s->nanonymous);
-		free(s->rules);
-		free(s->name);
-		free(s->file);
-	}
+	for (i = 0; i < rs->nsources; i++)
+		rules_source_free(&rs->sources[i]);
 	for (i = 0; i < rs->nrules; i++) {
 		struct rule *r = &rs->rules[i];
 

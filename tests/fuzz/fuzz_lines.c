@@ -309,15 +309,18 @@ fuzz_selftest(void)
 	    lines_head_ok(S_ARGS("T ALERT Value 63 detector=d reason=score")) ||
 	    lines_head_ok(S_ARGS("T ALERT a\tb detector=d reason=score")))
 		fuzz_fail("text checker broken");
-	/* Hostile ids reach the oracle: a blank, a tab, a lone backslash. */
+	/*
+	 * Hostile ids reach the oracle: a blank, a tab, a lone backslash
+	 * (JSON escapes, decoded: the billing source reads JSON).
+	 */
 	for (i = 0; i < 2; i++) {
 		static const char ids[] = "\x00"
 		    "{\"ts\":\"2026-11-21T00:00:00Z\",\"event\":"
 		    "\"charge.duplicated\",\"customer\":\"Value 63\"}\n"
 		    "{\"ts\":\"2026-11-21T00:00:01Z\",\"event\":"
-		    "\"charge.duplicated\",\"customer\":\"A\\qB\\\"}\n"
+		    "\"charge.duplicated\",\"customer\":\"A\\\\qB\\\\\"}\n"
 		    "{\"ts\":\"2026-11-21T00:00:02Z\",\"event\":"
-		    "\"charge.duplicated\",\"customer\":\"a\tb\"}\n";
+		    "\"charge.duplicated\",\"customer\":\"a\\tb\"}\n";
 		uint8_t in[sizeof(ids) - 1];
 
 		memcpy(in, ids, sizeof(in));

@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "fuzz.h"
 #include "obuf.h"
+#include "jsonl.h"
 #include "rules.h"
 
 static const char *rules_samples[] = {
@@ -58,10 +59,22 @@ rules_check_shape(const struct ruleset *rs)
 		fuzz_fail("bad settings or counts");
 	for (i = 0; i < rs->nsources; i++) {
 		s = &rs->sources[i];
-		if (s->channel >= rs->nchannels || s->rx == NULL ||
+		if (s->channel >= rs->nchannels ||
+		    (s->format == SOURCE_REGEX && s->rx == NULL) ||
 		    s->g_customer < 1 || (uint32_t)s->g_customer > s->ngroups ||
 		    s->g_time < 0 || (uint32_t)s->g_time > s->ngroups)
 			fuzz_fail("source %s: bad shape", s->name);
+		/* A structured source's fields are all named, and compiled. */
+		if (s->format != SOURCE_REGEX)
+			for (k = 1; k <= s->ngroups; k++)
+				if (s->groupname[k] == NULL)
+					fuzz_fail("source %s: field %zu has no "
+					    "name", s->name, k);
+		if ((s->format == SOURCE_JSON && (s->jpaths == NULL ||
+		    jsonl_paths_count(s->jpaths) != s->ngroups)) ||
+		    (s->format == SOURCE_LOGFMT && (s->lkeys == NULL ||
+		    s->slot == NULL)))
+			fuzz_fail("source %s: fields not compiled", s->name);
 		for (k = 0; k < s->nrules; k++)
 			if (s->rules[k] >= rs->nrules ||
 			    rs->rules[s->rules[k]].source != i)

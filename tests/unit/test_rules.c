@@ -160,8 +160,8 @@ test_errors(void)
 	      "t.rules:6: if: source web has no field \"bytes\" (name it "
 	      "with (?<bytes>...) in its match)\n" },
 	    { SRC "[rule r]\nsource = web\nif = status > high\n",
-	      "t.rules:6: if: \"high\" is not a number (> compares "
-	      "numbers)\n" },
+	      "t.rules:6: if: \"high\" is not a number or a duration (> "
+	      "compares numbers, or durations such as 3m or 250ms)\n" },
 	    { SRC "[rule r]\nsource = web\nif = status\n",
 	      "t.rules:6: if: \"status\" is not \"FIELD OP VALUE\" (OP is "
 	      "one of ~ !~ == != < <= > >=)\n" },

@@ -1,0 +1,695 @@
+/*
+ * logfmt: the logfmt scanner. See logfmt.h for the rules it implements
+ * (cited here as rule N) and for who owns what.
+ *
+ * Speed is the point: a logfmt source scans every line it reads. So a
+ * scan is one pass, the ends of keys and values found 16 bytes at a
+ * time with SSE2 (every x86-64) and 8 at a time elsewhere (SWAR); only
+ * a quoted value with a backslash is walked twice, once for its end and
+ * once to unescape it. A key costs a table load to be turned away: the
+ * key set keeps its names in 1024 buckets by length mod 16 and first
+ * byte mod 64, and most unwanted keys fall in an empty one. A name is
+ * then compared by its length and its first 8 bytes read as one 64-bit
+ * word (its head), the rest, if any, byte by byte.
+ *
+ * The scanner's buffer has two halves of cap bytes: logfmt_scan()
+ * unescapes into the first, logfmt_next() into the second. An unescaped
+ * value is never longer than its quoted text, so each half holds all the
+ * values of a line of up to cap bytes.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "logfmt.h"
+#include "xmalloc.h"
+
+#define LOGFMT_NBUCKETS		1024
+#define LOGFMT_BUCKET(len, c)	(((len) & 15) << 6 | \
+				    ((unsigned char)(c) & 63))
+#define LOGFMT_MAXNAMES		65535
+
+struct logfmt_name {
+	uint64_t	 head;		/* logfmt_head() of the name */
+	size_t		 len;
+	char		*name;		/* owned */
+	int		 slot;
+	uint32_t	 next;		/* 1 + index of the next in its
+					   bucket; 0: none */
+};
+
+struct logfmt_keys {
+	struct logfmt_name	*names;
+	size_t			 nnames;
+	size_t			 cap;
+	size_t			 nslots;
+	int			 leading;	/* slot of rule 7, or -1 */
+	uint32_t		 bucket[LOGFMT_NBUCKETS]; /* as next */
+};
+
+struct logfmt {
+	const struct logfmt_keys *keys;
+	struct logfmt_field	*fields;	/* keys->nslots */
+	char			*buf;		/* 2 * cap */
+	size_t			 cap;
+	const char		*line;	/* the last line scanned */
+	size_t			 len;
+	size_t			 pos;	/* logfmt_next()'s place */
+	size_t			 used;	/* of the second half */
+	int			 ok;	/* 1: line read, not refused */
+};
+
+/* One word, as logfmt_word() reads it. */
+struct logfmt_word {
+	const char	*key, *val;
+	size_t		 keylen, vallen;
+	int		 bare;
+};
+
+static const char LOGFMT_UNTERM[] = "unterminated quoted value";
+static const char LOGFMT_BADESC[] = "unknown escape";
+static const char LOGFMT_BADU[] = "\\u needs 4 hex digits";
+static const char LOGFMT_LONE[] = "lone surrogate in \\u escape";
+
+/*
+ * Word-at-a-time search (SWAR). logfmt_load() reads 8 bytes as a number
+ * whose lowest byte is the first; LOGFMT_BELOW flags, in the top bit of
+ * each byte, the bytes below n (n <= 0x80), LOGFMT_EQ those equal to c.
+ * A borrow can flag a byte above a flagged one, never below it, so the
+ * lowest flag is exact: it is the only one used.
+ */
+#define LOGFMT_ONES	0x0101010101010101ull
+#define LOGFMT_HIGHS	0x8080808080808080ull
+#define LOGFMT_BELOW(x, n)	(((x) - LOGFMT_ONES * (n)) & ~(x) & \
+				    LOGFMT_HIGHS)
+#define LOGFMT_EQ(x, c)		LOGFMT_BELOW((x) ^ LOGFMT_ONES * (c), 1)
+#define LOGFMT_FIRST(m)		((size_t)__builtin_ctzll(m) >> 3)
+
+#ifdef __SSE2__
+#define LOGFMT_V16(p)	_mm_loadu_si128((const __m128i *)(const void *)(p))
+#define LOGFMT_VBLANK(v) _mm_cmpeq_epi8(_mm_min_epu8((v), \
+			    _mm_set1_epi8(' ')), (v))
+#define LOGFMT_VEQ(v, c) _mm_cmpeq_epi8((v), _mm_set1_epi8(c))
+#define LOGFMT_VMASK(v)	((unsigned)_mm_movemask_epi8(v))
+#endif
+
+static inline uint64_t
+logfmt_load(const char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
+}
+
+/*
+ * The first min(len, 8) bytes of k, in s[0..end), as logfmt_load() reads
+ * them: from k on if 8 bytes are left, else from the 8 that end s.
+ */
+static inline uint64_t
+logfmt_head(const char *k, size_t len, const char *s, const char *end)
+{
+	uint64_t h = 0;
+	size_t i;
+
+	if (end - k >= 8)
+		h = logfmt_load(k);
+	else if (end - s >= 8)
+		h = logfmt_load(end - 8) >> ((8 - (end - k)) * 8);
+	else
+		for (i = 0; i < len; i++)
+			h |= (uint64_t)(unsigned char)k[i] << (i * 8);
+	return len >= 8 ? h : h & (((uint64_t)1 << (len * 8)) - 1);
+}
+
+/* The name k[0..len), len > 0, in s[0..end), or NULL. */
+static inline const struct logfmt_name *
+logfmt_keys_find(const struct logfmt_keys *ks, const char *k, size_t len,
+    const char *s, const char *end)
+{
+	const struct logfmt_name *n;
+	uint64_t head = logfmt_head(k, len, s, end);
+	uint32_t b;
+	size_t i;
+
+	for (b = ks->bucket[LOGFMT_BUCKET(len, k[0])]; b != 0; b = n->next) {
+		n = &ks->names[b - 1];
+		if (n->len != len || n->head != head)
+			continue;
+		for (i = 8; i < len && n->name[i] == k[i]; i++)
+			;
+		if (i >= len)
+			return n;
+	}
+	return NULL;
+}
+
+struct logfmt_keys *
+logfmt_keys_new(void)
+{
+	struct logfmt_keys *ks = xcalloc(1, sizeof(*ks));
+
+	ks->leading = -1;
+	return ks;
+}
+
+void
+logfmt_keys_free(struct logfmt_keys *ks)
+{
+	size_t i;
+
+	if (ks == NULL)
+		return;
+	for (i = 0; i < ks->nnames; i++)
+		free(ks->names[i].name);
+	free(ks->names);
+	free(ks);
+}
+
+/* Rule 2: 1 if a key could be name[0..len), else 0 and *cause. */
+static int
+logfmt_name_ok(const char *name, size_t len, const char **cause)
+{
+	size_t i;
+
+	if (len == 0) {
+		*cause = "empty key name";
+		return 0;
+	}
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)name[i] <= ' ' || name[i] == '=') {
+			*cause = "a key name cannot hold a blank, a control "
+			    "byte or =";
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Enter the new name[0..len) for slot: 0, or -1 and *cause. */
+static int
+logfmt_keys_put(struct logfmt_keys *ks, const char *name, size_t len,
+    int slot, const char **cause)
+{
+	struct logfmt_name *n;
+	uint32_t *b;
+
+	if (ks->nnames == LOGFMT_MAXNAMES) {
+		*cause = "too many key names (65535)";
+		return -1;
+	}
+	if (ks->nnames == ks->cap) {
+		ks->cap = ks->cap * 2 + 8;
+		ks->names = xreallocarray(ks->names, ks->cap,
+		    sizeof(*ks->names));
+	}
+	n = &ks->names[ks->nnames++];
+	n->name = xstrndup(name, len);
+	n->len = len;
+	n->head = logfmt_head(n->name, len, n->name, n->name + len);
+	n->slot = slot;
+	b = &ks->bucket[LOGFMT_BUCKET(len, name[0])];
+	n->next = *b;
+	*b = (uint32_t)ks->nnames;
+	return 0;
+}
+
+int
+logfmt_keys_add(struct logfmt_keys *ks, const char *name, size_t len,
+    const char **cause)
+{
+	const struct logfmt_name *n;
+
+	if (!logfmt_name_ok(name, len, cause))
+		return -1;
+	if ((n = logfmt_keys_find(ks, name, len, name, name + len)) != NULL)
+		return n->slot;
+	if (logfmt_keys_put(ks, name, len, (int)ks->nslots, cause) == -1)
+		return -1;
+	return (int)ks->nslots++;
+}
+
+int
+logfmt_keys_alias(struct logfmt_keys *ks, int slot, const char *name,
+    size_t len, const char **cause)
+{
+	const struct logfmt_name *n;
+
+	if (slot < 0 || (size_t)slot >= ks->nslots) {
+		*cause = "no such slot";
+		return -1;
+	}
+	if (!logfmt_name_ok(name, len, cause))
+		return -1;
+	if ((n = logfmt_keys_find(ks, name, len, name, name + len)) != NULL) {
+		if (n->slot == slot)
+			return 0;
+		*cause = "the key already fills another slot";
+		return -1;
+	}
+	return logfmt_keys_put(ks, name, len, slot, cause);
+}
+
+int
+logfmt_keys_leading(struct logfmt_keys *ks, int slot, const char **cause)
+{
+	if (slot < -1 || slot >= (int)ks->nslots) {
+		*cause = "no such slot";
+		return -1;
+	}
+	if (ks->leading != -1 && ks->leading != slot) {
+		*cause = "the leading words already fill another slot";
+		return -1;
+	}
+	if (slot == -1)
+		slot = (int)ks->nslots++;
+	ks->leading = slot;
+	return slot;
+}
+
+size_t
+logfmt_keys_nslots(const struct logfmt_keys *ks)
+{
+	return ks->nslots;
+}
+
+/* Make room for a line of len bytes; keeps nothing. */
+static void
+logfmt_fit(struct logfmt *lf, size_t len)
+{
+	if (len <= lf->cap)
+		return;
+	free(lf->buf);
+	lf->buf = xreallocarray(NULL, len, 2);
+	lf->cap = len;
+}
+
+struct logfmt *
+logfmt_new(const struct logfmt_keys *ks, size_t maxline)
+{
+	struct logfmt *lf = xcalloc(1, sizeof(*lf));
+
+	lf->keys = ks;
+	lf->fields = xcalloc(ks->nslots, sizeof(*lf->fields));
+	logfmt_fit(lf, maxline > 0 ? maxline : 1);
+	return lf;
+}
+
+void
+logfmt_free(struct logfmt *lf)
+{
+	if (lf == NULL)
+		return;
+	free(lf->fields);
+	free(lf->buf);
+	free(lf);
+}
+
+static int
+logfmt_hex(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* The \uXXXX escape at s, before e, as a number, or -1. */
+static long
+logfmt_u4(const char *s, const char *e)
+{
+	long v = 0;
+	int i, d;
+
+	if (e - s < 6 || s[0] != '\\' || s[1] != 'u')
+		return -1;
+	for (i = 2; i < 6; i++) {
+		if ((d = logfmt_hex((unsigned char)s[i])) == -1)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/* Rule 4: the byte a backslash and c stand for, or -1 (u is -1 too). */
+static int
+logfmt_esc(char c)
+{
+	switch (c) {
+	case '"':
+	case '\\':
+	case '/':
+	case '\'':
+		return c;
+	case 'b':
+		return '\b';
+	case 'f':
+		return '\f';
+	case 'n':
+		return '\n';
+	case 'r':
+		return '\r';
+	case 't':
+		return '\t';
+	default:
+		return -1;
+	}
+}
+
+static char *
+logfmt_utf8(char *o, unsigned long cp)
+{
+	if (cp < 0x80)
+		*o++ = (char)cp;
+	else if (cp < 0x800) {
+		*o++ = (char)(0xc0 | cp >> 6);
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*o++ = (char)(0xe0 | cp >> 12);
+		*o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*o++ = (char)(0xf0 | cp >> 18);
+		*o++ = (char)(0x80 | (cp >> 12 & 0x3f));
+		*o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return o;
+}
+
+/*
+ * Rule 4: unescape s[0..e), the inside of a quoted value, into o. Every
+ * backslash in it has a byte after it (logfmt_quoted() made sure).
+ * Returns the end of the output, or NULL with *why and *at (the
+ * backslash at fault).
+ */
+static char *
+logfmt_unquote(const char *s, const char *e, char *o, const char **why,
+    const char **at)
+{
+	long cp, lo;
+	int c;
+
+	for (; s < e; s++) {
+		if (*s != '\\') {
+			*o++ = *s;
+			continue;
+		}
+		if ((c = logfmt_esc(s[1])) != -1) {
+			*o++ = (char)c;
+			s++;
+			continue;
+		}
+		*at = s;
+		if (s[1] != 'u') {
+			*why = LOGFMT_BADESC;
+			return NULL;
+		}
+		if ((cp = logfmt_u4(s, e)) == -1) {
+			*why = LOGFMT_BADU;
+			return NULL;
+		}
+		if (cp >= 0xd800 && cp <= 0xdfff) {
+			lo = cp <= 0xdbff ? logfmt_u4(s + 6, e) : -1;
+			if (lo < 0xdc00 || lo > 0xdfff) {
+				*why = LOGFMT_LONE;
+				return NULL;
+			}
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			s += 6;
+		}
+		o = logfmt_utf8(o, (unsigned long)cp);
+		s += 5;
+	}
+	return o;
+}
+
+/* The first blank (rule 1) or = at or after p, or end. */
+static inline const char *
+logfmt_key_end(const char *p, const char *end)
+{
+	uint64_t x, m;
+#ifdef __SSE2__
+	unsigned vm;
+
+	for (; end - p >= 16; p += 16) {
+		__m128i v = LOGFMT_V16(p);
+
+		if ((vm = LOGFMT_VMASK(_mm_or_si128(LOGFMT_VBLANK(v),
+		    LOGFMT_VEQ(v, '=')))) != 0)
+			return p + __builtin_ctz(vm);
+	}
+#endif
+	for (; end - p >= 8; p += 8) {
+		x = logfmt_load(p);
+		if ((m = LOGFMT_BELOW(x, 0x21) | LOGFMT_EQ(x, '=')) != 0)
+			return p + LOGFMT_FIRST(m);
+	}
+	while (p < end && (unsigned char)*p > ' ' && *p != '=')
+		p++;
+	return p;
+}
+
+/* The first blank at or after p, or end. */
+static inline const char *
+logfmt_bare_end(const char *p, const char *end)
+{
+	uint64_t x, m;
+#ifdef __SSE2__
+	unsigned vm;
+
+	for (; end - p >= 16; p += 16)
+		if ((vm = LOGFMT_VMASK(LOGFMT_VBLANK(LOGFMT_V16(p)))) != 0)
+			return p + __builtin_ctz(vm);
+#endif
+	for (; end - p >= 8; p += 8) {
+		x = logfmt_load(p);
+		if ((m = LOGFMT_BELOW(x, 0x21)) != 0)
+			return p + LOGFMT_FIRST(m);
+	}
+	while (p < end && (unsigned char)*p > ' ')
+		p++;
+	return p;
+}
+
+/* The first " or backslash at or after p, or end. */
+static inline const char *
+logfmt_quote_end(const char *p, const char *end)
+{
+	uint64_t x, m;
+#ifdef __SSE2__
+	unsigned vm;
+
+	for (; end - p >= 16; p += 16) {
+		__m128i v = LOGFMT_V16(p);
+
+		if ((vm = LOGFMT_VMASK(_mm_or_si128(LOGFMT_VEQ(v, '"'),
+		    LOGFMT_VEQ(v, '\\')))) != 0)
+			return p + __builtin_ctz(vm);
+	}
+#endif
+	for (; end - p >= 8; p += 8) {
+		x = logfmt_load(p);
+		if ((m = LOGFMT_EQ(x, '"') | LOGFMT_EQ(x, '\\')) != 0)
+			return p + LOGFMT_FIRST(m);
+	}
+	while (p < end && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
+/*
+ * Rule 4: the quoted value whose opening " is at p, before end, into
+ * *val and *vallen, unescaped into buf + *used (which grows by its
+ * length) if it has a backslash. Returns the byte after the closing ",
+ * or NULL with *why and *at.
+ */
+static const char *
+logfmt_quoted(const char *p, const char *end, char *buf, size_t *used,
+    const char **val, size_t *vallen, const char **why, const char **at)
+{
+	const char *s = logfmt_quote_end(p + 1, end);
+	char *o;
+
+	if (s < end && *s == '"') {
+		*val = p + 1;
+		*vallen = (size_t)(s - *val);
+		return s + 1;
+	}
+	for (; s < end && *s != '"'; s++)	/* the end, past escapes */
+		if (*s == '\\' && ++s == end)
+			break;
+	if (s >= end) {
+		*why = LOGFMT_UNTERM;
+		*at = p;
+		return NULL;
+	}
+	if ((o = logfmt_unquote(p + 1, s, buf + *used, why, at)) == NULL)
+		return NULL;
+	*val = buf + *used;
+	*vallen = (size_t)(o - *val);
+	*used += *vallen;
+	return s + 1;
+}
+
+/*
+ * The word at *pp (after any blanks) before end: 1 and *w with *pp past
+ * it, 0 at the end of the line, or -1 with *why and *at. An escaped value
+ * is unescaped into buf + *used, which grows by its length.
+ * logfmt_scan() reads words the same way, in a loop of its own.
+ */
+static int
+logfmt_word(const char **pp, const char *end, struct logfmt_word *w,
+    char *buf, size_t *used, const char **why, const char **at)
+{
+	const char *p = *pp;
+
+	while (p < end && (unsigned char)*p <= ' ')		/* rule 1 */
+		p++;
+	if (p == end)
+		return 0;
+	w->key = p;
+	p = logfmt_key_end(p, end);				/* rule 2 */
+	w->keylen = (size_t)(p - w->key);
+	w->bare = p == end || *p != '=';
+	if (w->bare) {					/* rule 3 */
+		w->val = p;
+		w->vallen = 0;
+	} else if (++p < end && *p == '"') {			/* rule 4 */
+		if ((p = logfmt_quoted(p, end, buf, used, &w->val,
+		    &w->vallen, why, at)) == NULL)
+			return -1;
+	} else {						/* rule 5 */
+		w->val = p;
+		p = logfmt_bare_end(p, end);
+		w->vallen = (size_t)(p - w->val);
+	}
+	*pp = p;
+	return 1;
+}
+
+/*
+ * Rule 6: the word with key k[0..klen), whose bucket is not empty, has
+ * value v[0..vlen); if the key is a name, the name's slot takes it.
+ */
+static inline void
+logfmt_put(struct logfmt *lf, const char *k, size_t klen, const char *end,
+    const char *v, size_t vlen)
+{
+	const struct logfmt_name *n;
+	struct logfmt_field *f;
+
+	if ((n = logfmt_keys_find(lf->keys, k, klen, lf->line, end)) == NULL)
+		return;
+	f = &lf->fields[n->slot];
+	f->p = v;
+	f->len = vlen;
+	f->present = 1;
+}
+
+/*
+ * The words as logfmt_word() reads them, with the common case first: a
+ * word one blank after the one before. A word's key is k[0..ke - k).
+ */
+int
+logfmt_scan(struct logfmt *lf, const char *line, size_t len,
+    const char **why, size_t *off)
+{
+	const struct logfmt_keys *ks = lf->keys;
+	const char *p = line, *end = line + len, *at, *k, *ke, *v;
+	const char *lead = NULL, *lead_end = NULL;
+	size_t vlen, used = 0;
+	int inlead = 1;
+
+	memset(lf->fields, 0, ks->nslots * sizeof(*lf->fields));
+	lf->line = line;
+	lf->ok = 0;
+	logfmt_fit(lf, len);
+	for (;;) {
+		/* Rule 1, most often one blank between words. */
+		if (end - p >= 2 && (unsigned char)p[0] <= ' ' &&
+		    (unsigned char)p[1] > ' ')
+			p++;
+		else {
+			while (p < end && (unsigned char)*p <= ' ')
+				p++;
+			if (p == end)
+				break;
+		}
+		k = p;					/* rule 2 */
+		ke = p = logfmt_key_end(p, end);
+		if (p == end || *p != '=') {			/* rule 3 */
+			if (inlead) {			/* rule 7 */
+				if (lead == NULL)
+					lead = k;
+				lead_end = p;
+			}
+			v = p;
+			vlen = 0;
+		} else if (inlead = 0, ++p < end && *p == '"') { /* rule 4 */
+			if ((p = logfmt_quoted(p, end, lf->buf, &used, &v,
+			    &vlen, why, &at)) == NULL)
+				goto refused;
+		} else {					/* rule 5 */
+			v = p;
+			p = logfmt_bare_end(p, end);
+			vlen = (size_t)(p - v);
+		}
+		if (ke > k && ks->bucket[LOGFMT_BUCKET(ke - k, k[0])] != 0)
+			logfmt_put(lf, k, (size_t)(ke - k), end, v, vlen);
+	}
+	if (lead != NULL && ks->leading != -1 &&
+	    !lf->fields[ks->leading].present) {
+		lf->fields[ks->leading].p = lead;
+		lf->fields[ks->leading].len = (size_t)(lead_end - lead);
+		lf->fields[ks->leading].present = 1;
+	}
+	lf->len = len;
+	lf->pos = 0;
+	lf->used = 0;
+	lf->ok = 1;
+	return 0;
+refused:							/* rule 8 */
+	memset(lf->fields, 0, ks->nslots * sizeof(*lf->fields));
+	*off = (size_t)(at - line);
+	return -1;
+}
+
+const struct logfmt_field *
+logfmt_fields(const struct logfmt *lf)
+{
+	return lf->fields;
+}
+
+int
+logfmt_next(struct logfmt *lf, struct logfmt_pair *pair)
+{
+	struct logfmt_word w;
+	const char *p, *why, *at;
+
+	if (!lf->ok)
+		return 0;
+	p = lf->line + lf->pos;
+	if (logfmt_word(&p, lf->line + lf->len, &w, lf->buf + lf->cap,
+	    &lf->used, &why, &at) != 1) {
+		lf->ok = 0;	/* the end: a line read has no fault */
+		return 0;
+	}
+	lf->pos = (size_t)(p - lf->line);
+	pair->key = w.key;
+	pair->keylen = w.keylen;
+	pair->val = w.val;
+	pair->vallen = w.vallen;
+	pair->off = (size_t)(w.key - lf->line);
+	pair->bare = w.bare;
+	return 1;
+}
