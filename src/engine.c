@@ -219,6 +219,31 @@ engine_unparsable(struct obuf *o, const struct claim *c)
 	obuf_text(o, c->why, strlen(c->why));
 }
 
+/* -x: why the line has no customer (semantics 2). */
+static void
+engine_nocustomer(struct obuf *o, const struct ruleset *rs,
+    const struct match *m)
+{
+	const struct claim *c = m->claim;
+	const struct claim_field *f;
+
+	if (c->structured) {
+		f = &c->f[rs->sources[m->source].g_customer];
+		if (!f->present) {
+			obuf_puts(o, " ignored: no customer field");
+			return;
+		}
+		if (!f->scalar) {
+			engine_kv(o, "customer", m->customer, m->customerlen);
+			obuf_puts(o, " ignored: customer is not a string or "
+			    "a number");
+			return;
+		}
+	}
+	obuf_puts(o, m->customerlen == 0 ? " ignored: empty customer" :
+	    " ignored: customer longer than 256 bytes");
+}
+
 /* -x: one line saying what happened to this input line. */
 static void
 engine_explain(struct engine *e, const char *name, uint64_t lineno,
@@ -240,8 +265,7 @@ engine_explain(struct engine *e, const char *name, uint64_t lineno,
 	obuf_puts(o, e->rs->sources[m->source].name);
 	switch (m->status) {
 	case MATCH_NOCUSTOMER:
-		obuf_puts(o, m->customerlen == 0 ? " ignored: empty customer"
-		    : " ignored: customer longer than 256 bytes");
+		engine_nocustomer(o, e->rs, m);
 		goto done;
 	case MATCH_ANONYMOUS:
 		engine_kv(o, "customer", m->customer, m->customerlen);

@@ -2,7 +2,7 @@
  * gen: a reproducible day of shop logs for cxwatch's tests and benchmarks.
  *
  *	gen [-s seed] [-n lines] [-c customers] [-p journeys] [-d yyyy-mm-dd]
- *	    outdir
+ *	    [-v permille] outdir
  *
  * Writes outdir/web.log (nginx "combined" plus $request_time, the customer
  * id in $remote_user), outdir/support.log (logfmt), outdir/billing.log
@@ -10,7 +10,9 @@
  * 70% of the lines are web, 20% support and 10% billing. -n counts all of
  * them, but the planted journeys (below; about 8 lines each, by default
  * one per 500 lines and at least one of each story) are written even when
- * they alone exceed it. Self-contained: libc only and no floating point,
+ * they alone exceed it. -v N writes N in 1000 support and billing lines
+ * in another form with the same content (see vary_line()); 0, the
+ * default, writes none. Self-contained: libc only and no floating point,
  * so a seed gives the same bytes on every machine.
  *
  * Background traffic is sessions of customers drawn from a Zipf law (a few
@@ -152,6 +154,7 @@ struct gen {
 	int64_t		 cday;		/* date cache: day number */
 	char		 iso[11];	/* 2026-11-21 */
 	char		 clf[12];	/* 21/Nov/2026 */
+	unsigned	 vary;		/* -v: varied lines per 1000 */
 };
 
 static const char *const months[12] = {
@@ -1007,6 +1010,210 @@ sup_step(struct gen *g, struct ssess *s, int64_t t)
 	return 1;
 }
 
+/*
+ * Varied lines (-v): the same event written another way, as real
+ * services write it. Whether a support or billing line is varied, and
+ * how, depends only on a hash of its bytes, never on the random stream,
+ * so -v changes no line's content (customer, time, event, fields) and a
+ * seed gives the same story at every -v: with rules/ as shipped every
+ * -v gives the same alerts. A varied support (logfmt) line has its words
+ * in another order, the time under ts= instead of in front, some values
+ * quoted, and extra keys: host=, a quoted msg= that holds a decoy
+ * "customer=" and escapes, a bare key at the end. A varied billing (JSON)
+ * line has its members in another order, blanks after : and , the
+ * customer's first 0 written \u0030, and extra members: "level", a nested
+ * decoy "data":{"object":{"customer":...}}, an array of objects.
+ */
+#define VARY_WORDS	32
+
+static uint64_t
+vary_hash(const char *p, size_t n)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*p++) * 0x100000001b3ULL;
+	return mix(h);
+}
+
+/* Shuffle idx[0..n) with the hash h (Fisher-Yates). */
+static void
+vary_shuffle(unsigned *idx, unsigned n, uint64_t h)
+{
+	unsigned	 i, j, t;
+
+	for (i = n; i > 1; i--) {
+		j = (unsigned)(mix(h + i) % i);
+		t = idx[i - 1];
+		idx[i - 1] = idx[j];
+		idx[j] = t;
+	}
+}
+
+/* One logfmt line, "TIME k=v k=v ...", varied into o. */
+static void
+vary_support(const char *line, size_t len, uint64_t h, struct out *o)
+{
+	const char	*w[VARY_WORDS], *eq;
+	size_t		 wl[VARY_WORDS], tl;
+	unsigned	 idx[VARY_WORDS], n = 0, i, tspos;
+	const char	*p = line, *end = line + len, *q;
+
+	while (p < end && n < VARY_WORDS) {
+		for (q = p; q < end && *q != ' '; q++)
+			;
+		w[n] = p;
+		wl[n++] = (size_t)(q - p);
+		p = q < end ? q + 1 : q;
+	}
+	if (p < end || n < 2)
+		errx(1, "vary: a support line with too many words");
+	tl = wl[0];
+	for (i = 1; i < n; i++)
+		idx[i - 1] = i;
+	vary_shuffle(idx, n - 1, h);
+	tspos = (h >> 8) & 1 ? (unsigned)((h >> 16) % n) : n;	/* n: leading */
+	if (tspos == n) {
+		out_mem(o, w[0], tl);
+		out_chr(o, ' ');
+	}
+	if ((h >> 24) & 1)
+		out_str(o, "host=sup-3 ");
+	for (i = 0; i < n - 1; i++) {
+		if (i == tspos) {
+			out_str(o, (h >> 25) & 1 ? "ts=\"" : "ts=");
+			out_mem(o, w[0], tl);
+			out_str(o, (h >> 25) & 1 ? "\" " : " ");
+		}
+		p = w[idx[i]];
+		eq = memchr(p, '=', wl[idx[i]]);
+		if (eq != NULL && eq + 1 < p + wl[idx[i]] &&
+		    (mix(h ^ idx[i]) & 3) == 0) {
+			out_mem(o, p, (size_t)(eq - p) + 1);
+			out_chr(o, '"');
+			out_mem(o, eq + 1, wl[idx[i]] - (size_t)(eq - p) - 1);
+			out_chr(o, '"');
+		} else
+			out_mem(o, p, wl[idx[i]]);
+		out_chr(o, ' ');
+	}
+	if (tspos == n - 1) {
+		out_str(o, "ts=");
+		out_mem(o, w[0], tl);
+		out_chr(o, ' ');
+	}
+	if ((h >> 26) & 1)
+		out_str(o, "msg=\"note for customer=C999999: \\\"call back\\\" "
+		    "\\\\ \\u00e9t\\u00e9\" ");
+	if ((h >> 27) & 1)
+		out_str(o, "sampled ");
+	o->len--;			/* the last blank */
+}
+
+/* One JSON line of string and number members, varied into o. */
+static void
+vary_billing(const char *line, size_t len, uint64_t h, struct out *o)
+{
+	const char	*m[VARY_WORDS], *p, *end = line + len - 1, *q;
+	size_t		 ml[VARY_WORDS];
+	unsigned	 idx[VARY_WORDS], n = 0, i, k;
+	int		 instr, blanks = (h >> 8) & 1, first = 1;
+	const char	*colon = blanks ? "\": " : "\":";
+	const char	*comma = blanks ? ", " : ",";
+
+	if (len < 2 || line[0] != '{' || *end != '}')
+		errx(1, "vary: a billing line that is not {...}");
+	for (p = line + 1; p < end && n < VARY_WORDS; p = q + 1) {
+		for (q = p, instr = 0; q < end && (instr || *q != ','); q++)
+			if (*q == '"')
+				instr = !instr;
+		m[n] = p;
+		ml[n++] = (size_t)(q - p);
+	}
+	if (p < end)
+		errx(1, "vary: a billing line with too many members");
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	vary_shuffle(idx, n, h);
+	out_chr(o, '{');
+	if ((h >> 24) & 1) {
+		out_str(o, "\"level");
+		out_str(o, colon);
+		out_str(o, "\"info\"");
+		first = 0;
+	}
+	for (i = 0; i < n; i++) {
+		p = m[idx[i]];
+		q = memchr(p + 1, '"', ml[idx[i]] - 1);	/* the key's end */
+		if (q == NULL)
+			errx(1, "vary: a billing member without a key");
+		if (!first)
+			out_str(o, comma);
+		first = 0;
+		if ((size_t)(q - p) == 9 && memcmp(p, "\"customer", 9) == 0 &&
+		    (h >> 25) & 1) {
+			out_str(o, "\"data");
+			out_str(o, colon);
+			out_str(o, "{\"object\":{\"customer\":\"C999999\","
+			    "\"livemode\":false}}");
+			out_str(o, comma);
+		}
+		out_mem(o, p, (size_t)(q - p));
+		out_str(o, colon);
+		p = q + 2;			/* past '":' */
+		k = (unsigned)(m[idx[i]] + ml[idx[i]] - p);
+		if ((size_t)(q - m[idx[i]]) == 9 &&
+		    memcmp(m[idx[i]], "\"customer", 9) == 0 && (h >> 26) & 1 &&
+		    k > 3 && p[2] == '0') {
+			out_mem(o, p, 2);	/* "C */
+			out_str(o, "\\u0030");
+			out_mem(o, p + 3, k - 3);
+		} else
+			out_mem(o, p, k);
+	}
+	if ((h >> 27) & 1) {
+		out_str(o, comma);
+		out_str(o, "\"items");
+		out_str(o, colon);
+		out_str(o, "[{\"code\":\"sku_1\",\"qty\":2},{\"code\":"
+		    "\"gift \\\"wrap\\\"\",\"qty\":1.5e0}]");
+	}
+	out_chr(o, '}');
+}
+
+/*
+ * The line of file f that ends at o->len (with its newline): varied in
+ * place, if -v picks it. Its start had LINE_ROOM reserved (out_room()),
+ * and no varied line is longer.
+ */
+static void
+vary_line(struct gen *g, struct out *o, int f)
+{
+	char		 b[2 * LINE_ROOM];
+	struct out	 v = { b, 0, sizeof b, NULL, NULL };
+	size_t		 start, len;
+	uint64_t	 h;
+
+	if (g->vary == 0 || f == F_WEB || o->len == 0)
+		return;
+	for (start = o->len - 1; start > 0 && o->buf[start - 1] != '\n';
+	    start--)
+		;
+	len = o->len - 1 - start;
+	h = vary_hash(o->buf + start, len);
+	if (h % 1000 >= g->vary)
+		return;
+	if (f == F_SUPPORT)
+		vary_support(o->buf + start, len, h, &v);
+	else
+		vary_billing(o->buf + start, len, h, &v);
+	if (v.len + 1 > LINE_ROOM)
+		errx(1, "vary: a varied line is too long");
+	memcpy(o->buf + start, b, v.len);
+	o->buf[start + v.len] = '\n';
+	o->len = start + v.len + 1;
+}
+
 static void
 sup_next(struct gen *g, int64_t t)
 {
@@ -1016,6 +1223,7 @@ sup_next(struct gen *g, int64_t t)
 		s->state = SS_DONE;
 	while (!sup_step(g, s, t))
 		sup_new(g, s, t);
+	vary_line(g, &g->out[F_SUPPORT], F_SUPPORT);
 }
 
 static void
@@ -1104,6 +1312,7 @@ bil_next(struct gen *g, int64_t t)
 		s->done = 1;
 	while (!bil_step(g, s, t))
 		bil_new(g, s, t);
+	vary_line(g, &g->out[F_BILLING], F_BILLING);
 }
 
 /* Start a planted line in file f at t; plant_end() closes it. */
@@ -1132,6 +1341,7 @@ plant_end(struct gen *g)
 {
 	struct pev	*p = &g->pev[g->npev - 1];
 
+	vary_line(g, &g->arena, p->file);
 	p->len = (uint32_t)(g->arena.len - p->off);
 }
 
@@ -1582,7 +1792,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: gen [-s seed] [-n lines] [-c customers] "
-	    "[-p journeys] [-d yyyy-mm-dd] outdir\n");
+	    "[-p journeys] [-d yyyy-mm-dd] [-v permille] outdir\n");
 	exit(2);
 }
 
@@ -1599,7 +1809,7 @@ main(int argc, char *argv[])
 	memset(&g, 0, sizeof g);
 	g.nlines = 100000;
 	g.day0 = parse_date("2026-11-21");
-	while ((ch = getopt(argc, argv, "c:d:n:p:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:n:p:s:v:")) != -1) {
 		switch (ch) {
 		case 'c':
 			ncust = parse_num("-c", optarg, 10, MAX_CUSTOMERS);
@@ -1615,6 +1825,9 @@ main(int argc, char *argv[])
 			break;
 		case 's':
 			seed = parse_num("-s", optarg, 0, UINT64_MAX);
+			break;
+		case 'v':
+			g.vary = (unsigned)parse_num("-v", optarg, 0, 1000);
 			break;
 		default:
 			usage();

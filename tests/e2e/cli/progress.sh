@@ -7,7 +7,7 @@ S=$TOP/tests/data/sample
 run() { script -qec "$*" /dev/null </dev/null; }
 run "$CXWATCH" -r "$TOP/rules" -q "$S/web.log" "$S/support.log" >tty.out
 echo "exit $?"
-grep -c 'cxwatch: 0.0/0.6 MB   0% ' tty.out
+grep -c 'cxwatch: 0.0/0.7 MB   0% ' tty.out
 printf '\r\033[K' >erase
 tail -c 4 tty.out | cmp - erase && echo "erased at the end"
 run "$CXWATCH" -r "$TOP/rules" -q --no-progress "$S/web.log" >quiet.out
