@@ -22,6 +22,8 @@ struct matcher {
 	struct tp_state		*tp;		/* [nsources] */
 	struct jsonl		**jl;		/* [nsources]: json's parsers */
 	struct logfmt		**lf;		/* [nsources]: logfmt's */
+	size_t			*ckeylen;	/* [nsources]: logfmt's customer
+						   key's length */
 	int			 simple;
 	uint64_t		*srclimits;	/* NULL, or [nsources] */
 	uint64_t		*rulelimits;	/* NULL, or [nrules] */
@@ -51,13 +53,16 @@ matcher_new(const struct ruleset *rs, int simple, size_t maxline)
 	mt->tp = xcalloc(n, sizeof(*mt->tp));
 	mt->jl = xcalloc(n, sizeof(*mt->jl));
 	mt->lf = xcalloc(n, sizeof(*mt->lf));
+	mt->ckeylen = xcalloc(n, sizeof(*mt->ckeylen));
 	for (i = 0; i < rs->nsources; i++) {
 		src = &rs->sources[i];
 		tp_state_init(&mt->tp[i], &src->time, simple);
 		if (src->format == SOURCE_JSON)
 			mt->jl[i] = jsonl_new(src->jpaths, maxline);
-		else if (src->format == SOURCE_LOGFMT)
+		else if (src->format == SOURCE_LOGFMT) {
 			mt->lf[i] = logfmt_new(src->lkeys, maxline);
+			mt->ckeylen[i] = strlen(src->groupname[src->g_customer]);
+		}
 	}
 	return mt;
 }
@@ -75,6 +80,7 @@ matcher_free(struct matcher *mt)
 	}
 	free(mt->jl);
 	free(mt->lf);
+	free(mt->ckeylen);
 	pattern_ctx_free(mt->ctx);
 	pcre2_match_data_free(mt->md);
 	free(mt->tp);
@@ -178,9 +184,13 @@ match_logfmt_has(const char *line, size_t len, const char *key,
 {
 	const char *p = line, *end = line + len, *eq, *k;
 
+	if (len <= klen)
+		return 0;
+	p += klen;		/* no '=' before this one can follow the key */
 	while ((eq = memchr(p, '=', (size_t)(end - p))) != NULL) {
 		k = eq - klen;
-		if ((size_t)(eq - line) >= klen && memcmp(k, key, klen) == 0 &&
+		if (k[0] == key[0] && eq[-1] == key[klen - 1] &&
+		    memcmp(k, key, klen) == 0 &&
 		    (k == line || (unsigned char)k[-1] <= 0x20))
 			return 1;
 		p = eq + 1;
@@ -253,8 +263,7 @@ match_structured(struct matcher *mt, struct claim *c, size_t si,
 		if (!match_json_looks(line, len))
 			return 0;
 	} else if (!match_logfmt_has(line, len,
-	    src->groupname[src->g_customer],
-	    strlen(src->groupname[src->g_customer])))
+	    src->groupname[src->g_customer], mt->ckeylen[si]))
 		return 0;
 	c->structured = 1;
 	c->nf = src->ngroups;

@@ -12,7 +12,7 @@ make -s -C "$TOP" bench BENCH_LINES=20000 BENCH_ROUNDS=1 BENCH_ACTIVE=20000 \
     >report 2>log || { cat log >&2; exit 1; }
 awk '
 function ok(c) {
-	if (c ~ /^((≤|<) )?[0-9]+(\.[0-9]+)?(×| ms| MB)?( \(gz [0-9]+(\.[0-9]+)?\))?$/)
+	if (c ~ /^((≤|<|≥) )?[0-9]+(\.[0-9]+)?(×| ms| MB| MB\/s)?( \(gz [0-9]+(\.[0-9]+)?\))?$/)
 		return 1
 	return c == "yes" || c == "no" || c == "—"
 }
@@ -20,11 +20,15 @@ function ok(c) {
 /^\| / {
 	sub(/^\| /, ""); sub(/ \|$/, "")
 	n = split($0, c, / \| /)
-	print c[1]
 	if (c[1] == "command" || c[1] == "run" || c[1] == "target" ||
-	    c[1] == "read")
+	    c[1] == "read" || c[1] == "input") {
+		print c[1]
+		table = c[1]
 		next
-	for (i = 2; i <= n; i++)
+	}
+	print c[1] (table == "input" ? ", " c[2] : "")
+	# The instructions table names its rules in the second column.
+	for (i = table == "input" ? 3 : 2; i <= n; i++)
 		if (!ok(c[i]))
 			print "bad: " c[1] ": " c[i]
 }' report
