@@ -168,7 +168,8 @@ match_anonymous(const struct source *src, const char *c, size_t len)
 	size_t i;
 
 	for (i = 0; i < src->nanonymous; i++)
-		if (strlen(src->anonymous[i]) == len &&
+		if (src->anonymous[i][0] == c[0] &&
+		    strlen(src->anonymous[i]) == len &&
 		    memcmp(src->anonymous[i], c, len) == 0)
 			return 1;
 	return 0;

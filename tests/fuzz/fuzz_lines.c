@@ -16,7 +16,9 @@
  * escapes \\, \xHH and \u{XXXX} (so it reads back), and its lines are
  * the alerts' (or -x's one per input line) and their indented evidence,
  * so no input byte could start a line of its own; an alert's customer is
- * one blank-free word, followed by its reason; both runs alert alike.
+ * one blank-free word, followed by its reason; both runs alert alike;
+ * every line is accounted for once in the counters (lines_check_counts()),
+ * a json or logfmt line read or counted unparsable.
  */
 #define _GNU_SOURCE		/* memmem() */
 
@@ -200,6 +202,41 @@ lines_check_json(const char *p, size_t len)
 	return n;
 }
 
+/*
+ * Every line is unmatched or claimed by one source (semantics 1), and a
+ * claimed line is one of: unparsable (json and logfmt sources only), no
+ * customer, anonymous, bad time, no rule, an event or a forgiving line
+ * (semantics 2 and 3).
+ */
+static void
+lines_check_counts(const struct engine_stats *st)
+{
+	uint64_t claimed = 0, unparsable = 0, ends;
+	size_t i;
+
+	for (i = 0; i < lines_rs->nsources; i++) {
+		claimed += st->srclines[i];
+		unparsable += st->srcunparsable[i];
+		if (st->srcunparsable[i] > st->srclines[i] ||
+		    (lines_rs->sources[i].format == SOURCE_REGEX &&
+		    st->srcunparsable[i] != 0))
+			fuzz_fail("source %zu: %llu unparsable of %llu lines", i,
+			    (unsigned long long)st->srcunparsable[i],
+			    (unsigned long long)st->srclines[i]);
+	}
+	ends = st->unparsable + st->nocustomer + st->anonymous +
+	    st->badtime + st->norule + st->events + st->forgiving;
+	if (st->lines != st->unmatched + claimed ||
+	    st->unparsable != unparsable || ends != claimed)
+		fuzz_fail("%llu lines: %llu unmatched, %llu claimed, %llu "
+		    "unparsable (%llu by source), %llu accounted for",
+		    (unsigned long long)st->lines,
+		    (unsigned long long)st->unmatched,
+		    (unsigned long long)claimed,
+		    (unsigned long long)st->unparsable,
+		    (unsigned long long)unparsable, (unsigned long long)ends);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -264,6 +301,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_fail("%llu text heads for %llu alerts, %llu lines",
 		    (unsigned long long)heads, (unsigned long long)alerts,
 		    (unsigned long long)engine_stats(te)->lines);
+	lines_check_counts(engine_stats(te));
 	lines_alerts += alerts;
 	reader_free(r);
 	gzread_free(gz);
