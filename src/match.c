@@ -220,17 +220,11 @@ match_json_looks(const char *line, size_t len)
  * the claim's own: a merge keeps a claim while it claims other lines.
  */
 static void
-match_keep(struct claim *c, const char *line, size_t len)
+match_keep(struct claim *c, const char *line, size_t len, size_t need)
 {
-	size_t need = 0, off = 0;
+	size_t off = 0;
 	uint32_t i;
 
-	for (i = 1; i <= c->nf; i++)
-		if (c->f[i].len > 0 && (c->f[i].p < line ||
-		    c->f[i].p + c->f[i].len > line + len))
-			need += c->f[i].len;
-	if (need == 0)
-		return;
 	if (need > c->bufcap) {
 		free(c->buf);
 		c->bufcap = need;
@@ -257,7 +251,8 @@ match_structured(struct matcher *mt, struct claim *c, size_t si,
 	const struct logfmt_field *lv;
 	const struct jsonl_value *jv;
 	const struct jsonl_fail *jf;
-	size_t off;
+	const char *end = line + len;
+	size_t off, need = 0;
 	uint32_t i;
 
 	if (src->format == SOURCE_JSON) {
@@ -286,6 +281,9 @@ match_structured(struct matcher *mt, struct claim *c, size_t si,
 			c->f[i].len = jv->present ? jv->len : 0;
 			c->f[i].scalar = jv->type == JSONL_STRING ||
 			    jv->type == JSONL_NUMBER;
+			if (c->f[i].len > 0 && (c->f[i].p < line ||
+			    c->f[i].p + c->f[i].len > end))
+				need += c->f[i].len;
 		}
 	} else {
 		if (logfmt_scan(mt->lf[si], line, len, &c->why, &off) == -1) {
@@ -297,14 +295,22 @@ match_structured(struct matcher *mt, struct claim *c, size_t si,
 		}
 		lv = logfmt_fields(mt->lf[si]);
 		for (i = 1; i <= c->nf; i++) {
-			c->f[i].present = lv[src->slot[i]].present;
-			c->f[i].p = c->f[i].present ? lv[src->slot[i]].p : "";
-			c->f[i].len = c->f[i].present ?
-			    lv[src->slot[i]].len : 0;
+			const struct logfmt_field *v = &lv[src->slot[i]];
+
 			c->f[i].scalar = 1;
+			if ((c->f[i].present = v->present) == 0) {
+				c->f[i].p = "";
+				c->f[i].len = 0;
+				continue;
+			}
+			c->f[i].p = v->p;
+			c->f[i].len = v->len;
+			if (v->len > 0 && (v->p < line || v->p + v->len > end))
+				need += v->len;
 		}
 	}
-	match_keep(c, line, len);
+	if (need > 0)
+		match_keep(c, line, len, need);
 	c->status = MATCH_NORULE;
 	return 1;
 }

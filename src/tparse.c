@@ -780,6 +780,23 @@ tp_parse_fmt(const struct tp_spec *spec, struct tp_state *st, const char *p,
 	return tp_finish(spec, st, &f, ms);
 }
 
+/* a[0..n) == b[0..n), in 8-byte words: the prefixes are short. */
+static inline int
+tp_same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+	}
+	while (n > 0 && *a == *b)
+		a++, b++, n--;
+	return n == 0;
+}
+
 /*
  * s..e is the last stamp but for its seconds (00..59, never a leap
  * second, which may end an hour) and their fraction: the clf, iso8601
@@ -797,7 +814,7 @@ tp_last_hit(struct tp_state *st, const char *s, const char *e,
 	int64_t t;
 
 	if (!l->valid || (size_t)(e - s) < l->prelen + 2 + l->suflen ||
-	    memcmp(s, l->buf, l->prelen) != 0)
+	    !tp_same(s, l->buf, l->prelen))
 		return 0;
 	p = s + l->prelen;
 	if (!tp_isdigit(p[0]) || !tp_isdigit(p[1]) ||
@@ -806,7 +823,13 @@ tp_last_hit(struct tp_state *st, const char *s, const char *e,
 	p += 2;
 	if (p < e && (*p == '.' || *p == ',')) {
 		p++;
-		if (tp_frac(&p, e, &frac) == -1)
+		/* Milliseconds, the common case, without tp_frac()'s loop. */
+		if (e - p >= 3 && tp_isdigit(p[0]) && tp_isdigit(p[1]) &&
+		    tp_isdigit(p[2]) && (e - p == 3 || !tp_isdigit(p[3]))) {
+			frac = (p[0] - '0') * 100 + (p[1] - '0') * 10 +
+			    (p[2] - '0');
+			p += 3;
+		} else if (tp_frac(&p, e, &frac) == -1)
 			return 0;
 	}
 	if ((size_t)(e - p) != l->suflen ||

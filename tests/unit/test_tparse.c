@@ -805,6 +805,18 @@ test_cache_iso(void)
 	CHECK_INT(parse(&sp, "9999-12-31T23:59:59-00:01"), BAD);
 	tp_spec_free(&sp.s);
 	tp_spec_free(&off.s);
+	/* Milliseconds (read without tp_frac()), four digits, no zone. */
+	sp = spec_of("iso8601", NULL);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:09.100Z"), S(BASE) + 100);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:09.999Z"), S(BASE) + 999);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:09.0991Z"), S(BASE) + 99);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:10.12xZ"), BAD);
+	CHECK_INT(sp.st.hits, 2);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:09.007"), S(BASE) + 7);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:09.0071"), S(BASE) + 7);
+	CHECK_INT(parse(&sp, "2026-11-21T10:15:09.008"), S(BASE) + 8);
+	CHECK_INT(sp.st.hits, 4);
+	tp_spec_free(&sp.s);
 }
 
 static void
