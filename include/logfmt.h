@@ -74,6 +74,8 @@
  *    here the bytes are always kept as they are.
  *  - Its error positions are 1-based and an unterminated value's points
  *    past the line's end; ours are 0-based and point at the opening ".
+ *  - It refuses a line longer than its buffer; the scanner here grows its
+ *    buffer to fit (cxwatch's --max-line bounds the lines it is given).
  */
 #ifndef CXW_LOGFMT_H
 #define CXW_LOGFMT_H

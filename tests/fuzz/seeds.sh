@@ -9,13 +9,17 @@
 # OUTDIR/json: single lines: billing samples, Stripe-like and real
 #              payloads (tests/data/json), Docker-wrapped ones, and the
 #              lines of tests/bench/jsonbench-verdicts.txt
+# OUTDIR/logfmt: single lines: the in lines of tests/data/logfmt-cases.txt
+#              (Go string literals, decoded here), support samples, and
+#              lines made here for the rules of include/logfmt.h
 # Nothing is written outside OUTDIR.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1 cx=$2
 s=$top/tests/data/sample
 rm -rf "$out"
-mkdir -p "$out/rules" "$out/lines" "$out/gzread" "$out/state" "$out/json"
+mkdir -p "$out/rules" "$out/lines" "$out/gzread" "$out/state" "$out/json" \
+    "$out/logfmt"
 
 for f in "$top"/rules/*.rules; do cp "$f" "$out/rules/"; done
 cat "$top"/rules/*.rules >"$out/rules/all"
@@ -60,6 +64,92 @@ deep() { i=0; while [ $i -lt "$1" ]; do printf "$2"; i=$((i + 1)); done; }
 { printf '{"a":'; deep 63 '['; printf '{"b":1}'; deep 63 ']'; printf '}'; } \
     >"$out/json/deep-65"
 { deep 63 '{"a":'; printf '1'; deep 63 '}'; } >"$out/json/deep-path"
+
+# The in lines of the logfmt cases, each one's bytes as printf %b
+# escapes (\0ddd), one a line, then printed into a file of its own.
+LC_ALL=C awk '
+BEGIN {
+	for (i = 1; i < 256; i++)
+		ord[sprintf("%c", i)] = i
+	split("7 8 12 10 13 9 11 34 92", code, " ")
+}
+function oct(b) { return sprintf("\\0%03o", b) }
+function hex(t,    v, k) {
+	for (k = 1; k <= length(t); k++)
+		v = v * 16 + index("0123456789abcdef",
+		    tolower(substr(t, k, 1))) - 1
+	return v
+}
+function utf8(cp) {
+	if (cp < 128)
+		return oct(cp)
+	if (cp < 2048)
+		return oct(192 + int(cp / 64)) oct(128 + cp % 64)
+	if (cp < 65536)
+		return oct(224 + int(cp / 4096)) oct(128 + int(cp / 64) % 64) \
+		    oct(128 + cp % 64)
+	return oct(240 + int(cp / 262144)) oct(128 + int(cp / 4096) % 64) \
+	    oct(128 + int(cp / 64) % 64) oct(128 + cp % 64)
+}
+/^in "/ {
+	s = substr($0, 5)
+	out = ""
+	for (i = 1; (c = substr(s, i, 1)) != "\""; i++) {
+		if (c == "") {
+			print "seeds.sh: bad in line: " $0 >"/dev/stderr"
+			exit 1
+		}
+		if (c != "\\") {
+			out = out oct(ord[c])
+			continue
+		}
+		c = substr(s, ++i, 1)
+		n = c == "x" ? 2 : c == "u" ? 4 : c == "U" ? 8 : 0
+		if (n > 0) {
+			v = hex(substr(s, i + 1, n))
+			out = out (c == "x" ? oct(v) : utf8(v))
+			i += n
+		} else if ((m = index("abfnrtv\"\\", c)) > 0)
+			out = out oct(code[m])
+		else {
+			print "seeds.sh: bad escape: " $0 >"/dev/stderr"
+			exit 1
+		}
+	}
+	if (!seen[out]++)
+		print out
+}' "$top/tests/data/logfmt-cases.txt" >"$out/logfmt-cases"
+n=0
+while IFS= read -r l; do
+	n=$((n + 1))
+	printf '%b' "$l" >"$out/logfmt/case-$n"
+done <"$out/logfmt-cases"
+rm -f "$out/logfmt-cases"
+[ "$n" -gt 0 ] || { echo "seeds.sh: no logfmt cases" >&2; exit 1; }
+piece support 1 12 | {
+	n=0
+	while IFS= read -r l; do
+		n=$((n + 1))
+		printf '%s' "$l" >"$out/logfmt/support-$n"
+	done
+}
+# A line or two a rule of logfmt.h (1-8), and the sample line of its
+# tests; blanks and control bytes.
+n=0
+while IFS= read -r l; do
+	n=$((n + 1))
+	printf '%s' "$l" >"$out/logfmt/rule-$n"
+done <<'EOF'
+ts=2026-11-21T10:00:00Z level=info customer="C 42" event=chat.abandoned wait=419s
+2026-11-21 10:15:09 level=info customer=C1 ts=2026-11-21T10:15:09Z
+2026-11-21T00:07:43.402Z   ticket   level=warn =x k=a=b v=b"c "k"=1
+time=1 ts=2 timestamp=3 cust=C1 customer=C2 customer=C3 customer
+k="\"\\\/\'\b\f\n\r\t" j="\u00e9\u20AC\ud83d\ude00\uDBFF\uDFFF"x=1
+k="\ud800" j="\u12" q="\x"
+a="ok" b="\udc00\ud800" c="open
+abcdefgh=1 abcdefghi=2 abcdefghij0123456=3 !=4 a=5 q=6 1=7
+EOF
+printf 'a=1\tb=2\0c=3\037d="\001\377"\177e=4\r\n' >"$out/logfmt/blanks"
 
 cp "$top"/tests/data/gzip/* "$out/gzread/"
 gzip -c "$out/mix" >"$out/gzread/mix.gz"
