@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "pattern.h"
+#include "rxscan.h"
 #include "xmalloc.h"
 
 #define PATTERN_MATCH_LIMIT	1000000
@@ -113,169 +114,130 @@ pattern_pf_add(struct pattern_pf *pf, char c)
 	pf->run[pf->nrun++] = c;
 }
 
-/* Past a class [...] at p: the byte after its ], or NULL. */
-static const char *
-pattern_pf_class(const char *p)
+/*
+ * A { that starts no quantifier is a literal to PCRE2, but nothing from
+ * it to the next } is taken, nor the byte before it. 1 when one is next
+ * (s is then past the }), 0 when not, -1 when no } follows.
+ */
+static int
+pattern_pf_brace(struct rxscan *s, const char *pat)
 {
-	p++;
-	if (*p == '^')
-		p++;
-	if (*p == ']')
-		p++;
-	for (; *p != '\0'; p++) {
-		if (*p == '\\') {
-			if (*++p == '\0')
-				return NULL;
-		} else if (*p == '[' && p[1] == ':') {
-			if ((p = strstr(p + 2, ":]")) == NULL)
-				return NULL;
-			p++;
-		} else if (*p == ']')
-			return p + 1;
-	}
-	return NULL;
+	struct rxscan_tok t;
+	const char *q;
+
+	rxscan_peek(s, &t);
+	if (t.kind != RXSCAN_LIT || t.esc != -1 || t.c != '{')
+		return 0;
+	if ((q = strchr(pat + t.end, '}')) == NULL)
+		return -1;
+	rxscan_seek(s, (size_t)(q + 1 - pat));
+	return 1;
 }
 
-/* Past a group (...) at p: the byte after its ), or NULL. */
-static const char *
-pattern_pf_group(const char *p)
+/* Past the body of the group just opened and its ): 0, or -1. */
+static int
+pattern_pf_group(struct rxscan *s)
 {
-	int depth = 0;
+	struct rxscan_tok t;
+	size_t depth = 1;
 
-	for (; *p != '\0'; p++) {
-		if (*p == '\\') {
-			if (*++p == '\0')
-				return NULL;
-		} else if (*p == '[') {
-			if ((p = pattern_pf_class(p)) == NULL)
-				return NULL;
-			p--;
-		} else if (*p == '(')
+	for (;;) {
+		rxscan_next(s, &t);
+		if (t.kind == RXSCAN_END)
+			return -1;
+		if (t.kind == RXSCAN_OPEN)
 			depth++;
-		else if (*p == ')' && --depth == 0)
-			return p + 1;
+		else if (t.kind == RXSCAN_CLOSE && --depth == 0)
+			return 0;
 	}
-	return NULL;
 }
 
 /*
- * A quantifier at p (after an atom): past it, with *optional set when
- * it allows zero repeats; p itself when there is none; NULL when it
- * cannot be read.
+ * What token t is to the prefilter: 1 a literal byte, 0 not one (the
+ * run ends), -1 the end of any prefilter.
  */
-static const char *
-pattern_pf_quant(const char *p, int *optional)
-{
-	*optional = 0;
-	switch (*p) {
-	case '?':
-	case '*':
-		*optional = 1;
-		p++;
-		break;
-	case '+':
-		p++;
-		break;
-	case '{':
-		/* Maybe a literal {: either way nothing here is taken. */
-		*optional = 1;
-		if ((p = strchr(p, '}')) == NULL)
-			return NULL;
-		p++;
-		break;
-	default:
-		return p;
-	}
-	if (*p == '?' || *p == '+')	/* lazy, possessive */
-		p++;
-	return p;
-}
-
-/* Escapes that stand for a class or an assertion, never a literal. */
 static int
-pattern_pf_classesc(char c)
+pattern_pf_kind(const struct rxscan_tok *t)
 {
-	return c != '\0' && strchr("dDsSwWhHvVRXbBAzZGK", c) != NULL;
+	int e = t->esc;
+
+	/* Of the escapes of letters and digits, only classes and assertions. */
+	if (e == '\0')
+		return -1;
+	if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+	    (e >= '0' && e <= '9'))
+		return strchr("dDsSwWhHvVRXbBAzZGK", e) != NULL ? 0 : -1;
+	switch (t->kind) {
+	case RXSCAN_ALT:
+	case RXSCAN_CLOSE:
+	case RXSCAN_QUOTE:
+	case RXSCAN_END:
+		return -1;
+	case RXSCAN_LIT:
+		/* A ? * + after no literal, or a stray ] or }. */
+		return e == -1 && strchr("?*+]}", t->c) != NULL ? 0 : 1;
+	case RXSCAN_CLASS:
+	case RXSCAN_SETOPTS:
+	case RXSCAN_COMMENT:
+	case RXSCAN_VERB:
+	case RXSCAN_CALL:
+		return t->closed ? 0 : -1;
+	default:
+		return 0;
+	}
 }
 
 /* 0 and pf filled, or -1: this pattern gets no prefilter. */
 static int
 pattern_pf_scan(const char *pat, struct pattern_pf *pf)
 {
-	const char *p = pat, *q;
-	int optional;
-	char c;
+	struct rxscan s;
+	struct rxscan_tok t, q;
+	const char *p;
+	int rc;
 
-	for (q = pat; (q = strstr(q, "(?")) != NULL; q++)
-		if ((q[2] >= 'A' && q[2] <= 'Z' && q[2] != 'P') ||
-		    (q[2] >= 'a' && q[2] <= 'z') || q[2] == '^' ||
-		    q[2] == '-')
+	for (p = pat; (p = strstr(p, "(?")) != NULL; p++)
+		if ((p[2] >= 'A' && p[2] <= 'Z' && p[2] != 'P') ||
+		    (p[2] >= 'a' && p[2] <= 'z') || p[2] == '^' ||
+		    p[2] == '-')
 			return -1;
 	if (strstr(pat, "(*") != NULL || strstr(pat, "\\Q") != NULL ||
 	    strstr(pat, "\\E") != NULL)
 		return -1;
 	memset(pf, 0, sizeof(*pf));
-	if (*p == '^') {
+	rxscan_init(&s, pat);
+	if (*pat == '^') {
 		pf->atstart = 1;
-		p++;
+		rxscan_next(&s, &t);
 	}
-	while (*p != '\0') {
-		switch (c = *p) {
-		case '|':
-		case ')':
-			return -1;
-		case '(':
-		case '[':
+	for (;;) {
+		if ((rc = pattern_pf_brace(&s, pat)) != 0) {
+			if (rc == -1)
+				return -1;
 			pattern_pf_end(pf);
-			if ((p = c == '(' ? pattern_pf_group(p) :
-			    pattern_pf_class(p)) == NULL)
-				return -1;
-			break;
-		case '\\':
-			if (pattern_pf_classesc(p[1])) {
-				pattern_pf_end(pf);
-				p += 2;
-				break;
-			}
-			c = p[1];
-			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    (c >= '0' && c <= '9') || c == '\0')
-				return -1;
-			p += 2;
-			goto literal;
-		case '.':
-		case '^':
-		case '$':
-			pattern_pf_end(pf);
-			p++;
-			break;
-		case '?':
-		case '*':
-		case '+':
-		case '{':
-		case '}':
-		case ']':
-			/* A quantifier after a non-literal, or odd: skip. */
-			pattern_pf_end(pf);
-			if (c == '}' || c == ']')
-				p++;
-			else if ((p = pattern_pf_quant(p, &optional)) == NULL)
-				return -1;
-			break;
-		default:
-			p++;
-		literal:
-			q = pattern_pf_quant(p, &optional);
-			if (q == NULL)
-				return -1;
-			if (!optional)
-				pattern_pf_add(pf, c);
-			if (q != p) {
-				pattern_pf_end(pf);
-				p = q;
-			}
-			break;
+			continue;
 		}
+		rxscan_next(&s, &t);
+		if (t.kind == RXSCAN_END)
+			break;
+		if ((rc = pattern_pf_kind(&t)) == -1)
+			return -1;
+		if (rc == 0) {
+			/* A quantifier after it changes nothing. */
+			pattern_pf_end(pf);
+			if (t.kind == RXSCAN_OPEN && pattern_pf_group(&s) == -1)
+				return -1;
+			(void)rxscan_quant(&s, &q);
+		} else if (rxscan_quant(&s, &q)) {
+			if (q.c == '+')
+				pattern_pf_add(pf, (char)t.c);
+			pattern_pf_end(pf);
+		} else if ((rc = pattern_pf_brace(&s, pat)) != 0) {
+			if (rc == -1)
+				return -1;
+			pattern_pf_end(pf);
+		} else
+			pattern_pf_add(pf, (char)t.c);
 	}
 	pattern_pf_end(pf);
 	return 0;

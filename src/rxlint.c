@@ -2,13 +2,14 @@
  * rxlint: exponential backtracking, found in a pattern's text and then
  * confirmed by running the suspect group. See rxlint.h.
  *
- * The reader is a small recursive descent over PCRE2 syntax that keeps,
- * for every item, three approximate byte sets: what a match of it can
- * start with (first), what it can hold (all) and what a repeat inside it
- * can hold (rep). A group under a big repeat is a suspect when a repeat
- * inside it can run into the next iteration (rep meets first), when its
- * branches can start alike, or when it can match nothing. The sets only
- * choose suspects and pump characters; PCRE2 has the last word.
+ * The reader is a small recursive descent over the pattern's tokens
+ * (rxscan) that keeps, for every item, three approximate byte sets: what
+ * a match of it can start with (first), what it can hold (all) and what
+ * a repeat inside it can hold (rep). A group under a big repeat is a
+ * suspect when a repeat inside it can run into the next iteration (rep
+ * meets first), when its branches can start alike, or when it can match
+ * nothing. The sets only choose suspects and pump characters; PCRE2 has
+ * the last word.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -17,8 +18,8 @@
 #include <string.h>
 
 #include "rxlint.h"
+#include "rxscan.h"
 
-#define RXLINT_INF	(-1)	/* no upper bound */
 #define RXLINT_BIG	10	/* a bounded repeat this large is a big one */
 #define RXLINT_DEPTH	250	/* PCRE2's own nesting limit */
 #define RXLINT_NCAND	8	/* suspects tried per pattern */
@@ -46,7 +47,8 @@ struct rxlint_cand {
 
 struct rxlint {
 	const char	*pat;
-	const char	*p;
+	size_t		 len;
+	struct rxscan	 s;
 	int		 depth;
 	struct rxlint_cand cand[RXLINT_NCAND];
 	size_t		 ncand;
@@ -153,400 +155,170 @@ rxlint_class_of(struct rxlint_set *s, char c)
 		rxlint_invert(s);
 }
 
-/* Skip a {...}, <...> or '...' argument, or digits, at p. */
-static const char *
-rxlint_skip_arg(const char *p)
-{
-	const char *close = NULL;
-
-	if (*p == '{')
-		close = "}";
-	else if (*p == '<')
-		close = ">";
-	else if (*p == '\'')
-		close = "'";
-	if (close != NULL) {
-		p = strchr(p, *close);
-		return p == NULL ? "" : p + 1;
-	}
-	if (*p == '-' || *p == '+')
-		p++;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	return p;
-}
-
-/*
- * An escape after the backslash at r->p: a literal byte (return it), a
- * class (set, return -1), zero width (return -2) or a back reference
- * or subroutine call (set to anything, return -3).
- */
-static int
-rxlint_escape(struct rxlint *r, struct rxlint_set *set)
-{
-	const char *p = r->p + 1;
-	char c = *p;
-	unsigned long v;
-	char *end;
-
-	r->p = p + (c != '\0');
-	switch (c) {
-	case 'd': case 'D': case 'w': case 'W': case 's': case 'S':
-	case 'h': case 'H': case 'v': case 'V': case 'N': case 'R':
-	case 'X': case 'C':
-		rxlint_class_of(set, c);
-		return -1;
-	case 'p': case 'P':
-		r->p = *r->p == '{' ? rxlint_skip_arg(r->p) :
-		    r->p + (*r->p != '\0');
-		rxlint_class_of(set, c);
-		return -1;
-	case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K':
-	case 'E': case '\0':
-		return -2;
-	case 'g': case 'k':
-		r->p = rxlint_skip_arg(r->p);
-		rxlint_class_of(set, 'N');
-		return -3;
-	case 'x': case 'o':
-		if (*r->p == '{') {
-			v = strtoul(r->p + 1, &end, c == 'x' ? 16 : 8);
-			r->p = rxlint_skip_arg(r->p);
-		} else if (c == 'o')
-			return 'o';
-		else {
-			char hex[3] = { 0, 0, 0 };
-			size_t n = strspn(r->p, "0123456789abcdefABCDEF");
-
-			memcpy(hex, r->p, n > 2 ? 2 : n);
-			v = strtoul(hex, NULL, 16);
-			r->p += strlen(hex);
-		}
-		return (int)(v > 255 ? 0xc0 : v);
-	case 'c':
-		if (*r->p == '\0')
-			return 'c';
-		return (unsigned char)*r->p++ ^ 0x40;
-	case 'a': return '\a';
-	case 'e': return 0x1b;
-	case 'f': return '\f';
-	case 'n': return '\n';
-	case 'r': return '\r';
-	case 't': return '\t';
-	case '0':
-		v = strtoul(p, &end, 8);
-		r->p = end;
-		return (int)(v & 0xff);
-	default:
-		break;
-	}
-	if (c >= '1' && c <= '9') {
-		r->p = rxlint_skip_arg(p);
-		rxlint_class_of(set, 'N');
-		return -3;
-	}
-	return (unsigned char)c;
-}
-
-/* A POSIX class name at p ("[:alpha:]"): its bytes, ASCII only. */
-static const char *
-rxlint_posix(const char *p, struct rxlint_set *s)
+/* A POSIX class name ("alpha" of [:alpha:]) into s: ASCII only. */
+static void
+rxlint_posix(const struct rxscan_tok *t, struct rxlint_set *s)
 {
 	static const struct { const char *name, *esc; } names[] = {
 		{ "digit", "d" }, { "space", "s" }, { "word", "w" },
 		{ "blank", "h" }, { NULL, NULL }
 	};
-	const char *end = strstr(p + 2, ":]");
-	struct rxlint_set t;
-	size_t i, len;
+	struct rxlint_set u;
+	size_t i;
 
-	if (end == NULL)
-		return NULL;
-	len = (size_t)(end - (p + 2));
 	for (i = 0; names[i].name != NULL; i++)
-		if (strlen(names[i].name) == len &&
-		    memcmp(p + 2, names[i].name, len) == 0)
+		if (strlen(names[i].name) == t->textlen &&
+		    memcmp(t->text, names[i].name, t->textlen) == 0)
 			break;
 	if (names[i].name != NULL)
-		rxlint_class_of(&t, names[i].esc[0]);
+		rxlint_class_of(&u, names[i].esc[0]);
 	else {
 		/* alpha, alnum, upper, punct, ...: printable ASCII, say. */
-		memset(&t, 0, sizeof(t));
-		rxlint_range(&t, 0x21, 0x7e);
+		memset(&u, 0, sizeof(u));
+		rxlint_range(&u, 0x21, 0x7e);
 	}
-	rxlint_union(s, &t);
-	return end + 2;
+	rxlint_union(s, &u);
 }
 
-/* A class [...] at r->p into set. */
+/* The members of class token cl into set. */
 static void
-rxlint_class(struct rxlint *r, struct rxlint_set *set)
+rxlint_class(struct rxlint *r, const struct rxscan_tok *cl,
+    struct rxlint_set *set)
 {
-	struct rxlint_set t;
-	const char *p = r->p + 1, *q;
-	int neg = 0, c, prev = -1;
+	struct rxscan m;
+	struct rxscan_tok t;
+	struct rxlint_set u;
 
 	memset(set, 0, sizeof(*set));
-	if (*p == '^') {
-		neg = 1;
-		p++;
-	}
-	if (*p == ']') {
-		rxlint_add(set, ']');
-		prev = ']';
-		p++;
-	}
-	while (*p != '\0' && *p != ']') {
-		if (p[0] == '[' && p[1] == ':') {
-			if ((q = rxlint_posix(p, set)) == NULL) {
-				p += strlen(p);
-				break;
-			}
-			p = q;
-			prev = -1;
-			continue;
+	rxscan_class(&m, &r->s, cl);
+	while (rxscan_member(&m, &t)) {
+		switch (t.kind) {
+		case RXSCAN_LIT:
+		case RXSCAN_RANGE:
+			rxlint_add(set, (unsigned)t.c);
+			/* A range to a class or an assertion adds nothing. */
+			if (t.kind == RXSCAN_RANGE && t.hi >= 0)
+				rxlint_range(set, (unsigned)t.c,
+				    (unsigned)t.hi);
+			break;
+		case RXSCAN_TYPE:
+		case RXSCAN_REF:
+			rxlint_class_of(&u, t.kind == RXSCAN_REF ? 'N' : t.c);
+			rxlint_union(set, &u);
+			break;
+		case RXSCAN_POSIX:
+			rxlint_posix(&t, set);
+			break;
+		default:	/* an assertion: nothing */
+			break;
 		}
-		if (*p == '-' && prev >= 0 && p[1] != ']' && p[1] != '\0') {
-			p++;
-			if (*p == '\\') {
-				r->p = p;
-				c = rxlint_escape(r, &t);
-				p = r->p;
-			} else
-				c = (unsigned char)*p++;
-			if (c >= 0)
-				rxlint_range(set, (unsigned)prev, (unsigned)c);
-			prev = -1;
-			continue;
-		}
-		if (*p == '\\') {
-			r->p = p;
-			if (p[1] == 'b') {	/* backspace in a class */
-				c = '\b';
-				r->p = p + 2;
-			} else
-				c = rxlint_escape(r, &t);
-			p = r->p;
-			if (c == -1 || c == -3)
-				rxlint_union(set, &t);
-		} else
-			c = (unsigned char)*p++;
-		if (c >= 0)
-			rxlint_add(set, (unsigned)c);
-		prev = c;
 	}
-	r->p = *p == ']' ? p + 1 : p;
-	if (neg)
+	if (cl->neg)
 		rxlint_invert(set);
 }
 
-/*
- * A quantifier at r->p: 1 and *min, *max (RXLINT_INF), *poss for a
- * possessive one; 0 when there is none (a { that is a literal too).
- */
+/* The kind of the next token, left unread. */
 static int
-rxlint_quant(struct rxlint *r, long *min, long *max, int *poss)
+rxlint_peek(const struct rxlint *r)
 {
-	const char *p = r->p;
-	char *end;
+	struct rxscan_tok t;
 
-	switch (*p) {
-	case '?':
-		*min = 0;
-		*max = 1;
-		p++;
-		break;
-	case '*':
-		*min = 0;
-		*max = RXLINT_INF;
-		p++;
-		break;
-	case '+':
-		*min = 1;
-		*max = RXLINT_INF;
-		p++;
-		break;
-	case '{':
-		if (p[1] < '0' || p[1] > '9')
-			return 0;
-		*min = *max = strtol(p + 1, &end, 10);
-		if (*end == ',') {
-			*max = RXLINT_INF;
-			if (end[1] >= '0' && end[1] <= '9')
-				*max = strtol(end + 1, &end, 10);
-			else
-				end++;
-		}
-		if (*end != '}')
-			return 0;
-		p = end + 1;
-		break;
-	default:
-		return 0;
-	}
-	*poss = *p == '+';
-	if (*p == '+' || *p == '?')
-		p++;
-	r->p = p;
-	return 1;
+	rxscan_peek(&r->s, &t);
+	return t.kind;
 }
 
-/*
- * What follows "(?" at p: the kind of group, and p past its opening.
- * 'b' body, 'l' lookaround, 'a' atomic, 'c' condition, 'o' options
- * alone (nothing to match), 'r' a call or back reference by name.
- */
-static int
-rxlint_opening(const char **pp)
-{
-	const char *p = *pp;
-	size_t n;
-
-	if (*p == '=' || *p == '!') {
-		*pp = p + 1;
-		return 'l';
-	}
-	if (*p == '<' && (p[1] == '=' || p[1] == '!')) {
-		*pp = p + 2;
-		return 'l';
-	}
-	if (*p == '>' || *p == ':' || *p == '|') {
-		*pp = p + 1;
-		return *p == '>' ? 'a' : 'b';
-	}
-	if (*p == '<' || *p == '\'' || (*p == 'P' && p[1] == '<')) {
-		*pp = rxlint_skip_arg(p + (*p == 'P'));
-		return 'b';
-	}
-	if (*p == '(')
-		return 'c';
-	/* (?R) (?1) (?-1) (?&name) (?P>name) (?P=name), or options. */
-	if (strchr("R0123456789+-&P", *p) != NULL && (*p != '-' ||
-	    (p[1] >= '0' && p[1] <= '9')))
-		return 'r';
-	n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ^-");
-	*pp = p + n + (p[n] == ':');
-	return p[n] == ':' ? 'b' : 'o';
-}
-
-/* A group at r->p (the "("): its body into in; r->p past the ")". */
+/* A group or a (...) read whole, token t: its body into in. */
 static void
-rxlint_group(struct rxlint *r, struct rxlint_info *in)
+rxlint_group(struct rxlint *r, const struct rxscan_tok *t,
+    struct rxlint_info *in)
 {
-	const char *p = r->p + 1, *q;
-	int kind = 'b';
+	struct rxscan_tok u;
 
 	memset(in, 0, sizeof(*in));
 	in->alone = 1;
 	if (r->depth >= RXLINT_DEPTH) {
-		r->p += strlen(r->p);
+		rxscan_seek(&r->s, r->len);
 		return;
 	}
-	if (p[0] == '*' || (p[0] == '?' && p[1] == '#')) {
-		/* A verb or a comment: nothing to match. */
-		q = strchr(p, ')');
-		r->p = q == NULL ? p + strlen(p) : q + 1;
+	switch (t->kind) {
+	case RXSCAN_VERB:
+	case RXSCAN_COMMENT:
+	case RXSCAN_SETOPTS:
+		/* Nothing to match. */
 		in->nullable = in->zerowidth = 1;
 		return;
-	}
-	if (p[0] == '?') {
-		p++;
-		kind = rxlint_opening(&p);
-	}
-	if (kind == 'o' || kind == 'r') {
-		q = strchr(p, ')');
-		r->p = q == NULL ? p + strlen(p) : q + 1;
-		in->nullable = in->zerowidth = kind == 'o';
-		if (kind == 'r') {
-			in->alone = 0;
-			rxlint_class_of(&in->first, 'N');
-			in->all = in->first;
-		}
+	case RXSCAN_CALL:
+		in->alone = 0;
+		rxlint_class_of(&in->first, 'N');
+		in->all = in->first;
 		return;
+	default:
+		break;
 	}
 	r->depth++;
-	if (kind == 'c') {
+	if (t->group == RXSCAN_COND) {
 		/* The condition is a group of its own. */
-		r->p = p;
-		rxlint_group(r, in);
-		p = r->p;
+		rxscan_next(&r->s, &u);
+		rxlint_group(r, &u, in);
 	}
-	r->p = p;
 	rxlint_alt(r, in);
 	r->depth--;
-	if (*r->p == ')')
-		r->p++;
-	if (kind == 'c')
+	if (rxlint_peek(r) == RXSCAN_CLOSE)
+		rxscan_next(&r->s, &u);
+	if (t->group == RXSCAN_COND)
 		in->alone = 0;
-	if (kind == 'l') {
+	if (t->group == RXSCAN_LOOK) {
 		memset(in, 0, sizeof(*in));
 		in->alone = in->nullable = in->zerowidth = 1;
 	}
-	if (kind == 'a') {
+	if (t->group == RXSCAN_ATOMIC) {
 		memset(&in->rep, 0, sizeof(in->rep));
 		in->ambalt = 0;
 	}
 }
 
-/* One atom at r->p, without its quantifier. */
+/* One atom, without its quantifier: t is its token. */
 static void
-rxlint_atom(struct rxlint *r, struct rxlint_info *in)
+rxlint_atom(struct rxlint *r, struct rxlint_info *in, struct rxscan_tok *t)
 {
-	struct rxlint_set set;
-	const char *q;
-	int c;
+	size_t i;
 
-	switch (*r->p) {
-	case '(':
-		rxlint_group(r, in);
+	rxscan_next(&r->s, t);
+	memset(in, 0, sizeof(*in));
+	in->alone = 1;
+	switch (t->kind) {
+	case RXSCAN_OPEN:
+	case RXSCAN_SETOPTS:
+	case RXSCAN_COMMENT:
+	case RXSCAN_VERB:
+	case RXSCAN_CALL:
+		rxlint_group(r, t, in);
 		return;
-	case '[':
-		memset(in, 0, sizeof(*in));
-		in->alone = 1;
-		rxlint_class(r, &in->first);
+	case RXSCAN_CLASS:
+		rxlint_class(r, t, &in->first);
 		in->all = in->first;
 		return;
-	case '.':
-		r->p++;
-		memset(in, 0, sizeof(*in));
-		in->alone = 1;
+	case RXSCAN_TYPE:
+		rxlint_class_of(&in->first, t->c == '.' ? 'N' : t->c);
+		in->all = in->first;
+		return;
+	case RXSCAN_ANCHOR:
+		in->nullable = in->zerowidth = 1;
+		return;
+	case RXSCAN_REF:
+		in->alone = 0;
 		rxlint_class_of(&in->first, 'N');
 		in->all = in->first;
 		return;
-	case '^':
-	case '$':
-		r->p++;
-		memset(in, 0, sizeof(*in));
-		in->alone = in->nullable = in->zerowidth = 1;
-		return;
-	case '\\':
-		if (r->p[1] == 'Q') {
-			/* Literal text up to \E: as a run of literals. */
-			q = strstr(r->p + 2, "\\E");
-			rxlint_lit(in, (unsigned char)r->p[2]);
-			if (q == NULL)
-				q = r->p + strlen(r->p);
-			in->nullable = q == r->p + 2;
-			for (c = 2; r->p + c < q; c++)
-				rxlint_add(&in->all, (unsigned char)r->p[c]);
-			r->p = *q != '\0' ? q + 2 : q;
-			return;
-		}
-		c = rxlint_escape(r, &set);
-		if (c >= 0) {
-			rxlint_lit(in, (unsigned)c);
-			return;
-		}
-		memset(in, 0, sizeof(*in));
-		in->alone = c != -3;
-		if (c == -2) {
-			in->nullable = in->zerowidth = 1;
-			return;
-		}
-		in->first = in->all = set;
+	case RXSCAN_QUOTE:
+		/* As a run of literals; the first is the byte after \Q. */
+		rxlint_lit(in, (unsigned char)t->text[0]);
+		in->nullable = t->textlen == 0;
+		for (i = 0; i < t->textlen; i++)
+			rxlint_add(&in->all, (unsigned char)t->text[i]);
 		return;
 	default:
-		rxlint_lit(in, (unsigned char)*r->p++);
+		rxlint_lit(in, (unsigned)t->c);
 		return;
 	}
 }
@@ -570,33 +342,33 @@ rxlint_pumpset(const struct rxlint_info *in, struct rxlint_set *pump)
 static void
 rxlint_item(struct rxlint *r, struct rxlint_info *in)
 {
-	const char *start = r->p;
+	size_t start = r->s.pos;
+	struct rxscan_tok t, q;
 	struct rxlint_cand *c;
-	long min = 1, max = 1;
-	int poss = 0, big;
+	int big;
 
-	rxlint_atom(r, in);
-	if (!rxlint_quant(r, &min, &max, &poss) || in->zerowidth)
+	rxlint_atom(r, in, &t);
+	if (!rxscan_quant(&r->s, &q) || in->zerowidth)
 		return;
-	if (max == 0) {
+	if (q.max == 0) {
 		memset(in, 0, sizeof(*in));
 		in->alone = in->nullable = 1;
 		return;
 	}
-	big = !poss && (max == RXLINT_INF || max >= RXLINT_BIG);
-	if (big && *start == '(' && (in->nullable || in->ambalt ||
+	big = !q.poss && (q.max == RXSCAN_INF || q.max >= RXLINT_BIG);
+	if (big && t.kind == RXSCAN_OPEN && (in->nullable || in->ambalt ||
 	    rxlint_meets(&in->rep, &in->first)) && r->ncand < RXLINT_NCAND) {
 		c = &r->cand[r->ncand++];
-		c->start = (size_t)(start - r->pat);
-		c->end = (size_t)(r->p - r->pat);
+		c->start = start;
+		c->end = r->s.pos;
 		c->alone = in->alone;
 		rxlint_pumpset(in, &c->pump);
 	}
 	if (big)
 		rxlint_union(&in->rep, &in->all);
-	if (poss)
+	if (q.poss)
 		memset(&in->rep, 0, sizeof(in->rep));
-	if (min == 0)
+	if (q.min == 0)
 		in->nullable = 1;
 	in->ambalt = 0;
 }
@@ -607,10 +379,12 @@ rxlint_seq(struct rxlint *r, struct rxlint_info *in)
 {
 	struct rxlint_info it;
 	int open = 1;		/* the items so far can match nothing */
+	int k;
 
 	memset(in, 0, sizeof(*in));
 	in->alone = in->nullable = 1;
-	while (*r->p != '\0' && *r->p != '|' && *r->p != ')') {
+	while ((k = rxlint_peek(r)) != RXSCAN_END && k != RXSCAN_ALT &&
+	    k != RXSCAN_CLOSE) {
 		rxlint_item(r, &it);
 		if (open)
 			rxlint_union(&in->first, &it.first);
@@ -629,6 +403,7 @@ static void
 rxlint_alt(struct rxlint *r, struct rxlint_info *in)
 {
 	struct rxlint_info br;
+	struct rxscan_tok t;
 	int n = 0;
 
 	memset(in, 0, sizeof(*in));
@@ -644,9 +419,9 @@ rxlint_alt(struct rxlint *r, struct rxlint_info *in)
 		in->nullable = in->nullable || br.nullable;
 		in->alone = in->alone && br.alone;
 		n++;
-		if (*r->p != '|')
+		if (rxlint_peek(r) != RXSCAN_ALT)
 			break;
-		r->p++;
+		rxscan_next(&r->s, &t);
 	}
 }
 
@@ -773,6 +548,7 @@ rxlint_check(const char *pat, char *why, size_t whylen)
 {
 	struct rxlint r;
 	struct rxlint_info top;
+	struct rxscan_tok t;
 	char unit[RXLINT_PUMP + 1], group[256], shown[64];
 	size_t i;
 	int rc;
@@ -780,12 +556,14 @@ rxlint_check(const char *pat, char *why, size_t whylen)
 	if (whylen > 0)
 		why[0] = '\0';
 	memset(&r, 0, sizeof(r));
-	r.pat = r.p = pat;
+	r.pat = pat;
+	r.len = strlen(pat);
+	rxscan_init(&r.s, pat);
 	/* Unbalanced ) end a sequence: read on past them. */
-	while (*r.p != '\0') {
+	while (rxlint_peek(&r) != RXSCAN_END) {
 		rxlint_alt(&r, &top);
-		if (*r.p == ')')
-			r.p++;
+		if (rxlint_peek(&r) == RXSCAN_CLOSE)
+			rxscan_next(&r.s, &t);
 	}
 	for (i = 0; i < r.ncand; i++) {
 		const struct rxlint_cand *c = &r.cand[i];

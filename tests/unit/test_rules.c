@@ -807,6 +807,10 @@ test_prefilter_literals(void)
 	CHECK(prefilter_is("a.b", NULL, NULL));
 	CHECK(prefilter_is("(?:ab|cd)ef", NULL, "ef"));
 	CHECK(prefilter_is("q(?#comment)rs", NULL, "rs"));
+	/* \c takes the next byte; a comment ends at its first ")". */
+	CHECK(prefilter_is("[\\c]ab]cd", NULL, "cd"));
+	CHECK(prefilter_is("(\\c))abcd", NULL, "abcd"));
+	CHECK(prefilter_is("q(?#a(b[c\\)rs", NULL, "rs"));
 	/* Nothing certain: none at all. */
 	CHECK(prefilter_is("(?i)^abc", NULL, NULL));
 	CHECK(prefilter_is("^abc(?i)def", NULL, NULL));
