@@ -433,21 +433,33 @@ logfmt_unquote(const char *s, const char *e, char *o, const char **why,
 	return o;
 }
 
-/* The first blank (rule 1) or = at or after p, or end. */
+/*
+ * The first blank (rule 1) or = at or after p, or end. s is where the
+ * line starts: with 16 bytes or more in it, the last few bytes are read
+ * as the line's last 16, whose mask is shifted past those before p.
+ */
 static inline const char *
-logfmt_key_end(const char *p, const char *end)
+logfmt_key_end(const char *p, const char *end, const char *s)
 {
 	uint64_t x, m;
 #ifdef __SSE2__
 	unsigned vm;
+	__m128i v;
 
 	for (; end - p >= 16; p += 16) {
-		__m128i v = LOGFMT_V16(p);
-
+		v = LOGFMT_V16(p);
 		if ((vm = LOGFMT_VMASK(_mm_or_si128(LOGFMT_VBLANK(v),
 		    LOGFMT_VEQ(v, '=')))) != 0)
 			return p + __builtin_ctz(vm);
 	}
+	if (p < end && end - s >= 16) {
+		v = LOGFMT_V16(end - 16);
+		vm = LOGFMT_VMASK(_mm_or_si128(LOGFMT_VBLANK(v),
+		    LOGFMT_VEQ(v, '='))) >> (16 - (end - p));
+		return vm != 0 ? p + __builtin_ctz(vm) : end;
+	}
+#else
+	(void)s;
 #endif
 	for (; end - p >= 8; p += 8) {
 		x = logfmt_load(p);
@@ -459,9 +471,9 @@ logfmt_key_end(const char *p, const char *end)
 	return p;
 }
 
-/* The first blank at or after p, or end. */
+/* The first blank at or after p, or end; s as for logfmt_key_end(). */
 static inline const char *
-logfmt_bare_end(const char *p, const char *end)
+logfmt_bare_end(const char *p, const char *end, const char *s)
 {
 	uint64_t x, m;
 #ifdef __SSE2__
@@ -470,6 +482,13 @@ logfmt_bare_end(const char *p, const char *end)
 	for (; end - p >= 16; p += 16)
 		if ((vm = LOGFMT_VMASK(LOGFMT_VBLANK(LOGFMT_V16(p)))) != 0)
 			return p + __builtin_ctz(vm);
+	if (p < end && end - s >= 16) {
+		vm = LOGFMT_VMASK(LOGFMT_VBLANK(LOGFMT_V16(end - 16))) >>
+		    (16 - (end - p));
+		return vm != 0 ? p + __builtin_ctz(vm) : end;
+	}
+#else
+	(void)s;
 #endif
 	for (; end - p >= 8; p += 8) {
 		x = logfmt_load(p);
@@ -542,14 +561,15 @@ logfmt_quoted(const char *p, const char *end, char *buf, size_t *used,
 }
 
 /*
- * The word at *pp (after any blanks) before end: 1 and *w with *pp past
- * it, 0 at the end of the line, or -1 with *why and *at. An escaped value
+ * The word at *pp (after any blanks) of the line s..end: 1 and *w with
+ * *pp past it, 0 at the end of the line, or -1 with *why and *at. An escaped value
  * is unescaped into buf + *used, which grows by its length.
  * logfmt_scan() reads words the same way, in a loop of its own.
  */
 static int
-logfmt_word(const char **pp, const char *end, struct logfmt_word *w,
-    char *buf, size_t *used, const char **why, const char **at)
+logfmt_word(const char **pp, const char *s, const char *end,
+    struct logfmt_word *w, char *buf, size_t *used, const char **why,
+    const char **at)
 {
 	const char *p = *pp;
 
@@ -558,7 +578,7 @@ logfmt_word(const char **pp, const char *end, struct logfmt_word *w,
 	if (p == end)
 		return 0;
 	w->key = p;
-	p = logfmt_key_end(p, end);				/* rule 2 */
+	p = logfmt_key_end(p, end, s);				/* rule 2 */
 	w->keylen = (size_t)(p - w->key);
 	w->bare = p == end || *p != '=';
 	if (w->bare) {					/* rule 3 */
@@ -570,7 +590,7 @@ logfmt_word(const char **pp, const char *end, struct logfmt_word *w,
 			return -1;
 	} else {						/* rule 5 */
 		w->val = p;
-		p = logfmt_bare_end(p, end);
+		p = logfmt_bare_end(p, end, s);
 		w->vallen = (size_t)(p - w->val);
 	}
 	*pp = p;
@@ -626,7 +646,7 @@ logfmt_scan(struct logfmt *lf, const char *line, size_t len,
 				break;
 		}
 		k = p;					/* rule 2 */
-		ke = p = logfmt_key_end(p, end);
+		ke = p = logfmt_key_end(p, end, line);
 		if (p == end || *p != '=') {			/* rule 3 */
 			if (inlead) {			/* rule 7 */
 				if (lead == NULL)
@@ -641,7 +661,7 @@ logfmt_scan(struct logfmt *lf, const char *line, size_t len,
 				goto refused;
 		} else {					/* rule 5 */
 			v = p;
-			p = logfmt_bare_end(p, end);
+			p = logfmt_bare_end(p, end, line);
 			vlen = (size_t)(p - v);
 		}
 		if (ke > k && ks->bucket[LOGFMT_BUCKET(ke - k, k[0])] != 0)
@@ -679,8 +699,8 @@ logfmt_next(struct logfmt *lf, struct logfmt_pair *pair)
 	if (!lf->ok)
 		return 0;
 	p = lf->line + lf->pos;
-	if (logfmt_word(&p, lf->line + lf->len, &w, lf->buf + lf->cap,
-	    &lf->used, &why, &at) != 1) {
+	if (logfmt_word(&p, lf->line, lf->line + lf->len, &w,
+	    lf->buf + lf->cap, &lf->used, &why, &at) != 1) {
 		lf->ok = 0;	/* the end: a line read has no fault */
 		return 0;
 	}
