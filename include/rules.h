@@ -22,6 +22,7 @@ struct diag;
 struct jsonl_paths;
 struct logfmt_keys;
 struct pattern;
+struct dispatch;
 
 #define RULES_MAXWEIGHT		1000
 #define RULES_MAXDETECTORS	64	/* detector masks are uint64_t */
@@ -121,6 +122,8 @@ struct source {
 	size_t		 nanonymous;
 	unsigned	*rules;		/* indexes into ruleset.rules, in order */
 	size_t		 nrules;
+	struct dispatch	*dispatch;	/* its rules by a field's value, or
+					   NULL (dispatch.h) */
 };
 
 struct rule {

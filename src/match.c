@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "jsonl.h"
 #include "logfmt.h"
 #include "match.h"
@@ -509,6 +510,34 @@ match_rule(struct matcher *mt, const struct rule *r, const struct claim *c,
 	return holds;
 }
 
+/*
+ * Semantics 3 through the source's dispatch: only the rules keyed on the
+ * line's value of the dispatch field, and those keyed on nothing, are
+ * tried, in rule order; the others' key condition would fail.
+ */
+static void
+match_dispatched(struct matcher *mt, const struct source *src,
+    const struct claim *c, const char *line, size_t len, struct match *m)
+{
+	const uint32_t *a, *b;
+	const char *v;
+	size_t na, nb, i = 0, j = 0, vlen;
+	uint32_t pos;
+	int failed;
+
+	match_field_of(c, line, dispatch_field(src->dispatch), &v, &vlen);
+	dispatch_lookup(src->dispatch, v, vlen, &a, &na, &b, &nb);
+	while (i < na || j < nb) {
+		pos = j == nb || (i < na && a[i] < b[j]) ? a[i++] : b[j++];
+		if (match_rule(mt, &mt->rs->rules[src->rules[pos]], c, line,
+		    len, &m->limits, 1, &failed)) {
+			m->rule = (int)src->rules[pos];
+			m->status = MATCH_EVENT;
+			return;
+		}
+	}
+}
+
 void
 matcher_decide(struct matcher *mt, const struct claim *c, const char *line,
     size_t len, struct match *m)
@@ -532,6 +561,10 @@ matcher_decide(struct matcher *mt, const struct claim *c, const char *line,
 	mt->numv = NULL;
 	mt->numlen = 0;
 	src = &mt->rs->sources[c->source];
+	if (src->dispatch != NULL && !mt->simple) {
+		match_dispatched(mt, src, c, line, len, m);
+		return;
+	}
 	for (i = 0; i < src->nrules; i++)
 		if (match_rule(mt, &mt->rs->rules[src->rules[i]], c, line, len,
 		    &m->limits, 1, &failed)) {

@@ -13,6 +13,7 @@
 #include "jsonl.h"
 #include "logfmt.h"
 #include "pattern.h"
+#include "dispatch.h"
 #include "rules.h"
 #include "rules-int.h"
 #include "tparse.h"
@@ -325,6 +326,7 @@ rules_source_free(struct source *s)
 {
 	uint32_t j;
 
+	dispatch_free(s->dispatch);
 	pattern_free(s->rx);
 	for (j = 0; s->groupname != NULL && j <= s->ngroups; j++)
 		free(s->groupname[j]);

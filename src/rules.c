@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "dispatch.h"
 #include "obuf.h"
 #include "regfile.h"
 #include "pattern.h"
@@ -1066,6 +1067,9 @@ rules_build(struct rload *l)
 			rules_do_rule(l, &l->secs[i]);
 	rules_detect_resolve(l);
 	rules_sources_finish(l);
+	if (l->nerr == 0)
+		for (i = 0; i < rs->nsources; i++)
+			rs->sources[i].dispatch = dispatch_new(rs, i);
 	if (l->nerr == 0 && rs->nsources == 0)
 		rules_err(l, rs->nfiles ? rs->files[0] : "rules", 0,
 		    "no [source NAME] section: nothing to read lines with");
