@@ -25,6 +25,8 @@ struct matcher {
 	struct logfmt		**lf;		/* [nsources]: logfmt's */
 	size_t			*ckeylen;	/* [nsources]: logfmt's customer
 						   key's length */
+	struct dispatch_scratch	**dsc;		/* [nsources]: for literal
+						   rules, or NULL */
 	int			 simple;
 	uint64_t		*srclimits;	/* NULL, or [nsources] */
 	uint64_t		*rulelimits;	/* NULL, or [nrules] */
@@ -55,8 +57,11 @@ matcher_new(const struct ruleset *rs, int simple, size_t maxline)
 	mt->jl = xcalloc(n, sizeof(*mt->jl));
 	mt->lf = xcalloc(n, sizeof(*mt->lf));
 	mt->ckeylen = xcalloc(n, sizeof(*mt->ckeylen));
+	mt->dsc = xcalloc(n, sizeof(*mt->dsc));
 	for (i = 0; i < rs->nsources; i++) {
 		src = &rs->sources[i];
+		if (!simple)
+			mt->dsc[i] = dispatch_scratch_new(src->dispatch);
 		tp_state_init(&mt->tp[i], &src->time, simple);
 		if (src->format == SOURCE_JSON)
 			mt->jl[i] = jsonl_new(src->jpaths, maxline);
@@ -78,7 +83,9 @@ matcher_free(struct matcher *mt)
 	for (i = 0; i < mt->rs->nsources; i++) {
 		jsonl_free(mt->jl[i]);
 		logfmt_free(mt->lf[i]);
+		dispatch_scratch_free(mt->dsc[i]);
 	}
+	free(mt->dsc);
 	free(mt->jl);
 	free(mt->lf);
 	free(mt->ckeylen);
@@ -512,23 +519,34 @@ match_rule(struct matcher *mt, const struct rule *r, const struct claim *c,
 
 /*
  * Semantics 3 through the source's dispatch: only the rules keyed on the
- * line's value of the dispatch field, and those keyed on nothing, are
- * tried, in rule order; the others' key condition would fail.
+ * line's value of the dispatch field, the literal rules whose literal the
+ * line holds, and the others are tried, in rule order; those left out
+ * would fail their key condition or their pattern's prefilter.
  */
 static void
 match_dispatched(struct matcher *mt, const struct source *src,
     const struct claim *c, const char *line, size_t len, struct match *m)
 {
-	const uint32_t *a, *b;
-	const char *v;
-	size_t na, nb, i = 0, j = 0, vlen;
+	const uint32_t *l[3];
+	const char *v = "";
+	size_t n[3] = { 0, 0, 0 }, at[3] = { 0, 0, 0 }, vlen = 0, k, best;
 	uint32_t pos;
-	int failed;
+	int failed, field = dispatch_field(src->dispatch);
 
-	match_field_of(c, line, dispatch_field(src->dispatch), &v, &vlen);
-	dispatch_lookup(src->dispatch, v, vlen, &a, &na, &b, &nb);
-	while (i < na || j < nb) {
-		pos = j == nb || (i < na && a[i] < b[j]) ? a[i++] : b[j++];
+	if (field >= 0)
+		match_field_of(c, line, field, &v, &vlen);
+	dispatch_lookup(src->dispatch, v, vlen, &l[0], &n[0], &l[1], &n[1]);
+	if (mt->dsc[c->source] != NULL)
+		n[2] = dispatch_scan(mt->dsc[c->source], line, len, &l[2]);
+	for (;;) {
+		/* The lowest position at the head of the three lists. */
+		for (k = 0, best = 3; k < 3; k++)
+			if (at[k] < n[k] && (best == 3 ||
+			    l[k][at[k]] < l[best][at[best]]))
+				best = k;
+		if (best == 3)
+			return;
+		pos = l[best][at[best]++];
 		if (match_rule(mt, &mt->rs->rules[src->rules[pos]], c, line,
 		    len, &m->limits, 1, &failed)) {
 			m->rule = (int)src->rules[pos];

@@ -1007,28 +1007,55 @@ rules_do_rule(struct rload *l, const struct rsec *sec)
 }
 
 /* Names must be unique per kind: report the second with the first. */
+static const struct rload *rules_dups_l;	/* for rules_dups_cmp() */
+
+/* Sections by kind, name and order. */
+static int
+rules_dups_cmp(const void *a, const void *b)
+{
+	const struct rsec *x = &rules_dups_l->secs[*(const size_t *)a];
+	const struct rsec *y = &rules_dups_l->secs[*(const size_t *)b];
+	int c;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if ((c = strcmp(x->name, y->name)) != 0)
+		return c;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/*
+ * A section of a kind and name seen before is a duplicate of the first:
+ * sorted, so that 10,000 rules take no 50 million comparisons.
+ */
 static void
 rules_check_dups(struct rload *l)
 {
-	size_t i, j;
+	size_t i, *ord, *first;
 
+	if (l->nsecs == 0)
+		return;
+	ord = xcalloc(l->nsecs, sizeof(*ord));
+	first = xcalloc(l->nsecs, sizeof(*first));
+	for (i = 0; i < l->nsecs; i++)
+		ord[i] = first[i] = i;
+	rules_dups_l = l;
+	qsort(ord, l->nsecs, sizeof(*ord), rules_dups_cmp);
+	for (i = 1; i < l->nsecs; i++)
+		if (l->secs[ord[i]].kind == l->secs[ord[i - 1]].kind &&
+		    strcmp(l->secs[ord[i]].name, l->secs[ord[i - 1]].name) == 0)
+			first[ord[i]] = first[ord[i - 1]];
 	for (i = 0; i < l->nsecs; i++) {
-		if (l->secs[i].kind == RSEC_SETTINGS)
+		if (l->secs[i].kind == RSEC_SETTINGS || first[i] == i)
 			continue;
-		for (j = 0; j < i; j++)
-			if (l->secs[j].kind == l->secs[i].kind &&
-			    !l->secs[j].dup &&
-			    strcmp(l->secs[j].name, l->secs[i].name) == 0) {
-				rules_err(l, l->secs[i].file,
-				    l->secs[i].lineno, "duplicate [%s %s] "
-				    "(first at %s:%d)",
-				    rules_kind_name(l->secs[i].kind),
-				    l->secs[i].name, l->secs[j].file,
-				    l->secs[j].lineno);
-				l->secs[i].dup = 1;
-				break;
-			}
+		rules_err(l, l->secs[i].file, l->secs[i].lineno,
+		    "duplicate [%s %s] (first at %s:%d)",
+		    rules_kind_name(l->secs[i].kind), l->secs[i].name,
+		    l->secs[first[i]].file, l->secs[first[i]].lineno);
+		l->secs[i].dup = 1;
 	}
+	free(ord);
+	free(first);
 }
 
 /* The command line's values replace [settings]' (cxwatch(1), -w). */

@@ -24,6 +24,7 @@ libpcre2-dev	PCRE2 with JIT
 libev-dev	libev (-lev: no .pc file on Debian)
 zlib1g-dev	zlib
 libssl-dev	libcrypto (OpenSSL): the read registry's fingerprints
+libvectorscan-dev	Vectorscan: one scan for the literals of many rules' patterns
 libjansson-dev	jansson: fuzz_json's second JSON decoder (make unit, make fuzz)
 mandoc		make lint; cli/man-lint
 clang		make fuzz (libFuzzer)

@@ -2,7 +2,8 @@
  * Unit tests for dispatch: which rules it keys and on which field, its
  * lookups, and that a matcher deciding through it picks the rule that
  * trying every rule in order (a --no-prefilter matcher) picks, on random
- * rule sets and lines, regex and logfmt sources alike.
+ * rule sets and lines, regex and logfmt sources alike, with few and with
+ * many match patterns (literal rules).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -136,8 +137,16 @@ random_cond(char *buf, size_t len)
  * Random rule sets on a regex and a logfmt source, random lines; the
  * fast matcher decides as the simple one does, and the dispatch is used.
  */
+static const char *const pats[] = { "x", "y$", "/api/v1/orders",
+    "^C1 ", "a[bc]d", "(?:foo|bar)baz", "q\\d+r", "^C[0-9] x", "7$",
+    "x 007", "z ", "\\bfoo", "(?i)x", "C3 y", "(?<g>ord)ers" };
+#define NPATS (sizeof(pats) / sizeof(pats[0]))
+static const char *const extra[] = { "", " /api/v1/orders", " abd",
+    " barbaz", " q12r", " foo", " ORDERS" };
+#define NEXTRA (sizeof(extra) / sizeof(extra[0]))
+
 static void
-test_same_as_every_rule(void)
+test_same_as_every_rule(unsigned pmatch, unsigned maxrules)
 {
 	static char text[65536];
 	char cond[128], line[256];
@@ -147,17 +156,18 @@ test_same_as_every_rule(void)
 	struct match mf, ms;
 	size_t o, len;
 	unsigned set, i, j, nrules, nconds, bad = 0, used = 0, events = 0;
+	unsigned lit = 0;
 
 	for (set = 0; set < 200; set++) {
 		o = (size_t)snprintf(text, sizeof(text), "%s"
 		    "[source lf]\nformat = logfmt\ntimefmt = none\n", WEB);
-		nrules = 1 + rnd(40);
+		nrules = 1 + rnd(maxrules);
 		for (i = 0; i < nrules; i++) {
 			o += (size_t)snprintf(text + o, sizeof(text) - o,
 			    "[rule r%u]\nsource = %s\n", i, rnd(2) ? "web" : "lf");
-			if (rnd(8) == 0)
+			if (rnd(100) < pmatch)
 				o += (size_t)snprintf(text + o, sizeof(text) - o,
-				    "match = %s\n", rnd(2) ? "x" : "y$");
+				    "match = %s\n", pats[rnd(NPATS)]);
 			nconds = 1 + rnd(3);
 			for (j = 0; j < nconds; j++) {
 				random_cond(cond, sizeof(cond));
@@ -169,8 +179,14 @@ test_same_as_every_rule(void)
 			CHECK(rs != NULL);
 			continue;
 		}
-		used += rs->sources[0].dispatch != NULL;
-		used += rs->sources[1].dispatch != NULL;
+		for (i = 0; i < 2; i++) {
+			struct dispatch_scratch *sc;
+
+			used += rs->sources[i].dispatch != NULL;
+			sc = dispatch_scratch_new(rs->sources[i].dispatch);
+			lit += sc != NULL;
+			dispatch_scratch_free(sc);
+		}
 		fast = matcher_new(rs, 0, 1024);
 		simple = matcher_new(rs, 1, 1024);
 		cf = claim_new(rs);
@@ -178,8 +194,9 @@ test_same_as_every_rule(void)
 		for (i = 0; i < 300; i++) {
 			if (rnd(2))
 				len = (size_t)snprintf(line, sizeof(line),
-				    "C%u %s %s %s", rnd(5), vals[rnd(NVALS)],
-				    vals[rnd(NVALS)], vals[rnd(NVALS)]);
+				    "C%u %s %s %s%s", rnd(5), vals[rnd(NVALS)],
+				    vals[rnd(NVALS)], vals[rnd(NVALS)],
+				    extra[rnd(NEXTRA)]);
 			else
 				len = (size_t)snprintf(line, sizeof(line),
 				    "customer=C%u a=%s b=\"%s\"%s%s",
@@ -205,9 +222,11 @@ test_same_as_every_rule(void)
 	}
 	CHECK_INT(bad, 0);
 	CHECK(used > 100);		/* the test tests the dispatch */
+	CHECK(pmatch < 50 || lit > 200);	/* and the literal rules */
 	CHECK(events > 5000);		/* and rules that hold */
-	printf("dispatch: 200 rule sets, %u sources with a dispatch, "
-	    "60000 lines, %u events\n", used, events);
+	printf("dispatch: 200 rule sets, %u%% with a match, %u sources with "
+	    "a dispatch, %u with literal rules, 60000 lines, %u events\n",
+	    pmatch, used, lit, events);
 }
 
 int
@@ -218,7 +237,8 @@ main(void)
 		return 1;
 	}
 	test_keys();
-	test_same_as_every_rule();
+	test_same_as_every_rule(12, 40);
+	test_same_as_every_rule(80, 120);
 	unlink("t.rules");
 	if (chdir("/") == 0)
 		rmdir(tmpdir);
