@@ -83,7 +83,9 @@ void	rxscan_peek(const struct rxscan *, struct rxscan_tok *);
 /*
  * After an atom: 1 and a QUANT token when a quantifier is next (? * +
  * {n} {n,} {n,m}, then ? or +), the scanner past it; else 0, unmoved
- * (a { that starts no quantifier is a literal).
+ * (a { that starts no quantifier is a literal: {,n} and { n } too, as
+ * PCRE2 10.42 reads them). As in PCRE2, (?#...) comments before the
+ * quantifier or its ? or + are skipped: the token's bytes hold them.
  */
 int	rxscan_quant(struct rxscan *, struct rxscan_tok *);
 

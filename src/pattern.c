@@ -36,6 +36,8 @@ struct pattern_ctx {
  * ((*UTF), ...), \Q...\E or escapes we do not know give none; groups,
  * classes and anything quantified only end a run of literals. A byte
  * before ?, * or {...} is optional and dropped; one before + is kept.
+ * Bytes are read as PCRE2 reads them: a { that starts no quantifier is
+ * one, and a quantifier after (?#...) comments is the atom's before them.
  */
 #define PATTERN_PF_MAX	64	/* longest literal kept */
 
@@ -115,22 +117,48 @@ pattern_pf_add(struct pattern_pf *pf, char c)
 }
 
 /*
- * A { that starts no quantifier is a literal to PCRE2, but nothing from
- * it to the next } is taken, nor the byte before it. 1 when one is next
- * (s is then past the }), 0 when not, -1 when no } follows.
+ * After an atom: 1 and q if a quantifier is next (rxscan_quant()), or a
+ * {...} that PCRE2 10.43 and later read as one and 10.42 as literals
+ * ({,n}, blanks inside: { 2 , 3 }). q may then repeat nothing: neither
+ * the atom nor the {...} (digits, commas and blanks) is taken, which is
+ * right for both. Else 0: a { is then a literal byte, the next atom.
  */
 static int
-pattern_pf_brace(struct rxscan *s, const char *pat)
+pattern_pf_quant(struct rxscan *s, struct rxscan_tok *q)
 {
+	struct rxscan c = *s;
 	struct rxscan_tok t;
-	const char *q;
+	const char *p;
+	size_t at, n, m = 0;
 
-	rxscan_peek(s, &t);
-	if (t.kind != RXSCAN_LIT || t.esc != -1 || t.c != '{')
+	if (rxscan_quant(s, q))
+		return 1;
+	/* PCRE2 reads a quantifier as if comments before it were not there. */
+	do {
+		at = c.pos;
+		rxscan_next(&c, &t);
+	} while (t.kind == RXSCAN_COMMENT && t.closed);
+	p = c.pat + at;
+	if (*p++ != '{')
 		return 0;
-	if ((q = strchr(pat + t.end, '}')) == NULL)
-		return -1;
-	rxscan_seek(s, (size_t)(q + 1 - pat));
+	p += strspn(p, " \t");
+	p += n = strspn(p, "0123456789");
+	p += strspn(p, " \t");
+	if (*p == ',') {
+		p += strspn(p + 1, " \t") + 1;
+		p += m = strspn(p, "0123456789");
+		p += strspn(p, " \t");
+	}
+	if (*p != '}' || n + m == 0)
+		return 0;
+	memset(q, 0, sizeof(*q));
+	q->kind = RXSCAN_QUANT;
+	q->c = '{';
+	q->start = s->pos;
+	q->end = (size_t)(p + 1 - c.pat);
+	q->max = RXSCAN_INF;
+	q->esc = q->hi = -1;
+	rxscan_seek(s, q->end);
 	return 1;
 }
 
@@ -211,12 +239,6 @@ pattern_pf_scan(const char *pat, struct pattern_pf *pf)
 		rxscan_next(&s, &t);
 	}
 	for (;;) {
-		if ((rc = pattern_pf_brace(&s, pat)) != 0) {
-			if (rc == -1)
-				return -1;
-			pattern_pf_end(pf);
-			continue;
-		}
 		rxscan_next(&s, &t);
 		if (t.kind == RXSCAN_END)
 			break;
@@ -227,14 +249,10 @@ pattern_pf_scan(const char *pat, struct pattern_pf *pf)
 			pattern_pf_end(pf);
 			if (t.kind == RXSCAN_OPEN && pattern_pf_group(&s) == -1)
 				return -1;
-			(void)rxscan_quant(&s, &q);
-		} else if (rxscan_quant(&s, &q)) {
+			(void)pattern_pf_quant(&s, &q);
+		} else if (pattern_pf_quant(&s, &q)) {
 			if (q.c == '+')
 				pattern_pf_add(pf, (char)t.c);
-			pattern_pf_end(pf);
-		} else if ((rc = pattern_pf_brace(&s, pat)) != 0) {
-			if (rc == -1)
-				return -1;
 			pattern_pf_end(pf);
 		} else
 			pattern_pf_add(pf, (char)t.c);

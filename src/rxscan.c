@@ -278,10 +278,25 @@ rxscan_peek(const struct rxscan *s, struct rxscan_tok *t)
 	rxscan_next(&copy, t);
 }
 
+/*
+ * Past the (?#...) comments at p. PCRE2 drops them before it looks for
+ * a quantifier: a(?#x)+ is a+, and a+(?#x)? is a+?.
+ */
+static const char *
+rxscan_uncomment(const char *p)
+{
+	const char *q;
+
+	while (p[0] == '(' && p[1] == '?' && p[2] == '#' &&
+	    (q = strchr(p + 3, ')')) != NULL)
+		p = q + 1;
+	return p;
+}
+
 int
 rxscan_quant(struct rxscan *s, struct rxscan_tok *t)
 {
-	const char *p = s->pat + s->pos;
+	const char *p = rxscan_uncomment(s->pat + s->pos), *q;
 	char *end;
 
 	rxscan_clear(t, s->pos);
@@ -313,9 +328,11 @@ rxscan_quant(struct rxscan *s, struct rxscan_tok *t)
 	default:
 		return 0;
 	}
-	t->lazy = *p == '?';
-	t->poss = *p == '+';
-	p += t->lazy || t->poss;
+	q = rxscan_uncomment(p);
+	t->lazy = *q == '?';
+	t->poss = *q == '+';
+	if (t->lazy || t->poss)
+		p = q + 1;
 	t->end = (size_t)(p - s->pat);
 	s->pos = t->end;
 	return 1;

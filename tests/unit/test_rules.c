@@ -811,6 +811,31 @@ test_prefilter_literals(void)
 	CHECK(prefilter_is("[\\c]ab]cd", NULL, "cd"));
 	CHECK(prefilter_is("(\\c))abcd", NULL, "abcd"));
 	CHECK(prefilter_is("q(?#a(b[c\\)rs", NULL, "rs"));
+	/*
+	 * PCRE2 skips comments before a quantifier, and before its ? or
+	 * +: the quantifier is the atom's, of a group's or a class's too.
+	 */
+	CHECK(prefilter_is("db.:(?#+c)*+", NULL, "db"));
+	CHECK(prefilter_is("abc(?#x)?def", NULL, "def"));
+	CHECK(prefilter_is("x=(?#c)(?#d)*yz", NULL, "yz"));
+	CHECK(prefilter_is("x=(?#c)(?#d)+yz", NULL, "x="));
+	CHECK(prefilter_is("^ab(?#c){0}x", "a", NULL));
+	CHECK(prefilter_is("(ab)(?#c)?:cd", NULL, ":cd"));
+	CHECK(prefilter_is("k[ab](?#c)(?#d){2}=", NULL, "="));
+	/*
+	 * A { that starts no quantifier is a literal, and what follows it
+	 * is read as ever: a | there is a top-level alternation.
+	 */
+	CHECK(prefilter_is("^a{x", "a{x", NULL));
+	CHECK(prefilter_is("ab{foo}cd", NULL, "ab{foo"));
+	CHECK(prefilter_is("b/{2,Z||x{1}]\\?", NULL, NULL));
+	CHECK(prefilter_is(":[^-]?={1234|5678901}<[\\w.-]", NULL, NULL));
+	CHECK(prefilter_is("ab{x|y}=#", NULL, NULL));
+	/* Quantifiers to PCRE2 10.43 and later, literals to 10.42: neither. */
+	CHECK(prefilter_is("ab{,3}yz", NULL, "yz"));
+	CHECK(prefilter_is("ab{ 2 }yz", NULL, "yz"));
+	CHECK(prefilter_is("^ab{1 ,}yz", "a", "yz"));
+	CHECK(prefilter_is("a{,}=:", NULL, "a{,"));
 	/* Nothing certain: none at all. */
 	CHECK(prefilter_is("(?i)^abc", NULL, NULL));
 	CHECK(prefilter_is("^abc(?i)def", NULL, NULL));
@@ -821,7 +846,6 @@ test_prefilter_literals(void)
 	CHECK(prefilter_is("^\\x41bc", NULL, NULL));
 	CHECK(prefilter_is("^a\\tb", NULL, NULL));
 	CHECK(prefilter_is("^(a)\\1bc", NULL, NULL));
-	CHECK(prefilter_is("^a{x", NULL, NULL));
 	CHECK(prefilter_is("[0-9] ", NULL, NULL));
 }
 
@@ -856,6 +880,14 @@ test_prefilter_same_as_simple(void)
 		{ "\\] \"", { "] \"", "x] \"y", "]\"" } },
 		{ "^40[13]$", { "401", "403", "40" } },
 		{ "a\\.b\\.c", { "a.b.c", "xa.b.cx", "a.b" } },
+		/* Matches without the literal the old readings took. */
+		{ "db.:(?#+c)*+", { "dbx", "db.::", "db" } },
+		{ "abc(?#x)?def", { "abdef", "abcdef", "abcde" } },
+		{ "^ab(?#c){0}x", { "ax", "abx", "a" } },
+		{ "b/{2,Z||x{1}]\\?", { "b/{2,Z", "x]?", "b/{2" } },
+		{ ":[^-]?={1234|5678901}<[\\w.-]",
+		    { ":={1234", "5678901}<a", ":x={123" } },
+		{ "ab{foo}cd", { "ab{foo}cd", "ab{foocd", "abcd" } },
 	};
 	static const char extra[] = "ab]{\"/.=?& 0x";
 	char subj[64], pool[128];

@@ -246,6 +246,42 @@ test_quantifiers(void)
 	CHECK_INT(s.pos, 5);
 }
 
+/* As in PCRE2, comments before a quantifier or its ? or + are skipped. */
+static void
+test_quant_comments(void)
+{
+	struct rxscan s;
+	struct rxscan_tok t;
+
+	CHECK_STR(scan("a(?#x)+b"), "lit(a) quant(1,-1) lit(b) end");
+	CHECK_STR(scan("a(?#x)(?#y){2}?b"),
+	    "lit(a) quant(2,2,lazy) lit(b) end");
+	CHECK_STR(scan("a+(?#x)?b*(?#)(?#+)+"),
+	    "lit(a) quant(1,-1,lazy) lit(b) quant(0,-1,poss) end");
+	CHECK_STR(scan("[a](?#x)*(b)(?#y)+"),
+	    "class() quant(0,-1) open(cap) lit(b) ) quant(1,-1) end");
+	/* No quantifier: the comments are tokens, as ever. */
+	CHECK_STR(scan("a(?#x)b+(?#y)c"),
+	    "lit(a) comment lit(b) quant(1,-1) comment lit(c) end");
+	CHECK_STR(scan("a(?#x+"), "lit(a) comment... end");
+	/* Not skipped inside {...}: the { is a literal. */
+	CHECK_STR(scan("a{(?#x)2}"), "lit(a) lit({) comment lit(2) lit(}) end");
+	CHECK_STR(scan("a{2(?#x)}"), "lit(a) lit({) lit(2) comment lit(}) end");
+	/* The token's bytes hold the comments. */
+	rxscan_init(&s, "a(?#x)+(?#y)?b");
+	rxscan_next(&s, &t);
+	CHECK_INT(rxscan_quant(&s, &t), 1);
+	CHECK_INT(t.c, '+');
+	CHECK_INT(t.lazy, 1);
+	CHECK_INT(t.start, 1);
+	CHECK_INT(t.end, 13);
+	CHECK_INT(s.pos, 13);
+	rxscan_init(&s, "a(?#x)b");
+	rxscan_next(&s, &t);
+	CHECK_INT(rxscan_quant(&s, &t), 0);
+	CHECK_INT(s.pos, 1);
+}
+
 /* \Q...\E: the bytes between, as they are. */
 static void
 test_quote(void)
@@ -402,6 +438,7 @@ main(void)
 	test_escapes();
 	test_groups();
 	test_quantifiers();
+	test_quant_comments();
 	test_quote();
 	test_class_extent();
 	test_class_members();
