@@ -33,6 +33,10 @@ struct pattern {
 	char		*lit;		/* NULL, or the subject holds it */
 	size_t		 litlen;
 	size_t		 litrare;	/* index of lit's rarest byte */
+	char		*need;		/* NULL, or the longest literal every
+					   match holds (the prefix's too): for
+					   a scan for many at once */
+	size_t		 needlen;
 };
 
 struct pattern_ctx;

@@ -119,16 +119,10 @@ dispatch_find(const struct dispatch *d, const char *v, size_t len)
 static const char *
 dispatch_literal(const struct rule *r, size_t *len)
 {
-	const struct pattern *rx = r->rx;
-
-	if (rx == NULL)
+	if (r->rx == NULL || r->rx->need == NULL)
 		return NULL;
-	if (rx->lit != NULL && (rx->pre == NULL || rx->litlen >= rx->prelen)) {
-		*len = rx->litlen;
-		return rx->lit;
-	}
-	*len = rx->prelen;
-	return rx->pre;
+	*len = r->rx->needlen;
+	return r->rx->need;
 }
 
 /* The field most rules are keyed on (the first of a tie), or -1. */

@@ -50,6 +50,8 @@ struct pattern_pf {
 	char	 best[PATTERN_PF_MAX];
 	size_t	 bestlen;
 	int	 bestscore;
+	char	 longest[PATTERN_PF_MAX];	/* the longest, prefix too */
+	size_t	 longestlen;
 };
 
 /* How common a byte is in log lines: lower is rarer. */
@@ -90,6 +92,10 @@ pattern_pf_end(struct pattern_pf *pf)
 {
 	int score;
 
+	if (pf->nrun > pf->longestlen) {
+		memcpy(pf->longest, pf->run, pf->nrun);
+		pf->longestlen = pf->nrun;
+	}
 	if (pf->atstart) {
 		/* The prefix is checked anyway: not a candidate. */
 		memcpy(pf->pre, pf->run, pf->nrun);
@@ -270,6 +276,11 @@ pattern_prefilter(struct pattern *rx)
 
 	if (pattern_pf_scan(rx->src, &pf) == -1)
 		return;
+	if (pf.longestlen > 0) {
+		rx->need = xmalloc(pf.longestlen);
+		memcpy(rx->need, pf.longest, pf.longestlen);
+		rx->needlen = pf.longestlen;
+	}
 	if (pf.prelen > 0) {
 		rx->pre = xmalloc(pf.prelen);
 		memcpy(rx->pre, pf.pre, pf.prelen);
@@ -375,6 +386,7 @@ pattern_free(struct pattern *rx)
 	free(rx->src);
 	free(rx->pre);
 	free(rx->lit);
+	free(rx->need);
 	free(rx);
 }
 
