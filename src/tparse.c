@@ -833,7 +833,7 @@ tp_last_hit(struct tp_state *st, const char *s, const char *e,
 			return 0;
 	}
 	if ((size_t)(e - p) != l->suflen ||
-	    memcmp(p, l->buf + l->prelen, l->suflen) != 0)
+	    !tp_same(p, l->buf + l->prelen, l->suflen))
 		return 0;
 	t = l->base + sec * 1000LL + frac;
 	if (t < TP_MIN_MS || t > TP_MAX_MS)
