@@ -89,13 +89,29 @@ dispatch_key(const struct rule *r, int field)
 	return NULL;
 }
 
-/* Sort positions ascending (insertion: the lists are short or sorted). */
+static int
+dispatch_pos_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Sort positions ascending: by insertion when there are few (a line
+ * holds one or two rules' literals), else with qsort(), so that a line
+ * crafted to hold thousands of them costs n log n, not n squared.
+ */
 static void
-qsort_positions(uint32_t *p, size_t n)
+dispatch_sort(uint32_t *p, size_t n)
 {
 	size_t i, j;
 	uint32_t x;
 
+	if (n > 16) {
+		qsort(p, n, sizeof(*p), dispatch_pos_cmp);
+		return;
+	}
 	for (i = 1; i < n; i++) {
 		x = p[i];
 		for (j = i; j > 0 && p[j - 1] > x; j--)
@@ -295,7 +311,7 @@ dispatch_new(const struct ruleset *rs, size_t si)
 	if (d->nlit > 0 && dispatch_compile(d, rs, src) == -1) {
 		for (i = 0; i < d->nlit; i++)
 			d->always[d->nalways++] = d->litpos[i];
-		qsort_positions(d->always, d->nalways);
+		dispatch_sort(d->always, d->nalways);
 		d->nlit = 0;
 	}
 	return d;
@@ -397,7 +413,7 @@ dispatch_scan(struct dispatch_scratch *sc, const char *line, size_t len,
 		*pos = d->litpos;	/* all of them, in order */
 		return d->nlit;
 	}
-	qsort_positions(sc->pos, sc->n);
+	dispatch_sort(sc->pos, sc->n);
 	*pos = sc->pos;
 	return sc->n;
 }
