@@ -18,6 +18,7 @@
 
 struct exec;
 struct claim;
+struct match;
 struct obuf;
 struct slog;
 struct report;
@@ -27,6 +28,8 @@ struct engine_opts {
 	enum alert_format format;
 	unsigned	  evidence;	/* lines per alert */
 	size_t		  max_customers;
+	size_t		  evidence_memory; /* bytes of evidence lines, all
+					   detectors' tables together */
 	int		  explain;	/* -x: describe every line */
 	int		  quiet;	/* -q: count alerts, print nothing */
 	struct report	 *report;	/* NULL, or fed every event/alert */
@@ -97,6 +100,18 @@ int		 engine_claim(struct engine *, struct claim *c, int forced,
 		    const char *line, size_t len);
 void		 engine_line_claimed(struct engine *, const char *name,
 		    uint64_t lineno, const struct claim *c, const char *line,
+		    size_t len);
+
+/*
+ * The rest, for a line already claimed and decided (m, by a matcher on
+ * the engine's rule set, as matcher_decide() leaves it; m->claim may be
+ * NULL, and is for lines decided on another thread, pool.h). That
+ * matcher's limit counters are not the engine's: lim[0..nlim) are the
+ * ones the line moved, each a source's index or nsources + a rule's.
+ */
+void		 engine_line_decided(struct engine *, const char *name,
+		    uint64_t lineno, const struct match *m,
+		    const uint32_t *lim, size_t nlim, const char *line,
 		    size_t len);
 
 /*

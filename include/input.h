@@ -28,6 +28,10 @@ struct input_opts {
 						   every input a regular file */
 	struct registry		*registry;	/* NULL, or --state's: where
 						   files start, and noted */
+	unsigned		 threads;	/* >= 1; 1: all on this one,
+						   else workers that claim and
+						   decide lines (pool.h) */
+	int			 simple;	/* --no-prefilter */
 	int			 reread;	/* --reread: start every file
 						   at 0, but note them */
 };

@@ -29,6 +29,10 @@ struct loop_opts {
 	int		 progress;	/* 1: a progress line on stderr */
 	double		 rotate_wait;	/* seconds a rotated file is read
 					   after it went quiet (follow.h) */
+	unsigned	 threads;	/* > 1: standard input, when it is
+					   the only input, is decided by
+					   that many workers (pool.h) */
+	int		 simple;	/* --no-prefilter */
 };
 
 #define LOOP_STOPPED	0x1	/* by SIGINT or SIGTERM */

@@ -30,6 +30,8 @@ struct options {
 	long long	 channels;		/* -C; -1 not given */
 	long long	 max_customers;
 	long long	 max_line;
+	long long	 evidence_memory;	/* bytes; -1 not given */
+	long long	 threads;		/* -1 not given */
 	int		 check, stats, explain, quiet, follow, from_start;
 	int		 nomerge, simple;
 	int		 progress;		/* 1 on, 0 off, -1 default */

@@ -542,10 +542,8 @@ void
 engine_line_claimed(struct engine *e, const char *name, uint64_t lineno,
     const struct claim *c, const char *line, size_t len)
 {
-	const struct rule *r;
 	struct match m;
 
-	e->st.lines++;
 	/* --no-prefilter: nothing is taken from before, not even the claim. */
 	if (e->opts.simple && c != e->cl && c->source >= 0) {
 		(void)matcher_claim(e->mt, e->cl, c->source, line, len,
@@ -553,15 +551,34 @@ engine_line_claimed(struct engine *e, const char *name, uint64_t lineno,
 		c = e->cl;
 	}
 	matcher_decide(e->mt, c, line, len, &m);
-	if (m.limits > 0) {
+	engine_line_decided(e, name, lineno, &m, NULL, 0, line, len);
+}
+
+void
+engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
+    const struct match *m, const uint32_t *lim, size_t nlim,
+    const char *line, size_t len)
+{
+	const struct ruleset *rs = e->rs;
+	const struct rule *r;
+	size_t i;
+
+	e->st.lines++;
+	if (m->limits > 0) {
+		/* Counted by another thread's matcher: counted here now. */
+		for (i = 0; i < nlim; i++)
+			if (lim[i] < rs->nsources)
+				e->st.srclimits[lim[i]]++;
+			else
+				e->st.rulelimits[lim[i] - rs->nsources]++;
 		e->st.limits++;
 		engine_limit_warn(e, name, lineno);
 	}
-	if (m.source >= 0)
-		e->st.srclines[m.source]++;
-	if (e->opts.explain)
-		engine_explain(e, name, lineno, &m, line, len);
-	switch (m.status) {
+	if (m->source >= 0)
+		e->st.srclines[m->source]++;
+	if (e->opts.explain && m->claim != NULL)
+		engine_explain(e, name, lineno, m, line, len);
+	switch (m->status) {
 	case MATCH_UNMATCHED:
 		e->st.unmatched++;
 		return;
@@ -573,7 +590,7 @@ engine_line_claimed(struct engine *e, const char *name, uint64_t lineno,
 		return;
 	case MATCH_UNPARSABLE:
 		e->st.unparsable++;
-		e->st.srcunparsable[m.source]++;
+		e->st.srcunparsable[m->source]++;
 		return;
 	case MATCH_BADTIME:
 		e->st.badtime++;
@@ -584,14 +601,14 @@ engine_line_claimed(struct engine *e, const char *name, uint64_t lineno,
 	case MATCH_EVENT:
 		break;
 	}
-	r = &e->rs->rules[m.rule];
+	r = &rs->rules[m->rule];
 	if (r->forgiving)
-		engine_forgive(e, r, &m);
+		engine_forgive(e, r, m);
 	else
-		engine_event(e, r, &m, line, len);
+		engine_event(e, r, m, line, len);
 	/* cxwatch.rules(5), semantics 6: T moves after the line. */
-	if (m.time > e->T)
-		e->T = m.time;
+	if (m->time > e->T)
+		e->T = m->time;
 }
 
 void

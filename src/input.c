@@ -34,6 +34,7 @@
 #include "input.h"
 #include "match.h"
 #include "obuf.h"
+#include "pool.h"
 #include "progress.h"
 #include "reader.h"
 #include "registry.h"
@@ -45,6 +46,7 @@ struct input_run {
 	const struct input_opts	*opts;
 	struct engine		*e;
 	struct progress		*progress;
+	struct pool		*pool;		/* NULL: one thread */
 	uint64_t		 done;		/* raw bytes read */
 	uint64_t		 lines;
 };
@@ -57,6 +59,10 @@ struct input {
 	struct gzread		*gz;		/* gzip or pass-through; NULL:
 						   a plain file read straight */
 	struct reader		*r;
+	struct lane		*lane;		/* r's lines, decided by the
+						   pool; NULL: decided here */
+	struct pline		*pl;		/* the lane's current line */
+	int			 merging;	/* read in a merge */
 	const struct input_opts	*opts;
 	struct input_run	*run;
 	/* merge: the held next line, its time and claim */
@@ -294,6 +300,13 @@ input_start(struct input *in)
 	/* A plain file may still be written: its last line waits for \n. */
 	if (in->id != NULL && !in->id->gzip)
 		reader_hold_last(in->r, 1);
+	/*
+	 * Regular files only: a pipe's lines must not wait in a chunk for
+	 * more to come (loop.c reads those that are live).
+	 */
+	if (in->run->pool != NULL && in->regular)
+		in->lane = lane_new(in->run->pool, in->r, in->forced,
+		    in->merging);
 	if (in->from > 0)
 		engine_notef(e, in->name, "lines 1 to %llu were read by an "
 		    "earlier run (--state); going on at line %llu",
@@ -308,6 +321,38 @@ input_skip(struct input *in, const char *why)
 	in->skipped = 1;
 	engine_stats(in->run->e)->inputs_done++;
 	engine_notef(in->run->e, in->name, "%s: skipped", why);
+}
+
+/*
+ * Where the lines in has handed out end (reader_offset()): with a lane,
+ * its reader has read ahead.
+ */
+static uint64_t
+input_offset(const struct input *in, uint64_t *lines)
+{
+	return in->lane != NULL ? lane_offset(in->lane, lines) :
+	    reader_offset(in->r, lines);
+}
+
+/*
+ * in's current line, claimed (merged: into in->claim) or not yet, to the
+ * engine; with a lane, it comes decided.
+ */
+static void
+input_apply(struct input *in, int claimed)
+{
+	struct engine *e = in->run->e;
+	const struct pline *pl = in->pl;
+
+	if (in->lane != NULL)
+		engine_line_decided(e, in->name, pl->lineno, &pl->m, pl->lim,
+		    pl->nlim, in->line, in->len);
+	else if (claimed)
+		engine_line_claimed(e, in->name, reader_lineno(in->r),
+		    in->claim, in->line, in->len);
+	else
+		engine_line(e, in->name, reader_lineno(in->r), in->forced,
+		    in->line, in->len);
 }
 
 /*
@@ -332,7 +377,7 @@ input_record(struct input *in, struct registry *reg)
 		lines = in->prevlines;
 		complete = 0;
 	} else {
-		off = reader_offset(in->r, &lines);
+		off = input_offset(in, &lines);
 		complete = in->ended;
 		/* A gzip file shorter than what was read before. */
 		if (in->skip > 0) {
@@ -361,7 +406,7 @@ input_close(struct input *in, struct registry *reg)
 		st->bytes += reader_bytes(in->r);
 		st->longlines += reader_nlong(in->r);
 		if (in->from > 0 && !in->held) {
-			if (reader_offset(in->r, &lines) > in->from &&
+			if (input_offset(in, &lines) > in->from &&
 			    in->skip == 0)
 				st->inputs_resumed++;
 			else
@@ -369,6 +414,8 @@ input_close(struct input *in, struct registry *reg)
 		}
 	}
 	input_record(in, reg);
+	lane_free(in->lane);
+	in->lane = NULL;
 	reader_free(in->r);
 	gzread_free(in->gz);
 	free(in->id);
@@ -387,8 +434,18 @@ input_next(struct input *in)
 	int rc;
 	const char *why;
 
-	in->prev = reader_offset(in->r, &in->prevlines);
-	if ((rc = reader_next(in->r, &in->line, &in->len)) != -1) {
+	if (in->lane != NULL) {
+		if ((rc = lane_next(in->lane, &in->pl)) == 1) {
+			in->line = in->pl->line;
+			in->len = in->pl->len;
+			in->prev = in->pl->prev;
+			in->prevlines = in->pl->prevlines;
+		}
+	} else {
+		in->prev = reader_offset(in->r, &in->prevlines);
+		rc = reader_next(in->r, &in->line, &in->len);
+	}
+	if (rc != -1) {
 		if (rc == 0)
 			in->ended = !*in->opts->stop;
 		return rc;
@@ -414,13 +471,12 @@ input_gone(struct input_run *run)
 }
 
 static int
-input_straight(struct input *in, struct engine *e)
+input_straight(struct input *in)
 {
 	int rc;
 
 	while ((rc = input_next(in)) == 1) {
-		engine_line(e, in->name, reader_lineno(in->r), in->forced,
-		    in->line, in->len);
+		input_apply(in, 0);
 		if (input_gone(in->run))
 			return 0;
 	}
@@ -451,7 +507,7 @@ input_sequence(char *const *args, size_t nargs, struct ruleset *rs,
 			    "(--state)");
 		else {
 			input_start(&in);
-			if (input_straight(&in, run->e) == -1)
+			if (input_straight(&in) == -1)
 				ret = -1;
 		}
 		input_close(&in, opts->registry);
@@ -472,14 +528,15 @@ input_advance(struct input *in, struct engine *e)
 
 	in->held = 0;
 	while ((rc = input_next(in)) == 1) {
-		if (engine_claim(e, in->claim, in->forced, in->line,
+		if (in->lane != NULL ? in->pl->held :
+		    engine_claim(e, in->claim, in->forced, in->line,
 		    in->len) >= 0 && in->claim->timeok) {
-			in->time = in->claim->time;
+			in->time = in->lane != NULL ? in->pl->time :
+			    in->claim->time;
 			in->held = 1;
 			return 1;
 		}
-		engine_line_claimed(e, in->name, reader_lineno(in->r),
-		    in->claim, in->line, in->len);
+		input_apply(in, 1);
 	}
 	return rc;
 }
@@ -503,8 +560,7 @@ input_merge(struct input *ins, size_t n, struct engine *e)
 		if (best == NULL)
 			return ret;
 		/* The line was claimed when it was held. */
-		engine_line_claimed(e, best->name, reader_lineno(best->r),
-		    best->claim, best->line, best->len);
+		input_apply(best, 1);
 		if (input_gone(best->run))
 			return ret;
 		if (input_advance(best, e) == -1)
@@ -688,6 +744,7 @@ input_merged(char *const *args, size_t nargs, struct ruleset *rs,
 			input_skip(&ins[i], "read to its end by an earlier run "
 			    "(--state)");
 		else {
+			ins[i].merging = 1;
 			input_start(&ins[i]);
 			ins[i].claim = claim_new(rs);
 		}
@@ -736,6 +793,7 @@ input_run(char *const *args, size_t nargs, struct ruleset *rs,
     struct engine *e, const struct input_opts *opts)
 {
 	struct input_run run;
+	char *cause;
 	int ret;
 
 	run.opts = opts;
@@ -743,6 +801,12 @@ input_run(char *const *args, size_t nargs, struct ruleset *rs,
 	run.done = 0;
 	run.lines = 0;
 	run.progress = input_progress(args, nargs, rs, opts);
+	run.pool = NULL;
+	if (opts->threads > 1 && (run.pool = pool_new(rs, opts->threads,
+	    opts->simple, opts->max_line, &cause)) == NULL) {
+		warnx("%s; reading on one thread", cause);
+		free(cause);
+	}
 	if (nargs == 1 || !opts->merge)
 		ret = input_sequence(args, nargs, rs, &run);
 	else
@@ -752,5 +816,6 @@ input_run(char *const *args, size_t nargs, struct ruleset *rs,
 		(void)registry_expire(opts->registry, engine_latest(e));
 	}
 	progress_end(run.progress);
+	pool_free(run.pool);
 	return ret;
 }

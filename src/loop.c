@@ -38,6 +38,7 @@
 #include "input.h"
 #include "loop.h"
 #include "obuf.h"
+#include "pool.h"
 #include "progress.h"
 #include "reader.h"
 #include "wtab.h"
@@ -74,6 +75,8 @@ struct loop_input {
 					   said once */
 	struct gzread	*gz;		/* standard input only */
 	struct reader	*r;
+	struct lane	*lane;		/* NULL, or r's lines, decided by the
+					   loop's pool */
 	int		 more;		/* stopped at LOOP_BATCH lines */
 };
 
@@ -94,6 +97,7 @@ struct loop {
 	int			 stdin_flags;	/* to restore; -1: untouched */
 	struct progress		*progress;	/* NULL, or --progress */
 	struct follow_pool	*pool;		/* the followed files' fds */
+	struct pool		*workers;	/* NULL, or standard input's */
 	int64_t			 log_t;		/* the table's clock ... */
 	double			 wall_t;	/* ... when it last moved */
 };
@@ -119,13 +123,20 @@ static void
 loop_drain(struct loop *l, struct loop_input *in)
 {
 	const char *line;
+	struct pline *pl;
 	size_t len;
 	int rc = 1, n;
 
-	for (n = 0; n < LOOP_BATCH && (rc = reader_next(in->r, &line, &len))
-	    == 1; n++)
-		engine_line(*l->ep, in->name, reader_lineno(in->r), in->forced,
-		    line, len);
+	if (in->lane != NULL)
+		for (n = 0; n < LOOP_BATCH &&
+		    (rc = lane_next(in->lane, &pl)) == 1; n++)
+			engine_line_decided(*l->ep, in->name, pl->lineno,
+			    &pl->m, pl->lim, pl->nlim, pl->line, pl->len);
+	else
+		for (n = 0; n < LOOP_BATCH &&
+		    (rc = reader_next(in->r, &line, &len)) == 1; n++)
+			engine_line(*l->ep, in->name, reader_lineno(in->r),
+			    in->forced, line, len);
 	/*
 	 * A full batch: there may be more, already read into the buffer
 	 * where neither the timer nor ev_io would see it. The idle watcher
@@ -312,6 +323,43 @@ loop_stats_cb(struct ev_loop *ev, ev_signal *w, int revents)
 }
 
 /*
+ * on: standard input, when it is the only input, gets a pool of
+ * workers on the rules now in force (a reload makes a new one). Off: the
+ * lines already read are handed to the engine and the pool goes.
+ */
+static void
+loop_workers(struct loop *l, int on)
+{
+	struct loop_input *in = &l->ins[0];
+	struct pline *pl;
+	char *cause;
+
+	if (on) {
+		if (l->opts->threads < 2 || l->nins != 1 || in->f != NULL ||
+		    in->done)
+			return;
+		if ((l->workers = pool_new(*l->rsp, l->opts->threads,
+		    l->opts->simple, l->opts->max_line, &cause)) == NULL) {
+			warnx("%s; reading on one thread", cause);
+			free(cause);
+			return;
+		}
+		in->lane = lane_new(l->workers, in->r, in->forced, 0);
+		return;
+	}
+	if (in->lane == NULL)
+		return;
+	lane_stop_reading(in->lane);
+	while (lane_next(in->lane, &pl) == 1)
+		engine_line_decided(*l->ep, in->name, pl->lineno, &pl->m,
+		    pl->lim, pl->nlim, pl->line, pl->len);
+	lane_free(in->lane);
+	in->lane = NULL;
+	pool_free(l->workers);
+	l->workers = NULL;
+}
+
+/*
  * SIGHUP: main re-reads the rules; on success the engine and rule set
  * behind ep and rsp are new, and the inputs' sources are looked up again
  * by name (main has checked they all still exist).
@@ -325,11 +373,14 @@ loop_reload_cb(struct ev_loop *ev, ev_signal *w, int revents)
 
 	(void)ev;
 	(void)revents;
+	/* The lines read so far are decided by the rules they were read by. */
+	loop_workers(l, 0);
 	loop_flush(l);
-	if (l->opts->reload == NULL || l->opts->reload(l->opts->arg) == -1)
-		return;
-	for (i = 0; i < l->nins; i++)
-		l->ins[i].forced = input_forced(*l->rsp, l->ins[i].arg, &file);
+	if (l->opts->reload != NULL && l->opts->reload(l->opts->arg) == 0)
+		for (i = 0; i < l->nins; i++)
+			l->ins[i].forced = input_forced(*l->rsp,
+			    l->ins[i].arg, &file);
+	loop_workers(l, 1);
 }
 
 static void
@@ -428,6 +479,7 @@ loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
 	    opts->clock);
 	for (i = 0; i < nargs; i++)
 		loop_open(&l, &l.ins[i], args[i], *rsp);
+	loop_workers(&l, 1);
 	if (opts->progress)
 		l.progress = progress_new(STDERR_FILENO, 0);
 	ev_run(l.ev, 0);
@@ -438,6 +490,8 @@ loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
 	for (i = 0; i < nargs; i++) {
 		if (!l.ins[i].done)
 			loop_drain(&l, &l.ins[i]);
+		if (i == 0)
+			loop_workers(&l, 0);
 		engine_stats(*l.ep)->bytes += reader_bytes(l.ins[i].r);
 		engine_stats(*l.ep)->longlines += reader_nlong(l.ins[i].r);
 		reader_free(l.ins[i].r);

@@ -22,6 +22,7 @@ enum options_type {
 	OPT_LIST,	/* struct options_list field, repeatable */
 	OPT_NUM,	/* long long field, lo..hi */
 	OPT_DUR,	/* int64_t ms field; lo 1: must be positive */
+	OPT_SIZE,	/* long long bytes field, lo..hi; K, M, G suffixes */
 	OPT_ENUM,	/* int field = index into choices */
 	OPT_ACTION	/* int field = 1: --help, --version */
 };
@@ -90,6 +91,11 @@ static const struct options_entry options_table[] = {
 	{ .name = "window", .shortc = 'w', .type = OPT_DUR, .off = OPT(window),
 	  .arg = "duration", .harg = "DUR", .lo = 1,
 	  .help = "override [settings] window (45s, 30m, 2h, 1d)" },
+	{ .name = "evidence-memory", .type = OPT_SIZE,
+	  .off = OPT(evidence_memory), .arg = "size", .harg = "SIZE",
+	  .lo = 0, .hi = (long long)1 << 40,
+	  .help = "evidence lines held at most, all customers together\n"
+	  "(default 128M; K, M, G)" },
 	{ .name = "from-start", .type = OPT_FLAG, .off = OPT(from_start),
 	  .value = 1, .needs = "follow",
 	  .help = "with -f: read what the files hold first" },
@@ -148,6 +154,10 @@ static const struct options_entry options_table[] = {
 	{ .name = "exec-timeout", .type = OPT_DUR, .off = OPT(exec_timeout),
 	  .arg = "duration", .harg = "DUR", .lo = 1, .needs = "exec",
 	  .usage = "", .help = "kill one running longer (default 60s)" },
+	{ .name = "threads", .type = OPT_NUM, .off = OPT(threads),
+	  .arg = "n", .harg = "N", .lo = 1, .hi = 64,
+	  .help = "threads that read lines (default: the CPUs, at most 8;\n"
+	  "1: one thread does everything)" },
 	{ .name = "syslog", .type = OPT_FLAG, .off = OPT(syslog), .value = 1,
 	  .usage = "[--syslog [--syslog-facility name] [--syslog-tag tag] "
 	  "[--syslog-socket path]]",
@@ -207,6 +217,35 @@ options_number(const struct options_entry *e, const char *s, void *field)
 	lab = options_label(e);
 	cause = xasprintf("%s: \"%s\" is not a whole number from %lld to %lld",
 	    lab, s, e->lo, e->hi);
+	free(lab);
+	return cause;
+}
+
+/* A byte count: digits, then nothing, K, M or G (powers of 1024). */
+static char *
+options_size(const struct options_entry *e, const char *s, void *field)
+{
+	char *end, *lab, *cause;
+	long long n;
+	int shift = 0;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (end != s && *s != '-' && *s != '+' && errno == 0) {
+		switch (*end) {
+		case 'k': case 'K': shift = 10; end++; break;
+		case 'm': case 'M': shift = 20; end++; break;
+		case 'g': case 'G': shift = 30; end++; break;
+		}
+		if (*end == '\0' && n <= (e->hi >> shift) &&
+		    (n << shift) >= e->lo) {
+			*(long long *)field = n << shift;
+			return NULL;
+		}
+	}
+	lab = options_label(e);
+	cause = xasprintf("%s: \"%s\" is not a size (try 0, 500K, 128M, 2G)",
+	    lab, s);
 	free(lab);
 	return cause;
 }
@@ -272,6 +311,8 @@ options_set(const struct options_entry *e, struct options *o, char *arg)
 		return options_number(e, arg, field);
 	case OPT_DUR:
 		return options_duration(e, arg, field);
+	case OPT_SIZE:
+		return options_size(e, arg, field);
 	case OPT_ENUM:
 		return options_choice(e, arg, field);
 	}
@@ -287,6 +328,8 @@ options_defaults(struct options *o)
 	o->threshold = o->channels = -1;
 	o->max_customers = 1000000;
 	o->max_line = 64 * 1024;
+	o->evidence_memory = -1;
+	o->threads = -1;
 	o->progress = -1;
 	o->exec_timeout = 60000;
 	o->rotate_wait = 10000;
@@ -532,7 +575,11 @@ options_help_entry(FILE *fp, const struct options_entry *e,
 	else
 		n = snprintf(left, sizeof(left), "      --%s%s%s", e->name,
 		    e->harg != NULL ? " " : "", e->harg != NULL ? e->harg : "");
-	fprintf(fp, "%-*s", n < 25 ? 25 : n + 1, left);
+	/* A left side too wide for its column gets a line of its own. */
+	if (n < 25)
+		fprintf(fp, "%-25s", left);
+	else
+		fprintf(fp, "%s\n%25s", left, "");
 	for (p = e->help; ; p = nl + 1) {
 		nl = strchr(p, '\n');
 		if (strncmp(p, "@RULESDIR@", 10) == 0) {
