@@ -96,7 +96,8 @@ demo: deps
 
 # check: the suite on the normal build, then (CHECK_SAN=0 skips it) the
 # whole suite again on build-san/, built with ASan and UBSan: unit tests,
-# fuzz replays and e2e cases against build-san/cxwatch. Any sanitizer
+# fuzz replays and e2e cases against build-san/cxwatch, and then the
+# cases named *threads* against build-tsan/cxwatch, built with TSan. Any sanitizer
 # report (ASan, leaks, UBSan) exits 97, a status neither cxwatch nor the
 # tests use, and lands in the case's stderr (the runtimes share one
 # exitcode flag; UBSAN_OPTIONS, read last, sets it for all). Each pass
@@ -108,6 +109,8 @@ SAN_ASAN = detect_leaks=1:halt_on_error=1:exitcode=97:strict_string_checks=1
 SAN_ENV	= ASAN_OPTIONS=$(SAN_ASAN) \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=97
 CHECK_SAN ?= 1
+# TSan, for pool.c's threads (it cannot be combined with ASan).
+TSAN_FLAGS = -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 
 check: deps
 	$(MAKE) all unit tests/bench/gen
@@ -117,6 +120,14 @@ ifneq ($(CHECK_SAN),0)
 	@echo "sanitizer pass (build-san: ASan, UBSan; tests/san.skip):"
 	@$(SAN_ENV) BUILD=build-san CXWATCH='$(CURDIR)/build-san/cxwatch' \
 	    SKIP_LIST=tests/san.skip sh tests/run
+	$(MAKE) B=build-tsan CC=$(FUZZ_CC) CFLAGS='$(TSAN_FLAGS)' all
+	$(MAKE) B=build-tsan CC=$(FUZZ_CC) CFLAGS='$(TSAN_FLAGS)' \
+	    build-tsan/tests/test_pool
+	@echo "thread sanitizer pass (build-tsan: TSan; the cases that run" \
+	    "worker threads):"
+	@TSAN_OPTIONS=halt_on_error=1:exitcode=97 build-tsan/tests/test_pool
+	@TSAN_OPTIONS=halt_on_error=1:exitcode=97 BUILD=build-tsan \
+	    CXWATCH='$(CURDIR)/build-tsan/cxwatch' sh tests/run threads
 endif
 
 # check-fresh: make demo and make check on a fresh Debian 12 (a
@@ -241,7 +252,7 @@ uninstall:
 	    $(DESTDIR)$(SHAREDIR); do rmdir "$$d" 2>/dev/null || :; done
 
 clean:
-	rm -rf build build-san build-fuzz cxwatch tests/bench/gen
+	rm -rf build build-san build-tsan build-fuzz cxwatch tests/bench/gen
 
 FORCE:
 .PHONY: all unit deps demo check check-fresh valgrind fuzz fuzz-build bench \

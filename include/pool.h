@@ -61,6 +61,12 @@ struct pool	*pool_new(const struct ruleset *rs, unsigned nworkers,
 void		 pool_free(struct pool *);	/* NULL is fine */
 
 /*
+ * fn(arg) is called on a worker thread each time a chunk of lines has
+ * been decided (for an event loop to wake: ev_async_send()).
+ */
+void		 pool_notify(struct pool *, void (*fn)(void *), void *arg);
+
+/*
  * The lines of r (borrowed), each offered only to source forced when it
  * is >= 0; order as matcher_claim()'s (a merge). The lane holds at most
  * a few chunks of lines; its memory does not grow with the input.
@@ -80,8 +86,21 @@ void		 lane_free(struct lane *);	/* NULL is fine */
 int		 lane_next(struct lane *, struct pline **pl);
 
 /*
- * Read no more: lane_next() hands out the lines already read, then
- * returns 0. The reader is left just after the last of them, for a new
+ * on: lane_next() never waits for the workers: when the next line is
+ * not decided yet it returns -1 with errno EAGAIN, as when the reader
+ * has nothing, and the caller waits for new input or pool_notify().
+ */
+void		 lane_nowait(struct lane *, int on);
+
+/*
+ * 1 while lane_next() would read more of the input if it had it: not at
+ * its end, and room for more lines. 0: new input can wait.
+ */
+int		 lane_reading(const struct lane *);
+
+/*
+ * Read no more: lane_next() hands out the lines already read, waiting
+ * for them whatever lane_nowait() said, then returns 0. The reader is left just after the last of them, for a new
  * lane (a new rule set) or the caller to read on.
  */
 void		 lane_stop_reading(struct lane *);

@@ -20,6 +20,8 @@
  * with ev_feed_signal(). At the end the watchers are stopped and every
  * signal's handler is put back as it was found.
  */
+#define _GNU_SOURCE		/* F_SETPIPE_SZ */
+
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +48,7 @@
 
 #define LOOP_POLL	0.05	/* seconds between looks at the files */
 #define LOOP_BATCH	4096	/* lines per input per turn, for fairness */
+#define LOOP_PIPESZ	(1 << 20)	/* standard input's pipe, with workers */
 /*
  * Descriptors kept free of followed files, for what the run opens while
  * the loop runs or after it: --exec's stdin memfd (one per start), a
@@ -90,6 +93,7 @@ struct loop {
 	ev_timer		 poll;
 	ev_io			 in;
 	ev_idle			 idle;		/* drains inputs with more */
+	ev_async		 wake;		/* a worker decided a chunk */
 	ev_signal		 sigint, sigterm, sigusr1, sighup;
 	int			 stopped;	/* by SIGINT or SIGTERM */
 	int			 trouble;	/* an input could not be read */
@@ -125,7 +129,7 @@ loop_drain(struct loop *l, struct loop_input *in)
 	const char *line;
 	struct pline *pl;
 	size_t len;
-	int rc = 1, n;
+	int rc = 1, n, err;
 
 	if (in->lane != NULL)
 		for (n = 0; n < LOOP_BATCH &&
@@ -144,6 +148,18 @@ loop_drain(struct loop *l, struct loop_input *in)
 	 */
 	if ((in->more = rc == 1) && !ev_is_active(&l->idle))
 		ev_idle_start(l->ev, &l->idle);
+	/*
+	 * With workers, standard input waits while they have every chunk:
+	 * the wake watcher reads on when they give one back.
+	 */
+	if (in->lane != NULL && (rc == 1 || (rc == -1 && errno == EAGAIN))) {
+		err = errno;
+		if (lane_reading(in->lane))
+			ev_io_start(l->ev, &l->in);
+		else
+			ev_io_stop(l->ev, &l->in);
+		errno = err;
+	}
 	if (l->progress != NULL)
 		progress_update(l->progress, in->gz != NULL ?
 		    gzread_consumed(in->gz) : reader_bytes(in->r),
@@ -284,6 +300,27 @@ loop_idle_cb(struct ev_loop *ev, ev_idle *w, int revents)
 	}
 }
 
+/* On a worker thread: wake the loop. */
+static void
+loop_wake(void *arg)
+{
+	struct loop *l = arg;
+
+	ev_async_send(l->ev, &l->wake);
+}
+
+static void
+loop_wake_cb(struct ev_loop *ev, ev_async *w, int revents)
+{
+	struct loop *l = LOOP_OF(w, wake);
+
+	(void)ev;
+	(void)revents;
+	if (l->ins[0].lane != NULL && !l->ins[0].done)
+		loop_drain(l, &l->ins[0]);
+	loop_flush(l);
+}
+
 static void
 loop_stdin_cb(struct ev_loop *ev, ev_io *w, int revents)
 {
@@ -344,7 +381,15 @@ loop_workers(struct loop *l, int on)
 			free(cause);
 			return;
 		}
+		/*
+		 * A pipe hands out what it holds: 64 KiB by default, a few
+		 * hundred lines. More, and the workers get fuller chunks
+		 * (Linux; the limit is fs.pipe-max-size, 1 MiB by default).
+		 */
+		(void)fcntl(STDIN_FILENO, F_SETPIPE_SZ, LOOP_PIPESZ);
 		in->lane = lane_new(l->workers, in->r, in->forced, 0);
+		lane_nowait(in->lane, 1);
+		pool_notify(l->workers, loop_wake, l);
 		return;
 	}
 	if (in->lane == NULL)
@@ -467,6 +512,8 @@ loop_run(char *const *args, size_t nargs, struct ruleset **rsp,
 	l.nins = nargs;
 	l.ins = xcalloc(nargs, sizeof(*l.ins));
 	ev_idle_init(&l.idle, loop_idle_cb);
+	ev_async_init(&l.wake, loop_wake_cb);
+	ev_async_start(l.ev, &l.wake);
 	ev_timer_init(&l.poll, loop_poll_cb, 0, LOOP_POLL);
 	ev_timer_start(l.ev, &l.poll);
 	ev_signal_init(&l.sigint, loop_stop_cb, SIGINT);

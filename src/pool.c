@@ -71,11 +71,16 @@ struct lane {
 	int			 err;		/* its errno */
 	int			 ended;		/* rc is final */
 	int			 again;		/* EAGAIN in this call */
+	int			 nowait;	/* lane_nowait() */
+	int			 headdone;	/* the head chunk is DONE, seen
+					   under the lock */
 	/* A line read that the chunk being filled had no room for. */
 	const char		*pline;
 	size_t			 plen;
 	uint64_t		 plineno, pprev, pprevlines;
 	int			 pending;
+	int			 open;		/* the chunk after the busy ones
+					   holds lines not queued yet */
 };
 
 struct worker {
@@ -99,6 +104,8 @@ struct pool {
 	struct worker		*w;
 	unsigned		 nw;
 	unsigned		 nlanes;	/* lanes now */
+	void			(*notify)(void *);
+	void			*notify_arg;
 };
 
 /* As engine.c's clock: the time "time = none" sources take. */
@@ -212,6 +219,11 @@ pool_work(void *arg)
 		pthread_mutex_lock(&p->mu);
 		c->state = CHUNK_DONE;
 		pthread_cond_broadcast(&p->done);
+		if (p->notify != NULL) {
+			pthread_mutex_unlock(&p->mu);
+			p->notify(p->notify_arg);
+			pthread_mutex_lock(&p->mu);
+		}
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -283,6 +295,15 @@ pool_free(struct pool *p)
 	pthread_cond_destroy(&p->done);
 	pthread_mutex_destroy(&p->mu);
 	free(p);
+}
+
+void
+pool_notify(struct pool *p, void (*fn)(void *), void *arg)
+{
+	pthread_mutex_lock(&p->mu);
+	p->notify = fn;
+	p->notify_arg = arg;
+	pthread_mutex_unlock(&p->mu);
 }
 
 struct lane *
@@ -404,7 +425,11 @@ lane_queue(struct lane *l, struct chunk *c)
 
 /*
  * Fill l's free chunks from its reader and queue them: each when full,
- * the last also when the reader ends or has nothing yet.
+ * the last also when the reader ends, or has nothing yet while a worker
+ * is idle. While every worker has a chunk, a chunk that the reader left
+ * part full stays open, to be filled on at the next call: its lines
+ * would wait for the workers anyway, and chunks stay large when a pipe
+ * hands out a little at a time.
  */
 static void
 lane_fill(struct lane *l)
@@ -415,16 +440,15 @@ lane_fill(struct lane *l)
 	uint64_t prev, prevlines;
 	int rc;
 
-	while (l->nbusy < l->depth && !l->again && (!l->ended ||
-	    l->pending)) {
+	while (l->nbusy < l->depth) {
 		c = &l->ring[(l->head + l->nbusy) % l->depth];
-		c->n = c->used = 0;
-		if (l->pending) {
-			(void)lane_put(c, l->pline, l->plen, l->plineno,
-			    l->pprev, l->pprevlines);
+		if (!l->open)
+			c->n = c->used = 0;
+		l->open = 1;
+		if (l->pending && lane_put(c, l->pline, l->plen, l->plineno,
+		    l->pprev, l->pprevlines) == 0)
 			l->pending = 0;
-		}
-		while (!l->ended) {
+		while (!l->ended && !l->again && !l->pending) {
 			prev = reader_offset(l->r, &prevlines);
 			if ((rc = reader_next(l->r, &line, &len)) != 1) {
 				if (rc == -1 && errno == EAGAIN) {
@@ -445,13 +469,32 @@ lane_fill(struct lane *l)
 				l->pprev = prev;
 				l->pprevlines = prevlines;
 				l->pending = 1;
-				break;
 			}
 		}
-		if (c->n == 0)
-			break;
+		if (c->n == 0) {
+			l->open = 0;
+			return;
+		}
+		if (!l->pending && !l->ended && l->nbusy >= l->p->nw)
+			return;		/* stays open */
+		l->open = 0;
 		lane_queue(l, c);
+		if (!l->pending && (l->again || l->ended))
+			return;
 	}
+}
+
+/* c's lines are decided: a worker has let go of it. */
+static int
+lane_done(struct chunk *c)
+{
+	struct pool *p = c->lane->p;
+	int done;
+
+	pthread_mutex_lock(&p->mu);
+	done = c->state == CHUNK_DONE;
+	pthread_mutex_unlock(&p->mu);
+	return done;
 }
 
 int
@@ -464,13 +507,14 @@ lane_next(struct lane *l, struct pline **pl)
 	for (;;) {
 		if (l->nbusy > 0) {
 			c = &l->ring[l->head];
-			if (c->state == CHUNK_DONE) {
+			if (l->headdone || (l->headdone = lane_done(c))) {
 				if (l->cur < c->n) {
 					*pl = &c->ln[l->cur++];
 					return 1;
 				}
 				/* Released: read on into it at once. */
 				c->state = CHUNK_FREE;
+				l->headdone = 0;
 				l->head = (l->head + 1) % l->depth;
 				l->nbusy--;
 				l->cur = 0;
@@ -488,16 +532,34 @@ lane_next(struct lane *l, struct pline **pl)
 			return l->rc;
 		}
 		c = &l->ring[l->head];
+		if (l->nowait && !lane_done(c)) {
+			errno = EAGAIN;
+			return -1;
+		}
 		pthread_mutex_lock(&p->mu);
 		while (c->state != CHUNK_DONE)
 			pthread_cond_wait(&p->done, &p->mu);
 		pthread_mutex_unlock(&p->mu);
+		l->headdone = 1;
 	}
+}
+
+void
+lane_nowait(struct lane *l, int on)
+{
+	l->nowait = on;
+}
+
+int
+lane_reading(const struct lane *l)
+{
+	return !l->ended && l->nbusy < l->depth;
 }
 
 void
 lane_stop_reading(struct lane *l)
 {
+	l->nowait = 0;
 	if (!l->ended) {
 		l->ended = 1;
 		l->rc = 0;
@@ -518,6 +580,13 @@ lane_offset(const struct lane *l, uint64_t *lines)
 		}
 		if (l->nbusy > 1) {
 			c = &l->ring[(l->head + 1) % l->depth];
+			*lines = c->ln[0].prevlines;
+			return c->ln[0].prev;
+		}
+	}
+	if (l->open && l->nbusy < l->depth) {
+		c = &l->ring[(l->head + l->nbusy) % l->depth];
+		if (c->n > 0) {
 			*lines = c->ln[0].prevlines;
 			return c->ln[0].prev;
 		}
