@@ -75,6 +75,8 @@ struct engine_stats {
 	struct engine_det_stats *det;	/* [ndetectors] */
 	struct wtab_stats wt;		/* all detectors: customers and peak
 					   are the sums of theirs */
+	uint64_t	 evidence_peak;	/* most bytes of evidence held at
+					   once (WTAB_LINECOST a line) */
 };
 
 /* rs and out are borrowed and must outlive the engine. */

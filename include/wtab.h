@@ -9,11 +9,17 @@
  * by wtab_add() points into the table and is valid until the next call
  * that takes the table non-const (wtab_add, wtab_forgive,
  * wtab_set_latest, wtab_sweep, wtab_restore, wtab_adopt, wtab_swap or
- * wtab_free); calls on other tables leave it alone.
+ * wtab_free); calls on other tables leave it alone, also those that drop
+ * this table's lines through a shared budget.
  *
  * Times are ms with |time| < 2^62, and window and cooldown are at most
  * 2^62, so no sum of them overflows. Out-of-range configurations and
  * events are caller bugs and trip assertions.
+ *
+ * Evidence lines may share a struct wtab_budget with other tables: past
+ * its limit the least recently active customers' lines are dropped, and
+ * alerts count them (walert.dropped); the decisions, counts and times of
+ * alerts never depend on it (cxwatch.rules(5), semantics, "Evidence").
  *
  * Idle customers (semantics 6) are freed at the start of every wtab_add(),
  * wtab_forgive() and wtab_set_latest() that raises T, in O(log n) each;
@@ -37,6 +43,10 @@
 #define WTAB_MAXCHANNELS	64
 #define WTAB_MAXKEY		256	/* longest customer id, bytes */
 #define WTAB_RINGMAX		4096	/* events kept one by one, at least */
+#define WTAB_LINECOST(len)	((size_t)(len) + 8)	/* budget bytes of a
+							   line held */
+
+struct wtab_budget;
 
 struct wtab_config {
 	int64_t		window;		/* ms, > 0 */
@@ -49,6 +59,9 @@ struct wtab_config {
 	unsigned	evidence;	/* evidence lines kept per customer,
 					   < 65535; 0: no line copies */
 	size_t		max_customers;	/* >= 1; above 2^30 means 2^30 */
+	struct wtab_budget *budget;	/* NULL: lines unbounded; else
+					   borrowed, may be shared, and
+					   must outlive the table */
 };
 
 struct wtab_event {
@@ -84,6 +97,9 @@ struct walert {
 	const unsigned	*rulecount;	/* [nrules] events per rule */
 	const struct wtab_evidence *evidence;	/* oldest first */
 	unsigned	 nevidence;
+	unsigned	 dropped;	/* lines of the newest min(nevents,
+					   evidence) events not shown: the
+					   budget dropped them */
 	unsigned	 detector;	/* set by the caller (engine.c), whose
 					   table this is; wtab leaves it */
 };
@@ -108,7 +124,32 @@ struct wtab_stats {
 	uint64_t	forgiven;	/* events dropped as forgiven, or
 					   removed from a window by
 					   wtab_forgive() */
+	uint64_t	evbytes;	/* evidence held now, WTAB_LINECOST
+					   bytes a line */
+	uint64_t	evdropped;	/* evidence lines the budget dropped
+					   or did not take */
 };
+
+/*
+ * A bound on the evidence lines of the tables given it (one per
+ * detector): a line held costs WTAB_LINECOST(its length) bytes, and used
+ * stays <= limit (but see wtab_swap()). A line that would take used past
+ * limit first makes room by dropping every line of the least recently
+ * active customer that holds any, in any of the tables (within a table
+ * in LRU order, across tables the one whose now is earliest), then of
+ * the next, and so on. Only when no other customer holds a line does the
+ * customer give up its own oldest lines; a line costing more than the
+ * whole limit is not kept. Finding what to drop costs O(1) amortised per
+ * call, and no event, count, time or decision changes: a customer whose
+ * only event lost its line is back to the one-word form. Not for several
+ * threads: the tables that share one are used from one thread.
+ */
+struct wtab_budget *wtab_budget_new(size_t limit);
+void		 wtab_budget_free(struct wtab_budget *);	/* NULL is
+						   fine; after its tables */
+size_t		 wtab_budget_used(const struct wtab_budget *);
+size_t		 wtab_budget_peak(const struct wtab_budget *);	/* the most
+						   used at once */
 
 struct wtab	*wtab_new(const struct wtab_config *);
 void		 wtab_free(struct wtab *);	/* NULL is fine */
@@ -154,8 +195,11 @@ void		 wtab_stats(const struct wtab *, struct wtab_stats *);
  * event with folded = n > 0 stands for n events of its weight, channel
  * and rule, the oldest at first; every group has the fold's time, that
  * of its newest event. Only the newest min(nevents, evidence) events that
- * are not folded carry evidence. Counters (struct wtab_stats) are per
- * run and do not travel.
+ * are not folded may carry evidence; one of them without has had its
+ * line dropped by a budget, and restores so (its alert counts it in
+ * walert.dropped). Restored lines take their place in the table's
+ * budget, which may drop some. Counters (struct wtab_stats) are per run
+ * and do not travel.
  */
 struct wtab_saved_event {
 	int64_t		 time;
@@ -237,7 +281,11 @@ int		 wtab_restore(struct wtab *, const struct wtab_saved *c,
 int		 wtab_adopt(struct wtab *, const struct wtab_saved *c,
 		    const char **why);
 
-/* Exchange the whole contents of two tables, configurations included. */
+/*
+ * Exchange the whole contents of two tables, configurations included;
+ * held lines move with their table to its new budget, which may then be
+ * over its limit until lines are dropped or freed.
+ */
 void		 wtab_swap(struct wtab *, struct wtab *);
 
 #endif

@@ -63,6 +63,11 @@ alert_text(struct obuf *o, const struct ruleset *rs, const struct walert *a)
 		obuf_text(o, a->evidence[i].line, a->evidence[i].linelen);
 		obuf_putc(o, '\n');
 	}
+	/* Only then, so that output without the budget is as it was. */
+	if (a->dropped > 0)
+		obuf_printf(o, "  (%u evidence line%s dropped: "
+		    "--evidence-memory)\n", a->dropped,
+		    a->dropped == 1 ? "" : "s");
 }
 
 static void
@@ -147,7 +152,12 @@ alert_json(struct obuf *o, const struct ruleset *rs, const struct walert *a)
 		obuf_jstr(o, ev->line, ev->linelen);
 		obuf_putc(o, '}');
 	}
-	obuf_puts(o, "]}\n");
+	obuf_putc(o, ']');
+	if (a->dropped > 0) {
+		obuf_puts(o, ",\"evidence_dropped\":");
+		obuf_u64(o, a->dropped);
+	}
+	obuf_puts(o, "}\n");
 }
 
 void

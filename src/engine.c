@@ -6,7 +6,8 @@
  * latest time of a line a rule decided (semantics 6), is the engine's:
  * a table is brought up to it (wtab_set_latest()) just before it is used,
  * and every table before the tables are saved or counted, so that each
- * sees the same T as if it had seen every line.
+ * sees the same T as if it had seen every line. The tables share one
+ * budget for their evidence lines, --evidence-memory (wtab.h).
  */
 #include <err.h>
 #include <stdarg.h>
@@ -39,6 +40,7 @@ struct engine {
 	struct obuf		*out;
 	struct engine_det	*det;		/* [rs->ndetectors] */
 	size_t			 ndet;
+	struct wtab_budget	*budget;	/* the tables' evidence lines */
 	int64_t			 T;		/* semantics 6; INT64_MIN */
 	struct engine_opts	 opts;
 	struct engine_stats	 st;
@@ -70,6 +72,7 @@ engine_new(const struct ruleset *rs, const struct engine_opts *opts,
 	e->ndet = rs->ndetectors;
 	e->det = xcalloc(e->ndet, sizeof(*e->det));
 	e->st.det = xcalloc(e->ndet, sizeof(*e->st.det));
+	e->budget = wtab_budget_new(opts->evidence_memory);
 	for (i = 0; i < e->ndet; i++) {
 		memset(&wc, 0, sizeof(wc));
 		wc.window = rs->detectors[i].settings.window;
@@ -80,6 +83,7 @@ engine_new(const struct ruleset *rs, const struct engine_opts *opts,
 		wc.nrules = (unsigned)rs->nrules;
 		wc.evidence = opts->evidence;
 		wc.max_customers = opts->max_customers;
+		wc.budget = e->budget;
 		e->det[i].wt = wtab_new(&wc);
 	}
 	if (opts->exec != NULL || opts->slog != NULL) {
@@ -109,6 +113,7 @@ engine_free(struct engine *e)
 		return;
 	for (i = 0; i < e->ndet; i++)
 		wtab_free(e->det[i].wt);
+	wtab_budget_free(e->budget);
 	free(e->det);
 	free(e->st.det);
 	matcher_free(e->mt);
@@ -670,6 +675,7 @@ engine_wt_add(struct wtab_stats *a, const struct wtab_stats *b)
 	a->folded += b->folded;
 	a->forgiven += b->forgiven;
 	a->alerts += b->alerts;
+	a->evdropped += b->evdropped;
 }
 
 struct engine_stats *
@@ -691,7 +697,10 @@ engine_stats(struct engine *e)
 		e->st.wt.customers += dst->customers;
 		e->st.wt.peak += dst->peak;
 		e->st.wt.events += dst->events;
+		e->st.wt.evbytes += dst->evbytes;
 	}
+	if (wtab_budget_peak(e->budget) > e->st.evidence_peak)
+		e->st.evidence_peak = wtab_budget_peak(e->budget);
 	return &e->st;
 }
 
@@ -739,16 +748,24 @@ engine_move_cb(void *arg, const struct wtab_saved *c)
 			continue;
 		r = &mv->to->rules[ri];
 		mv->evs[n] = c->events[k];
+		/* 0 for now: one of the newest, its line dropped. */
+		mv->evs[n].evidence = c->events[k].evidence ||
+		    c->events[k].folded != 0 || k + cfg->evidence < c->nevents;
 		mv->evs[n].rule = (unsigned)ri;
 		mv->evs[n].weight = r->weight;
 		mv->evs[n].source = r->source;
 		mv->evs[n].channel = mv->to->sources[r->source].channel;
 		n++;
 	}
-	/* Evidence is kept for the newest events, as wtab_add() keeps it. */
+	/*
+	 * Evidence is kept for the newest events, as wtab_add() keeps it;
+	 * those that never had a line get an empty one, and those whose
+	 * line the budget dropped stay without.
+	 */
 	for (k = 0; k < n; k++) {
-		mv->evs[k].evidence = k + cfg->evidence >= n;
-		if (mv->evs[k].line == NULL) {
+		mv->evs[k].evidence = k + cfg->evidence >= n &&
+		    mv->evs[k].evidence;
+		if (mv->evs[k].evidence && mv->evs[k].line == NULL) {
 			mv->evs[k].line = "";
 			mv->evs[k].linelen = 0;
 		}
@@ -891,6 +908,8 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 	engine_stat(o, "events late", st->wt.late);
 	engine_stat(o, "events forgiven", st->wt.forgiven);
 	engine_stat(o, "events folded", st->wt.folded);
+	engine_stat(o, "evidence lines dropped", st->wt.evdropped);
+	engine_stat(o, "evidence bytes peak", st->evidence_peak);
 	engine_stat(o, "alerts", st->wt.alerts);
 	for (i = 0; i < e->ndet; i++)
 		obuf_printf(o, "  detector %s: events %llu, forgiving lines "

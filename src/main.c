@@ -47,10 +47,10 @@
 #define CXW_EXEC_GRACE		3.0	/* s running programs get at a stop */
 #define MAIN_MAXTHREADS		8	/* --threads' default, at most */
 /*
- * --evidence-memory's default: about 700,000 lines of 180 bytes, the
- * evidence of every customer near its threshold on any day we have seen,
+ * --evidence-memory's default: about 850,000 lines of 150 bytes, far
+ * more than the customers near their threshold on any day we have seen,
  * and what keeps 5 million active customers under 600 MB (cxwatch(1),
- * "Memory").
+ * --evidence-memory).
  */
 #define MAIN_EVIDENCE_MEMORY	((size_t)128 << 20)
 

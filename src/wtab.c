@@ -9,18 +9,27 @@
  *    two array of slab index + 1 (0: empty), load <= 0.7, deletion by
  *    backward shift, so there are no tombstones;
  *  - the LRU list, head most recently passed to wtab_add() or
- *    wtab_forgive(), for max_customers eviction;
+ *    wtab_forgive(), for max_customers eviction and for the budget, with
+ *    a cursor t->evcold: no customer less recently used than it holds an
+ *    evidence line (WTAB_NONE: none at all). Finding the least recently
+ *    active customer that holds lines moves the cursor towards the head,
+ *    past customers that hold none, and a customer passed over is passed
+ *    again only after it has been used (moved to the head), so the walk
+ *    costs O(1) amortised per wtab_add() or wtab_forgive();
  *  - a min-heap of lower bounds of each customer's idle time
  *    max(now + window, suppressed_until). A customer's idle time only
  *    grows while it is tracked, so the bound is refreshed lazily, when it
  *    reaches T; adding to a known customer never touches the heap;
  *  - the free list of slab entries, through next.
  *
- * A customer's window (c->win) is one of three things:
+ * A customer's window (c->win) is one of four things:
  *  - 0: empty;
- *  - a single event packed into the word itself (low bit set): only when
- *    no evidence is kept, and the event is at most 2^31 - 1 ms older than
- *    the customer's now (always so for a new customer);
+ *  - a single event packed into the word itself (low bit set), with no
+ *    evidence line: when no evidence is kept, or the budget dropped its
+ *    line, and the event is at most 2^31 - 1 ms older than the customer's
+ *    now (always so for a new customer);
+ *  - a single event with its evidence line: a struct wtab_solo, tagged
+ *    with bit 1, holding the packed word and the line (on the same terms);
  *  - a struct wtab_win: one allocation holding the header, per-channel
  *    counts (only when the channels rule is on), a ring of events sorted
  *    by time, equal times in arrival order, and the line area. The line
@@ -31,7 +40,16 @@
  *    ones are packed to the front (through t->scratch) and the area is
  *    resized to 2 * live + new bytes when it is smaller or more than four
  *    times that, so packing costs O(1) a byte appended. Windows are
- *    released when emptied; small ones wait in t->cache.
+ *    released when emptied; small ones wait in t->cache. A window has
+ *    lines to give up when lineused > 0 (the records may all be dead).
+ *
+ * The budget (wtab.h) counts WTAB_LINECOST(length) for each line held, in
+ * a window's record or a solo: charged when the line is kept, released
+ * when it loses it. What it does not count, the room and dead records of
+ * line areas, is at most about as much again for a customer with several
+ * lines, and nothing for one with one. A customer whose lines are
+ * dropped keeps every event; its line area is freed, and a window of one
+ * event goes back to the packed word.
  *
  * The ring keeps at most t->ringmax = max(WTAB_RINGMAX, evidence) events.
  * An event that would make it longer folds the oldest one (the new event
@@ -45,8 +63,9 @@
  *
  * Memory per tracked customer: a 64-byte slab entry, 12 bytes of heap
  * and 4 / load (5.7 to 11.4) bytes of index; keys over 14 bytes add their
- * own allocation. A one-event window with no evidence adds nothing. A
- * window adds 24 bytes, 2 per channel when the channels rule is on
+ * own allocation. A one-event window with no evidence line adds nothing,
+ * one with its line a 16-byte solo header and the line. A window adds
+ * 24 bytes, 2 per channel when the channels rule is on
  * (rounded up to 8), 16 per ring place (a power of two >= its events,
  * at most ringmax rounded up) and its line area, plus 32 bytes and 24 per
  * group while something is folded.
@@ -55,10 +74,10 @@
  *  - every idle customer is freed at the start of wtab_add() and
  *    wtab_forgive(), so a lookup never finds one, and "idle is absent"
  *    (semantics 6) holds whether or not anyone calls wtab_sweep();
- *  - in a window, the newest min(n, evidence) ring events hold an
- *    evidence line and no other event does. Events leave only from the
- *    old end or all at once, so an event that lost its line never needs
- *    it back;
+ *  - in a window, no event but the newest min(n, evidence) ring events
+ *    holds an evidence line, and each of those does unless the budget
+ *    dropped it. Events leave only from the old end or all at once, so
+ *    an event that lost its line never needs it back;
  *  - a fold is present only with a full ring, and fold->last <= the time
  *    of every ring event;
  *  - every ring event, and the fold's newest, has time > now - W
@@ -92,6 +111,7 @@
 #define WTAB_DELTAMAX	(((int64_t)1 << 31) - 1)	/* packed: now - time */
 #define WTAB_TMAX	((int64_t)1 << 62)
 #define WTAB_FOLDMAX	((uint64_t)1 << 53)	/* folded events restored */
+#define WTAB_SOLO	2		/* c->win tag of a struct wtab_solo */
 
 struct wtab_ev {
 	int64_t		time;
@@ -138,6 +158,24 @@ struct wtab_fold {
 	uint32_t	 next;		/* free list */
 };
 
+/* One event and its line: c->win when that is all a customer has. */
+struct wtab_solo {
+	uint64_t	 ev;		/* packed as c->win would be */
+	uint32_t	 len;
+	uint32_t	 source;
+	/* the line's bytes follow */
+};
+
+/* Tables that share a bound; wtab.h. */
+struct wtab_budget {
+	size_t		 limit;
+	size_t		 used;
+	size_t		 peak;
+	struct wtab	**tab;
+	size_t		 ntab;
+	size_t		 captab;
+};
+
 struct wtab_cust {
 	uint32_t	 hash;
 	uint32_t	 heappos;
@@ -148,7 +186,8 @@ struct wtab_cust {
 	int64_t		 now;
 	int64_t		 supp;		/* suppressed_until */
 	int64_t		 forgiven;	/* forgiven_until */
-	uint64_t	 win;		/* 0, a packed event or a wtab_win * */
+	uint64_t	 win;		/* 0, a packed event, a wtab_solo *
+					   | WTAB_SOLO or a wtab_win * */
 };
 
 struct wtab_line {
@@ -168,6 +207,7 @@ struct wtab {
 	uint32_t	 freecust;
 	uint32_t	 lruhead;
 	uint32_t	 lrutail;
+	uint32_t	 evcold;	/* LRU cursor: see the top */
 	uint32_t	*index;
 	uint32_t	 indexmask;
 	int64_t		*hkey;		/* heap: idle time lower bounds */
@@ -193,6 +233,9 @@ _Static_assert(WTAB_MAXCHANNELS <= UINT8_MAX, "nch fits");
 _Static_assert(sizeof(struct wtab_ev) == 16, "ring places are small");
 _Static_assert(sizeof(struct wtab_win) == 24, "window header is small");
 _Static_assert(sizeof(struct wtab_cust) == 64, "a customer is a cache line");
+_Static_assert(sizeof(struct wtab_solo) == 16, "a solo's header is small");
+_Static_assert(WTAB_LINECOST(0) == WTAB_LINEHEAD, "a line costs its record");
+_Static_assert(_Alignof(max_align_t) > WTAB_SOLO, "malloc leaves bit 1 free");
 _Static_assert(1000 << 6 <= UINT16_MAX && WTAB_MAXCHANNELS <= 64,
     "weight and channel fit wch");
 
@@ -303,11 +346,30 @@ wtab_unpack(uint64_t win, int64_t now, struct wtab_event *ev)
 	ev->rule = (uint16_t)(win >> 17);
 }
 
-/* c's window, when c->win is neither 0 nor packed. */
+/* c's window, when c->win is neither 0, packed nor a solo. */
 static struct wtab_win *
 wtab_cust_win(const struct wtab_cust *c)
 {
 	return (struct wtab_win *)(uintptr_t)c->win;
+}
+
+static int
+wtab_solo(uint64_t win)
+{
+	return (win & (1 | WTAB_SOLO)) == WTAB_SOLO;
+}
+
+static struct wtab_solo *
+wtab_cust_solo(const struct wtab_cust *c)
+{
+	return (struct wtab_solo *)(uintptr_t)(c->win & ~(uint64_t)WTAB_SOLO);
+}
+
+/* A window proper: neither 0, packed nor a solo. */
+static int
+wtab_windowed(uint64_t win)
+{
+	return win != 0 && (win & (1 | WTAB_SOLO)) == 0;
 }
 
 static uint16_t *
@@ -371,19 +433,45 @@ wtab_rec_line(const char *rec, size_t *len, unsigned *source)
 	return p;
 }
 
+/* A line of len bytes is held: t's share and its budget's. */
+static void
+wtab_charge(struct wtab *t, size_t len)
+{
+	struct wtab_budget *b = t->cfg.budget;
+	size_t cost = WTAB_LINECOST(len);
+
+	t->st.evbytes += cost;
+	if (b == NULL)
+		return;
+	b->used += cost;
+	if (b->used > b->peak)
+		b->peak = b->used;
+}
+
+static void
+wtab_release(struct wtab *t, size_t len)
+{
+	struct wtab_budget *b = t->cfg.budget;
+	size_t cost = WTAB_LINECOST(len);
+
+	assert(t->st.evbytes >= cost && (b == NULL || b->used >= cost));
+	t->st.evbytes -= cost;
+	if (b != NULL)
+		b->used -= cost;
+}
+
 /* e loses its evidence line; a long line's own buffer goes now. */
 static void
-wtab_win_unline(const struct wtab *t, struct wtab_win *w, struct wtab_ev *e)
+wtab_win_unline(struct wtab *t, struct wtab_win *w, struct wtab_ev *e)
 {
 	char *rec, *p;
 	uint32_t l;
 
-	if (e->line == WTAB_NOLINE || !w->haslong) {
-		e->line = WTAB_NOLINE;
+	if (e->line == WTAB_NOLINE)
 		return;
-	}
 	rec = wtab_win_lines(t, w) + e->line;
 	memcpy(&l, rec, 4);
+	wtab_release(t, l);
 	if (l > WTAB_LINEINL) {
 		memcpy(&p, rec + WTAB_LINEHEAD, sizeof(p));
 		free(p);
@@ -391,17 +479,24 @@ wtab_win_unline(const struct wtab *t, struct wtab_win *w, struct wtab_ev *e)
 	e->line = WTAB_NOLINE;
 }
 
-static void
-wtab_win_unlines(const struct wtab *t, struct wtab_win *w)
+/* Every line of w goes; returns how many there were. */
+static unsigned
+wtab_win_unlines(struct wtab *t, struct wtab_win *w)
 {
-	unsigned nev = t->cfg.evidence;
+	unsigned nev = t->cfg.evidence, n = 0;
+	struct wtab_ev *e;
 	uint32_t k;
 
-	if (!w->haslong)
-		return;
-	for (k = w->n > nev ? w->n - nev : 0; k < w->n; k++)
-		wtab_win_unline(t, w, wtab_win_at(t, w, k));
+	if (w->lineused == 0)
+		return 0;
+	for (k = w->n > nev ? w->n - nev : 0; k < w->n; k++) {
+		e = wtab_win_at(t, w, k);
+		n += e->line != WTAB_NOLINE;
+		wtab_win_unline(t, w, e);
+	}
+	w->lineused = 0;
 	w->haslong = 0;
+	return n;
 }
 
 static uint32_t
@@ -680,27 +775,193 @@ wtab_win_pack(struct wtab *t, struct wtab_win *w, size_t need)
 	return w;
 }
 
+/* c holds lines the budget could take. */
+static int
+wtab_cust_holds(const struct wtab_cust *c)
+{
+	if (wtab_solo(c->win))
+		return 1;
+	return wtab_windowed(c->win) && wtab_cust_win(c)->lineused > 0;
+}
+
+/* Customer i was just used (it is the LRU head) and may hold lines. */
+static void
+wtab_evcold_note(struct wtab *t, uint32_t i)
+{
+	if (t->evcold == WTAB_NONE && wtab_cust_holds(&t->cust[i]))
+		t->evcold = i;
+}
+
 /*
- * Give the event just inserted at pos an evidence line if it is among the
- * newest `evidence`: the one it pushes out of them loses its line.
- * Returns the window, which may have moved.
+ * The least recently used customer of t that holds lines, other than
+ * self (WTAB_NONE: any); WTAB_NONE when there is none. Self must be the
+ * LRU head, so that reaching it means no other one holds any.
  */
-static struct wtab_win *
-wtab_win_keep(struct wtab *t, struct wtab_win *w, int32_t pos,
+static uint32_t
+wtab_coldest(struct wtab *t, uint32_t self)
+{
+	uint32_t i;
+
+	while ((i = t->evcold) != WTAB_NONE && i != self &&
+	    !wtab_cust_holds(&t->cust[i]))
+		t->evcold = t->cust[i].prev;
+	return i == self ? WTAB_NONE : i;
+}
+
+/* Packed word and record of a solo; the line's bytes follow s. */
+static void
+wtab_solo_set(struct wtab_solo *s, uint64_t packed, const char *line,
+    size_t len, unsigned source)
+{
+	s->ev = packed;
+	s->len = (uint32_t)len;
+	s->source = source;
+	if (len > 0)
+		memcpy(s + 1, line, len);
+}
+
+/*
+ * A window of one event, nothing folded, within WTAB_DELTAMAX of c's
+ * now, goes back to a compact form: the packed word, or a solo when the
+ * event holds a line (which moves, still charged).
+ */
+static void
+wtab_cust_shrink(struct wtab *t, struct wtab_cust *c)
+{
+	struct wtab_win *w = wtab_cust_win(c);
+	struct wtab_solo *s = NULL;
+	struct wtab_event ev;
+	struct wtab_ev *e;
+	const char *line;
+	unsigned source;
+	size_t len = 0;
+
+	if (w->n != 1 || w->fold != 0)
+		return;
+	e = wtab_win_at(t, w, 0);
+	if (c->now - e->time > WTAB_DELTAMAX)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.time = e->time;
+	ev.weight = e->wch >> 6;
+	ev.channel = e->wch & 63;
+	ev.rule = e->rule;
+	if (e->line != WTAB_NOLINE) {
+		line = wtab_rec_line(wtab_win_lines(t, w) + e->line, &len,
+		    &source);
+		s = xmalloc(sizeof(*s) + len);
+		wtab_solo_set(s, wtab_pack(&ev, c->now), line, len, source);
+	}
+	wtab_win_put(t, w);
+	t->st.events++;
+	if (s == NULL) {
+		c->win = wtab_pack(&ev, c->now);
+		return;
+	}
+	wtab_charge(t, len);
+	c->win = (uint64_t)(uintptr_t)s | WTAB_SOLO;
+}
+
+/* The budget takes every line of customer i of t; its events stay. */
+static void
+wtab_cust_drop(struct wtab *t, uint32_t i)
+{
+	struct wtab_cust *c = &t->cust[i];
+	struct wtab_solo *s;
+	struct wtab_win *w;
+
+	if (wtab_solo(c->win)) {
+		s = wtab_cust_solo(c);
+		wtab_release(t, s->len);
+		c->win = s->ev;
+		free(s);
+		t->st.evdropped++;
+		return;
+	}
+	w = wtab_cust_win(c);
+	t->st.evdropped += wtab_win_unlines(t, w);
+	wtab_cust_shrink(t, c);
+	if (wtab_windowed(c->win) && w->linecap > 0) {
+		w = xreallocarray(w, 1, wtab_win_size(t, w->capshift, 0));
+		w->linecap = 0;
+		c->win = (uint64_t)(uintptr_t)w;
+	}
+}
+
+/*
+ * Charge a line of len bytes for customer self of t (its LRU head),
+ * first dropping, while it would not fit, the lines of the least
+ * recently active other customer in any table of the budget (the
+ * earliest now across tables). 1 when charged; 0 when it does not fit
+ * with only self's own lines left, or at all.
+ */
+static int
+wtab_budget_take(struct wtab *t, uint32_t self, size_t len)
+{
+	struct wtab_budget *b = t->cfg.budget;
+	size_t cost = WTAB_LINECOST(len), k;
+	struct wtab *u, *best;
+	uint32_t i, bi = WTAB_NONE;
+
+	assert(self == t->lruhead);
+	if (b != NULL && cost > b->limit)
+		return 0;
+	while (b != NULL && b->used + cost > b->limit) {
+		best = NULL;
+		for (k = 0; k < b->ntab; k++) {
+			u = b->tab[k];
+			i = wtab_coldest(u, u == t ? self : WTAB_NONE);
+			if (i != WTAB_NONE && (best == NULL ||
+			    u->cust[i].now < best->cust[bi].now)) {
+				best = u;
+				bi = i;
+			}
+		}
+		if (best == NULL)
+			return 0;
+		wtab_cust_drop(best, bi);
+	}
+	wtab_charge(t, len);
+	return 1;
+}
+
+/*
+ * The budget is short with no other customer's lines left: w's own
+ * oldest lines go until a line of len bytes fits. 1 when charged.
+ */
+static int
+wtab_win_room(struct wtab *t, struct wtab_win *w, size_t len)
+{
+	struct wtab_budget *b = t->cfg.budget;
+	size_t cost = WTAB_LINECOST(len);
+	unsigned nev = t->cfg.evidence;
+	struct wtab_ev *e;
+	uint32_t k;
+
+	if (b == NULL || cost > b->limit)
+		return 0;
+	for (k = w->n > nev ? w->n - nev : 0; k < w->n &&
+	    b->used + cost > b->limit; k++) {
+		e = wtab_win_at(t, w, k);
+		if (e->line == WTAB_NOLINE)
+			continue;
+		wtab_win_unline(t, w, e);
+		t->st.evdropped++;
+	}
+	if (b->used + cost > b->limit)
+		return 0;
+	wtab_charge(t, len);
+	return 1;
+}
+
+/* ev's line as the record of the event at pos; the area has room. */
+static void
+wtab_win_record(const struct wtab *t, struct wtab_win *w, uint32_t pos,
     const struct wtab_event *ev)
 {
-	unsigned nev = t->cfg.evidence;
 	uint32_t len = (uint32_t)ev->linelen, src = ev->source;
-	size_t need;
 	char *rec, *p;
 
-	if (nev == 0 || pos < 0 || (uint32_t)pos + nev < w->n)
-		return w;
-	if (w->n > nev)
-		wtab_win_unline(t, w, wtab_win_at(t, w, w->n - nev - 1));
-	need = wtab_rec_size(ev->linelen);
-	if (w->linecap - w->lineused < need)
-		w = wtab_win_pack(t, w, need);
 	rec = wtab_win_lines(t, w) + w->lineused;
 	memcpy(rec, &len, 4);
 	memcpy(rec + 4, &src, 4);
@@ -713,18 +974,53 @@ wtab_win_keep(struct wtab *t, struct wtab_win *w, int32_t pos,
 		memcpy(rec + WTAB_LINEHEAD, &p, sizeof(p));
 		w->haslong = 1;
 	}
-	wtab_win_at(t, w, (uint32_t)pos)->line = w->lineused;
-	w->lineused += (uint32_t)need;
+	wtab_win_at(t, w, pos)->line = w->lineused;
+	w->lineused += (uint32_t)wtab_rec_size(ev->linelen);
+}
+
+/*
+ * Give the event just inserted at pos (customer self's) its evidence
+ * line if it is among the newest `evidence` and the budget takes it
+ * (else it counts as dropped); the one it pushes out of them loses its
+ * line. With line 0 the event gets none (a saved one without). Returns
+ * the window, which may have moved.
+ */
+static struct wtab_win *
+wtab_win_keep(struct wtab *t, uint32_t self, struct wtab_win *w, int32_t pos,
+    const struct wtab_event *ev, int line)
+{
+	unsigned nev = t->cfg.evidence;
+	size_t need;
+
+	if (nev == 0 || pos < 0 || (uint32_t)pos + nev < w->n)
+		return w;
+	if (w->n > nev)
+		wtab_win_unline(t, w, wtab_win_at(t, w, w->n - nev - 1));
+	if (!line)
+		return w;
+	if (!wtab_budget_take(t, self, ev->linelen) &&
+	    !wtab_win_room(t, w, ev->linelen)) {
+		t->st.evdropped++;
+		return w;
+	}
+	need = wtab_rec_size(ev->linelen);
+	if (w->linecap - w->lineused < need)
+		w = wtab_win_pack(t, w, need);
+	wtab_win_record(t, w, (uint32_t)pos, ev);
 	return w;
 }
 
-/* Add ev to w (ring growth, fold, evidence); returns w, maybe moved. */
+/*
+ * Add ev to w, customer self's (ring growth, fold, evidence, with line
+ * as wtab_win_keep()); returns w, maybe moved.
+ */
 static struct wtab_win *
-wtab_win_add(struct wtab *t, struct wtab_win *w, const struct wtab_event *ev)
+wtab_win_add(struct wtab *t, uint32_t self, struct wtab_win *w,
+    const struct wtab_event *ev, int line)
 {
 	if (w->n == (uint32_t)1 << w->capshift && w->n < t->ringmax)
 		w = wtab_win_grow(t, w);
-	return wtab_win_keep(t, w, wtab_win_insert(t, w, ev), ev);
+	return wtab_win_keep(t, self, w, wtab_win_insert(t, w, ev), ev, line);
 }
 
 /* c's packed event, kept relative to now, as a window. */
@@ -742,15 +1038,69 @@ wtab_cust_unpack(struct wtab *t, struct wtab_cust *c, int64_t now)
 	return w;
 }
 
+/*
+ * c's solo, kept relative to now, as a window whose line area also has
+ * room for a record of extra bytes; the line moves, still charged.
+ */
+static struct wtab_win *
+wtab_cust_unsolo(struct wtab *t, struct wtab_cust *c, int64_t now,
+    size_t extra)
+{
+	struct wtab_solo *s = wtab_cust_solo(c);
+	struct wtab_event ev;
+	struct wtab_win *w;
+
+	wtab_unpack(s->ev, now, &ev);
+	ev.source = s->source;
+	ev.line = (const char *)(s + 1);
+	ev.linelen = s->len;
+	w = wtab_win_get(t, wtab_rec_size(s->len) + extra);
+	wtab_win_record(t, w, (uint32_t)wtab_win_insert(t, w, &ev), &ev);
+	t->st.events--;		/* counted already */
+	free(s);
+	c->win = (uint64_t)(uintptr_t)w;
+	return w;
+}
+
+/*
+ * The first event of customer i, one that does not alert at once (an
+ * alert needs a window): a solo, or packed when its line is not taken.
+ */
+static void
+wtab_cust_solo_new(struct wtab *t, uint32_t i, const struct wtab_event *ev)
+{
+	struct wtab_cust *c = &t->cust[i];
+	struct wtab_solo *s;
+
+	t->st.events++;
+	if (!wtab_budget_take(t, i, ev->linelen)) {
+		t->st.evdropped++;
+		c->win = wtab_pack(ev, c->now);
+		return;
+	}
+	s = xmalloc(sizeof(*s) + ev->linelen);
+	wtab_solo_set(s, wtab_pack(ev, c->now), ev->line, ev->linelen,
+	    ev->source);
+	c->win = (uint64_t)(uintptr_t)s | WTAB_SOLO;
+	wtab_evcold_note(t, i);
+}
+
 /* Release c's window, whatever its form. */
 static void
 wtab_cust_clear(struct wtab *t, struct wtab_cust *c)
 {
+	struct wtab_solo *s;
+
 	if (c->win == 0)
 		return;
 	if (wtab_packed(c->win))
 		t->st.events--;
-	else
+	else if (wtab_solo(c->win)) {
+		s = wtab_cust_solo(c);
+		wtab_release(t, s->len);
+		free(s);
+		t->st.events--;
+	} else
 		wtab_win_put(t, wtab_cust_win(c));
 	c->win = 0;
 }
@@ -792,15 +1142,15 @@ wtab_cust_forgive(struct wtab *t, struct wtab_cust *c, int64_t until)
 
 	if (c->win == 0)
 		return 0;
-	if (wtab_packed(c->win)) {
+	if (!wtab_windowed(c->win)) {
 		/*
 		 * An event kept is newer than until and no newer than now,
 		 * so now does not move and its packed offset stays right.
 		 */
-		if (wtab_packed_time(c->win, c->now) > until)
+		if (wtab_packed_time(wtab_packed(c->win) ? c->win :
+		    wtab_cust_solo(c)->ev, c->now) > until)
 			return 0;
-		c->win = 0;
-		t->st.events--;
+		wtab_cust_clear(t, c);
 		return 1;
 	}
 	w = wtab_cust_win(c);
@@ -953,6 +1303,9 @@ wtab_lru_unlink(struct wtab *t, uint32_t i)
 {
 	struct wtab_cust *c = &t->cust[i];
 
+	/* Those less recently used than i hold no lines: neither will it. */
+	if (t->evcold == i)
+		t->evcold = c->prev;
 	if (c->prev != WTAB_NONE)
 		t->cust[c->prev].next = c->next;
 	else
@@ -980,10 +1333,11 @@ wtab_lru_push(struct wtab *t, uint32_t i)
 static void
 wtab_lru_touch(struct wtab *t, uint32_t i)
 {
-	if (t->lruhead == i)
-		return;
-	wtab_lru_unlink(t, i);
-	wtab_lru_push(t, i);
+	if (t->lruhead != i) {
+		wtab_lru_unlink(t, i);
+		wtab_lru_push(t, i);
+	}
+	wtab_evcold_note(t, i);
 }
 
 static void
@@ -1023,17 +1377,20 @@ static void
 wtab_slab_compact(struct wtab *t)
 {
 	struct wtab_cust *old = t->cust;
-	uint32_t n = t->ncust, cap, i, j;
+	uint32_t n = t->ncust, cap, i, j, evcold = WTAB_NONE;
 
 	cap = 2 * n > WTAB_MINCAP ? 2 * n : WTAB_MINCAP;
 	t->cust = xreallocarray(NULL, cap, sizeof(*t->cust));
 	for (i = t->lruhead, j = 0; i != WTAB_NONE; i = old[i].next, j++) {
+		if (i == t->evcold)
+			evcold = j;
 		t->cust[j] = old[i];
 		t->cust[j].prev = j > 0 ? j - 1 : WTAB_NONE;
 		t->cust[j].next = j + 1 < n ? j + 1 : WTAB_NONE;
 		t->hcust[old[i].heappos] = j;
 	}
 	free(old);
+	t->evcold = evcold;
 	t->lruhead = n > 0 ? 0 : WTAB_NONE;
 	t->lrutail = n > 0 ? n - 1 : WTAB_NONE;
 	t->custused = n;
@@ -1164,18 +1521,24 @@ wtab_one_reason(const struct wtab *t, unsigned weight)
 static void
 wtab_alert_evidence(struct wtab *t, struct wtab_win *w, struct walert *a)
 {
-	unsigned k, nev = w->n < t->cfg.evidence ? w->n : t->cfg.evidence;
+	unsigned k, n = 0, nev = w->n < t->cfg.evidence ? w->n :
+	    t->cfg.evidence;
 	struct wtab_line *l;
 	struct wtab_ev *e;
 	const char *p;
 	unsigned source;
 	size_t len;
 
+	a->dropped = 0;
 	for (k = 0; k < nev; k++) {
 		e = wtab_win_at(t, w, w->n - nev + k);
+		if (e->line == WTAB_NOLINE) {
+			a->dropped++;	/* by the budget: see the top */
+			continue;
+		}
 		p = wtab_rec_line(wtab_win_lines(t, w) + e->line, &len,
 		    &source);
-		l = &t->lines[k];
+		l = &t->lines[n];
 		if (l->cap < len + 1) {
 			free(l->buf);
 			l->cap = len + 1 > 2 * l->cap ? len + 1 : 2 * l->cap;
@@ -1184,14 +1547,15 @@ wtab_alert_evidence(struct wtab *t, struct wtab_win *w, struct walert *a)
 		if (len > 0)
 			memcpy(l->buf, p, len);
 		l->buf[len] = '\0';
-		t->evidence[k].time = e->time;
-		t->evidence[k].source = source;
-		t->evidence[k].rule = e->rule;
-		t->evidence[k].line = l->buf;
-		t->evidence[k].linelen = len;
+		t->evidence[n].time = e->time;
+		t->evidence[n].source = source;
+		t->evidence[n].rule = e->rule;
+		t->evidence[n].line = l->buf;
+		t->evidence[n].linelen = len;
+		n++;
 	}
 	a->evidence = t->evidence;
-	a->nevidence = nev;
+	a->nevidence = n;
 }
 
 /* Counts saturate: a fold may hold more than UINT_MAX events. */
@@ -1246,9 +1610,10 @@ wtab_alert_fill(struct wtab *t, const struct wtab_cust *c,
  * (semantics 6: idleness first, then forgiveness, then lateness).
  */
 static enum wtab_result
-wtab_cust_add(struct wtab *t, struct wtab_cust *c,
-    const struct wtab_event *ev, struct walert *alert)
+wtab_cust_add(struct wtab *t, uint32_t i, const struct wtab_event *ev,
+    struct walert *alert)
 {
+	struct wtab_cust *c = &t->cust[i];
 	int64_t old = c->now;
 	struct wtab_win *w;
 	int reason;
@@ -1270,6 +1635,19 @@ wtab_cust_add(struct wtab *t, struct wtab_cust *c,
 			t->st.events--;
 		} else
 			wtab_cust_unpack(t, c, old);
+	} else if (wtab_solo(c->win)) {
+		if (wtab_packed_time(wtab_cust_solo(c)->ev, old) <=
+		    c->now - t->cfg.window)
+			wtab_cust_clear(t, c);
+		else
+			wtab_cust_unsolo(t, c, old,
+			    wtab_rec_size(ev->linelen));
+	}
+	if (c->win == 0 && t->cfg.evidence > 0 &&
+	    c->now - ev->time <= WTAB_DELTAMAX && (c->now < c->supp ||
+	    wtab_one_reason(t, ev->weight) == 0)) {
+		wtab_cust_solo_new(t, i, ev);
+		return WTAB_ADDED;
 	}
 	if (c->win == 0 && t->cfg.evidence == 0 &&
 	    c->now - ev->time <= WTAB_DELTAMAX) {
@@ -1287,8 +1665,9 @@ wtab_cust_add(struct wtab *t, struct wtab_cust *c,
 			w = wtab_cust_win(c);
 			wtab_win_expire(t, w, c->now);
 		}
-		w = wtab_win_add(t, w, ev);
+		w = wtab_win_add(t, i, w, ev, 1);
 		c->win = (uint64_t)(uintptr_t)w;
+		wtab_evcold_note(t, i);
 		if (c->now < c->supp || (reason = wtab_win_reason(t, w)) == 0)
 			return WTAB_ADDED;
 	}
@@ -1298,6 +1677,72 @@ wtab_cust_add(struct wtab *t, struct wtab_cust *c,
 	c->supp = c->now + t->cfg.cooldown;
 	t->st.alerts++;
 	return WTAB_ALERT;
+}
+
+struct wtab_budget *
+wtab_budget_new(size_t limit)
+{
+	struct wtab_budget *b = xcalloc(1, sizeof(*b));
+
+	b->limit = limit;
+	return b;
+}
+
+void
+wtab_budget_free(struct wtab_budget *b)
+{
+	if (b == NULL)
+		return;
+	assert(b->ntab == 0 && b->used == 0);
+	free(b->tab);
+	free(b);
+}
+
+size_t
+wtab_budget_used(const struct wtab_budget *b)
+{
+	return b->used;
+}
+
+size_t
+wtab_budget_peak(const struct wtab_budget *b)
+{
+	return b->peak;
+}
+
+/* t and the lines it holds join its budget, last in the order of ties. */
+static void
+wtab_budget_join(struct wtab *t)
+{
+	struct wtab_budget *b = t->cfg.budget;
+
+	if (b == NULL)
+		return;
+	if (b->ntab == b->captab) {
+		b->captab = b->captab > 0 ? 2 * b->captab : 4;
+		b->tab = xreallocarray(b->tab, b->captab, sizeof(*b->tab));
+	}
+	b->tab[b->ntab++] = t;
+	b->used += t->st.evbytes;
+	if (b->used > b->peak)
+		b->peak = b->used;
+}
+
+static void
+wtab_budget_leave(struct wtab *t)
+{
+	struct wtab_budget *b = t->cfg.budget;
+	size_t k;
+
+	if (b == NULL)
+		return;
+	for (k = 0; b->tab[k] != t; k++)
+		assert(k + 1 < b->ntab);
+	memmove(&b->tab[k], &b->tab[k + 1], (b->ntab - k - 1) *
+	    sizeof(*b->tab));
+	b->ntab--;
+	assert(b->used >= t->st.evbytes);
+	b->used -= t->st.evbytes;
 }
 
 struct wtab *
@@ -1321,7 +1766,7 @@ wtab_new(const struct wtab_config *cfg)
 	if (t->cfg.max_customers > WTAB_MAXCUST)
 		t->cfg.max_customers = WTAB_MAXCUST;
 	t->latest = INT64_MIN;
-	t->freecust = t->lruhead = t->lrutail = WTAB_NONE;
+	t->freecust = t->lruhead = t->lrutail = t->evcold = WTAB_NONE;
 	t->freefold = WTAB_NONE;
 	wtab_slab_resize(t, t->cfg.max_customers < WTAB_MINCAP ?
 	    (uint32_t)t->cfg.max_customers : WTAB_MINCAP);
@@ -1333,6 +1778,7 @@ wtab_new(const struct wtab_config *cfg)
 	t->rulecount = xcalloc(cfg->nrules, sizeof(*t->rulecount));
 	t->evidence = xcalloc(cfg->evidence, sizeof(*t->evidence));
 	t->lines = xcalloc(cfg->evidence, sizeof(*t->lines));
+	wtab_budget_join(t);
 	return t;
 }
 
@@ -1355,9 +1801,10 @@ wtab_free(struct wtab *t)
 		c = &t->cust[i];
 		if (c->keylen > WTAB_KEYINL)
 			free((char *)wtab_cust_key(c));
-		if (c->keylen != 0 && c->win != 0 && !wtab_packed(c->win))
-			wtab_win_destroy(t, wtab_cust_win(c));
+		if (c->keylen != 0)
+			wtab_cust_clear(t, c);
 	}
+	wtab_budget_leave(t);
 	while (t->ncache > 0)
 		wtab_win_destroy(t, t->cache[--t->ncache]);
 	for (i = 0; i < t->nfold; i++)
@@ -1396,7 +1843,7 @@ wtab_add(struct wtab *t, const char *key, size_t keylen,
 		assert(!wtab_cust_idle(t, &t->cust[i]));
 		wtab_lru_touch(t, i);
 	}
-	r = wtab_cust_add(t, &t->cust[i], ev, alert);
+	r = wtab_cust_add(t, i, ev, alert);
 	if (ev->time > t->latest)
 		t->latest = ev->time;
 	return r;
@@ -1461,7 +1908,7 @@ wtab_saved_count(const struct wtab *t, const struct wtab_cust *c)
 
 	if (c->win == 0)
 		return 0;
-	if (wtab_packed(c->win))
+	if (!wtab_windowed(c->win))
 		return 1;
 	w = wtab_cust_win(c);
 	return w->n + (w->fold != 0 ? t->fold[w->fold - 1].ngroup : 0);
@@ -1472,6 +1919,7 @@ wtab_saved_events(const struct wtab *t, const struct wtab_cust *c,
     struct wtab_saved_event *ev)
 {
 	const struct wtab_fold *f;
+	const struct wtab_solo *s;
 	struct wtab_event one;
 	struct wtab_win *w;
 	struct wtab_ev *e;
@@ -1482,12 +1930,19 @@ wtab_saved_events(const struct wtab *t, const struct wtab_cust *c,
 	if (c->win == 0 || wtab_saved_count(t, c) == 0)
 		return;
 	memset(ev, 0, wtab_saved_count(t, c) * sizeof(*ev));
-	if (wtab_packed(c->win)) {
-		wtab_unpack(c->win, c->now, &one);
+	if (!wtab_windowed(c->win)) {
+		s = wtab_solo(c->win) ? wtab_cust_solo(c) : NULL;
+		wtab_unpack(s != NULL ? s->ev : c->win, c->now, &one);
 		ev[0].time = ev[0].first = one.time;
 		ev[0].weight = one.weight;
 		ev[0].channel = one.channel;
 		ev[0].rule = one.rule;
+		if (s != NULL) {
+			ev[0].evidence = 1;
+			ev[0].source = s->source;
+			ev[0].line = (const char *)(s + 1);
+			ev[0].linelen = s->len;
+		}
 		return;
 	}
 	w = wtab_cust_win(c);
@@ -1598,7 +2053,8 @@ wtab_saved_event_check(const struct wtab *t, const struct wtab_saved *c,
 	}
 	if (e->folded != 0)
 		return "folded events after others";
-	if ((e->evidence != 0) != (k - nfold >= nring - nkeep))
+	/* One of the newest without: a budget dropped its line. */
+	if (e->evidence && k - nfold < nring - nkeep)
 		return "evidence kept for the wrong events";
 	return NULL;
 }
@@ -1702,21 +2158,14 @@ wtab_restore_as(struct wtab *t, const struct wtab_saved *c, int adopt,
 		ev.source = se->evidence ? se->source : 0;
 		ev.line = se->evidence ? se->line : NULL;
 		ev.linelen = se->evidence ? se->linelen : 0;
-		w = wtab_win_add(t, w, &ev);
+		w = wtab_win_add(t, i, w, &ev, se->evidence);
 	}
-	if (w != NULL && w->n == 1 && w->fold == 0 && t->cfg.evidence == 0 &&
-	    c->now - wtab_win_at(t, w, 0)->time <= WTAB_DELTAMAX) {
-		/* As wtab_add() would keep it: packed. */
-		se = &c->events[c->nevents - 1];
-		ev.time = se->time;
-		ev.weight = se->weight;
-		ev.channel = se->channel;
-		ev.rule = se->rule;
-		wtab_win_put(t, w);
-		cu->win = wtab_pack(&ev, c->now);
-		t->st.events++;
-	} else if (w != NULL)
+	if (w != NULL) {
 		cu->win = (uint64_t)(uintptr_t)w;
+		/* As wtab_add() would keep one event: packed, or a solo. */
+		wtab_cust_shrink(t, cu);
+		wtab_evcold_note(t, i);
+	}
 	return 0;
 }
 
@@ -1735,8 +2184,13 @@ wtab_adopt(struct wtab *t, const struct wtab_saved *c, const char **why)
 void
 wtab_swap(struct wtab *a, struct wtab *b)
 {
-	struct wtab tmp = *a;
+	struct wtab tmp;
 
+	wtab_budget_leave(a);
+	wtab_budget_leave(b);
+	tmp = *a;
 	*a = *b;
 	*b = tmp;
+	wtab_budget_join(a);
+	wtab_budget_join(b);
 }

@@ -229,7 +229,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 int
 fuzz_selftest(void)
 {
-	static const struct wtab_config cfg = { 60000, 0, 5, 2, 2, 3, 2, 4 };
+	static const struct wtab_config cfg = {
+	    60000, 0, 5, 2, 2, 3, 2, 4, NULL };
 	struct state_table tabs[2];
 	struct wtab_event ev;
 	struct walert a;

@@ -791,13 +791,37 @@ test_hostile(void)
 		test_refused(bad, len, TEST_FP, &cfg, "damaged at byte ");
 		test_refused(bad, len, TEST_FP, &cfg, cases[i].want);
 	}
-	/* The evidence flag on the wrong event: "aa" keeps 2 of 2. */
+	/*
+	 * One of the newest events without its line ("aa" keeps 2 of 2):
+	 * a line --evidence-memory dropped. It loads so, and its alert
+	 * says so.
+	 */
 	memcpy(bad, good, len);
 	bad[200] = 0;
 	memmove(bad + 201, bad + 214, len - 214);
 	test_fix(bad, len - 13);
-	test_refused(bad, len - 13, TEST_FP, &cfg,
-	    "evidence kept for the wrong events");
+	test_spit(path, bad, len - 13);
+	{
+		struct wtab_event ev;
+		struct walert a;
+		struct wtab *nt;
+		char *cause;
+		int r;
+
+		nt = test_load(path, &cfg, &r, &cause);
+		CHECK_INT(r, 0);
+		free(cause);
+		memset(&ev, 0, sizeof(ev));
+		/* older than both: the newest two stay 100 and 150 */
+		ev.time = 90, ev.weight = 20, ev.line = "z", ev.linelen = 1;
+		CHECK(nt != NULL &&
+		    wtab_add(nt, "aa", 2, &ev, &a) == WTAB_ALERT);
+		CHECK_INT(a.nevents, 3);
+		CHECK_INT(a.nevidence, 1);
+		CHECK_INT(a.dropped, 1);
+		CHECK_STR(a.evidence[0].line, "yz");
+		wtab_free(nt);
+	}
 	/* The unchanged file loads. */
 	test_fix(good, len);
 	{
@@ -1104,6 +1128,19 @@ test_flood_hostile(void)
 	ev[0].evidence = 1;
 	TEST_REFUSED("evidence kept for the wrong events");
 	ev[0].evidence = 0;
+	/* a ring event older than the newest three with a line */
+	ev[1].evidence = 1;
+	ev[1].line = "l";
+	ev[1].linelen = 1;
+	TEST_REFUSED("evidence kept for the wrong events");
+	ev[1].evidence = 0;
+	/* one of the newest three without: its line was dropped */
+	ev[n - 1].evidence = 0;
+	t = wtab_new(&cfg);
+	CHECK(wtab_set_latest(t, 500, &why) == 0);
+	CHECK(wtab_restore(t, &c, &why) == 0);
+	wtab_free(t);
+	ev[n - 1].evidence = 1;
 	ev[0].time = 499;
 	ev[1].folded = 1;
 	TEST_REFUSED("folded events at different times");

@@ -3,7 +3,9 @@
  * Forgiveness. Each test pins one clause; test_model replays random
  * streams through the table and through a plain reference model of the
  * same clauses, test_model_forgiving the same with forgiving lines and
- * lines of other detectors mixed in.
+ * lines of other detectors mixed in; test_budget_* pin the evidence
+ * budget (--evidence-memory), and test_budget_model checks that it
+ * changes no decision.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -2162,6 +2164,445 @@ test_forgive_cost(void)
 	wtab_free(t);
 }
 
+/* How many of key's events hold an evidence line (-1: not tracked). */
+struct test_nl {
+	const char	*key;
+	int		 n;
+};
+
+static int
+test_nlines_cb(void *arg, const struct wtab_saved *c)
+{
+	struct test_nl *nl = arg;
+	size_t k;
+
+	if (c->keylen != strlen(nl->key) ||
+	    memcmp(c->key, nl->key, c->keylen) != 0)
+		return 0;
+	nl->n = 0;
+	for (k = 0; k < c->nevents; k++)
+		nl->n += c->events[k].evidence != 0;
+	return 1;
+}
+
+static int
+test_nlines(const struct wtab *t, const char *key)
+{
+	struct test_nl nl = { key, -1 };
+
+	wtab_each(t, test_nlines_cb, &nl);
+	return nl.n;
+}
+
+#define TEST_COST	WTAB_LINECOST(4)	/* test_add()'s "line" */
+
+/*
+ * --evidence-memory: past the limit the least recently active customer
+ * (by wtab_add() and wtab_forgive()) loses all its lines first; every
+ * event stays, and its alert counts the lines it lost.
+ */
+static void
+test_budget_lru(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab_budget *b = wtab_budget_new(3 * TEST_COST);
+	struct wtab *t;
+	struct walert a;
+
+	cfg.threshold = 1000;
+	cfg.budget = b;
+	t = wtab_new(&cfg);
+	test_add(t, "a", 10, 1, &a);
+	test_add(t, "b", 20, 1, &a);
+	test_add(t, "c", 30, 1, &a);
+	CHECK_INT(wtab_budget_used(b), 3 * TEST_COST);
+	CHECK_INT(test_stats(t).evdropped, 0);
+	test_add(t, "d", 40, 1, &a);		/* a goes */
+	CHECK_INT(test_nlines(t, "a"), 0);
+	CHECK_INT(test_nlines(t, "b"), 1);
+	CHECK_INT(test_stats(t).evdropped, 1);
+	test_forgive(t, "b", 5);		/* used: b is recent now */
+	test_add(t, "e", 50, 1, &a);		/* so c goes, not b */
+	CHECK_INT(test_nlines(t, "c"), 0);
+	CHECK_INT(test_nlines(t, "b"), 1);
+	test_add(t, "b", 60, 1, &a);		/* d goes: b keeps two */
+	CHECK_INT(test_nlines(t, "d"), 0);
+	CHECK_INT(test_nlines(t, "b"), 2);
+	CHECK_INT(test_nlines(t, "e"), 1);
+	CHECK_INT(wtab_budget_used(b), 3 * TEST_COST);
+	CHECK_INT(test_stats(t).evbytes, 3 * TEST_COST);
+	/* a's alert: its line was dropped, its event was not; e goes */
+	CHECK_INT(test_add(t, "a", 70, 1000, &a), WTAB_ALERT);
+	CHECK_INT(a.nevents, 2);
+	CHECK_INT(a.score, 1001);
+	CHECK_INT(a.first, 10);
+	CHECK_INT(a.nevidence, 1);
+	CHECK_INT(a.evidence[0].time, 70);
+	CHECK_INT(a.dropped, 1);
+	CHECK_INT(test_nlines(t, "e"), 0);
+	/* the alert emptied a's window: its line is free again */
+	CHECK_INT(wtab_budget_used(b), 2 * TEST_COST);
+	CHECK_INT(test_stats(t).evdropped, 4);
+	CHECK_INT(test_stats(t).events, 5);
+	CHECK_INT(wtab_budget_peak(b), 3 * TEST_COST);
+	wtab_free(t);
+	CHECK_INT(wtab_budget_used(b), 0);
+	wtab_budget_free(b);
+}
+
+/*
+ * Tables that share a budget: the customer dropped first is the one
+ * whose now is earliest, in whichever table.
+ */
+static void
+test_budget_tables(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab_budget *b = wtab_budget_new(2 * TEST_COST);
+	struct wtab *t1, *t2;
+	struct walert a;
+
+	cfg.threshold = 1000;
+	cfg.budget = b;
+	t1 = wtab_new(&cfg);
+	t2 = wtab_new(&cfg);
+	test_add(t1, "a", 10, 1, &a);
+	test_add(t2, "b", 20, 1, &a);
+	test_add(t1, "c", 30, 1, &a);		/* a (10) before b (20) */
+	CHECK_INT(test_nlines(t1, "a"), 0);
+	CHECK_INT(test_nlines(t2, "b"), 1);
+	test_add(t2, "d", 40, 1, &a);		/* b (20) before c (30) */
+	CHECK_INT(test_nlines(t2, "b"), 0);
+	CHECK_INT(test_nlines(t1, "c"), 1);
+	test_add(t2, "e", 50, 1, &a);		/* c, of the other table */
+	CHECK_INT(test_nlines(t1, "c"), 0);
+	CHECK_INT(test_nlines(t2, "d"), 1);
+	CHECK_INT(test_nlines(t2, "e"), 1);
+	CHECK_INT(test_stats(t1).evdropped, 2);
+	CHECK_INT(test_stats(t2).evdropped, 1);
+	CHECK_INT(test_stats(t1).evbytes, 0);
+	CHECK_INT(test_stats(t2).evbytes, 2 * TEST_COST);
+	/* a table that goes gives its lines back */
+	wtab_free(t2);
+	CHECK_INT(wtab_budget_used(b), 0);
+	test_add(t1, "f", 60, 1, &a);
+	test_add(t1, "g", 70, 1, &a);
+	CHECK_INT(test_stats(t1).evdropped, 2);
+	wtab_free(t1);
+	wtab_budget_free(b);
+}
+
+/*
+ * With no other customer's lines left, a customer gives up its own
+ * oldest; a line that costs more than the whole budget is not kept;
+ * lines over 4 KiB cost their length too; 0 keeps none at all.
+ */
+static void
+test_budget_self(void)
+{
+	static char big[5000];
+	struct wtab_config cfg = test_config();
+	struct wtab_budget *b = wtab_budget_new(2 * TEST_COST);
+	struct wtab_event ev;
+	struct wtab *t;
+	struct walert a;
+	unsigned k;
+
+	cfg.evidence = 5;
+	cfg.threshold = 5;
+	cfg.budget = b;
+	t = wtab_new(&cfg);
+	for (k = 0; k < 4; k++)
+		CHECK_INT(test_addline(t, "a", 10 + k, 1, k, 0, "line", &a),
+		    WTAB_ADDED);
+	CHECK_INT(test_addline(t, "a", 20, 1, 9, 1, "last", &a), WTAB_ALERT);
+	CHECK_INT(a.nevents, 5);
+	CHECK_INT(a.nevidence, 2);
+	CHECK_INT(a.dropped, 3);
+	test_evidence_is(&a, 0, 13, 3, 0, "line");
+	test_evidence_is(&a, 1, 20, 9, 1, "last");
+	CHECK_INT(wtab_budget_used(b), 0);
+	/* 20 bytes cost 28 > 24: not kept, not even alone */
+	CHECK_INT(test_addline(t, "b", 30, 5, 0, 0, "twenty bytes of line",
+	    &a), WTAB_ALERT);
+	CHECK_INT(a.nevidence, 0);
+	CHECK_INT(a.dropped, 1);
+	CHECK_INT(test_stats(t).evdropped, 4);
+	wtab_free(t);
+	wtab_budget_free(b);
+
+	b = wtab_budget_new(WTAB_LINECOST(sizeof(big)) + 100);
+	cfg.budget = b;
+	t = wtab_new(&cfg);
+	memset(big, 'x', sizeof(big));
+	memset(&ev, 0, sizeof(ev));
+	ev.weight = 1;
+	ev.line = big;
+	ev.linelen = sizeof(big);
+	for (k = 0; k < 3; k++) {
+		ev.time = 100 + k;
+		CHECK_INT(wtab_add(t, "long", 4, &ev, &a), WTAB_ADDED);
+		CHECK_INT(wtab_budget_used(b), WTAB_LINECOST(sizeof(big)));
+	}
+	ev.line = "short";
+	ev.linelen = 5;
+	ev.time = 110;
+	CHECK_INT(wtab_add(t, "long", 4, &ev, &a), WTAB_ADDED);
+	ev.weight = 2;
+	ev.time = 111;
+	CHECK_INT(wtab_add(t, "long", 4, &ev, &a), WTAB_ALERT);
+	CHECK_INT(a.nevidence, 3);
+	CHECK_INT(a.dropped, 2);
+	CHECK_INT(a.evidence[0].linelen, sizeof(big));
+	CHECK(a.evidence[0].line[4999] == 'x' && a.evidence[0].line[5000] ==
+	    '\0');
+	CHECK_STR(a.evidence[1].line, "short");
+	CHECK_INT(wtab_budget_used(b), 0);
+	wtab_free(t);
+	wtab_budget_free(b);
+
+	b = wtab_budget_new(0);
+	cfg.budget = b;
+	cfg.evidence = 3;
+	t = wtab_new(&cfg);
+	for (k = 0; k < 4; k++)
+		test_addline(t, "z", 10 + k, 1, k, 0, "line", &a);
+	CHECK_INT(test_addline(t, "z", 20, 1, 9, 1, "last", &a), WTAB_ALERT);
+	CHECK_INT(a.nevents, 5);
+	CHECK_INT(a.nevidence, 0);
+	CHECK_INT(a.dropped, 3);
+	CHECK_INT(test_stats(t).evdropped, 5);
+	CHECK_INT(wtab_budget_peak(b), 0);
+	wtab_free(t);
+	wtab_budget_free(b);
+}
+
+/*
+ * A customer whose only event lost its line takes what it takes with no
+ * evidence at all: the one-word form. One that keeps its line pays its
+ * line and at most 32 bytes more. Dropping costs O(1) amortised.
+ */
+static void
+test_budget_compact(void)
+{
+	const unsigned n = 200000;
+	struct wtab_config cfg = test_config();
+	struct wtab_budget *b = wtab_budget_new(1000 * TEST_COST);
+	struct wtab *t;
+	struct walert a;
+	double none, kept, capped, heap0;
+	unsigned k, bad = 0;
+	char key[32];
+	int len;
+
+	cfg.window = 10000000;
+	cfg.threshold = 2;
+	cfg.max_customers = 1 << 24;
+	cfg.evidence = 0;
+	t = wtab_new(&cfg);
+	none = test_fill(t, n, WTAB_ADDED, "with no evidence");
+	wtab_free(t);
+	cfg.evidence = 5;
+	t = wtab_new(&cfg);
+	kept = test_fill(t, n, WTAB_ADDED, "with a 4-byte line each");
+	wtab_free(t);
+	cfg.budget = b;
+	t = wtab_new(&cfg);
+	capped = test_fill(t, n, WTAB_ADDED, "with 1000 lines at most");
+	CHECK_INT(test_stats(t).evdropped, n - 1000);
+	CHECK_INT(wtab_budget_used(b), 1000 * TEST_COST);
+	CHECK_INT(test_stats(t).events, n);
+	if (test_rss_honest()) {
+		CHECK(capped < none + 2);
+		CHECK(kept > none + 16 && kept <= none + TEST_COST + 32);
+	}
+	wtab_free(t);
+	/* a window left with one event (forgiven the other) shrinks too */
+	cfg.threshold = 3;
+	t = wtab_new(&cfg);
+	heap0 = test_heap();
+	for (k = 0; k < n; k++) {
+		len = snprintf(key, sizeof(key), "cust-%07u", k);
+		bad += test_addk(t, key, (size_t)len, 2 * k, 1, &a) !=
+		    WTAB_ADDED;
+		bad += test_addk(t, key, (size_t)len, 2 * k + 1, 1, &a) !=
+		    WTAB_ADDED;
+		bad += wtab_forgive(t, key, (size_t)len, 2 * k) != 1;
+	}
+	CHECK_INT(bad, 0);
+	CHECK_INT(test_stats(t).events, n);
+	/* the last one's forgiven line left a place */
+	CHECK_INT(wtab_budget_used(b), 999 * TEST_COST);
+	capped = (test_heap() - heap0) / n;
+	printf("wtab: %u customers left with one event of two, 1000 lines "
+	    "at most: %.1f bytes each (malloc)\n", n, capped);
+	if (heap0 >= 0 && test_rss_honest())
+		CHECK(capped < none + 2);
+	wtab_free(t);
+	wtab_budget_free(b);
+}
+
+/*
+ * Two random streams, each through a table with no budget and one that
+ * shares a budget of limit bytes with the other stream's, forgiving
+ * lines mixed in: every result, alert decision, count and time is the
+ * same; the lines shown are some of the unbounded table's, in order,
+ * and the others are counted as dropped; the budget is never exceeded.
+ * Then the budgeted tables are saved and restored: what comes back is
+ * what was there, dropped lines missing. Returns the mismatches, and
+ * the lines dropped in *dropped.
+ */
+static unsigned
+test_budget_replay(const struct wtab_config *cfg, uint64_t seed, unsigned n,
+    size_t limit, uint64_t *dropped)
+{
+	static char text1[65536], text2[65536];
+	struct wtab_budget *b = wtab_budget_new(limit);
+	struct wtab_config bc = *cfg;
+	struct wtab *plain[2], *tab[2], *back;
+	struct test_mev ev;
+	struct wtab_event we;
+	struct walert a, pa;
+	enum wtab_result r, pr;
+	int64_t clock[2] = { 100000, 100000 }, xtime;
+	uint64_t rng[2] = { seed, seed * 3 + 1 }, xrng = seed ^ 77;
+	unsigned i, j, k, s, bad = 0;
+	const char *why;
+	char key[16];
+	int x;
+
+	bc.budget = b;
+	for (s = 0; s < 2; s++) {
+		plain[s] = wtab_new(cfg);
+		tab[s] = wtab_new(&bc);
+	}
+	for (i = 0; i < 2 * n; i++) {
+		s = i % 2;
+		k = test_stream_next(&rng[s], &clock[s], i, cfg, &ev);
+		x = test_stream_extra(&xrng, clock[s], &xtime);
+		if (x >= 0) {
+			snprintf(key, sizeof(key), "cust%d", x);
+			bad += wtab_forgive(plain[s], key, strlen(key),
+			    xtime) != wtab_forgive(tab[s], key, strlen(key),
+			    xtime);
+		}
+		snprintf(key, sizeof(key), "cust%u", k);
+		memset(&we, 0, sizeof(we));
+		we.time = ev.time;
+		we.weight = ev.weight;
+		we.channel = ev.channel;
+		we.rule = ev.rule;
+		we.source = ev.source;
+		we.line = ev.line;
+		we.linelen = ev.linelen;
+		pr = wtab_add(plain[s], key, strlen(key), &we, &pa);
+		r = wtab_add(tab[s], key, strlen(key), &we, &a);
+		bad += wtab_budget_used(b) > limit;
+		if (r != pr) {
+			bad++;
+			continue;
+		}
+		if (r != WTAB_ALERT)
+			continue;
+		/* the same alert, but for the evidence */
+		bad += pa.dropped != 0;
+		bad += a.nevidence + a.dropped != pa.nevidence;
+		bad += a.reason != pa.reason || a.time != pa.time ||
+		    a.first != pa.first || a.score != pa.score ||
+		    a.chmask != pa.chmask || a.nevents != pa.nevents ||
+		    memcmp(a.rulecount, pa.rulecount, cfg->nrules *
+		    sizeof(*a.rulecount)) != 0;
+		for (j = k = 0; j < a.nevidence; j++, k++) {
+			while (k < pa.nevidence &&
+			    (pa.evidence[k].time != a.evidence[j].time ||
+			    strcmp(pa.evidence[k].line, a.evidence[j].line)))
+				k++;
+			bad += k == pa.nevidence ||
+			    pa.evidence[k].source != a.evidence[j].source ||
+			    pa.evidence[k].rule != a.evidence[j].rule;
+		}
+	}
+	*dropped = test_stats(tab[0]).evdropped + test_stats(tab[1]).evdropped;
+	bad += test_stats(tab[0]).evbytes + test_stats(tab[1]).evbytes !=
+	    wtab_budget_used(b);
+	/* saved and restored: with its lines, and dropped ones without */
+	for (s = 0; s < 2; s++) {
+		back = wtab_new(cfg);
+		bad += wtab_set_latest(back, wtab_latest(tab[s]), &why) != 0;
+		bad += wtab_each(tab[s], test_restore_cb, back) != 0;
+		test_text(tab[s], text1);
+		test_text(back, text2);
+		bad += strcmp(text1, text2) != 0;
+		wtab_free(back);
+	}
+	for (s = 0; s < 2; s++) {
+		wtab_free(plain[s]);
+		wtab_free(tab[s]);
+	}
+	bad += wtab_budget_used(b) != 0;
+	wtab_budget_free(b);
+	return bad;
+}
+
+/* cxwatch.rules(5), "Evidence": the budget changes no decision. */
+static void
+test_budget_model(void)
+{
+	static const size_t limits[] = { 0, 60, 400, 2000, (size_t)1 << 40 };
+	size_t i, l, n = sizeof(test_replay_cfgs) / sizeof(test_replay_cfgs[0]);
+	uint64_t dropped, some = 0;
+
+	for (i = 0; i < n; i++)
+		for (l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
+			CHECK_INT(test_budget_replay(&test_replay_cfgs[i],
+			    0xb0d9 + i, 10000, limits[l], &dropped), 0);
+			if (test_replay_cfgs[i].evidence == 0 ||
+			    limits[l] == (size_t)1 << 40)
+				CHECK_INT(dropped, 0);
+			else if (limits[l] > 0)
+				some += dropped;
+		}
+	CHECK(some > 0);
+}
+
+/*
+ * A restore into a table whose budget is smaller drops the lines of the
+ * customers restored first (the least recently active), and the alerts
+ * that follow count them.
+ */
+static void
+test_budget_restore(void)
+{
+	struct wtab_config cfg = test_config();
+	struct wtab_budget *b = wtab_budget_new(3 * TEST_COST);
+	struct wtab *t, *nt;
+	struct walert a;
+	const char *why;
+
+	cfg.threshold = 1000;
+	t = wtab_new(&cfg);
+	test_add(t, "a", 10, 1, &a);
+	test_add(t, "a", 11, 1, &a);
+	test_add(t, "b", 20, 1, &a);
+	test_add(t, "c", 30, 1, &a);
+	test_add(t, "c", 31, 1, &a);
+	cfg.budget = b;
+	nt = wtab_new(&cfg);
+	CHECK(wtab_set_latest(nt, wtab_latest(t), &why) == 0);
+	CHECK(wtab_each(t, test_restore_cb, nt) == 0);
+	CHECK_INT(test_nlines(nt, "a"), 0);
+	CHECK_INT(test_nlines(nt, "b"), 1);
+	CHECK_INT(test_nlines(nt, "c"), 2);
+	CHECK_INT(test_add(nt, "a", 40, 1000, &a), WTAB_ALERT);
+	CHECK_INT(a.nevents, 3);
+	CHECK_INT(a.nevidence, 1);
+	CHECK_INT(a.dropped, 2);
+	CHECK_INT(test_nlines(nt, "b"), 0);
+	wtab_free(nt);
+	wtab_free(t);
+	wtab_budget_free(b);
+}
+
 int
 main(void)
 {
@@ -2203,5 +2644,11 @@ main(void)
 	test_forgive_saved();
 	test_forgive_refused();
 	test_forgive_cost();
+	test_budget_lru();
+	test_budget_tables();
+	test_budget_self();
+	test_budget_compact();
+	test_budget_model();
+	test_budget_restore();
 	T_DONE();
 }

@@ -27,7 +27,8 @@ for v in 0 250 1000; do
 	    d$v/billing.log >out$v 2>stats$v
 	echo "-v $v: exit $?, $(grep -c ALERT out$v) alerts"
 	grep ALERT out$v >alerts$v
-	grep -v -E '^  (bytes read|elapsed|throughput) ' stats$v >counts$v
+	grep -v -E '^  (bytes read|evidence bytes peak|elapsed|throughput) ' \
+	    stats$v >counts$v
 done
 grep -E 'lines (unmatched|unparsable)|unparsable source' counts1000
 cmp alerts0 alerts250 && cmp alerts0 alerts1000 && echo "same alerts"
