@@ -173,7 +173,8 @@ reference(const struct ruleset *rs, const char *in, size_t inlen,
 		if (reader_next(r, &line, &len) != 1)
 			break;
 		v[*n].line = malloc(len + 1);
-		memcpy(v[*n].line, line, len);
+		if (len > 0)
+			memcpy(v[*n].line, line, len);
 		v[*n].len = len;
 		v[*n].lineno = reader_lineno(r);
 		(void)matcher_claim(mt, cl, -1, line, len, 0, order);
@@ -200,7 +201,8 @@ reference(const struct ruleset *rs, const char *in, size_t inlen,
 static int
 same(const struct ref *a, const struct pline *b, int offsets)
 {
-	if (a->len != b->len || memcmp(a->line, b->line, a->len) != 0 ||
+	if (a->len != b->len || (a->len > 0 &&
+	    memcmp(a->line, b->line, a->len) != 0) ||
 	    a->lineno != b->lineno || (offsets && (a->prev != b->prev ||
 	    a->prevlines != b->prevlines)) || a->held != b->held ||
 	    a->m.status != b->m.status || a->m.source != b->m.source ||
