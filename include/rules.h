@@ -21,6 +21,7 @@
 struct diag;
 struct jsonl_paths;
 struct logfmt_keys;
+struct template;
 struct pattern;
 struct dispatch;
 
@@ -88,12 +89,14 @@ struct detector {
 enum source_format {
 	SOURCE_REGEX,			/* fields: match's named groups */
 	SOURCE_JSON,			/* fields: paths (jsonl.h) */
-	SOURCE_LOGFMT			/* fields: keys (logfmt.h) */
+	SOURCE_LOGFMT,			/* fields: keys (logfmt.h) */
+	SOURCE_TEMPLATE			/* fields: the template's (template.h) */
 };
 
 /*
  * A source. Its fields are numbered from 1: a regex source's are its
- * pattern's groups, a structured source's the paths or keys its
+ * pattern's groups, a template source's its template's fields in the
+ * order written, a json or logfmt source's the paths or keys its
  * customer, time and conditions name (customer 1, time 2 unless there
  * is none, then each new name in the order the rules name it); struct
  * cond's field and g_customer, g_time are these numbers.
@@ -116,6 +119,7 @@ struct source {
 	struct logfmt_keys *lkeys;	/* logfmt: the keys */
 	int		*slot;		/* logfmt: [ngroups + 1], field i's
 					   slot in lkeys */
+	struct template	*tmpl;		/* template: field i is its i - 1 */
 	struct tp_spec	 time;
 	unsigned	 channel;
 	char	       **anonymous;
@@ -180,7 +184,7 @@ void		 rules_free(struct ruleset *);	/* NULL is fine */
  * exponent, finite. 0 and *v, or -1 ("nan", "0x10", "1e309" are not). */
 int		 rules_number(const char *s, size_t len, double *v);
 
-/* "regex", "json" or "logfmt". */
+/* "regex", "json", "logfmt" or "template". */
 const char	*rules_format_name(enum source_format);
 
 /*

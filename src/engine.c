@@ -882,7 +882,8 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 	engine_stat(o, "lines bad time", st->badtime);
 	engine_stat(o, "lines unparsable", st->unparsable);
 	for (i = 0; i < rs->nsources; i++)
-		if (rs->sources[i].format != SOURCE_REGEX)
+		if (rs->sources[i].format == SOURCE_JSON ||
+		    rs->sources[i].format == SOURCE_LOGFMT)
 			obuf_printf(o, "  unparsable source %-4s %llu\n",
 			    rs->sources[i].name,
 			    (unsigned long long)st->srcunparsable[i]);

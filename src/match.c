@@ -13,6 +13,7 @@
 #include "logfmt.h"
 #include "match.h"
 #include "rules.h"
+#include "template.h"
 #include "wtab.h"
 #include "xmalloc.h"
 
@@ -25,6 +26,7 @@ struct matcher {
 	struct logfmt		**lf;		/* [nsources]: logfmt's */
 	size_t			*ckeylen;	/* [nsources]: logfmt's customer
 						   key's length */
+	struct template_value	*tv;		/* a template source's values */
 	struct dispatch_scratch	**dsc;		/* [nsources]: for literal
 						   rules, or NULL */
 	int			 simple;
@@ -46,7 +48,7 @@ matcher_new(const struct ruleset *rs, int simple, size_t maxline)
 {
 	struct matcher *mt = xcalloc(1, sizeof(*mt));
 	const struct source *src;
-	size_t i, n = rs->nsources > 0 ? rs->nsources : 1;
+	size_t i, n = rs->nsources > 0 ? rs->nsources : 1, ntv = 1;
 
 	mt->rs = rs;
 	mt->simple = simple;
@@ -68,8 +70,11 @@ matcher_new(const struct ruleset *rs, int simple, size_t maxline)
 		else if (src->format == SOURCE_LOGFMT) {
 			mt->lf[i] = logfmt_new(src->lkeys, maxline);
 			mt->ckeylen[i] = strlen(src->groupname[src->g_customer]);
-		}
+		} else if (src->format == SOURCE_TEMPLATE &&
+		    src->ngroups > ntv)
+			ntv = src->ngroups;
 	}
+	mt->tv = xcalloc(ntv, sizeof(*mt->tv));
 	return mt;
 }
 
@@ -86,6 +91,7 @@ matcher_free(struct matcher *mt)
 		dispatch_scratch_free(mt->dsc[i]);
 	}
 	free(mt->dsc);
+	free(mt->tv);
 	free(mt->jl);
 	free(mt->lf);
 	free(mt->ckeylen);
@@ -248,6 +254,35 @@ match_keep(struct claim *c, const char *line, size_t len, size_t need)
 }
 
 /*
+ * Semantics 1 and 2 for a template source: whether the line fits, and if
+ * so the fields, which are the line's bytes.
+ */
+static int
+match_template(struct matcher *mt, struct claim *c, const struct source *src,
+    const char *line, size_t len)
+{
+	const struct template_value *v = mt->tv;
+	uint32_t i;
+
+	if (template_scan(src->tmpl, line, len, mt->tv) == -1)
+		return 0;
+	c->structured = 1;
+	c->nf = src->ngroups;
+	for (i = 1; i <= c->nf; i++) {
+		c->f[i].scalar = 1;
+		if ((c->f[i].present = v[i - 1].p != NULL) == 0) {
+			c->f[i].p = "";
+			c->f[i].len = 0;
+			continue;
+		}
+		c->f[i].p = v[i - 1].p;
+		c->f[i].len = v[i - 1].len;
+	}
+	c->status = MATCH_NORULE;
+	return 1;
+}
+
+/*
  * Semantics 1 and 2 for a json or logfmt source: whether it claims the
  * line (1) and, if so, the fields, or why the line is unparsable.
  */
@@ -263,6 +298,8 @@ match_structured(struct matcher *mt, struct claim *c, size_t si,
 	size_t off, need = 0;
 	uint32_t i;
 
+	if (src->format == SOURCE_TEMPLATE)
+		return match_template(mt, c, src, line, len);
 	if (src->format == SOURCE_JSON) {
 		if (!match_json_looks(line, len))
 			return 0;

@@ -316,10 +316,10 @@ report_text(struct report *r, struct obuf *o, const struct engine_stats *st)
 	    (unsigned long long)st->badtime,
 	    (unsigned long long)st->anonymous,
 	    (unsigned long long)st->longlines);
-	obuf_printf(o, "\n%-16s %-12s %-6s %10s %10s %8s\n", "source",
+	obuf_printf(o, "\n%-16s %-12s %-8s %8s %10s %8s\n", "source",
 	    "channel", "format", "lines", "unparsable", "events");
 	for (i = 0; i < rs->nsources; i++)
-		obuf_printf(o, "%-16s %-12s %-6s %10llu %10llu %8llu\n",
+		obuf_printf(o, "%-16s %-12s %-8s %8llu %10llu %8llu\n",
 		    rs->sources[i].name, rs->channels[rs->sources[i].channel],
 		    rules_format_name(rs->sources[i].format),
 		    (unsigned long long)st->srclines[i],

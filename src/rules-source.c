@@ -1,7 +1,8 @@
 /*
  * rules-source: the [source NAME] sections of cxwatch.rules(5) and the
  * fields of each source. A regex source's fields are its pattern's
- * groups, known when the pattern compiles; a json or logfmt source's are
+ * groups, known when the pattern compiles, and a template source's its
+ * template's (template.h); a json or logfmt source's are
  * the paths or keys that its customer, time and its rules' conditions
  * name, numbered as they are first named, and compiled (jsonl.h,
  * logfmt.h) once every rule is read.
@@ -16,11 +17,12 @@
 #include "dispatch.h"
 #include "rules.h"
 #include "rules-int.h"
+#include "template.h"
 #include "tparse.h"
 #include "xmalloc.h"
 
 static const char *const rules_format_names[] = { "regex", "json",
-    "logfmt" };
+    "logfmt", "template" };
 
 const char *
 rules_format_name(enum source_format f)
@@ -100,10 +102,12 @@ rules_field(struct rload *l, struct source *src, const char *name,
 	char buf[160];
 	int g, slot;
 
-	if (src->format == SOURCE_REGEX) {
+	if (src->format == SOURCE_REGEX || src->format == SOURCE_TEMPLATE) {
 		if ((g = rules_group(src, name)) == -1)
-			rules_err(l, file, lineno, "%s: source %s has no field "
-			    "\"%s\" (name it with (?<%s>...) in its match)",
+			rules_err(l, file, lineno, src->format == SOURCE_REGEX ?
+			    "%s: source %s has no field \"%s\" (name it with "
+			    "(?<%s>...) in its match)" : "%s: source %s has no "
+			    "field \"%s\" (write ${%s} in its template)",
 			    what, src->name, name, name);
 		return g;
 	}
@@ -255,6 +259,116 @@ rules_source_structured(struct rload *l, const struct rsec *sec,
 		rules_err(l, sec->file, ln, "time: %s", cause);
 }
 
+/* Every template of src has field g (its customer, or its time). */
+static void
+rules_template_has(struct rload *l, const char *file, const int *lines,
+    const struct source *src, int g, const char *what)
+{
+	size_t i;
+
+	for (i = 0; g >= 1 && i < template_nlayouts(src->tmpl); i++)
+		if (!template_in(src->tmpl, i, (size_t)g - 1))
+			rules_err(l, file, lines[i], "template: no ${%s}, the "
+			    "%s field: each template must have it",
+			    src->groupname[g], what);
+}
+
+/* The template source's customer and time, which each template has. */
+static void
+rules_source_template_fields(struct rload *l, const struct rsec *sec,
+    struct source *src, const int *lines)
+{
+	const char *v;
+	uint32_t i;
+	int ln;
+
+	if (rules_kv(sec, "template", NULL) == NULL) {
+		if (!sec->broken)
+			rules_err(l, sec->file, sec->lineno, "[source %s] "
+			    "needs a template, such as: template = $ip - "
+			    "$customer [$time] \"$request\" $status", sec->name);
+		return;
+	}
+	if (template_nlayouts(src->tmpl) == 0)
+		return;
+	src->ngroups = (uint32_t)template_nfields(src->tmpl);
+	src->groupname = xcalloc(src->ngroups + 1, sizeof(*src->groupname));
+	for (i = 0; i < src->ngroups; i++)
+		src->groupname[i + 1] = xstrdup(template_name(src->tmpl, i));
+	v = rules_kv(sec, "customer", &ln);
+	src->g_customer = rules_field(l, src, v != NULL ? v : "customer",
+	    sec->file, ln, "customer");
+	rules_template_has(l, sec->file, lines, src, src->g_customer,
+	    "customer");
+	v = rules_kv(sec, "time", &ln);
+	if (v != NULL && strcmp(v, "none") == 0) {
+		rules_err(l, sec->file, ln, "time: in a template source "
+		    "\"time\" names the field that holds the time; for lines "
+		    "without one say \"timefmt = none\"");
+		return;
+	}
+	if (src->time.kind == TP_NONE) {
+		if (v != NULL)
+			rules_err(l, sec->file, ln, "time: \"timefmt = none\" "
+			    "says the lines have no time: remove one of the "
+			    "two");
+		src->g_time = 0;
+		return;
+	}
+	src->g_time = rules_field(l, src, v != NULL ? v : "time", sec->file,
+	    ln, "time");
+	rules_template_has(l, sec->file, lines, src, src->g_time, "time");
+}
+
+/*
+ * A template source: its fields are the template's, numbered as written;
+ * customer and time name two of them, as in a json or logfmt source.
+ */
+static void
+rules_source_template(struct rload *l, const struct rsec *sec,
+    struct source *src)
+{
+	const char *v, *cause;
+	char *why;
+	uint32_t n = 0;
+	size_t i;
+	int ln, *lines;
+
+	rules_not_for(l, sec, src, "unwrap", " (only of format = json)");
+	v = rules_kv(sec, "timefmt", &ln);
+	if (tp_spec_init(&src->time, v != NULL ? v : "auto",
+	    rules_kv(sec, "timezone", NULL), &cause) == -1) {
+		if (strstr(cause, "zone") != NULL)
+			(void)rules_kv(sec, "timezone", &ln);
+		rules_err(l, sec->file, ln, "timefmt: %s", cause);
+	}
+	if ((v = rules_kv(sec, "match", &ln)) != NULL &&
+	    rules_compile(l, &src->rx, v, sec->file, ln, "match") == 0) {
+		pcre2_pattern_info(src->rx->code, PCRE2_INFO_NAMECOUNT, &n);
+		if (n > 0)
+			rules_err(l, sec->file, ln, "match: the named groups "
+			    "of a template source's match are not fields (its "
+			    "fields are named in its template): remove the "
+			    "names");
+	}
+	/* Each template's line, for the errors below. */
+	lines = xcalloc(sec->nkvs + 1, sizeof(*lines));
+	src->tmpl = template_new();
+	for (i = 0; i < sec->nkvs; i++) {
+		if (strcmp(sec->kvs[i].key, "template") != 0)
+			continue;
+		if (template_add(src->tmpl, sec->kvs[i].val, &why) == -1) {
+			rules_err(l, sec->file, sec->kvs[i].lineno,
+			    "template: %s", why);
+			free(why);
+		} else
+			lines[template_nlayouts(src->tmpl) - 1] =
+			    sec->kvs[i].lineno;
+	}
+	rules_source_template_fields(l, sec, src, lines);
+	free(lines);
+}
+
 void
 rules_do_source(struct rload *l, const struct rsec *sec)
 {
@@ -287,13 +401,20 @@ rules_do_source(struct rload *l, const struct rsec *sec)
 		src->format = SOURCE_JSON;
 	else if (strcmp(v, "logfmt") == 0)
 		src->format = SOURCE_LOGFMT;
+	else if (strcmp(v, "template") == 0)
+		src->format = SOURCE_TEMPLATE;
 	else {
-		rules_err(l, sec->file, ln, "format: \"%s\" is not regex, json "
-		    "or logfmt", v);
+		rules_err(l, sec->file, ln, "format: \"%s\" is not regex, json, "
+		    "logfmt or template", v);
 		return;
 	}
+	if (src->format != SOURCE_TEMPLATE)
+		rules_not_for(l, sec, src, "template", " (only of format = "
+		    "template)");
 	if (src->format == SOURCE_REGEX)
 		rules_source_regex(l, sec, src);
+	else if (src->format == SOURCE_TEMPLATE)
+		rules_source_template(l, sec, src);
 	else
 		rules_source_structured(l, sec, src);
 }
@@ -335,6 +456,7 @@ rules_source_free(struct source *s)
 	free(s->unwrap);
 	jsonl_paths_free(s->jpaths);
 	logfmt_keys_free(s->lkeys);
+	template_free(s->tmpl);
 	tp_spec_free(&s->time);
 	rules_words_free(s->anonymous, s->nanonymous);
 	free(s->rules);

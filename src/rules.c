@@ -73,7 +73,7 @@ struct rerr {
 	char		*msg;
 };
 
-/* The keys each section takes; "if" alone may repeat. */
+/* The keys each section takes; "if" and "template" may repeat. */
 struct rkey {
 	const char	*name;
 	int		 multi;
@@ -86,7 +86,7 @@ static const struct rkey rules_settings_keys[] = {
 static const struct rkey rules_source_keys[] = {
 	{ "format", 0 }, { "match", 0 }, { "customer", 0 }, { "time", 0 },
 	{ "timefmt", 0 }, { "timezone", 0 }, { "unwrap", 0 },
-	{ "channel", 0 }, { "anonymous", 0 }, { NULL, 0 }
+	{ "template", 1 }, { "channel", 0 }, { "anonymous", 0 }, { NULL, 0 }
 };
 static const struct rkey rules_rule_keys[] = {
 	{ "source", 0 }, { "match", 0 }, { "if", 1 }, { "weight", 0 },
@@ -870,7 +870,7 @@ rules_cond(struct rload *l, struct source *src, struct cond *c,
 
 	memset(c, 0, sizeof(*c));
 	name = p;
-	if (src->format == SOURCE_REGEX)
+	if (src->format == SOURCE_REGEX || src->format == SOURCE_TEMPLATE)
 		while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '_')
 			p++;

@@ -22,6 +22,7 @@
 #include "obuf.h"
 #include "jsonl.h"
 #include "rules.h"
+#include "template.h"
 
 static const char *rules_samples[] = {
 	"192.0.2.45 - C000045 [21/Nov/2026:00:01:54 +0000] \"POST /login "
@@ -73,7 +74,10 @@ rules_check_shape(const struct ruleset *rs)
 		if ((s->format == SOURCE_JSON && (s->jpaths == NULL ||
 		    jsonl_paths_count(s->jpaths) != s->ngroups)) ||
 		    (s->format == SOURCE_LOGFMT && (s->lkeys == NULL ||
-		    s->slot == NULL)))
+		    s->slot == NULL)) ||
+		    (s->format == SOURCE_TEMPLATE && (s->tmpl == NULL ||
+		    template_nfields(s->tmpl) != s->ngroups ||
+		    template_nlayouts(s->tmpl) == 0)))
 			fuzz_fail("source %s: fields not compiled", s->name);
 		for (k = 0; k < s->nrules; k++)
 			if (s->rules[k] >= rs->nrules ||

@@ -1,0 +1,329 @@
+/*
+ * template: a line laid out as a template says. See template.h, whose
+ * numbered rules this file cites.
+ *
+ * A compiled layout is its leading literal and then, for each field,
+ * the literal after it (empty only after a last field that takes the
+ * rest of the line). Scanning looks for each literal's first byte with
+ * memchr() and checks the rest, so a field costs about what finding its
+ * end costs.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "template.h"
+#include "xmalloc.h"
+
+/* A field of a layout: which of the template's, and the literal after. */
+struct template_part {
+	size_t		 field;
+	char		*lit;
+	size_t		 litlen;	/* 0 only after a last field */
+};
+
+struct template_layout {
+	char		*pre;		/* the literal before the first field */
+	size_t		 prelen;
+	struct template_part *part;
+	size_t		 nparts;
+	size_t		*absent;	/* the template's fields it lacks */
+	size_t		 nabsent;
+};
+
+struct template {
+	struct template_layout *lay;
+	size_t		 nlay;
+	char		**name;		/* [nf]: the fields */
+	size_t		 nf;
+};
+
+static int
+template_namebyte(char c, int first)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (!first && c >= '0' && c <= '9');
+}
+
+/* A name (rule 1) at s[0..), its length, or 0 if none starts there. */
+static size_t
+template_namelen(const char *s)
+{
+	size_t n = 0;
+
+	while (template_namebyte(s[n], n == 0))
+		n++;
+	return n;
+}
+
+/* Literal bytes, after the layout's last field or before its first. */
+static void
+template_lit(struct template_layout *y, const char *s, size_t n)
+{
+	char **lit = y->nparts == 0 ? &y->pre : &y->part[y->nparts - 1].lit;
+	size_t *len = y->nparts == 0 ? &y->prelen :
+	    &y->part[y->nparts - 1].litlen;
+
+	*lit = xreallocarray(*lit, *len + n + 1, 1);
+	memcpy(*lit + *len, s, n);
+	*len += n;
+	(*lit)[*len] = '\0';
+}
+
+static void
+template_layout_clear(struct template_layout *y)
+{
+	size_t i;
+
+	for (i = 0; i < y->nparts; i++)
+		free(y->part[i].lit);
+	free(y->part);
+	free(y->pre);
+	free(y->absent);
+}
+
+/* Each layout's absent fields, again: a layout may have added one. */
+static void
+template_absent(struct template *t)
+{
+	struct template_layout *y;
+	size_t i, f;
+
+	for (i = 0; i < t->nlay; i++) {
+		y = &t->lay[i];
+		free(y->absent);
+		y->absent = xcalloc(t->nf, sizeof(*y->absent));
+		y->nabsent = 0;
+		for (f = 0; f < t->nf; f++)
+			if (!template_in(t, i, f))
+				y->absent[y->nabsent++] = f;
+	}
+}
+
+/* A field named s[0..n) at byte at of the text (rule 2). */
+static int
+template_part(struct template *t, struct template_layout *y, const char *s,
+    size_t n, size_t at, char **cause)
+{
+	size_t i, f;
+
+	if (y->nparts > 0 && y->part[y->nparts - 1].litlen == 0) {
+		*cause = xasprintf("two fields with no text between them "
+		    "(at byte %zu)", at);
+		return -1;
+	}
+	for (f = 0; f < t->nf; f++)
+		if (strlen(t->name[f]) == n && memcmp(t->name[f], s, n) == 0)
+			break;
+	for (i = 0; i < y->nparts; i++)
+		if (y->part[i].field == f) {
+			*cause = xasprintf("field %.*s named twice (at byte "
+			    "%zu)", (int)n, s, at);
+			return -1;
+		}
+	if (f == t->nf) {
+		t->name = xreallocarray(t->name, t->nf + 1, sizeof(*t->name));
+		t->name[t->nf++] = xstrndup(s, n);
+	}
+	y->part = xreallocarray(y->part, y->nparts + 1, sizeof(*y->part));
+	y->part[y->nparts].field = f;
+	y->part[y->nparts].lit = NULL;
+	y->part[y->nparts].litlen = 0;
+	y->nparts++;
+	return 0;
+}
+
+/* Rule 1: a $ at s; how many bytes it takes, or 0 and *cause. */
+static size_t
+template_dollar(struct template *t, struct template_layout *y,
+    const char *text, const char *s, char **cause)
+{
+	size_t n, at = (size_t)(s - text);
+
+	if (s[1] == '$') {
+		template_lit(y, s, 1);
+		return 2;
+	}
+	if (s[1] == '{') {
+		n = template_namelen(s + 2);
+		if (n == 0 || s[2 + n] != '}') {
+			*cause = xasprintf("${ must hold a field name and a } "
+			    "(at byte %zu)", at);
+			return 0;
+		}
+		return template_part(t, y, s + 2, n, at, cause) == -1 ? 0 :
+		    n + 3;
+	}
+	if ((n = template_namelen(s + 1)) == 0) {
+		*cause = xasprintf("a $ with no field name after it (at byte "
+		    "%zu; write $$ for a $)", at);
+		return 0;
+	}
+	return template_part(t, y, s + 1, n, at, cause) == -1 ? 0 : n + 1;
+}
+
+struct template *
+template_new(void)
+{
+	return xcalloc(1, sizeof(struct template));
+}
+
+int
+template_add(struct template *t, const char *text, char **cause)
+{
+	struct template_layout y;
+	const char *s = text;
+	size_t n, nf = t->nf;
+
+	memset(&y, 0, sizeof(y));
+	if (*text == '\0') {
+		*cause = xstrdup("an empty template");
+		return -1;
+	}
+	while (*s != '\0') {
+		if (*s != '$') {
+			n = strcspn(s, "$");
+			template_lit(&y, s, n);
+		} else if ((n = template_dollar(t, &y, text, s, cause)) == 0)
+			goto fail;
+		s += n;
+	}
+	t->lay = xreallocarray(t->lay, t->nlay + 1, sizeof(*t->lay));
+	t->lay[t->nlay++] = y;
+	template_absent(t);
+	return 0;
+fail:
+	/* Names only this layout brought go with it. */
+	while (t->nf > nf)
+		free(t->name[--t->nf]);
+	template_layout_clear(&y);
+	return -1;
+}
+
+void
+template_free(struct template *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nlay; i++)
+		template_layout_clear(&t->lay[i]);
+	for (i = 0; i < t->nf; i++)
+		free(t->name[i]);
+	free(t->lay);
+	free(t->name);
+	free(t);
+}
+
+size_t
+template_nlayouts(const struct template *t)
+{
+	return t->nlay;
+}
+
+int
+template_in(const struct template *t, size_t layout, size_t field)
+{
+	const struct template_layout *y = &t->lay[layout];
+	size_t i;
+
+	for (i = 0; i < y->nparts; i++)
+		if (y->part[i].field == field)
+			return 1;
+	return 0;
+}
+
+size_t
+template_nfields(const struct template *t)
+{
+	return t->nf;
+}
+
+const char *
+template_name(const struct template *t, size_t field)
+{
+	return t->name[field];
+}
+
+int
+template_field(const struct template *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nf; i++)
+		if (strcmp(t->name[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * The first lit[0..n) in p[0..len), n >= 1, or NULL. The literals after
+ * fields are short (a blank, "] \"", "\" "), so their rest is compared
+ * here rather than by a call.
+ */
+static inline const char *
+template_find(const char *p, size_t len, const char *lit, size_t n)
+{
+	const char *end = p + len, *q;
+	size_t k;
+
+	while ((size_t)(end - p) >= n &&
+	    (q = memchr(p, lit[0], (size_t)(end - p) - (n - 1))) != NULL) {
+		for (k = 1; k < n && q[k] == lit[k]; k++)
+			continue;
+		if (k == n)
+			return q;
+		p = q + 1;
+	}
+	return NULL;
+}
+
+/* Rule 3 for one layout: 0 when the line fits, its values in out. */
+static int
+template_fit(const struct template_layout *y, const char *line, size_t len,
+    struct template_value *out)
+{
+	const char *p = line, *end = line + len, *q;
+	const struct template_part *f;
+	size_t i;
+
+	if (len < y->prelen || (y->prelen > 0 &&
+	    memcmp(line, y->pre, y->prelen) != 0))
+		return -1;
+	p += y->prelen;
+	for (i = 0; i < y->nparts; i++) {
+		f = &y->part[i];
+		if (f->litlen == 0) {		/* the last: the rest */
+			out[f->field].p = p;
+			out[f->field].len = (size_t)(end - p);
+			return 0;
+		}
+		if ((q = template_find(p, (size_t)(end - p), f->lit,
+		    f->litlen)) == NULL)
+			return -1;
+		out[f->field].p = p;
+		out[f->field].len = (size_t)(q - p);
+		p = q + f->litlen;
+	}
+	/* A layout that ends with a literal ends the line. */
+	return p == end ? 0 : -1;
+}
+
+int
+template_scan(const struct template *t, const char *line, size_t len,
+    struct template_value *out)
+{
+	const struct template_layout *y;
+	size_t i, j;
+
+	for (i = 0; i < t->nlay; i++) {
+		y = &t->lay[i];
+		if (template_fit(y, line, len, out) == 0) {
+			for (j = 0; j < y->nabsent; j++)
+				out[y->absent[j]].p = NULL;
+			return (int)i;
+		}
+	}
+	return -1;
+}
