@@ -37,7 +37,7 @@
 
 struct template;
 
-/* A field's value in the line scanned; p is NULL when it is absent. */
+/* A field's value in the line scanned; p is NULL (len 0) when absent. */
 struct template_value {
 	const char	*p;
 	size_t		 len;

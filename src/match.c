@@ -262,21 +262,18 @@ match_template(struct matcher *mt, struct claim *c, const struct source *src,
     const char *line, size_t len)
 {
 	const struct template_value *v = mt->tv;
-	uint32_t i;
+	struct claim_field *f;
+	uint32_t i, n = src->ngroups;
 
 	if (template_scan(src->tmpl, line, len, mt->tv) == -1)
 		return 0;
 	c->structured = 1;
-	c->nf = src->ngroups;
-	for (i = 1; i <= c->nf; i++) {
-		c->f[i].scalar = 1;
-		if ((c->f[i].present = v[i - 1].p != NULL) == 0) {
-			c->f[i].p = "";
-			c->f[i].len = 0;
-			continue;
-		}
-		c->f[i].p = v[i - 1].p;
-		c->f[i].len = v[i - 1].len;
+	c->nf = n;
+	for (i = 0, f = c->f + 1; i < n; i++, f++) {
+		f->present = v[i].p != NULL;
+		f->p = f->present ? v[i].p : "";
+		f->len = v[i].len;
+		f->scalar = 1;
 	}
 	c->status = MATCH_NORULE;
 	return 1;

@@ -320,8 +320,10 @@ template_scan(const struct template *t, const char *line, size_t len,
 	for (i = 0; i < t->nlay; i++) {
 		y = &t->lay[i];
 		if (template_fit(y, line, len, out) == 0) {
-			for (j = 0; j < y->nabsent; j++)
+			for (j = 0; j < y->nabsent; j++) {
 				out[y->absent[j]].p = NULL;
+				out[y->absent[j]].len = 0;
+			}
 			return (int)i;
 		}
 	}
