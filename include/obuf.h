@@ -1,8 +1,8 @@
 /*
  * obuf: an output buffer on a file descriptor, and the escapers that
  * make hostile log bytes safe for a terminal (text) or a parser (JSON).
- * Nothing from input is written except through obuf_text(), obuf_field()
- * or obuf_json().
+ * Nothing from input is written except through obuf_text(), obuf_field(),
+ * obuf_html() or obuf_json().
  *
  * Write errors are sticky: after one, writes are dropped and
  * obuf_error() returns the errno of the first (EPIPE when the reader went
@@ -57,6 +57,13 @@ void	obuf_text(struct obuf *, const char *, size_t);
  * '=' to take for a key's; empty input is written as "".
  */
 void	obuf_field(struct obuf *, const char *, size_t);
+
+/*
+ * HTML text or attribute value (quoted with "): as obuf_text(), and
+ * & < > " ' become &amp; &lt; &gt; &quot; &#39;, so no input byte can
+ * open a tag, end an attribute or start a character reference.
+ */
+void	obuf_html(struct obuf *, const char *, size_t);
 
 /*
  * JSON string body (no quotes), valid JSON for any input bytes:

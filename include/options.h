@@ -42,7 +42,7 @@ struct options {
 	int		 syslog;
 	const char	*syslog_facility, *syslog_tag, *syslog_socket;
 	const char	*report;
-	int		 report_format;		/* 0 text, 1 json */
+	int		 report_format;		/* 0 text, 1 json, 2 html */
 	const char	*state;
 	int		 state_reset;
 	int		 reread;

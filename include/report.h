@@ -1,7 +1,8 @@
 /*
  * report: the end-of-run summary of --report, for a person reviewing a
- * day at a glance (text, with Unicode sparklines) or for a program (one
- * JSON object): lines per source and channel, events per rule, alerts
+ * day at a glance (text, with Unicode sparklines, or one self-contained
+ * HTML page with charts and the alerted customers' journeys) or for a
+ * program (one JSON object): lines per source and channel, events per rule, alerts
  * per channel combination, the top customers by score, and events and
  * alerts per hour. Fed by the engine; does no I/O beyond the obuf given.
  */
@@ -15,7 +16,7 @@ struct obuf;
 struct ruleset;
 struct walert;
 
-enum report_format { REPORT_TEXT, REPORT_JSON };
+enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_HTML };
 
 struct report;
 
@@ -29,9 +30,11 @@ void		 report_free(struct report *);		/* NULL is fine */
  */
 void		 report_reload(struct report *, const struct ruleset *rs);
 
-/* An event at time ms (for the hourly counts). */
-void		 report_event(struct report *, int64_t ms);
-/* An alert (customer copied). */
+/* An event at time ms of a line of source (for the hourly counts). */
+void		 report_event(struct report *, int64_t ms, unsigned source);
+/* The inputs' names, for the HTML form (copied). */
+void		 report_inputs(struct report *, char *const *names, size_t n);
+/* An alert (customer and evidence copied). */
 void		 report_alert(struct report *, const struct walert *);
 
 void		 report_write(struct report *, struct obuf *,

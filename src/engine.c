@@ -484,7 +484,7 @@ engine_event(struct engine *e, const struct rule *r, const struct match *m,
 	e->st.events++;
 	e->st.ruleevents[m->rule]++;
 	if (e->opts.report != NULL)
-		report_event(e->opts.report, m->time);
+		report_event(e->opts.report, m->time, (unsigned)m->source);
 	ev.time = m->time;
 	ev.weight = r->weight;
 	ev.channel = src->channel;

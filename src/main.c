@@ -490,7 +490,8 @@ main_report(const struct options *o, struct report *report, struct engine *e)
 		fd = afile_fd(af);
 	}
 	ob = obuf_new(fd, 64 * 1024);
-	report_write(report, ob, o->report_format == 1 ? REPORT_JSON :
+	report_write(report, ob, o->report_format == 2 ? REPORT_HTML :
+	    o->report_format == 1 ? REPORT_JSON :
 	    REPORT_TEXT, engine_stats(e));
 	obuf_flush(ob);
 	err = obuf_error(ob);
@@ -833,6 +834,8 @@ main(int argc, char **argv)
 	}
 	inputs = first < argc ? argv + first : stdin_arg;
 	ninputs = first < argc ? (size_t)(argc - first) : 1;
+	if (eng.report != NULL)
+		report_inputs(eng.report, inputs, ninputs);
 	io.max_line = (size_t)o.max_line;
 	io.merge = !o.nomerge;
 	io.out = out;

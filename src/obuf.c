@@ -38,13 +38,17 @@
 				    (c) == '\t') && (c) != '\\')
 #define OBUF_FIELD_PLAIN(c)	((c) > 0x20 && (c) < 0x7f && (c) != '\\' && \
 				    (c) != '"' && (c) != '=')
+#define OBUF_HTML_PLAIN(c)	(OBUF_TEXT_PLAIN(c) && (c) != '&' && \
+				    (c) != '<' && (c) != '>' && (c) != '"' && \
+				    (c) != '\'')
 #define OBUF_JSON_PLAIN(c)	((c) >= 0x20 && (c) < 0x7f && (c) != '"' && \
 				    (c) != '\\')
 
 enum obuf_esc {
 	OBUF_ESC_TEXT,
 	OBUF_ESC_FIELD,
-	OBUF_ESC_JSON
+	OBUF_ESC_JSON,
+	OBUF_ESC_HTML
 };
 
 struct obuf {
@@ -561,6 +565,31 @@ obuf_json_esc(struct obuf *o, uint32_t cp)
 	}
 }
 
+/* The five characters HTML gives a meaning: 1 when cp was one. */
+static int
+obuf_html_esc(struct obuf *o, uint32_t cp)
+{
+	switch (cp) {
+	case '&':
+		obuf_put(o, "&amp;", 5);
+		return 1;
+	case '<':
+		obuf_put(o, "&lt;", 4);
+		return 1;
+	case '>':
+		obuf_put(o, "&gt;", 4);
+		return 1;
+	case '"':
+		obuf_put(o, "&quot;", 6);
+		return 1;
+	case '\'':
+		obuf_put(o, "&#39;", 5);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /*
  * The one escaping loop: runs of bytes that need nothing are copied in
  * one go; how picks the rules (a loop invariant the compiler hoists).
@@ -579,6 +608,9 @@ obuf_escape(struct obuf *o, const char *s, size_t n, enum obuf_esc how)
 		else if (how == OBUF_ESC_FIELD)
 			while (i < n && OBUF_FIELD_PLAIN(p[i]))
 				i++;
+		else if (how == OBUF_ESC_HTML)
+			while (i < n && OBUF_HTML_PLAIN(p[i]))
+				i++;
 		else
 			while (i < n && OBUF_TEXT_PLAIN(p[i]))
 				i++;
@@ -592,6 +624,8 @@ obuf_escape(struct obuf *o, const char *s, size_t n, enum obuf_esc how)
 		obuf_put(o, s + run, i - run);
 		if (how == OBUF_ESC_JSON)
 			obuf_json_esc(o, cp);
+		else if (how == OBUF_ESC_HTML && obuf_html_esc(o, cp))
+			;
 		else
 			obuf_text_esc(o, p + i, k, cp);
 		run = i += k;
@@ -612,6 +646,12 @@ obuf_field(struct obuf *o, const char *s, size_t n)
 		obuf_put(o, "\"\"", 2);
 	else
 		obuf_escape(o, s, n, OBUF_ESC_FIELD);
+}
+
+void
+obuf_html(struct obuf *o, const char *s, size_t n)
+{
+	obuf_escape(o, s, n, OBUF_ESC_HTML);
 }
 
 void

@@ -46,6 +46,8 @@ struct options_entry {
 #define OPT(f)	offsetof(struct options, f)
 
 static const char *const options_formats[] = { "text", "json", NULL };
+static const char *const options_report_formats[] = { "text", "json", "html",
+    NULL };
 
 /*
  * In the synopsis order of cxwatch(1): short options first, then the
@@ -122,9 +124,11 @@ static const struct options_entry options_table[] = {
 	  .arg = "file", .harg = "FILE",
 	  .help = "write a summary of the run to FILE (- for stderr)" },
 	{ .name = "report-format", .type = OPT_ENUM,
-	  .off = OPT(report_format), .harg = "F", .choices = options_formats,
-	  .needs = "report", .usage = "[--report-format text | json]",
-	  .help = "text (default) or json" },
+	  .off = OPT(report_format), .harg = "F",
+	  .choices = options_report_formats, .needs = "report",
+	  .usage = "[--report-format text | json | html]",
+	  .help = "text (default), json, or html (one page to open in a\n"
+	  "browser)" },
 	{ .name = "rotate-wait", .type = OPT_DUR, .off = OPT(rotate_wait),
 	  .arg = "duration", .harg = "DUR", .needs = "follow",
 	  .help = "with -f: read a rotated file until quiet this long\n"

@@ -1,8 +1,10 @@
 /*
- * report: counts for --report and their two forms. Memory is bounded:
- * at most REPORT_MAXHOURS distinct hours, REPORT_MAXCOMBOS channel
- * combinations and REPORT_TOP customers are kept; what does not fit is
- * counted as such.
+ * report: counts for --report, and its text and JSON forms (the HTML one
+ * is report-html.c's). Memory is bounded: at most REPORT_MAXHOURS
+ * distinct hours, REPORT_MAXCOMBOS channel combinations, REPORT_TOP
+ * customers, REPORT_JOURNEYS alerts with their evidence (each line cut
+ * at REPORT_LINEMAX bytes) and REPORT_MAXCUST customers' hashes are
+ * kept; what does not fit is counted as such.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,47 +12,10 @@
 #include "engine.h"
 #include "obuf.h"
 #include "report.h"
+#include "report-int.h"
 #include "rules.h"
 #include "wtab.h"
 #include "xmalloc.h"
-
-#define REPORT_MAXHOURS		(24 * 400)
-#define REPORT_MAXCOMBOS	256
-#define REPORT_TOP		10
-#define REPORT_WIDTH		72	/* sparkline characters at most */
-#define REPORT_HOUR		INT64_C(3600000)
-
-struct report_hour {
-	int64_t		hour;		/* ms / REPORT_HOUR, floored */
-	uint64_t	events;
-	uint64_t	alerts;
-};
-
-struct report_combo {
-	uint64_t	mask;
-	uint64_t	alerts;
-};
-
-struct report_top {
-	char		 key[WTAB_MAXKEY];
-	size_t		 keylen;
-	uint64_t	 score;
-	int64_t		 time;
-	uint64_t	 chmask;
-};
-
-struct report {
-	const struct ruleset	*rs;
-	struct report_hour	*hours;		/* sorted by hour */
-	size_t			 nhours;
-	uint64_t		 hours_lost;
-	struct report_combo	 combos[REPORT_MAXCOMBOS];
-	size_t			 ncombos;
-	uint64_t		 combos_lost;
-	uint64_t		*rulealerts;	/* [nrules] alerts naming it */
-	struct report_top	 top[REPORT_TOP];
-	size_t			 ntop;
-};
 
 struct report *
 report_new(const struct ruleset *rs)
@@ -59,14 +24,54 @@ report_new(const struct ruleset *rs)
 
 	r->rs = rs;
 	r->rulealerts = xcalloc(rs->nrules, sizeof(uint64_t));
+	r->jour = xcalloc(REPORT_JOURNEYS, sizeof(*r->jour));
+	r->tmin = INT64_MAX;
+	r->tmax = INT64_MIN;
 	return r;
+}
+
+static void
+report_journey_clear(struct report_journey *j)
+{
+	unsigned i;
+
+	for (i = 0; i < j->nlines; i++)
+		free(j->lines[i].line);
+	free(j->lines);
+	j->lines = NULL;
+	j->nlines = 0;
+}
+
+void
+report_inputs(struct report *r, char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < r->ninputs; i++)
+		free(r->inputs[i]);
+	free(r->inputs);
+	r->inputs = xcalloc(n > 0 ? n : 1, sizeof(*r->inputs));
+	for (i = 0; i < n; i++)
+		r->inputs[i] = xstrdup(names[i]);
+	r->ninputs = n;
 }
 
 void
 report_free(struct report *r)
 {
+	size_t i;
+
 	if (r == NULL)
 		return;
+	for (i = 0; i < r->nhours; i++)
+		free(r->hours[i].chevents);
+	for (i = 0; i < r->njour; i++)
+		report_journey_clear(&r->jour[i]);
+	for (i = 0; i < r->ninputs; i++)
+		free(r->inputs[i]);
+	free(r->inputs);
+	free(r->jour);
+	free(r->cust);
 	free(r->hours);
 	free(r->rulealerts);
 	free(r);
@@ -89,11 +94,84 @@ report_remap_mask(const struct ruleset *from, const struct ruleset *to,
 	return m;
 }
 
+/* Index i of a name in from's list, in to's; REPORT_NOINDEX if none. */
+static uint32_t
+report_remap_index(uint32_t i, size_t nfrom, const char *(*fname)(const
+    struct ruleset *, size_t), const struct ruleset *from,
+    const struct ruleset *to, size_t nto)
+{
+	size_t j;
+
+	if (i == REPORT_NOINDEX || i >= nfrom)
+		return REPORT_NOINDEX;
+	for (j = 0; j < nto; j++)
+		if (strcmp(fname(from, i), fname(to, j)) == 0)
+			return (uint32_t)j;
+	return REPORT_NOINDEX;
+}
+
+static const char *
+report_rule_name(const struct ruleset *rs, size_t i)
+{
+	return rs->rules[i].name;
+}
+
+static const char *
+report_channel_name(const struct ruleset *rs, size_t i)
+{
+	return rs->channels[i];
+}
+
+static const char *
+report_detector_name(const struct ruleset *rs, size_t i)
+{
+	return rs->detectors[i].name;
+}
+
+/* The hours' channel counts and the journeys, by name under rs. */
+static void
+report_reload_kept(struct report *r, const struct ruleset *rs)
+{
+	struct report_journey *jo;
+	uint64_t *ce;
+	uint32_t c;
+	size_t i, k;
+
+	for (i = 0; i < r->nhours; i++) {
+		ce = xcalloc(rs->nchannels, sizeof(*ce));
+		for (k = 0; k < r->rs->nchannels; k++) {
+			c = report_remap_index((uint32_t)k, r->rs->nchannels,
+			    report_channel_name, r->rs, rs, rs->nchannels);
+			if (c != REPORT_NOINDEX)
+				ce[c] += r->hours[i].chevents[k];
+		}
+		free(r->hours[i].chevents);
+		r->hours[i].chevents = ce;
+	}
+	for (i = 0; i < r->njour; i++) {
+		jo = &r->jour[i];
+		jo->chmask = report_remap_mask(r->rs, rs, jo->chmask);
+		jo->detector = report_remap_index(jo->detector,
+		    r->rs->ndetectors, report_detector_name, r->rs, rs,
+		    rs->ndetectors);
+		for (k = 0; k < jo->nlines; k++) {
+			jo->lines[k].rule = report_remap_index(jo->lines[k].rule,
+			    r->rs->nrules, report_rule_name, r->rs, rs,
+			    rs->nrules);
+			jo->lines[k].channel = report_remap_index(
+			    jo->lines[k].channel, r->rs->nchannels,
+			    report_channel_name, r->rs, rs, rs->nchannels);
+		}
+	}
+}
+
 void
 report_reload(struct report *r, const struct ruleset *rs)
 {
 	uint64_t *ra = xcalloc(rs->nrules, sizeof(uint64_t));
 	size_t i, j, n;
+
+	report_reload_kept(r, rs);
 
 	for (i = 0; i < r->rs->nrules; i++)
 		for (j = 0; j < rs->nrules; j++)
@@ -156,16 +234,25 @@ report_hour(struct report *r, int64_t ms)
 	r->nhours++;
 	memset(&r->hours[lo], 0, sizeof(r->hours[lo]));
 	r->hours[lo].hour = h;
+	r->hours[lo].chevents = xcalloc(r->rs->nchannels > 0 ?
+	    r->rs->nchannels : 1, sizeof(uint64_t));
 	return &r->hours[lo];
 }
 
 void
-report_event(struct report *r, int64_t ms)
+report_event(struct report *r, int64_t ms, unsigned source)
 {
 	struct report_hour *h = report_hour(r, ms);
 
-	if (h != NULL)
-		h->events++;
+	if (ms < r->tmin)
+		r->tmin = ms;
+	if (ms > r->tmax)
+		r->tmax = ms;
+	if (h == NULL)
+		return;
+	h->events++;
+	if (source < r->rs->nsources)
+		h->chevents[r->rs->sources[source].channel]++;
 }
 
 static void
@@ -206,12 +293,117 @@ report_keep_top(struct report *r, const struct walert *a)
 	t->chmask = a->chmask;
 }
 
+/* FNV-1a, 64 bits: customers alerted are counted by their hashes. */
+static uint64_t
+report_hash(const char *s, size_t n)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= UINT64_C(1099511628211);
+	}
+	return h != 0 ? h : 1;		/* 0 marks a free slot */
+}
+
+/* Open addressing, at most half full. */
+static void
+report_count_customer(struct report *r, const char *key, size_t n)
+{
+	uint64_t h = report_hash(key, n), *old;
+	size_t i, k, oldcap;
+
+	if (r->custfull)
+		return;
+	if (2 * (r->ncust + 1) > r->custcap) {
+		if (r->ncust == REPORT_MAXCUST) {
+			r->custfull = 1;
+			return;
+		}
+		old = r->cust;
+		oldcap = r->custcap;
+		r->custcap = oldcap == 0 ? 1024 : 2 * oldcap;
+		r->cust = xcalloc(r->custcap, sizeof(*r->cust));
+		for (k = 0; k < oldcap; k++)
+			if (old[k] != 0) {
+				for (i = old[k] & (r->custcap - 1);
+				    r->cust[i] != 0; i = (i + 1) &
+				    (r->custcap - 1))
+					;
+				r->cust[i] = old[k];
+			}
+		free(old);
+	}
+	for (i = h & (r->custcap - 1); r->cust[i] != 0;
+	    i = (i + 1) & (r->custcap - 1))
+		if (r->cust[i] == h)
+			return;
+	r->cust[i] = h;
+	r->ncust++;
+}
+
+/*
+ * Keep the alert whole if it is among the REPORT_JOURNEYS highest
+ * scores (an earlier alert wins a tie); the slot of the lowest goes.
+ */
+static void
+report_keep_journey(struct report *r, const struct walert *a)
+{
+	struct report_journey *j;
+	const struct wtab_evidence *ev;
+	size_t i, low = 0;
+	unsigned k;
+
+	if (r->njour < REPORT_JOURNEYS)
+		j = &r->jour[r->njour++];
+	else {
+		for (i = 1; i < r->njour; i++)
+			if (r->jour[i].score < r->jour[low].score ||
+			    (r->jour[i].score == r->jour[low].score &&
+			    r->jour[i].seq > r->jour[low].seq))
+				low = i;
+		if (r->jour[low].score >= a->score)
+			return;
+		j = &r->jour[low];
+		report_journey_clear(j);
+	}
+	j->seq = r->nalerts - 1;
+	memcpy(j->key, a->customer, a->customerlen);
+	j->keylen = a->customerlen;
+	j->time = a->time;
+	j->first = a->first;
+	j->score = a->score;
+	j->chmask = a->chmask;
+	j->reason = a->reason;
+	j->detector = a->detector;
+	j->nevents = a->nevents;
+	j->dropped = a->dropped;
+	j->nlines = a->nevidence;
+	j->lines = xcalloc(a->nevidence > 0 ? a->nevidence : 1,
+	    sizeof(*j->lines));
+	for (k = 0; k < a->nevidence; k++) {
+		ev = &a->evidence[k];
+		j->lines[k].time = ev->time;
+		j->lines[k].rule = ev->rule;
+		j->lines[k].channel = ev->source < r->rs->nsources ?
+		    r->rs->sources[ev->source].channel : REPORT_NOINDEX;
+		j->lines[k].len = ev->linelen > REPORT_LINEMAX ?
+		    REPORT_LINEMAX : ev->linelen;
+		j->lines[k].cut = ev->linelen - j->lines[k].len;
+		j->lines[k].line = xmalloc(j->lines[k].len + 1);
+		memcpy(j->lines[k].line, ev->line, j->lines[k].len);
+		j->lines[k].line[j->lines[k].len] = '\0';
+	}
+}
+
 void
 report_alert(struct report *r, const struct walert *a)
 {
 	struct report_hour *h = report_hour(r, a->time);
 	size_t i;
 
+	r->nalerts++;
 	if (h != NULL)
 		h->alerts++;
 	report_combo(r, a->chmask);
@@ -219,6 +411,8 @@ report_alert(struct report *r, const struct walert *a)
 		if (a->rulecount[i] > 0)
 			r->rulealerts[i]++;
 	report_keep_top(r, a);
+	report_count_customer(r, a->customer, a->customerlen);
+	report_keep_journey(r, a);
 }
 
 static void
@@ -253,7 +447,7 @@ report_source_events(const struct ruleset *rs, const struct engine_stats *st,
 	return n;
 }
 
-static int
+int
 report_cmp_combo(const void *a, const void *b)
 {
 	const struct report_combo *x = a, *y = b;
@@ -459,6 +653,8 @@ report_write(struct report *r, struct obuf *o, enum report_format fmt,
 {
 	if (fmt == REPORT_JSON)
 		report_json(r, o, st);
+	else if (fmt == REPORT_HTML)
+		report_html(r, o, st);
 	else
 		report_text(r, o, st);
 }

@@ -40,6 +40,8 @@ jq		the JSON of the examples (tests/e2e/examples-lib.sh)
 systemd		systemd-analyze verify on the installed unit: cli/service-file
 man-db		man(1): cli/service-file checks the unit's Documentation=
 procps		/bin/kill, the unit's ExecReload (systemd-analyze checks it)
+chromium	headless Chromium renders --report-format html: report/html-hostile
+tidy		HTML Tidy checks that page: report/html-hostile
 EOF
 if [ "${1:-}" = -n ]; then
 	echo "${need# }"; exit 0
@@ -52,4 +54,6 @@ if [ "$(id -u)" -ne 0 ]; then
 		echo "deps: need root (or sudo) to install:$need" >&2; exit 1; }
 fi
 $SUDO apt-get update -qq || exit 1
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null || exit 1
+# Another apt (an unattended upgrade) may hold the lock for a while.
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+    -o DPkg::Lock::Timeout=600 $need >/dev/null || exit 1
