@@ -18,6 +18,7 @@
 
 struct exec;
 struct claim;
+struct incident;
 struct match;
 struct obuf;
 struct slog;
@@ -77,6 +78,10 @@ struct engine_stats {
 					   are the sums of theirs */
 	uint64_t	 evidence_peak;	/* most bytes of evidence held at
 					   once (WTAB_LINECOST a line) */
+	uint64_t	 incidents;	/* opened */
+	uint64_t	 incidents_ended;
+	uint64_t	 incident_late;	/* events too late for their rule's
+					   incident window */
 };
 
 /* rs and out are borrowed and must outlive the engine. */
@@ -121,8 +126,11 @@ void		 engine_line_decided(struct engine *, const char *name,
  * customer's window and cooldown; the events of rules rs still has (by
  * name) keep their place, with the new rules' weights and channels, and
  * the rest are dropped. Per-source and per-rule counters (and whether
- * a limit warning was given) follow their names. e is left as it was;
- * the caller frees it.
+ * a limit warning was given) follow their names. Incident trackers
+ * follow their rules' names while [incident] is unchanged; e's open
+ * incidents that do not carry over end first, their INCIDENT END
+ * written (cxwatch.rules(5), semantics 13). e is otherwise left as it
+ * was; the caller frees it.
  */
 struct engine	*engine_reload(struct engine *e, const struct ruleset *rs);
 
@@ -141,6 +149,15 @@ size_t		 engine_ndetectors(const struct engine *);
 struct wtab	*engine_table(struct engine *, size_t d);
 
 /*
+ * --state: the failure rules' incident trackers, *inc[i] rule i's (NULL
+ * for a forgiving rule); 0 and no trackers without [incident]. After
+ * loading them, engine_incidents_loaded() names their open incidents.
+ */
+size_t		 engine_incident_trackers(struct engine *,
+		    struct incident ***inc);
+void		 engine_incidents_loaded(struct engine *);
+
+/*
  * T of semantics 6 (INT64_MIN before any line a rule decided), and a way
  * to raise it in every table (a loaded state, or the live loop's clock
  * while the log is quiet): as wtab_set_latest().
@@ -148,6 +165,12 @@ struct wtab	*engine_table(struct engine *, size_t d);
 int64_t		 engine_latest(const struct engine *);
 int		 engine_set_latest(struct engine *, int64_t t,
 		    const char **why);
+
+/*
+ * The end of a run that saves no --state: every open incident ends
+ * (cxwatch.rules(5), semantics 13), its INCIDENT END written.
+ */
+void		 engine_finish(struct engine *);
 
 /* The counters; the caller may add bytes and longlines. */
 struct engine_stats *engine_stats(struct engine *);

@@ -86,6 +86,18 @@ struct detector {
 	size_t		 npatterns;
 };
 
+/*
+ * [incident] (cxwatch.rules(5), semantics 7 to 13): file is NULL when
+ * no rules file has the section, and then there are no incidents.
+ */
+struct rules_incident {
+	const char	*file;		/* of the first [incident] section */
+	int		 lineno;
+	unsigned	 customers;
+	int64_t		 window;	/* ms */
+	int64_t		 cooldown;	/* ms */
+};
+
 enum source_format {
 	SOURCE_REGEX,			/* fields: match's named groups */
 	SOURCE_JSON,			/* fields: paths (jsonl.h) */
@@ -154,6 +166,7 @@ struct rule {
 
 struct ruleset {
 	struct settings	  settings;	/* [settings] with the overrides */
+	struct rules_incident incident;
 	struct detector	 *detectors;	/* in the order defined; >= 1 */
 	size_t		  ndetectors;	/* <= RULES_MAXDETECTORS */
 	struct source	 *sources;

@@ -22,6 +22,10 @@
  *   device, u64 inode, u64 size, u8 gzip, u32 raw prefix length, 32 bytes
  *   its SHA-256, u32 text prefix length, 32 bytes its SHA-256, u64 text
  *   offset, u64 lines, u8 complete, i64 seen (the log's T, ms);
+ *   format 5 only (written only when the rules have [incident], else
+ *   the file is format 4): u32 trackers; per tracker (a failure rule, in
+ *   the rule set's order) u16 name length, the rule's name, u64 length
+ *   and the tracker's bytes (incident.h, incident_export());
  *   last, u32 CRC-32 (zlib) of every byte before it.
  * Formats 1 to 3 had one table, read as that of a rule set without
  * detectors ("default"): after the fingerprint, i64 window, i64
@@ -35,6 +39,7 @@
 
 #include <stdint.h>
 
+struct incident;
 struct registry;
 struct wtab;
 
@@ -47,12 +52,27 @@ struct state_table {
 };
 
 /*
- * Write the tables (with the latest of their Ts), and reg's entries
+ * The failure rules' incident trackers (cxwatch.rules(5), semantics 13):
+ * rules[i]'s is inc[i]; n 0 (or NULL for the struct) without [incident].
+ */
+struct state_incidents {
+	const char	*const *rules;
+	struct incident	**inc;
+	size_t		 n;
+};
+
+/*
+ * Write the tables (with the latest of their Ts), the incident trackers
+ * (si, NULL: none), and reg's entries
  * (NULL: none), to path atomically (afile.h): a temporary file beside
  * it, PATH.tmp-XXXXXX, synced, renamed over it, the directory synced; a
  * symbolic link is written through. On failure the old file is untouched
  * and no temporary file is left. 0 or -1.
  */
+int	state_save_all(const char *path, const struct state_table *,
+	    size_t n, const struct state_incidents *si,
+	    const struct registry *reg, uint64_t fingerprint, char **cause);
+/* state_save_all() without incident trackers. */
 int	state_save(const char *path, const struct state_table *, size_t n,
 	    const struct registry *reg, uint64_t fingerprint, char **cause);
 
@@ -64,8 +84,14 @@ int	state_save(const char *path, const struct state_table *, size_t n,
  * and the same nchannels, nrules and evidence. Returns 0 when loaded, 1
  * when path does not exist (a first run; tables untouched), -1 on any
  * other trouble, tables untouched. Every length, number and order in the
- * file is checked; it may come from anywhere.
+ * file is checked; it may come from anywhere. si's trackers (fresh ones,
+ * of the rules' [incident] values) are replaced the same way, all or
+ * none with the tables.
  */
+int	state_load_all(const char *path, const struct state_table *,
+	    size_t n, const struct state_incidents *si, struct registry *reg,
+	    uint64_t fingerprint, char **cause);
+/* state_load_all() for rules without [incident]. */
 int	state_load(const char *path, const struct state_table *, size_t n,
 	    struct registry *reg, uint64_t fingerprint, char **cause);
 

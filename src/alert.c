@@ -2,13 +2,14 @@
 #include <string.h>
 
 #include "alert.h"
+#include "incident.h"
 #include "obuf.h"
 #include "rules.h"
 #include "wtab.h"
 
 void
 alert_summary(struct obuf *o, const struct ruleset *rs,
-    const struct walert *a)
+    const struct walert *a, const struct alert_incidents *inc)
 {
 	const char *sep = "";
 	size_t i;
@@ -49,14 +50,19 @@ alert_summary(struct obuf *o, const struct ruleset *rs,
 			obuf_u64(o, a->rulecount[i]);
 			sep = ",";
 		}
+	for (i = 0; inc != NULL && i < inc->n; i++) {
+		obuf_puts(o, i == 0 ? " incidents=" : ",");
+		obuf_puts(o, inc->ids[i]);
+	}
 }
 
 static void
-alert_text(struct obuf *o, const struct ruleset *rs, const struct walert *a)
+alert_text(struct obuf *o, const struct ruleset *rs, const struct walert *a,
+    const struct alert_incidents *inc)
 {
 	unsigned i;
 
-	alert_summary(o, rs, a);
+	alert_summary(o, rs, a, inc);
 	obuf_putc(o, '\n');
 	for (i = 0; i < a->nevidence; i++) {
 		obuf_puts(o, "  ");
@@ -113,7 +119,8 @@ alert_jlists(struct obuf *o, const struct ruleset *rs,
 }
 
 static void
-alert_json(struct obuf *o, const struct ruleset *rs, const struct walert *a)
+alert_json(struct obuf *o, const struct ruleset *rs, const struct walert *a,
+    const struct alert_incidents *inc)
 {
 	const struct wtab_evidence *ev;
 	unsigned i;
@@ -157,15 +164,115 @@ alert_json(struct obuf *o, const struct ruleset *rs, const struct walert *a)
 		obuf_puts(o, ",\"evidence_dropped\":");
 		obuf_u64(o, a->dropped);
 	}
+	for (i = 0; inc != NULL && i < inc->n; i++) {
+		obuf_puts(o, i == 0 ? ",\"incidents\":[" : ",");
+		alert_jname(o, inc->ids[i]);
+		if (i + 1 == inc->n)
+			obuf_putc(o, ']');
+	}
 	obuf_puts(o, "}\n");
 }
 
 void
 alert_write(struct obuf *o, enum alert_format fmt, const struct ruleset *rs,
-    const struct walert *a)
+    const struct walert *a, const struct alert_incidents *inc)
 {
 	if (fmt == ALERT_JSON)
-		alert_json(o, rs, a);
+		alert_json(o, rs, a, inc);
 	else
-		alert_text(o, rs, a);
+		alert_text(o, rs, a, inc);
+}
+
+/* A duration in ms as seconds, with a fraction only when it has one. */
+static void
+alert_seconds(struct obuf *o, int64_t ms)
+{
+	obuf_i64(o, ms / 1000);
+	if (ms % 1000 != 0)
+		obuf_printf(o, ".%03d", (int)(ms % 1000));
+}
+
+void
+alert_incident_summary(struct obuf *o, const struct ruleset *rs,
+    unsigned rule, const char *id, const struct incident_info *in, int end)
+{
+	const struct rule *r = &rs->rules[rule];
+	unsigned i;
+
+	obuf_time(o, in->time);
+	obuf_puts(o, end ? " INCIDENT END " : " INCIDENT ");
+	obuf_puts(o, id);
+	obuf_puts(o, " rule=");
+	obuf_puts(o, r->name);
+	obuf_puts(o, " channel=");
+	obuf_puts(o, rs->channels[rs->sources[r->source].channel]);
+	obuf_puts(o, in->approximate ? " customers=~" : " customers=");
+	obuf_u64(o, in->customers);
+	obuf_puts(o, " first=");
+	obuf_time(o, in->first);
+	if (end) {
+		obuf_puts(o, " duration=");
+		alert_seconds(o, in->last - in->opened);
+		obuf_puts(o, "s peak=");
+		obuf_u64(o, in->peak);
+		obuf_puts(o, "/min");
+		return;
+	}
+	for (i = 0; i < in->nsamples; i++) {
+		obuf_puts(o, i == 0 ? " samples=" : ",");
+		obuf_field(o, in->sample[i], in->samplelen[i]);
+	}
+}
+
+static void
+alert_incident_json(struct obuf *o, const struct ruleset *rs, unsigned rule,
+    const char *id, const struct incident_info *in, int end)
+{
+	const struct rule *r = &rs->rules[rule];
+	unsigned i;
+
+	obuf_puts(o, end ? "{\"type\":\"incident_end\"" :
+	    "{\"type\":\"incident\"");
+	alert_jtime(o, ",\"time\":", in->time);
+	obuf_puts(o, ",\"id\":");
+	alert_jname(o, id);
+	obuf_puts(o, ",\"rule\":");
+	alert_jname(o, r->name);
+	obuf_puts(o, ",\"channel\":");
+	alert_jname(o, rs->channels[rs->sources[r->source].channel]);
+	obuf_puts(o, ",\"customers\":");
+	obuf_u64(o, in->customers);
+	alert_jtime(o, ",\"first\":", in->first);
+	if (end) {
+		obuf_puts(o, in->approximate ? ",\"approximate\":true" :
+		    ",\"approximate\":false");
+		alert_jtime(o, ",\"opened\":", in->opened);
+		alert_jtime(o, ",\"last\":", in->last);
+		obuf_puts(o, ",\"duration\":");
+		alert_seconds(o, in->last - in->opened);
+		obuf_puts(o, ",\"peak_per_minute\":");
+		obuf_u64(o, in->peak);
+	} else {
+		obuf_puts(o, ",\"samples\":[");
+		for (i = 0; i < in->nsamples; i++) {
+			if (i > 0)
+				obuf_putc(o, ',');
+			obuf_jstr(o, in->sample[i], in->samplelen[i]);
+		}
+		obuf_putc(o, ']');
+	}
+	obuf_puts(o, "}\n");
+}
+
+void
+alert_incident(struct obuf *o, enum alert_format fmt,
+    const struct ruleset *rs, unsigned rule, const char *id,
+    const struct incident_info *in, int end)
+{
+	if (fmt == ALERT_JSON) {
+		alert_incident_json(o, rs, rule, id, in, end);
+		return;
+	}
+	alert_incident_summary(o, rs, rule, id, in, end);
+	obuf_putc(o, '\n');
 }

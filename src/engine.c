@@ -8,6 +8,11 @@
  * and every table before the tables are saved or counted, so that each
  * sees the same T as if it had seen every line. The tables share one
  * budget for their evidence lines, --evidence-memory (wtab.h).
+ *
+ * With an [incident] section each failure rule also has an incident
+ * tracker (incident.h), fed in the same apply path, in input order, so
+ * that incidents come out the same on every path (cxwatch.rules(5),
+ * semantics 7 to 13).
  */
 #include <err.h>
 #include <stdarg.h>
@@ -18,6 +23,7 @@
 #include "alert.h"
 #include "engine.h"
 #include "exec.h"
+#include "incident.h"
 #include "match.h"
 #include "obuf.h"
 #include "report.h"
@@ -51,7 +57,36 @@ struct engine {
 	struct obuf		*env;		/* --exec: CX_* values */
 	unsigned char		*srcwarned;	/* [nsources] limit warned */
 	unsigned char		*rulewarned;	/* [nrules] */
+	struct incident		**inc;		/* [nrules]: NULL without
+						   [incident], and for
+						   forgiving rules */
+	char			**incid;	/* [nrules]: the open
+						   incident's id, or NULL */
+	const char		**ids;		/* [nrules]: an alert's */
+	size_t			*open;		/* [nrules]: the rules with an
+						   open incident, in order */
+	size_t			 nopen;
 };
+
+/* One tracker per failure rule, with [incident]'s values. */
+static void
+engine_incidents_new(struct engine *e)
+{
+	const struct ruleset *rs = e->rs;
+	struct incident_config ic;
+	size_t i;
+
+	ic.customers = rs->incident.customers;
+	ic.window = rs->incident.window;
+	ic.cooldown = rs->incident.cooldown;
+	e->inc = xcalloc(rs->nrules, sizeof(*e->inc));
+	e->incid = xcalloc(rs->nrules, sizeof(*e->incid));
+	e->ids = xcalloc(rs->nrules, sizeof(*e->ids));
+	e->open = xcalloc(rs->nrules, sizeof(*e->open));
+	for (i = 0; i < rs->nrules; i++)
+		if (!rs->rules[i].forgiving)
+			e->inc[i] = incident_new(&ic);
+}
 
 struct engine *
 engine_new(const struct ruleset *rs, const struct engine_opts *opts,
@@ -101,6 +136,8 @@ engine_new(const struct ruleset *rs, const struct engine_opts *opts,
 	for (i = 0; i < rs->nsources; i++)
 		if (rs->sources[i].time.kind == TP_NONE)
 			e->wallclock = 1;
+	if (rs->incident.file != NULL)
+		engine_incidents_new(e);
 	return e;
 }
 
@@ -127,6 +164,14 @@ engine_free(struct engine *e)
 	free(e->st.rulelimits);
 	free(e->srcwarned);
 	free(e->rulewarned);
+	for (i = 0; e->inc != NULL && i < e->rs->nrules; i++) {
+		incident_free(e->inc[i]);
+		free(e->incid[i]);
+	}
+	free(e->inc);
+	free(e->incid);
+	free(e->ids);
+	free(e->open);
 	free(e);
 }
 
@@ -319,7 +364,8 @@ done:
  * as the text output writes them (escaped), in CX_* variables.
  */
 static void
-engine_exec(struct engine *e, const struct walert *a)
+engine_exec(struct engine *e, const struct walert *a,
+    const struct alert_incidents *ai)
 {
 	const struct ruleset *rs = e->rs;
 	struct exec_job_env env;
@@ -327,7 +373,7 @@ engine_exec(struct engine *e, const struct walert *a)
 	const char *p, *sep;
 
 	obuf_clear(e->json);
-	alert_write(e->json, ALERT_JSON, rs, a);
+	alert_write(e->json, ALERT_JSON, rs, a, ai);
 	obuf_clear(e->env);
 	off[0] = 0;
 	obuf_field(e->env, a->customer, a->customerlen);
@@ -371,13 +417,14 @@ engine_exec(struct engine *e, const struct walert *a)
 
 /* --syslog: the alert's first line, as the text form writes it. */
 static void
-engine_slog(struct engine *e, const struct walert *a)
+engine_slog(struct engine *e, const struct walert *a,
+    const struct alert_incidents *ai)
 {
 	const char *p;
 	size_t len;
 
 	obuf_clear(e->json);
-	alert_summary(e->json, e->rs, a);
+	alert_summary(e->json, e->rs, a, ai);
 	p = obuf_data(e->json, &len);
 	slog_send(e->opts.slog, p, len);
 }
@@ -442,29 +489,209 @@ engine_table_at(struct engine *e, size_t d)
 	return wt;
 }
 
+/*
+ * Semantics 12: the ids of the open incidents of the rules with events
+ * in a's window, in rule order.
+ */
+static void
+engine_alert_ids(const struct engine *e, const struct walert *a,
+    struct alert_incidents *ai)
+{
+	size_t i;
+
+	ai->ids = e->ids;
+	ai->n = 0;
+	for (i = 0; i < e->nopen; i++)
+		if (a->rulecount[e->open[i]] > 0)
+			e->ids[ai->n++] = e->incid[e->open[i]];
+}
+
 /* An alert of detector d: written, reported, handed on. */
 static void
 engine_alert(struct engine *e, size_t d, struct walert *a)
 {
+	struct alert_incidents ai;
+
+	engine_alert_ids(e, a, &ai);
 	a->detector = (unsigned)d;
 	e->st.det[d].alerts++;
 	if (e->opts.report != NULL)
 		report_alert(e->opts.report, a);
 	if (e->opts.explain) {
 		obuf_puts(e->out, "  => ");
-		alert_summary(e->out, e->rs, a);
+		alert_summary(e->out, e->rs, a, &ai);
 		obuf_putc(e->out, '\n');
 		return;
 	}
 	if (!e->opts.quiet) {
-		alert_write(e->out, e->opts.format, e->rs, a);
+		alert_write(e->out, e->opts.format, e->rs, a, &ai);
 		obuf_mark(e->out);	/* to count those not written */
 	}
 	/* -x describes; it does not act. */
 	if (e->opts.exec != NULL)
-		engine_exec(e, a);
+		engine_exec(e, a, &ai);
 	if (e->opts.slog != NULL)
-		engine_slog(e, a);
+		engine_slog(e, a, &ai);
+}
+
+/*
+ * --exec for an incident: its JSON object on stdin; CX_TIME, CX_RULES
+ * (its rule), CX_CHANNELS (its channel) and CX_SCORE (its customers) as
+ * the text writes them; CX_CUSTOMER and CX_DETECTOR empty.
+ */
+static void
+engine_exec_incident(struct engine *e, unsigned rule, const char *id,
+    const struct incident_info *in, int end)
+{
+	const struct ruleset *rs = e->rs;
+	const struct rule *r = &rs->rules[rule];
+	struct exec_job_env env;
+	size_t off[4], len;
+	const char *p;
+
+	obuf_clear(e->json);
+	alert_incident(e->json, ALERT_JSON, rs, rule, id, in, end);
+	obuf_clear(e->env);
+	obuf_putc(e->env, '\0');
+	off[0] = obuf_pending(e->env);
+	obuf_u64(e->env, in->customers);
+	obuf_putc(e->env, '\0');
+	off[1] = obuf_pending(e->env);
+	obuf_time(e->env, in->time);
+	obuf_putc(e->env, '\0');
+	off[2] = obuf_pending(e->env);
+	obuf_puts(e->env, rs->channels[rs->sources[r->source].channel]);
+	obuf_putc(e->env, '\0');
+	off[3] = obuf_pending(e->env);
+	obuf_puts(e->env, r->name);
+	obuf_putc(e->env, '\0');
+	p = obuf_data(e->env, &len);
+	env.customer = p;
+	env.detector = p;
+	env.score = p + off[0];
+	env.time = p + off[1];
+	env.channels = p + off[2];
+	env.rules = p + off[3];
+	p = obuf_data(e->json, &len);
+	exec_alert(e->opts.exec, p, len, &env);
+}
+
+/* An INCIDENT or INCIDENT END: written, handed on, as alerts are. */
+static void
+engine_incident_out(struct engine *e, unsigned rule, const char *id,
+    const struct incident_info *in, int end)
+{
+	const char *p;
+	size_t len;
+
+	if (e->opts.explain) {
+		obuf_puts(e->out, "  => ");
+		alert_incident_summary(e->out, e->rs, rule, id, in, end);
+		obuf_putc(e->out, '\n');
+		return;
+	}
+	if (!e->opts.quiet) {
+		alert_incident(e->out, e->opts.format, e->rs, rule, id, in,
+		    end);
+		obuf_mark(e->out);
+	}
+	if (e->opts.exec != NULL)
+		engine_exec_incident(e, rule, id, in, end);
+	if (e->opts.slog != NULL) {
+		obuf_clear(e->json);
+		alert_incident_summary(e->json, e->rs, rule, id, in, end);
+		p = obuf_data(e->json, &len);
+		slog_send(e->opts.slog, p, len);
+	}
+}
+
+/* The list of open incidents again, from the trackers (a load, a reload). */
+static void
+engine_open_rebuild(struct engine *e)
+{
+	size_t i;
+
+	e->nopen = 0;
+	for (i = 0; e->inc != NULL && i < e->rs->nrules; i++)
+		if (e->inc[i] != NULL && incident_is_open(e->inc[i]))
+			e->open[e->nopen++] = i;
+}
+
+/* Semantics 8: end the k-th open incident. */
+static void
+engine_incident_end(struct engine *e, size_t k)
+{
+	struct incident_info info;
+	size_t i = e->open[k];
+
+	incident_end(e->inc[i], &info);
+	e->st.incidents_ended++;
+	engine_incident_out(e, (unsigned)i, e->incid[i], &info, 1);
+	free(e->incid[i]);
+	e->incid[i] = NULL;
+	memmove(e->open + k, e->open + k + 1,
+	    (e->nopen - k - 1) * sizeof(*e->open));
+	e->nopen--;
+}
+
+/* Semantics 8: every open incident due once the clock is at u. */
+static void
+engine_incidents_due(struct engine *e, int64_t u)
+{
+	size_t k = 0;
+
+	while (k < e->nopen)
+		if (incident_due(e->inc[e->open[k]], u))
+			engine_incident_end(e, k);
+		else
+			k++;
+}
+
+/* The id of rule i's incident opened at t: NAME@TIME. */
+static char *
+engine_incident_id(const struct engine *e, size_t i, int64_t t)
+{
+	char tb[TP_FMTLEN];
+
+	tp_format(t, tb);
+	return xasprintf("%s@%s", e->rs->rules[i].name, tb);
+}
+
+/* Semantics 7 and 9: a failure rule's event into its rule's window. */
+static void
+engine_incident_event(struct engine *e, const struct match *m)
+{
+	struct incident_info info;
+	enum incident_result res;
+	size_t k;
+
+	res = incident_add(e->inc[m->rule], m->customer, m->customerlen,
+	    m->time, e->T, &info);
+	if (res == INCIDENT_LATE) {
+		e->st.incident_late++;
+		if (e->opts.explain)
+			obuf_puts(e->out, "  => late for the rule's incident "
+			    "window, not counted there\n");
+	} else if (res == INCIDENT_OPENED) {
+		/* The list stays in rule order: rules in the order defined. */
+		for (k = e->nopen; k > 0 && e->open[k - 1] > (size_t)m->rule;
+		    k--)
+			e->open[k] = e->open[k - 1];
+		e->open[k] = (size_t)m->rule;
+		e->nopen++;
+		e->st.incidents++;
+		e->incid[m->rule] = engine_incident_id(e, (size_t)m->rule,
+		    info.opened);
+		engine_incident_out(e, (unsigned)m->rule, e->incid[m->rule],
+		    &info, 0);
+	}
+}
+
+void
+engine_finish(struct engine *e)
+{
+	while (e->nopen > 0)
+		engine_incident_end(e, 0);
 }
 
 /*
@@ -607,6 +834,12 @@ engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
 		break;
 	}
 	r = &rs->rules[m->rule];
+	/* Semantics 8 before the line, 9 before its alerts. */
+	if (e->inc != NULL) {
+		engine_incidents_due(e, m->time > e->T ? m->time : e->T);
+		if (!r->forgiving)
+			engine_incident_event(e, m);
+	}
 	if (r->forgiving)
 		engine_forgive(e, r, m);
 	else
@@ -646,6 +879,28 @@ engine_table(struct engine *e, size_t d)
 	return engine_table_at(e, d);
 }
 
+size_t
+engine_incident_trackers(struct engine *e, struct incident ***inc)
+{
+	*inc = e->inc;
+	return e->inc != NULL ? e->rs->nrules : 0;
+}
+
+void
+engine_incidents_loaded(struct engine *e)
+{
+	size_t i;
+
+	for (i = 0; e->inc != NULL && i < e->rs->nrules; i++) {
+		free(e->incid[i]);
+		e->incid[i] = NULL;
+		if (e->inc[i] != NULL && incident_is_open(e->inc[i]))
+			e->incid[i] = engine_incident_id(e, i,
+			    incident_opened(e->inc[i]));
+	}
+	engine_open_rebuild(e);
+}
+
 int64_t
 engine_latest(const struct engine *e)
 {
@@ -662,6 +917,7 @@ engine_set_latest(struct engine *e, int64_t t, const char **why)
 			return -1;
 	if (t > e->T)
 		e->T = t;
+	engine_incidents_due(e, e->T);
 	return 0;
 }
 
@@ -792,6 +1048,56 @@ engine_move_det(struct engine *e, size_t d, struct engine *n, size_t nd,
 	(void)wtab_each(engine_table_at(e, d), engine_move_cb, mv);
 }
 
+/*
+ * Semantics 13: the new rules' tracker for old rule i, if it keeps it
+ * (same name, a failure rule, the same [incident] values), else -1.
+ */
+static int
+engine_incident_keeps(const struct engine *e, size_t i,
+    const struct ruleset *rs)
+{
+	const struct rules_incident *a = &e->rs->incident, *b = &rs->incident;
+	int k;
+
+	if (b->file == NULL || a->customers != b->customers ||
+	    a->window != b->window || a->cooldown != b->cooldown)
+		return -1;
+	if ((k = engine_find_rule(rs, e->rs->rules[i].name)) < 0 ||
+	    rs->rules[k].forgiving)
+		return -1;
+	return k;
+}
+
+/*
+ * A reload to rs: with n NULL, the open incidents that do not carry over
+ * end (in e, before its counters move); with n, the rest move to it.
+ */
+static void
+engine_reload_incidents(struct engine *e, const struct ruleset *rs,
+    struct engine *n)
+{
+	size_t i;
+	int k;
+
+	if (n == NULL) {
+		for (i = 0; i < e->nopen; )
+			if (engine_incident_keeps(e, e->open[i], rs) < 0)
+				engine_incident_end(e, i);
+			else
+				i++;
+		return;
+	}
+	for (i = 0; e->inc != NULL && i < e->rs->nrules; i++)
+		if (e->inc[i] != NULL &&
+		    (k = engine_incident_keeps(e, i, rs)) >= 0) {
+			incident_swap(n->inc[k], e->inc[i]);
+			n->incid[k] = e->incid[i];
+			e->incid[i] = NULL;
+		}
+	e->nopen = 0;
+	engine_open_rebuild(n);
+}
+
 struct engine *
 engine_reload(struct engine *e, const struct ruleset *rs)
 {
@@ -803,6 +1109,7 @@ engine_reload(struct engine *e, const struct ruleset *rs)
 	size_t i;
 	int k;
 
+	engine_reload_incidents(e, rs, NULL);
 	(void)engine_stats(e);
 	n = engine_new(rs, &e->opts, e->out);
 	free(n->st.srclines);
@@ -851,6 +1158,7 @@ engine_reload(struct engine *e, const struct ruleset *rs)
 	}
 	free(mv.rulemap);
 	free(mv.evs);
+	engine_reload_incidents(e, rs, n);
 	return n;
 }
 
@@ -912,6 +1220,11 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 	engine_stat(o, "evidence lines dropped", st->wt.evdropped);
 	engine_stat(o, "evidence bytes peak", st->evidence_peak);
 	engine_stat(o, "alerts", st->wt.alerts);
+	if (e->inc != NULL) {
+		engine_stat(o, "incidents", st->incidents);
+		engine_stat(o, "incidents ended", st->incidents_ended);
+		engine_stat(o, "incident events late", st->incident_late);
+	}
 	for (i = 0; i < e->ndet; i++)
 		obuf_printf(o, "  detector %s: events %llu, forgiving lines "
 		    "%llu, events forgiven %llu, events late %llu, alerts "

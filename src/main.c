@@ -302,6 +302,13 @@ main_check(const struct ruleset *rs)
 	    (unsigned long long)rs->settings.threshold);
 	main_put_duration(rs->settings.cooldown);
 	printf(" channels=%u\n", rs->settings.channels);
+	if (rs->incident.file != NULL) {
+		printf("incident: customers=%u window=", rs->incident.customers);
+		main_put_duration(rs->incident.window);
+		printf(" cooldown=");
+		main_put_duration(rs->incident.cooldown);
+		printf(" (%s:%d)\n", rs->incident.file, rs->incident.lineno);
+	}
 	for (i = 0; rs->detectors[0].file != NULL && i < rs->ndetectors; i++)
 		main_check_detector(rs, i);
 	for (i = 0; i < rs->nsources; i++) {
@@ -355,8 +362,11 @@ main_state(const struct options *o, struct engine *e, struct registry *reg,
     const struct ruleset *rs, int save)
 {
 	struct state_table *tabs;
+	struct state_incidents si;
+	struct incident **inc;
+	const char **names;
 	char *cause = NULL;
-	size_t i, n = engine_ndetectors(e);
+	size_t i, n = engine_ndetectors(e), ni;
 	int rc;
 
 	tabs = xcalloc(n, sizeof(*tabs));
@@ -364,16 +374,30 @@ main_state(const struct options *o, struct engine *e, struct registry *reg,
 		tabs[i].name = rs->detectors[i].name;
 		tabs[i].wt = engine_table(e, i);
 	}
+	ni = engine_incident_trackers(e, &inc);
+	names = xcalloc(ni + 1, sizeof(*names));
+	si.inc = xcalloc(ni + 1, sizeof(*si.inc));
+	si.n = 0;
+	for (i = 0; i < ni; i++)
+		if (inc[i] != NULL) {
+			names[si.n] = rs->rules[i].name;
+			si.inc[si.n++] = inc[i];
+		}
+	si.rules = names;
 	if (save)
-		rc = state_save(o->state, tabs, n, reg, rs->fingerprint,
-		    &cause);
+		rc = state_save_all(o->state, tabs, n, &si, reg,
+		    rs->fingerprint, &cause);
 	else
-		rc = state_load(o->state, tabs, n, reg, rs->fingerprint,
-		    &cause);
-	if (rc == 0 && !save)
+		rc = state_load_all(o->state, tabs, n, &si, reg,
+		    rs->fingerprint, &cause);
+	if (rc == 0 && !save) {
+		engine_incidents_loaded(e);
 		(void)engine_set_latest(e, wtab_latest(tabs[0].wt),
 		    (const char **)&cause);
+	}
 	free(tabs);
+	free(names);
+	free(si.inc);
 	if (rc == -1) {
 		warnx("%s", cause);
 		free(cause);
@@ -872,6 +896,9 @@ main(int argc, char **argv)
 			status_trouble();
 	} else if (!badstate && input_run(inputs, ninputs, rs, e, &io) == -1)
 		status_trouble();
+	/* cxwatch.rules(5), semantics 13: what --state does not carry ends. */
+	if (o.state == NULL || badstate || o.explain)
+		engine_finish(e);
 	/*
 	 * The end: the alerts out (as far as a stop lets them), the state
 	 * saved before anything that may wait on others (--exec), then what

@@ -15,7 +15,8 @@
 
 struct pattern;
 
-enum rsec_kind { RSEC_SETTINGS, RSEC_SOURCE, RSEC_RULE, RSEC_DETECTOR };
+enum rsec_kind { RSEC_SETTINGS, RSEC_SOURCE, RSEC_RULE, RSEC_DETECTOR,
+    RSEC_INCIDENT };
 
 struct rkv {
 	char	*key;
@@ -48,6 +49,9 @@ struct rload {
 	/* [settings] keys seen so far, for "already set at" */
 	const char	*setfile[4];
 	int		 setline[4];
+	/* [incident] keys seen so far, the same way */
+	const char	*incfile[3];
+	int		 incline[3];
 	const struct rules_overrides *ov;	/* NULL, or the command line's */
 	const struct rsec **detsecs;	/* [ndetectors]: each detector's
 					   section, NULL for "default" */

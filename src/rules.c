@@ -26,6 +26,7 @@
 
 #include "diag.h"
 #include "dispatch.h"
+#include "incident.h"
 #include "obuf.h"
 #include "regfile.h"
 #include "pattern.h"
@@ -92,6 +93,9 @@ static const struct rkey rules_rule_keys[] = {
 	{ "source", 0 }, { "match", 0 }, { "if", 1 }, { "weight", 0 },
 	{ "description", 0 }, { "forgive", 0 }, { NULL, 0 }
 };
+static const struct rkey rules_incident_keys[] = {
+	{ "customers", 0 }, { "window", 0 }, { "cooldown", 0 }, { NULL, 0 }
+};
 static const struct rkey rules_detector_keys[] = {
 	{ "rules", 0 }, { "window", 0 }, { "threshold", 0 },
 	{ "cooldown", 0 }, { "channels", 0 }, { NULL, 0 }
@@ -124,6 +128,8 @@ rules_keys(enum rsec_kind kind)
 		return rules_rule_keys;
 	case RSEC_DETECTOR:
 		return rules_detector_keys;
+	case RSEC_INCIDENT:
+		return rules_incident_keys;
 	}
 	return NULL;
 }
@@ -133,7 +139,7 @@ static const char *
 rules_kind_name(enum rsec_kind kind)
 {
 	static const char *names[] = { "settings", "source", "rule",
-	    "detector" };
+	    "detector", "incident" };
 
 	return names[kind];
 }
@@ -292,6 +298,9 @@ rules_parse_header(struct rload *l, char *p, const char *file, int lineno)
 	if (strcmp(p, "settings") == 0)
 		return rules_section_new(l, RSEC_SETTINGS, "settings", file,
 		    lineno);
+	if (strcmp(p, "incident") == 0)
+		return rules_section_new(l, RSEC_INCIDENT, "incident", file,
+		    lineno);
 	name = p + strcspn(p, " \t");
 	if (*name != '\0')
 		*name++ = '\0';
@@ -304,8 +313,8 @@ rules_parse_header(struct rload *l, char *p, const char *file, int lineno)
 		kind = RSEC_DETECTOR;
 	else {
 		rules_err(l, file, lineno, "unknown section [%s] (use "
-		    "[settings], [source NAME], [rule NAME] or "
-		    "[detector NAME])", p);
+		    "[settings], [source NAME], [rule NAME], "
+		    "[detector NAME] or [incident])", p);
 		return NULL;
 	}
 	if (!rules_name_ok(name)) {
@@ -800,6 +809,68 @@ rules_do_settings(struct rload *l, const struct rsec *sec)
 	}
 }
 
+/* One [incident] key, checked, into rs->incident. */
+static void
+rules_incident_key(struct rload *l, const char *file, const struct rkv *kv)
+{
+	struct rules_incident *ri = &l->rs->incident;
+	uint64_t u;
+	int64_t ms;
+
+	if (strcmp(kv->key, "customers") == 0) {
+		if (rules_uint(kv->val, 1, INCIDENT_MAXCUSTOMERS, &u) == -1)
+			rules_err(l, file, kv->lineno, "customers: \"%s\" is "
+			    "not a whole number from 1 to %u", kv->val,
+			    INCIDENT_MAXCUSTOMERS);
+		else
+			ri->customers = (unsigned)u;
+	} else if (strcmp(kv->key, "window") == 0) {
+		if (tp_duration(kv->val, &ms) == -1 || ms < 1000 ||
+		    ms > INCIDENT_MAXWINDOW)
+			rules_err(l, file, kv->lineno, "window: \"%s\" is not "
+			    "a duration from 1s to 1d (try 45s, 10m, 2h)",
+			    kv->val);
+		else
+			ri->window = ms;
+	} else if (tp_duration(kv->val, &ms) == -1)
+		rules_err(l, file, kv->lineno, "cooldown: \"%s\" is not a "
+		    "duration (try 45s, 30m, 2h, 1d)", kv->val);
+	else
+		ri->cooldown = ms;
+}
+
+/*
+ * [incident] (cxwatch.rules(5)): at most one value per key across all
+ * files; its presence turns incidents on.
+ */
+static void
+rules_do_incident(struct rload *l, const struct rsec *sec)
+{
+	struct rules_incident *ri = &l->rs->incident;
+	const struct rkv *kv;
+	size_t i, k;
+
+	if (ri->file == NULL) {
+		ri->file = sec->file;
+		ri->lineno = sec->lineno;
+	}
+	for (i = 0; i < sec->nkvs; i++) {
+		kv = &sec->kvs[i];
+		for (k = 0; rules_incident_keys[k].name != NULL &&
+		    strcmp(rules_incident_keys[k].name, kv->key) != 0; k++)
+			;
+		if (l->incfile[k] != NULL) {
+			rules_err(l, sec->file, kv->lineno, "\"%s\" is "
+			    "already set at %s:%d", kv->key, l->incfile[k],
+			    l->incline[k]);
+			continue;
+		}
+		l->incfile[k] = sec->file;
+		l->incline[k] = kv->lineno;
+		rules_incident_key(l, sec->file, kv);
+	}
+}
+
 unsigned
 rules_channel(struct rload *l, const char *name, const char *file,
     int lineno)
@@ -1046,7 +1117,8 @@ rules_check_dups(struct rload *l)
 		    strcmp(l->secs[ord[i]].name, l->secs[ord[i - 1]].name) == 0)
 			first[ord[i]] = first[ord[i - 1]];
 	for (i = 0; i < l->nsecs; i++) {
-		if (l->secs[i].kind == RSEC_SETTINGS || first[i] == i)
+		if (l->secs[i].kind == RSEC_SETTINGS ||
+		    l->secs[i].kind == RSEC_INCIDENT || first[i] == i)
 			continue;
 		rules_err(l, l->secs[i].file, l->secs[i].lineno,
 		    "duplicate [%s %s] (first at %s:%d)",
@@ -1084,6 +1156,8 @@ rules_build(struct rload *l)
 	for (i = 0; i < l->nsecs; i++)
 		if (l->secs[i].kind == RSEC_SETTINGS)
 			rules_do_settings(l, &l->secs[i]);
+		else if (l->secs[i].kind == RSEC_INCIDENT)
+			rules_do_incident(l, &l->secs[i]);
 	rules_override(&rs->settings, l->ov);
 	rules_detect_define(l);
 	for (i = 0; i < l->nsecs; i++)
@@ -1136,6 +1210,9 @@ rules_load(char *const *paths, size_t npaths,
 	rs->settings.cooldown = 60 * 60 * 1000;
 	rs->settings.threshold = 10;
 	rs->settings.channels = 0;
+	rs->incident.customers = 25;
+	rs->incident.window = 10 * 60 * 1000;
+	rs->incident.cooldown = 60 * 60 * 1000;
 	rules_read_paths(&l, paths, npaths);
 	l.ov = ov;
 	rules_build(&l);

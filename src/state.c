@@ -26,6 +26,7 @@
 #include <zlib.h>
 
 #include "afile.h"
+#include "incident.h"
 #include "regfile.h"
 #include "registry.h"
 #include "state.h"
@@ -33,8 +34,10 @@
 #include "xmalloc.h"
 
 #define STATE_MAGIC	"CXWSTATE"
-#define STATE_VERSION	4	/* 4: detectors; 3: the read registry;
-				   2: folded groups; 1 to 3 are read too */
+#define STATE_VERSION	5	/* 5: incidents (written only with
+				   them; else 4); 4: detectors; 3: the
+				   read registry; 2: folded groups; 1 to
+				   4 are read too */
 #define STATE_HEAD	84	/* bytes before the first customer */
 #define STATE_CUSTMIN	23	/* smallest customer: 1-byte id, no events */
 #define STATE_EVMIN	14	/* smallest event: no evidence */
@@ -177,9 +180,29 @@ state_put_registry(struct state_out *o, const struct registry *reg)
  * The whole file; total and ncust[] are the counting pass's results
  * (ncust NULL: the counting pass itself, which fills counted[]).
  */
+/* Format 5: each rule's incident tracker, by name (incident.h). */
+static void
+state_put_incidents(struct state_out *o, const struct state_incidents *si)
+{
+	unsigned char *p;
+	size_t i, len;
+
+	state_put_le(o, si->n, 4);
+	for (i = 0; i < si->n; i++) {
+		len = strlen(si->rules[i]);
+		state_put_le(o, len, 2);
+		state_put(o, si->rules[i], len);
+		p = incident_export(si->inc[i], &len);
+		state_put_le(o, len, 8);
+		state_put(o, p, len);
+		free(p);
+	}
+}
+
 static void
 state_put_all(struct state_out *o, const struct state_table *tabs,
-    size_t ntabs, const struct registry *reg, uint64_t fp, uint64_t total,
+    size_t ntabs, const struct state_incidents *si,
+    const struct registry *reg, uint64_t fp, uint64_t total,
     const uint64_t *ncust, uint64_t *counted)
 {
 	const struct wtab_config *cfg = wtab_config(tabs[0].wt);
@@ -191,7 +214,7 @@ state_put_all(struct state_out *o, const struct state_table *tabs,
 		if (wtab_latest(tabs[i].wt) > latest)
 			latest = wtab_latest(tabs[i].wt);
 	state_put(o, STATE_MAGIC, 8);
-	state_put_le(o, STATE_VERSION, 4);
+	state_put_le(o, si != NULL && si->n > 0 ? STATE_VERSION : 4, 4);
 	state_put_le(o, total, 8);
 	state_put_le(o, fp, 8);
 	state_put_le(o, cfg->nchannels, 4);
@@ -217,12 +240,23 @@ state_put_all(struct state_out *o, const struct state_table *tabs,
 			counted[i] = o->ncust;
 	}
 	state_put_registry(o, reg);
+	if (si != NULL && si->n > 0)
+		state_put_incidents(o, si);
 	crc = (uint32_t)o->crc;
 	state_put_le(o, crc, 4);
 }
 
 int
 state_save(const char *path, const struct state_table *tabs, size_t ntabs,
+    const struct registry *reg, uint64_t fingerprint, char **cause)
+{
+	return state_save_all(path, tabs, ntabs, NULL, reg, fingerprint,
+	    cause);
+}
+
+int
+state_save_all(const char *path, const struct state_table *tabs,
+    size_t ntabs, const struct state_incidents *si,
     const struct registry *reg, uint64_t fingerprint, char **cause)
 {
 	struct state_out *o = xcalloc(1, sizeof(*o));
@@ -233,14 +267,15 @@ state_save(const char *path, const struct state_table *tabs, size_t ntabs,
 	int r = -1;
 
 	o->fd = -1;
-	state_put_all(o, tabs, ntabs, reg, fingerprint, 0, NULL, ncust);
+	state_put_all(o, tabs, ntabs, si, reg, fingerprint, 0, NULL, ncust);
 	total = o->total;
 	if ((af = afile_open(path, "state", 0600, cause)) == NULL)
 		goto out;
 	o->fd = afile_fd(af);
 	o->total = 0;
 	o->crc = crc32(0, NULL, 0);
-	state_put_all(o, tabs, ntabs, reg, fingerprint, total, ncust, again);
+	state_put_all(o, tabs, ntabs, si, reg, fingerprint, total, ncust,
+	    again);
 	state_flush(o);
 	assert(o->err != 0 || (o->total == total &&
 	    memcmp(ncust, again, ntabs * sizeof(*ncust)) == 0));
@@ -406,12 +441,47 @@ state_get_custs(struct state_in *in, struct wtab *t, uint64_t n, size_t *at)
 }
 
 /*
+ * Format 5: the trackers, by rule name in si's order, into ni[] (fresh
+ * trackers of si's configs).
+ */
+static const char *
+state_get_incidents(struct state_in *in, const struct state_incidents *si,
+    struct incident **ni, size_t *at)
+{
+	const unsigned char *p;
+	const char *name, *why;
+	uint64_t len;
+	size_t i, nlen;
+
+	*at = in->off;
+	if (state_get_le(in, 4) != si->n || in->bad)
+		return "not the rules' incident trackers";
+	for (i = 0; i < si->n; i++) {
+		*at = in->off;
+		nlen = (size_t)state_get_le(in, 2);
+		name = state_get_bytes(in, nlen);
+		if (name == NULL || nlen != strlen(si->rules[i]) ||
+		    memcmp(name, si->rules[i], nlen) != 0)
+			return "not the rules' incident trackers";
+		len = state_get_le(in, 8);
+		if ((p = (const unsigned char *)state_get_bytes(in,
+		    len)) == NULL)
+			return "incident tracker does not fit the file";
+		if (incident_import(ni[i], p, (size_t)len, &why) == -1)
+			return why;
+	}
+	return NULL;
+}
+
+/*
  * After the configuration (state_check_config()), at T: the tables'
- * customers, the registry, and nothing more.
+ * customers, the registry, format 5's incident trackers, and nothing
+ * more.
  */
 static const char *
 state_get_payload(struct state_in *in, struct wtab **nt, size_t ntabs,
-    const uint64_t *ncust, struct registry *reg, size_t *at)
+    const uint64_t *ncust, struct registry *reg,
+    const struct state_incidents *si, struct incident **ni, size_t *at)
 {
 	const char *why = NULL;
 	uint64_t n;
@@ -429,6 +499,8 @@ state_get_payload(struct state_in *in, struct wtab **nt, size_t ntabs,
 	}
 	if (why == NULL && in->version >= 3)
 		why = state_get_registry(in, reg, at);
+	if (why == NULL && in->version >= 5)
+		why = state_get_incidents(in, si, ni, at);
 	if (why == NULL && in->off != in->len) {
 		*at = in->off;
 		why = "bytes after the last customer";
@@ -624,6 +696,17 @@ int
 state_load(const char *path, const struct state_table *tabs, size_t ntabs,
     struct registry *reg, uint64_t fingerprint, char **cause)
 {
+	return state_load_all(path, tabs, ntabs, NULL, reg, fingerprint,
+	    cause);
+}
+
+int
+state_load_all(const char *path, const struct state_table *tabs,
+    size_t ntabs, const struct state_incidents *si, struct registry *reg,
+    uint64_t fingerprint, char **cause)
+{
+	static const struct state_incidents none = { NULL, NULL, 0 };
+	struct incident **ni;
 	struct state_in in;
 	unsigned char *buf;
 	struct registry *nreg;
@@ -637,6 +720,11 @@ state_load(const char *path, const struct state_table *tabs, size_t ntabs,
 	if ((r = state_read(path, &buf, &len, cause)) != 0)
 		return r;
 	r = -1;
+	if (si == NULL)
+		si = &none;
+	ni = xcalloc(si->n + 1, sizeof(*ni));
+	for (i = 0; i < si->n; i++)
+		ni[i] = incident_new(incident_config(si->inc[i]));
 	nt = xcalloc(ntabs, sizeof(*nt));
 	ncust = xcalloc(ntabs, sizeof(*ncust));
 	nreg = registry_new();
@@ -651,6 +739,12 @@ state_load(const char *path, const struct state_table *tabs, size_t ntabs,
 	if (state_check_config(path, &in, tabs, ntabs, fingerprint, ncust,
 	    cause) == -1)
 		goto out;
+	/* The fingerprint covers [incident]; this is for a forged file. */
+	if ((in.version >= 5) != (si->n > 0)) {
+		*cause = xasprintf("%s: made with other rules or settings "
+		    "(incident changed); %s", path, STATE_RESET);
+		goto out;
+	}
 	at = in.off;
 	latest = (int64_t)state_get_le(&in, 8);
 	for (i = 0; i < ntabs; i++) {
@@ -667,7 +761,8 @@ state_load(const char *path, const struct state_table *tabs, size_t ntabs,
 		}
 	}
 	if (why == NULL)
-		why = state_get_payload(&in, nt, ntabs, ncust, nreg, &at);
+		why = state_get_payload(&in, nt, ntabs, ncust, nreg, si, ni,
+		    &at);
 	if (why != NULL) {
 		*cause = xasprintf("%s: damaged at byte %zu: %s; %s", path, at,
 		    why, STATE_RESET);
@@ -677,8 +772,13 @@ state_load(const char *path, const struct state_table *tabs, size_t ntabs,
 		wtab_swap(tabs[i].wt, nt[i]);
 	if (reg != NULL)
 		registry_swap(reg, nreg);
+	for (i = 0; i < si->n; i++)
+		incident_swap(si->inc[i], ni[i]);
 	r = 0;
 out:
+	for (i = 0; i < si->n; i++)
+		incident_free(ni[i]);
+	free(ni);
 	for (i = 0; i < ntabs; i++)
 		wtab_free(nt[i]);
 	free(nt);

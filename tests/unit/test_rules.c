@@ -129,7 +129,8 @@ test_errors(void)
 	      "\"threshold\"?)\n" },
 	    { "[setting]\n",
 	      "t.rules:1: unknown section [setting] (use [settings], "
-	      "[source NAME], [rule NAME] or [detector NAME])\n" },
+	      "[source NAME], [rule NAME], [detector NAME] or "
+	      "[incident])\n" },
 	    { "[rule]\n", "t.rules:1: [rule] needs a name of letters, "
 	      "digits, '-', '_' or '.'\n" },
 	    { "window = 3\n", "t.rules:1: \"window\" outside any section "

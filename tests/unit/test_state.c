@@ -22,6 +22,7 @@
 #include <zlib.h>
 
 #include "t.h"
+#include "incident.h"
 #include "state.h"
 #include "wtab.h"
 
@@ -654,7 +655,7 @@ test_damage(void)
 	test_refused((const unsigned char *)"hello\n", 6, TEST_FP, &cfg,
 	    "not a cxwatch state file");
 	memcpy(bad, good, len);
-	bad[8] = 5;
+	bad[8] = 6;	/* 5 is incidents */
 	test_refused(bad, len, TEST_FP, &cfg, "made by a newer cxwatch");
 	bad[8] = 0;
 	test_refused(bad, len, TEST_FP, &cfg, "unknown state format 0");
@@ -1339,6 +1340,77 @@ test_detectors(void)
 	wtab_free(nb);
 }
 
+/*
+ * Format 5: the incident trackers travel by rule name with the tables;
+ * a file without them, other names, or a damaged tracker is refused, and
+ * the tracker is left as it was.
+ */
+static void
+test_incidents(void)
+{
+	struct incident_config ic = { 600000, 0, 2 };
+	struct wtab_config cfg = test_config();
+	struct wtab *t = wtab_new(&cfg), *nt = wtab_new(&cfg);
+	struct incident *a = incident_new(&ic), *b = incident_new(&ic);
+	struct incident *keep;
+	const char *names[1] = { "err" }, *bad[1] = { "other" };
+	struct state_incidents si = { names, &a, 1 }, sb = { names, &b, 1 };
+	struct incident_info info;
+	const char *path = test_path("det");
+	unsigned char *p, *q, *buf;
+	size_t plen, qlen, len;
+	char *cause = NULL;
+	FILE *fp;
+
+	(void)incident_add(a, "C1", 2, 1000, INT64_MIN, &info);
+	CHECK(incident_add(a, "C2", 2, 2000, 1000, &info) == INCIDENT_OPENED);
+	CHECK_INT(state_save_all(path, TAB(t), &si, NULL, TEST_FP, &cause),
+	    0);
+	CHECK_INT(state_load_all(path, &(struct state_table){ "default", nt },
+	    1, &sb, NULL, TEST_FP, &cause), 0);
+	CHECK(incident_is_open(b));
+	p = incident_export(a, &plen);
+	q = incident_export(b, &qlen);
+	CHECK(plen == qlen && memcmp(p, q, plen) == 0);
+	free(q);
+	/* Without trackers, or with other names: refused. */
+	keep = incident_new(&ic);
+	sb.inc = &keep;
+	CHECK_INT(state_load(path, TAB(nt), NULL, TEST_FP, &cause), -1);
+	CHECK(test_has(cause, "incident changed"));
+	free(cause);
+	sb.rules = bad;
+	CHECK_INT(state_load_all(path, TAB(nt), &sb, NULL, TEST_FP, &cause),
+	    -1);
+	CHECK(test_has(cause, "incident trackers"));
+	free(cause);
+	CHECK(!incident_is_open(keep));
+	/* A tracker's bytes damaged (CRC fixed): refused, keep untouched. */
+	sb.rules = names;
+	fp = fopen(path, "rb");
+	if ((buf = malloc(65536)) == NULL)
+		abort();
+	len = fread(buf, 1, 65536, fp);
+	fclose(fp);
+	CHECK(len > plen + 4);
+	buf[len - 4 - plen + 16] = 9;	/* window customers: 9 > 2 */
+	test_fix(buf, len);
+	test_spit(path, buf, len);
+	CHECK_INT(state_load_all(path, TAB(nt), &sb, NULL, TEST_FP, &cause),
+	    -1);
+	CHECK(test_has(cause, "bad incident tracker"));
+	free(cause);
+	CHECK(!incident_is_open(keep));
+	unlink(path);
+	free(buf);
+	free(p);
+	incident_free(a);
+	incident_free(b);
+	incident_free(keep);
+	wtab_free(t);
+	wtab_free(nt);
+}
+
 int
 main(void)
 {
@@ -1364,6 +1436,7 @@ main(void)
 	test_flood_hostile();
 	test_old_versions();
 	test_detectors();
+	test_incidents();
 	CHECK_INT(test_strays(test_dir, NULL), 0);
 	rmdir(test_dir);
 	T_DONE();

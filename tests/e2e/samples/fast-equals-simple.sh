@@ -3,7 +3,7 @@
 # parses every time in full: on a generated day (tests/bench/gen, as make
 # bench makes it) in one time-sorted file, as three files merged by time,
 # as JSON, with -x (every line's fields and time), with two files of one
-# source, and with -s.
+# source, and with -s; then with incidents.
 GEN=$TOP/tests/bench/gen
 [ -x "$GEN" ] || { echo "tests/bench/gen is not built (make check)" >&2
     exit 77; }
@@ -30,10 +30,11 @@ sort -m -s -t ' ' -k 1,1 key.web key.support key.billing |
 echo "lines: $(wc -l <day.log)"
 R=$TOP/rules
 three="day/web.log day/support.log day/billing.log"
+INC=
 run() {
-	"$CXWATCH" -r "$R" "$@" >fast 2>fast.err
+	"$CXWATCH" -r "$R" $INC "$@" >fast 2>fast.err
 	echo "exit $?" >>fast
-	"$CXWATCH" -r "$R" --no-prefilter "$@" >simple 2>simple.err
+	"$CXWATCH" -r "$R" $INC --no-prefilter "$@" >simple 2>simple.err
 	echo "exit $?" >>simple
 }
 same() {
@@ -65,3 +66,17 @@ grep -v -e elapsed -e throughput fast.err >f && mv f fast.err
 grep -v -e elapsed -e throughput simple.err >f && mv f simple.err
 same "3 files merged, -s" exit
 grep -e 'lines read' -e 'events  ' -e 'alerts' fast.err
+# The same with [incident] (cxwatch.rules(5), semantics 7 to 13).
+printf '[incident]\ncustomers = 4\nwindow = 10m\ncooldown = 20m\n' >inc.rules
+INC="-r inc.rules"
+run day.log
+same "incident, merged file, text" INCIDENT
+run -o json $three
+same "incident, 3 files merged, json" '"type":"incident'
+run -x $three
+same "incident, 3 files merged, -x" '=> .* INCIDENT'
+run -q -s $three
+grep -v -e elapsed -e throughput fast.err >f && mv f fast.err
+grep -v -e elapsed -e throughput simple.err >f && mv f simple.err
+same "incident, 3 files merged, -s" exit
+grep -e 'incident' fast.err

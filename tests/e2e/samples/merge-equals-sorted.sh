@@ -18,3 +18,12 @@ cmp merged single && echo "same alerts: $(grep -c ALERT single)"
 # too late for the customers' web windows: fewer alerts.
 "$CXWATCH" -r "$TOP/rules" --no-merge "$S/web.log" "$S/support.log" \
     "$S/billing.log" | grep -c ALERT
+# With [incident] (cxwatch.rules(5), semantics 7 to 13): the same
+# incidents, and the same ids on the alerts, from the merge as from the
+# sorted file.
+printf '[incident]\ncustomers = 2\nwindow = 30m\ncooldown = 1h\n' >inc.rules
+(cd "$S" && "$CXWATCH" -r "$TOP/rules" -r "$OLDPWD/inc.rules" web.log \
+    support.log billing.log) >merged
+"$CXWATCH" -r "$TOP/rules" -r inc.rules <sorted.log >single
+cmp merged single && echo "same incidents: $(grep -c 'INCIDENT ' single)," \
+    "$(grep -c 'incidents=' single) alerts with ids"
