@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct engine_stats;
+struct incident_info;
 struct obuf;
 struct ruleset;
 struct walert;
@@ -32,6 +33,12 @@ void		 report_reload(struct report *, const struct ruleset *rs);
 
 /* An event at time ms of a line of source (for the hourly counts). */
 void		 report_event(struct report *, int64_t ms, unsigned source);
+/*
+ * An INCIDENT (end 0) or INCIDENT END (end 1) of rule, id as written
+ * (copied, as are the samples).
+ */
+void		 report_incident(struct report *, unsigned rule, const char *id,
+		    const struct incident_info *, int end);
 /* The inputs' names, for the HTML form (copied). */
 void		 report_inputs(struct report *, char *const *names, size_t n);
 /* An alert (customer and evidence copied). */

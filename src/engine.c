@@ -584,6 +584,8 @@ engine_incident_out(struct engine *e, unsigned rule, const char *id,
 	const char *p;
 	size_t len;
 
+	if (e->opts.report != NULL)
+		report_incident(e->opts.report, rule, id, in, end);
 	if (e->opts.explain) {
 		obuf_puts(e->out, "  => ");
 		alert_incident_summary(e->out, e->rs, rule, id, in, end);

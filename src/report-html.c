@@ -124,6 +124,9 @@ html_glance(struct report *r, struct obuf *o, const struct engine_stats *st)
 	html_box(o, "alerts", st->wt.alerts, "");
 	html_box(o, "customers alerted", r->ncust,
 	    r->custfull ? " (at least)" : "");
+	if (r->rs->incident.file != NULL)
+		html_box(o, r->ninc + r->inc_lost == 1 ? "incident" :
+		    "incidents", r->ninc + r->inc_lost, "");
 	obuf_puts(o, "</div>\n<p>");
 	if (r->tmin <= r->tmax) {
 		obuf_puts(o, "Events from <time>");
@@ -164,6 +167,41 @@ html_rect(struct obuf *o, uint64_t x, uint64_t y, uint64_t w, uint64_t h,
 	    "height=\"%llu\" fill=\"%s\">", (unsigned long long)x,
 	    (unsigned long long)y, (unsigned long long)w,
 	    (unsigned long long)h, fill);
+}
+
+/*
+ * Each incident as a band behind the bars, from the bucket it opened in
+ * to the one it ended in (the last, while open).
+ */
+static void
+html_incident_bands(struct report *r, struct obuf *o, int64_t first,
+    int64_t step, int64_t nb, uint64_t bw)
+{
+	const struct report_incident *in;
+	int64_t b0, b1, h0, h1;
+	size_t i;
+
+	for (i = 0; i < r->ninc; i++) {
+		in = &r->inc[i];
+		h0 = in->opened >= 0 ? in->opened / REPORT_HOUR :
+		    -((-in->opened + REPORT_HOUR - 1) / REPORT_HOUR);
+		h1 = in->ended ? (in->end >= 0 ? in->end / REPORT_HOUR :
+		    -((-in->end + REPORT_HOUR - 1) / REPORT_HOUR)) :
+		    first + nb * step - 1;
+		b0 = (h0 - first) / step;
+		b1 = (h1 - first) / step;
+		if (b0 < 0)
+			b0 = 0;
+		if (b1 >= nb)
+			b1 = nb - 1;
+		if (b1 < b0)
+			continue;
+		html_rect(o, HTML_LEFT + (uint64_t)b0 * bw, 4,
+		    (uint64_t)(b1 - b0 + 1) * bw, HTML_H + 8, "#fbd3d3");
+		obuf_puts(o, "<title>incident ");
+		html_str(o, in->id);
+		obuf_puts(o, "</title></rect>\n");
+	}
 }
 
 /* Events per bucket by channel, stacked; alerts below. */
@@ -213,6 +251,7 @@ html_timeline(struct report *r, struct obuf *o)
 	    "over time\" width=\"%llu\" height=\"%d\" xmlns=\"http://www.w3."
 	    "org/2000/svg\">\n", (unsigned long long)(HTML_LEFT + bw *
 	    (uint64_t)nb + 8), HTML_H + HTML_AH + 46);
+	html_incident_bands(r, o, first, step, nb, bw);
 	for (b = 0; b < nb; b++) {
 		x = HTML_LEFT + (uint64_t)b * bw;
 		y = 10 + HTML_H;
@@ -266,10 +305,79 @@ html_timeline(struct report *r, struct obuf *o)
 		obuf_puts(o, " ");
 	}
 	obuf_printf(o, "events, <span class=\"ch\" style=\"background:"
-	    "#d62728\">alerts</span>: one bar per %lld hour%s.</p>\n",
+	    "#d62728\">alerts</span>: one bar per %lld hour%s.",
 	    (long long)step, step == 1 ? "" : "s");
+	if (r->ninc > 0)
+		obuf_puts(o, " A pink band behind the bars is an incident.");
+	obuf_puts(o, "</p>\n");
 	free(ev);
 	free(al);
+}
+
+static void
+html_incidents(struct report *r, struct obuf *o)
+{
+	const struct ruleset *rs = r->rs;
+	const struct report_incident *in;
+	size_t i;
+	unsigned k;
+
+	if (rs->incident.file == NULL)
+		return;
+	obuf_puts(o, "<h2 id=\"incidents\">Incidents</h2>\n<p>One rule "
+	    "failing for ");
+	html_u64(o, rs->incident.customers);
+	obuf_puts(o, " or more distinct customers within its window: a flaw "
+	    "that hits many at once, not one customer's bad day.</p>\n");
+	if (r->ninc == 0) {
+		obuf_puts(o, "<p class=\"muted\">None.</p>\n");
+		return;
+	}
+	obuf_puts(o, "<table>\n<tr><th>incident</th><th>rule</th>"
+	    "<th>channel</th><th>opened</th><th>ended</th><th class=\"n\">"
+	    "customers</th><th class=\"n\">peak / min</th><th>samples</th>"
+	    "</tr>\n");
+	for (i = 0; i < r->ninc; i++) {
+		in = &r->inc[i];
+		obuf_puts(o, "<tr><td><code>");
+		html_str(o, in->id);
+		obuf_puts(o, "</code></td><td>");
+		if (in->rule < rs->nrules) {
+			html_str(o, rs->rules[in->rule].name);
+			obuf_puts(o, "</td><td>");
+			html_channel(o, rs, rs->sources[
+			    rs->rules[in->rule].source].channel);
+		} else
+			obuf_puts(o, "?</td><td>");
+		obuf_puts(o, "</td><td><time>");
+		obuf_time(o, in->opened);
+		obuf_puts(o, "</time></td><td>");
+		if (in->ended) {
+			obuf_puts(o, "<time>");
+			obuf_time(o, in->end);
+			obuf_puts(o, "</time>");
+		} else
+			obuf_puts(o, "<b>open</b>");
+		obuf_puts(o, in->approximate ? "</td><td class=\"n\">~" :
+		    "</td><td class=\"n\">");
+		html_u64(o, in->affected);
+		obuf_puts(o, "</td><td class=\"n\">");
+		if (in->ended)
+			html_u64(o, in->peak);
+		obuf_puts(o, "</td><td>");
+		for (k = 0; k < in->nsamples; k++) {
+			if (k > 0)
+				obuf_puts(o, ", ");
+			html_str(o, in->sample[k]);
+		}
+		obuf_puts(o, "</td></tr>\n");
+	}
+	obuf_puts(o, "</table>\n");
+	if (r->inc_lost > 0) {
+		obuf_puts(o, "<p>");
+		html_u64(o, r->inc_lost);
+		obuf_puts(o, " more incidents opened and are not listed.</p>\n");
+	}
 }
 
 static void
@@ -447,6 +555,7 @@ report_html(struct report *r, struct obuf *o, const struct engine_stats *st)
 	html_head(o);
 	html_glance(r, o, st);
 	html_timeline(r, o);
+	html_incidents(r, o);
 	html_rules(r, o, st);
 	html_combos(r, o);
 	html_journeys(r, o);

@@ -20,6 +20,8 @@
 #define REPORT_LINEMAX		2000	/* bytes of an evidence line kept */
 #define REPORT_MAXCUST		(1u << 19)	/* customers counted exactly */
 #define REPORT_NOINDEX		UINT32_MAX	/* a rule gone by a reload */
+#define REPORT_INCIDENTS	1000	/* incidents kept, the first */
+#define REPORT_SAMPLES		5
 
 struct report_hour {
 	int64_t		hour;		/* ms / REPORT_HOUR, floored */
@@ -67,6 +69,21 @@ struct report_journey {
 	unsigned	 nlines;
 };
 
+/* An incident, from its INCIDENT and, once it ended, its END. */
+struct report_incident {
+	char		*id;
+	uint32_t	 rule;		/* REPORT_NOINDEX: gone */
+	int64_t		 opened, first;
+	uint64_t	 atopen;	/* customers counted at opening */
+	int		 ended;
+	int64_t		 end, last;	/* the end, and the rule's last event */
+	uint64_t	 affected;	/* at the end */
+	int		 approximate;
+	uint64_t	 peak;		/* events in one minute */
+	char		*sample[REPORT_SAMPLES];
+	unsigned	 nsamples;
+};
+
 struct report {
 	const struct ruleset	*rs;
 	struct report_hour	*hours;		/* sorted by hour */
@@ -85,6 +102,9 @@ struct report {
 	size_t			 ncust, custcap;
 	int			 custfull;	/* more than REPORT_MAXCUST */
 	int64_t			 tmin, tmax;	/* events' time span */
+	struct report_incident	*inc;		/* [REPORT_INCIDENTS] */
+	size_t			 ninc;
+	uint64_t		 inc_lost;	/* opened past the bound */
 	char		       **inputs;	/* names, as given */
 	size_t			 ninputs;
 };

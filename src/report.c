@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "incident.h"
 #include "obuf.h"
 #include "report.h"
 #include "report-int.h"
@@ -25,6 +26,7 @@ report_new(const struct ruleset *rs)
 	r->rs = rs;
 	r->rulealerts = xcalloc(rs->nrules, sizeof(uint64_t));
 	r->jour = xcalloc(REPORT_JOURNEYS, sizeof(*r->jour));
+	r->inc = xcalloc(REPORT_INCIDENTS, sizeof(*r->inc));
 	r->tmin = INT64_MAX;
 	r->tmax = INT64_MIN;
 	return r;
@@ -40,6 +42,57 @@ report_journey_clear(struct report_journey *j)
 	free(j->lines);
 	j->lines = NULL;
 	j->nlines = 0;
+}
+
+static void
+report_incident_clear(struct report_incident *in)
+{
+	unsigned k;
+
+	free(in->id);
+	for (k = 0; k < in->nsamples; k++)
+		free(in->sample[k]);
+}
+
+void
+report_incident(struct report *r, unsigned rule, const char *id,
+    const struct incident_info *info, int end)
+{
+	struct report_incident *in;
+	size_t i;
+	unsigned k;
+
+	if (end) {
+		for (i = r->ninc; i > 0; i--)
+			if (!r->inc[i - 1].ended &&
+			    strcmp(r->inc[i - 1].id, id) == 0)
+				break;
+		if (i == 0)
+			return;		/* opened past the bound, or before */
+		in = &r->inc[i - 1];
+		in->ended = 1;
+		in->end = info->time;
+		in->last = info->last;
+		in->affected = info->customers;
+		in->approximate = info->approximate;
+		in->peak = info->peak;
+		return;
+	}
+	if (r->ninc == REPORT_INCIDENTS) {
+		r->inc_lost++;
+		return;
+	}
+	in = &r->inc[r->ninc++];
+	memset(in, 0, sizeof(*in));
+	in->id = xstrdup(id);
+	in->rule = rule;
+	in->opened = info->opened;
+	in->first = info->first;
+	in->atopen = in->affected = info->customers;
+	in->last = info->last;
+	for (k = 0; k < info->nsamples && k < REPORT_SAMPLES; k++)
+		in->sample[in->nsamples++] = xstrndup(info->sample[k],
+		    info->samplelen[k]);
 }
 
 void
@@ -67,6 +120,9 @@ report_free(struct report *r)
 		free(r->hours[i].chevents);
 	for (i = 0; i < r->njour; i++)
 		report_journey_clear(&r->jour[i]);
+	for (i = 0; i < r->ninc; i++)
+		report_incident_clear(&r->inc[i]);
+	free(r->inc);
 	for (i = 0; i < r->ninputs; i++)
 		free(r->inputs[i]);
 	free(r->inputs);
@@ -148,6 +204,9 @@ report_reload_kept(struct report *r, const struct ruleset *rs)
 		free(r->hours[i].chevents);
 		r->hours[i].chevents = ce;
 	}
+	for (i = 0; i < r->ninc; i++)
+		r->inc[i].rule = report_remap_index(r->inc[i].rule,
+		    r->rs->nrules, report_rule_name, r->rs, rs, rs->nrules);
 	for (i = 0; i < r->njour; i++) {
 		jo = &r->jour[i];
 		jo->chmask = report_remap_mask(r->rs, rs, jo->chmask);
@@ -494,6 +553,103 @@ report_spark(struct obuf *o, const struct report *r, int alerts)
 	return step;
 }
 
+static void	report_jcount(struct obuf *, const char *, uint64_t);
+
+/* Rule i's name and channel, or "?" when a reload took it. */
+static const char *
+report_inc_rule(const struct report *r, const struct report_incident *in)
+{
+	return in->rule < r->rs->nrules ? r->rs->rules[in->rule].name : "?";
+}
+
+static const char *
+report_inc_channel(const struct report *r, const struct report_incident *in)
+{
+	const struct ruleset *rs = r->rs;
+
+	return in->rule < rs->nrules ? rs->channels[rs->sources[
+	    rs->rules[in->rule].source].channel] : "?";
+}
+
+static void
+report_text_incidents(struct report *r, struct obuf *o)
+{
+	const struct report_incident *in;
+	size_t i;
+	unsigned k;
+
+	obuf_printf(o, "\nincidents: %llu\n", (unsigned long long)(r->ninc +
+	    r->inc_lost));
+	for (i = 0; i < r->ninc; i++) {
+		in = &r->inc[i];
+		obuf_puts(o, "  ");
+		obuf_field(o, in->id, strlen(in->id));
+		obuf_printf(o, "  %s  %s  ", report_inc_rule(r, in),
+		    report_inc_channel(r, in));
+		obuf_time(o, in->opened);
+		obuf_puts(o, " to ");
+		if (in->ended)
+			obuf_time(o, in->end);
+		else
+			obuf_puts(o, "(open)");
+		obuf_printf(o, "  customers %s%llu  peak %llu/min  ",
+		    in->approximate ? "~" : "",
+		    (unsigned long long)in->affected,
+		    (unsigned long long)in->peak);
+		for (k = 0; k < in->nsamples; k++) {
+			if (k > 0)
+				obuf_putc(o, ',');
+			obuf_field(o, in->sample[k], strlen(in->sample[k]));
+		}
+		obuf_putc(o, '\n');
+	}
+	if (r->inc_lost > 0)
+		obuf_printf(o, "  (%llu more, not kept)\n",
+		    (unsigned long long)r->inc_lost);
+}
+
+static void
+report_json_incidents(struct report *r, struct obuf *o)
+{
+	const struct report_incident *in;
+	size_t i;
+	unsigned k;
+
+	obuf_puts(o, ",\"incidents\":[");
+	for (i = 0; i < r->ninc; i++) {
+		in = &r->inc[i];
+		obuf_puts(o, i > 0 ? ",{\"id\":" : "{\"id\":");
+		obuf_jstr(o, in->id, strlen(in->id));
+		obuf_puts(o, ",\"rule\":");
+		obuf_jstr(o, report_inc_rule(r, in),
+		    strlen(report_inc_rule(r, in)));
+		obuf_puts(o, ",\"channel\":");
+		obuf_jstr(o, report_inc_channel(r, in),
+		    strlen(report_inc_channel(r, in)));
+		obuf_puts(o, ",\"opened\":\"");
+		obuf_time(o, in->opened);
+		obuf_puts(o, "\",\"end\":");
+		if (in->ended) {
+			obuf_putc(o, '"');
+			obuf_time(o, in->end);
+			obuf_putc(o, '"');
+		} else
+			obuf_puts(o, "null");
+		report_jcount(o, ",\"customers\":", in->affected);
+		obuf_puts(o, in->approximate ? ",\"approximate\":true" :
+		    ",\"approximate\":false");
+		report_jcount(o, ",\"peak_per_minute\":", in->peak);
+		obuf_puts(o, ",\"samples\":[");
+		for (k = 0; k < in->nsamples; k++) {
+			if (k > 0)
+				obuf_putc(o, ',');
+			obuf_jstr(o, in->sample[k], strlen(in->sample[k]));
+		}
+		obuf_puts(o, "]}");
+	}
+	report_jcount(o, "],\"incidents_not_kept\":", r->inc_lost);
+}
+
 static void
 report_text(struct report *r, struct obuf *o, const struct engine_stats *st)
 {
@@ -540,6 +696,8 @@ report_text(struct report *r, struct obuf *o, const struct engine_stats *st)
 		report_channels(o, rs, r->combos[i].mask, 0);
 		obuf_putc(o, '\n');
 	}
+	if (rs->incident.file != NULL)
+		report_text_incidents(r, o);
 	if (r->ntop > 0)
 		obuf_puts(o, "\ntop customers by score\n");
 	for (i = 0; i < r->ntop; i++) {
@@ -625,7 +783,10 @@ report_json(struct report *r, struct obuf *o, const struct engine_stats *st)
 		report_jcount(o, "],\"alerts\":", r->combos[i].alerts);
 		obuf_putc(o, '}');
 	}
-	obuf_puts(o, "],\"top\":[");
+	obuf_puts(o, "]");
+	if (rs->incident.file != NULL)
+		report_json_incidents(r, o);
+	obuf_puts(o, ",\"top\":[");
 	for (i = 0; i < r->ntop; i++) {
 		obuf_puts(o, i > 0 ? ",{\"customer\":" : "{\"customer\":");
 		obuf_jstr(o, r->top[i].key, r->top[i].keylen);

@@ -27,6 +27,8 @@
  * order, and detectors the shipped detectors that alert ("-": none). A
  * planted customer has no background failures and no background lines
  * from a minute before the journey on, so only the story is in its window.
+ * With journeys, the day also has a planted outage (gen_outage()): many
+ * customers' payments fail in a few minutes, a systemic incident.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -46,6 +48,8 @@
 #define DAY_MS		86400000LL
 #define GATE_MS		(35 * MIN_MS)	/* > the shipped 30m window */
 #define NOJOURNEY	INT64_MAX
+#define OUTAGE_CUSTOMERS 40		/* the planted outage's */
+#define OUTAGE_MS	(5 * MIN_MS)
 
 #define OUT_CAP		((size_t)4 << 20)
 #define LINE_ROOM	1024		/* no line we write is longer */
@@ -155,6 +159,9 @@ struct gen {
 	char		 iso[11];	/* 2026-11-21 */
 	char		 clf[12];	/* 21/Nov/2026 */
 	unsigned	 vary;		/* -v: varied lines per 1000 */
+	uint64_t	 seed;
+	size_t		 nplanted;	/* pev of the journeys: what the
+					   background makes room for */
 };
 
 static const char *const months[12] = {
@@ -1679,6 +1686,52 @@ gen_plant(struct gen *g, FILE *fp)
 }
 
 /*
+ * The planted outage: the payment provider fails, from about 14:00, for
+ * OUTAGE_CUSTOMERS customers within OUTAGE_MS, each with one payment
+ * declined "processing_error" (the payment-error rule as shipped). With
+ * the shipped [incident] (25 customers in 10m) that opens one incident,
+ * which ends 10m after the last of them; alone, one event alerts nobody,
+ * so each is in planted.txt as an "outage" story that is quiet. They are
+ * customers of their own (ids past -c, no other line today), and their
+ * lines draw on a generator of their own and are not counted in -n, so
+ * the rest of the day is byte for byte the day without them.
+ */
+static void
+gen_outage(struct gen *g, FILE *fp)
+{
+	struct rng	 r = { mix(g->seed ^ 0x6f75746167650000ULL) | 1 };
+	struct out	*o, po;
+	char		 b[128];
+	int64_t		 t0, t;
+	uint32_t	 id;
+	unsigned	 i;
+
+	if (g->njourneys == 0)
+		return;
+	t0 = g->day0 + 14 * HOUR_MS + (int64_t)rng_below(&r, 30) * MIN_MS;
+	for (i = 0; i < OUTAGE_CUSTOMERS; i++) {
+		id = g->ncust + 1 + i;
+		t = t0 + (int64_t)i * OUTAGE_MS / OUTAGE_CUSTOMERS +
+		    (int64_t)rng_below(&r, 1000);
+		o = plant_begin(g, F_BILLING, t);
+		bil_head(g, o, t, "payment.failed", id,
+		    1000 + rng_below(&r, 9000));
+		out_jstr(o, "decline_code", "processing_error");
+		out_jid(o, "payment", "pay_", rng_next(&r));
+		out_str(o, "}\n");
+		plant_end(g);
+		po = (struct out){ b, 0, sizeof b, NULL, NULL };
+		out_cust(&po, id);
+		out_str(&po, " outage quiet ");
+		out_iso(g, &po, t);
+		out_str(&po, " -\n");
+		if (fwrite(b, 1, po.len, fp) != po.len)
+			err(1, "planted.txt");
+	}
+	qsort(g->pev, g->npev, sizeof *g->pev, pev_cmp);
+}
+
+/*
  * Time of background line i of n, as ms after midnight: stratified
  * jitter, shaped by hourw[]. Non-decreasing in i; integers only.
  */
@@ -1711,7 +1764,7 @@ gen_run(struct gen *g)
 	unsigned	 u;
 	struct pev	*p;
 
-	nbg = g->nlines > g->npev ? g->nlines - g->npev : 0;
+	nbg = g->nlines > g->nplanted ? g->nlines - g->nplanted : 0;
 	for (i = 0; i <= nbg; i++) {
 		t = i < nbg ? g->day0 + day_offset(g, i, nbg) : INT64_MAX;
 		for (; pi < g->npev && g->pev[pi].t <= t; pi++) {
@@ -1851,6 +1904,7 @@ main(int argc, char *argv[])
 		    "(raise -c or lower -p)", g.ncust, g.njourneys);
 	if ((g.rng.s = mix(seed)) == 0)
 		g.rng.s = 1;
+	g.seed = seed;
 	g.cday = -1;
 
 	g.zipf = xcalloc(g.ncust, sizeof *g.zipf);
@@ -1889,6 +1943,8 @@ main(int argc, char *argv[])
 
 	pfp = open_out(argv[0], "planted.txt", &planted);
 	gen_plant(&g, pfp);
+	g.nplanted = g.npev;
+	gen_outage(&g, pfp);
 	if (fclose(pfp) == EOF)
 		err(1, "%s", planted);
 	gen_run(&g);

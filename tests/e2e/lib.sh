@@ -79,3 +79,17 @@ need_shared() {
 	fi
 	exit 77
 }
+
+# inc_rules DIR CUSTOMERS WINDOW COOLDOWN: the shipped rules in DIR with
+# their [incident] set to these values, so that the sample day opens
+# many incidents (the shipped values open one, the planted outage's).
+inc_rules() {
+	mkdir -p "$1" && cp "$TOP"/rules/*.rules "$1"/ &&
+	    awk -v c="$2" -v w="$3" -v d="$4" '
+		/^\[/ { inc = $0 == "[incident]" }
+		inc && /^customers[ \t]*=/ { $0 = "customers = " c }
+		inc && /^window[ \t]*=/ { $0 = "window = " w }
+		inc && /^cooldown[ \t]*=/ { $0 = "cooldown = " d }
+		{ print }' "$TOP/rules/00-settings.rules" >"$1/00-settings.rules" ||
+	    { echo "inc_rules: cannot make $1" >&2; exit 2; }
+}

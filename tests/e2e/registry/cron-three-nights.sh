@@ -83,7 +83,7 @@ cat day1/web.log day2/web.log day3/web.log >web
 cat day1/support.log day2/support.log day3/support.log >support
 cat day1/billing.log day2/billing.log day3/billing.log >billing
 "$CXWATCH" -r "$TOP/rules" -o json web support billing >whole
-echo "one run: $(wc -l <whole) alerts, $(cat web support billing | wc -l) lines"
+echo "one run: $(grep -c -v "^{\"type\":" whole) alerts, $(grep -c "^{\"type\":" whole) incident lines, $(cat web support billing | wc -l) lines"
 grep -o '"customer":"CUT[0-9]","detector":"[a-z]*","reason":\[[^]]*\],"score":[0-9]*' whole
 cmp whole var/log/cxwatch/alerts.json && echo "three nights: the same alerts, byte for byte"
 # A fourth night finds nothing new.

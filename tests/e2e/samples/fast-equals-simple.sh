@@ -4,6 +4,7 @@
 # bench makes it) in one time-sorted file, as three files merged by time,
 # as JSON, with -x (every line's fields and time), with two files of one
 # source, and with -s; then with incidents.
+. "$TOP/tests/e2e/lib.sh"
 GEN=$TOP/tests/bench/gen
 [ -x "$GEN" ] || { echo "tests/bench/gen is not built (make check)" >&2
     exit 77; }
@@ -67,8 +68,8 @@ grep -v -e elapsed -e throughput simple.err >f && mv f simple.err
 same "3 files merged, -s" exit
 grep -e 'lines read' -e 'events  ' -e 'alerts' fast.err
 # The same with [incident] (cxwatch.rules(5), semantics 7 to 13).
-printf '[incident]\ncustomers = 4\nwindow = 10m\ncooldown = 20m\n' >inc.rules
-INC="-r inc.rules"
+inc_rules inc 4 10m 20m
+R=inc
 run day.log
 same "incident, merged file, text" INCIDENT
 run -o json $three

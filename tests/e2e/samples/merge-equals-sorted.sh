@@ -1,6 +1,7 @@
 # Three inputs merged by time give the same alerts as one input holding
 # the same lines in the merged order (rebuilt here from -x, which names
 # each line's file and number in the order they were processed).
+. "$TOP/tests/e2e/lib.sh"
 S=$TOP/tests/data/sample
 cd "$S" || exit 1
 "$CXWATCH" -r "$TOP/rules" web.log support.log billing.log >"$OLDPWD/merged"
@@ -21,9 +22,9 @@ cmp merged single && echo "same alerts: $(grep -c ALERT single)"
 # With [incident] (cxwatch.rules(5), semantics 7 to 13): the same
 # incidents, and the same ids on the alerts, from the merge as from the
 # sorted file.
-printf '[incident]\ncustomers = 2\nwindow = 30m\ncooldown = 1h\n' >inc.rules
-(cd "$S" && "$CXWATCH" -r "$TOP/rules" -r "$OLDPWD/inc.rules" web.log \
-    support.log billing.log) >merged
-"$CXWATCH" -r "$TOP/rules" -r inc.rules <sorted.log >single
+inc_rules inc 2 30m 1h
+(cd "$S" && "$CXWATCH" -r "$OLDPWD/inc" web.log support.log billing.log) \
+    >merged
+"$CXWATCH" -r inc <sorted.log >single
 cmp merged single && echo "same incidents: $(grep -c 'INCIDENT ' single)," \
     "$(grep -c 'incidents=' single) alerts with ids"

@@ -9,6 +9,7 @@
 # both sides of chunk edges. Then the same with an [incident] section
 # (cxwatch.rules(5), semantics 7 to 13): incidents, their ends and the
 # ids on alerts come out the same on every path.
+. "$TOP/tests/e2e/lib.sh"
 GEN=$TOP/tests/bench/gen
 [ -x "$GEN" ] || { echo "tests/bench/gen is not built (make check)" >&2
     exit 77; }
@@ -87,8 +88,8 @@ awk 'NR % 3 == 0 { print; next } { buf[NR] = $0 }
     >shuffled.log
 run "unsorted merge" day/web.log shuffled.log day/billing.log
 # [incident]: four customers within 10 minutes opens one.
-printf '[incident]\ncustomers = 4\nwindow = 10m\ncooldown = 20m\n' >inc.rules
-INC="-r inc.rules"
+inc_rules inc 4 10m 20m
+R=inc INC=" "
 run "incident, one file" all.log
 run "incident, json" -o json "$@"
 run "incident, 3 files merged" "$@"

@@ -3,6 +3,7 @@
 # journeys that straddle noon and 20:00 included. Without --state the
 # second half forgets the first. With [incident], the incidents too
 # (cxwatch.rules(5), semantics 13), where both sides save --state.
+. "$TOP/tests/e2e/lib.sh"
 S=$TOP/tests/data/sample
 am='(0[0-9]|1[01]):'
 grep -E "\[21/Nov/2026:$am" "$S/web.log" >web.1
@@ -36,10 +37,10 @@ cx --state st2 w.2 >>halves2
 cmp whole2 halves2 && echo "same alerts when split mid-journey: $(grep -c ALERT halves2)"
 cx w.1 >nostate; cx w.2 >>nostate
 echo "without --state: $(grep -c ALERT nostate)"
-printf '[incident]\ncustomers = 2\nwindow = 30m\ncooldown = 1h\n' >inc.rules
-cx -r inc.rules --state st3 "$S/web.log" "$S/support.log" "$S/billing.log" \
-    >whole3
-cx -r inc.rules --state st4 web.1 support.1 billing.1 >halves3
-cx -r inc.rules --state st4 web.2 support.2 billing.2 >>halves3
+inc_rules inc 2 30m 1h
+cxi() { "$CXWATCH" -r inc "$@"; }
+cxi --state st3 "$S/web.log" "$S/support.log" "$S/billing.log" >whole3
+cxi --state st4 web.1 support.1 billing.1 >halves3
+cxi --state st4 web.2 support.2 billing.2 >>halves3
 cmp whole3 halves3 && echo "same incidents: $(grep -c 'INCIDENT ' halves3)," \
     "$(grep -c ALERT halves3) alerts"

@@ -14,6 +14,7 @@ for p in "" --no-prefilter; do
 	    grep -v -E '^  (elapsed|throughput) ' >s$p
 done
 cmp x x--no-prefilter && echo "-x: the same, $(wc -l <x) lines"
-cmp j j--no-prefilter && echo "json: the same, $(wc -l <j) alerts"
+cmp j j--no-prefilter && echo "json: the same, $(grep -c -v '^{"type":' j)" \
+    "alerts, $(grep -c '^{"type":' j) incident lines"
 cmp s s--no-prefilter && echo "-s: the same"
 grep -E '^  (lines (unmatched|unparsable)|unparsable source)' s
