@@ -170,8 +170,8 @@ html_rect(struct obuf *o, uint64_t x, uint64_t y, uint64_t w, uint64_t h,
 }
 
 /*
- * Each incident as a band behind the bars, from the bucket it opened in
- * to the one it ended in (the last, while open).
+ * Each incident as a band over the bars, from the bucket it opened in to
+ * the one it ended in (the last, while open).
  */
 static void
 html_incident_bands(struct report *r, struct obuf *o, int64_t first,
@@ -196,8 +196,11 @@ html_incident_bands(struct report *r, struct obuf *o, int64_t first,
 			b1 = nb - 1;
 		if (b1 < b0)
 			continue;
-		html_rect(o, HTML_LEFT + (uint64_t)b0 * bw, 4,
-		    (uint64_t)(b1 - b0 + 1) * bw, HTML_H + 8, "#fbd3d3");
+		obuf_printf(o, "<rect x=\"%llu\" y=\"4\" width=\"%llu\" "
+		    "height=\"%d\" fill=\"#d62728\" fill-opacity=\"0.15\" "
+		    "stroke=\"#d62728\">", (unsigned long long)(HTML_LEFT +
+		    (uint64_t)b0 * bw), (unsigned long long)((uint64_t)(b1 -
+		    b0 + 1) * bw), HTML_H + 8);
 		obuf_puts(o, "<title>incident ");
 		html_str(o, in->id);
 		obuf_puts(o, "</title></rect>\n");
@@ -251,7 +254,6 @@ html_timeline(struct report *r, struct obuf *o)
 	    "over time\" width=\"%llu\" height=\"%d\" xmlns=\"http://www.w3."
 	    "org/2000/svg\">\n", (unsigned long long)(HTML_LEFT + bw *
 	    (uint64_t)nb + 8), HTML_H + HTML_AH + 46);
-	html_incident_bands(r, o, first, step, nb, bw);
 	for (b = 0; b < nb; b++) {
 		x = HTML_LEFT + (uint64_t)b * bw;
 		y = 10 + HTML_H;
@@ -286,6 +288,7 @@ html_timeline(struct report *r, struct obuf *o)
 			obuf_puts(o, " alerts</title></rect>\n");
 		}
 	}
+	html_incident_bands(r, o, first, step, nb, bw);
 	obuf_printf(o, "<text x=\"0\" y=\"20\">%llu</text>"
 	    "<text x=\"0\" y=\"%d\">events</text>\n",
 	    (unsigned long long)maxe, 10 + HTML_H);
@@ -308,7 +311,7 @@ html_timeline(struct report *r, struct obuf *o)
 	    "#d62728\">alerts</span>: one bar per %lld hour%s.",
 	    (long long)step, step == 1 ? "" : "s");
 	if (r->ninc > 0)
-		obuf_puts(o, " A pink band behind the bars is an incident.");
+		obuf_puts(o, " A band in red outline is an incident.");
 	obuf_puts(o, "</p>\n");
 	free(ev);
 	free(al);

@@ -24,6 +24,6 @@ import re, sys
 h = open(sys.argv[1], encoding="utf-8").read()
 t = h[h.index('id="incidents"'):h.index('id="rules"')]
 print("incident rows", t.count("<tr>") - 1)
-print("bands", len(re.findall(r'<rect [^>]*fill="#fbd3d3"><title>incident ', h)))
+print("bands", len(re.findall(r'<rect [^>]*fill-opacity="0.15" stroke="#d62728"><title>incident ', h)))
 print("glance", re.search(r"<b>(\d+)</b>incidents", h).group(1))
 PY
