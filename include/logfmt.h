@@ -131,6 +131,15 @@ int	logfmt_keys_alias(struct logfmt_keys *, int slot, const char *name,
 int	logfmt_keys_leading(struct logfmt_keys *, int slot,
 	    const char **cause);
 
+/*
+ * Make name[0..len), a name added before, the claim name that
+ * logfmt_claimed() looks for (a source's customer key; one at a time):
+ * 0, or -1 with a static *cause when there is no such name. Like the
+ * other logfmt_keys_*() calls, only before the first logfmt_new().
+ */
+int	logfmt_keys_claim(struct logfmt_keys *, const char *name, size_t len,
+	    const char **cause);
+
 /* Number of slots: logfmt_fields() returns that many. */
 size_t	logfmt_keys_nslots(const struct logfmt_keys *);
 
@@ -156,6 +165,30 @@ int	logfmt_scan(struct logfmt *, const char *line, size_t len,
 
 /* The fields of the last line scanned, indexed by slot; never NULL. */
 const struct logfmt_field	*logfmt_fields(const struct logfmt *);
+
+/*
+ * 1 if the last line scanned was read (not refused) and has a word whose
+ * key is the key set's claim name, with =, at the start of the line or
+ * just after a blank; else 0. Such a line holds "NAME=" as
+ * logfmt_has_key() looks for it; one without such a word may still.
+ */
+int	logfmt_claimed(const struct logfmt *);
+
+/*
+ * How many bytes of the last line's fields are unescaped values in the
+ * scanner's buffer: 0 when every field present points into the line.
+ */
+size_t	logfmt_unescaped(const struct logfmt *);
+
+/*
+ * Whether line[0..len) holds key[0..klen) followed by = at its start or
+ * just after a blank (rule 1): what makes a logfmt source claim a line
+ * (cxwatch.rules(5), semantics 1). Reads no words: "KEY=" inside a
+ * quoted value or after a word's closing " counts as written (after a
+ * blank, and only then). klen > 0; nothing is kept.
+ */
+int	logfmt_has_key(const char *line, size_t len, const char *key,
+	    size_t klen);
 
 /*
  * The words of the last line scanned, in line order, one per call (for

@@ -4,9 +4,13 @@
  *
  * Speed is the point: a logfmt source scans every line it reads. So a
  * scan is one pass, the ends of keys and values found 16 bytes at a
- * time with SSE2 (every x86-64) and 8 at a time elsewhere (SWAR); only
- * a quoted value with a backslash is walked twice, once for its end and
- * once to unescape it. A key costs a table load to be turned away: the
+ * time with SSE2 (every x86-64) and 8 at a time elsewhere (SWAR); with
+ * SSE2 the common word, whose key ends within 16 bytes of its start,
+ * has its key's end and most often its own from one load. Only a quoted
+ * value with a backslash is walked twice, once for its end and once to
+ * unescape it. The scan also notes whether the line has a word with the
+ * source's customer key (logfmt_claimed()), which spares most claimed
+ * lines the search of logfmt_has_key(). A key costs a table load to be turned away: the
  * key set keeps its names in 1024 buckets by length mod 16 and first
  * byte mod 64, and most unwanted keys fall in an empty one. A name is
  * then compared by its length and its first 8 bytes read as one 64-bit
@@ -38,6 +42,7 @@ struct logfmt_name {
 	size_t		 len;
 	char		*name;		/* owned */
 	int		 slot;
+	int		 claim;		/* logfmt_keys_claim()'s */
 	uint32_t	 next;		/* 1 + index of the next in its
 					   bucket; 0: none */
 };
@@ -60,6 +65,8 @@ struct logfmt {
 	size_t			 len;
 	size_t			 pos;	/* logfmt_next()'s place */
 	size_t			 used;	/* of the second half */
+	size_t			 unescaped; /* of the first */
+	int			 claimed; /* see logfmt_claimed() */
 	int			 ok;	/* 1: line read, not refused */
 };
 
@@ -215,6 +222,7 @@ logfmt_keys_put(struct logfmt_keys *ks, const char *name, size_t len,
 	n->len = len;
 	n->head = logfmt_head(n->name, len, n->name, n->name + len);
 	n->slot = slot;
+	n->claim = 0;
 	b = &ks->bucket[LOGFMT_BUCKET(len, name[0])];
 	n->next = *b;
 	*b = (uint32_t)ks->nnames;
@@ -272,6 +280,24 @@ logfmt_keys_leading(struct logfmt_keys *ks, int slot, const char **cause)
 		slot = (int)ks->nslots++;
 	ks->leading = slot;
 	return slot;
+}
+
+int
+logfmt_keys_claim(struct logfmt_keys *ks, const char *name, size_t len,
+    const char **cause)
+{
+	struct logfmt_name *n;
+	size_t i;
+
+	for (i = 0; i < ks->nnames; i++)
+		ks->names[i].claim = 0;
+	if (len == 0 || (n = (struct logfmt_name *)logfmt_keys_find(ks, name,
+	    len, name, name + len)) == NULL) {
+		*cause = "no such key name";
+		return -1;
+	}
+	n->claim = 1;
+	return 0;
 }
 
 size_t
@@ -598,27 +624,114 @@ logfmt_word(const char **pp, const char *s, const char *end,
 }
 
 /*
- * Rule 6: the word with key k[0..klen), whose bucket is not empty, has
- * value v[0..vlen); if the key is a name, the name's slot takes it.
+ * Rule 6: the word at k whose key is name n (kv: with =) has value
+ * v[0..vlen), which n's slot takes.
  */
 static inline void
-logfmt_put(struct logfmt *lf, const char *k, size_t klen, const char *end,
-    const char *v, size_t vlen)
+logfmt_set(struct logfmt *lf, const struct logfmt_name *n, const char *k,
+    int kv, const char *v, size_t vlen)
 {
-	const struct logfmt_name *n;
-	struct logfmt_field *f;
+	struct logfmt_field *f = &lf->fields[n->slot];
 
-	if ((n = logfmt_keys_find(lf->keys, k, klen, lf->line, end)) == NULL)
-		return;
-	f = &lf->fields[n->slot];
+	if (n->claim && kv && (k == lf->line || (unsigned char)k[-1] <= ' '))
+		lf->claimed = 1;
 	f->p = v;
 	f->len = vlen;
 	f->present = 1;
 }
 
 /*
+ * The word with key k[0..klen), whose bucket is not empty, has value
+ * v[0..vlen); if the key is a name, the name's slot takes it.
+ */
+static inline void
+logfmt_put(struct logfmt *lf, const char *k, size_t klen, const char *end,
+    const char *v, size_t vlen)
+{
+	const struct logfmt_name *n;
+
+	if ((n = logfmt_keys_find(lf->keys, k, klen, lf->line, end)) != NULL)
+		logfmt_set(lf, n, k, k + klen < end && k[klen] == '=', v,
+		    vlen);
+}
+
+/*
+ * Rules 2-5 for the word whose key holds no blank or = before from (its
+ * start, or past it), before end in the line that starts at s: 1 with
+ * *ke the end of its key (a blank, = or end) and *we the end of the word
+ * (*ke for a bare key, else the first blank after the value, or end), -1
+ * with *ke when the value is quoted (rule 4: *ke + 1 is its opening ").
+ */
+static inline int
+logfmt_word_ends(const char *from, const char *end, const char *s,
+    const char **ke, const char **we)
+{
+	const char *p = logfmt_key_end(from, end, s);
+
+	*ke = p;
+	if (p == end || *p != '=') {				/* rule 3 */
+		*we = p;
+		return 1;
+	}
+	if (p + 1 < end && p[1] == '"')				/* rule 4 */
+		return -1;
+	*we = logfmt_bare_end(p + 1, end, s);			/* rule 5 */
+	return 1;
+}
+
+/*
+ * logfmt_word_ends() for the word at k from one load of the 16 bytes at
+ * k, or the line's last 16 when fewer are left: the common word, whose
+ * key ends in them (a longer key or value is followed on past them). 0
+ * when it cannot tell: a line shorter than 16 bytes.
+ */
+static inline int
+logfmt_word16(const char *k, const char *end, const char *s,
+    const char **ke, const char **we)
+{
+#ifdef __SSE2__
+	size_t left = (size_t)(end - k);
+	unsigned sh = 0, mb, me, m, x, rest;
+	__m128i v;
+
+	if (left >= 16)
+		v = LOGFMT_V16(k);
+	else if (end - s >= 16) {
+		v = LOGFMT_V16(end - 16);
+		sh = 16 - (unsigned)left;
+	} else
+		return 0;
+	mb = LOGFMT_VMASK(LOGFMT_VBLANK(v)) >> sh;
+	me = LOGFMT_VMASK(LOGFMT_VEQ(v, '=')) >> sh;
+	if ((m = mb | me) == 0) {
+		if (left > 16)
+			return logfmt_word_ends(k + 16, end, s, ke, we);
+		*ke = *we = end;				/* rule 3 */
+		return 1;
+	}
+	x = (unsigned)__builtin_ctz(m);
+	*ke = k + x;
+	if ((me >> x & 1) == 0) {				/* rule 3 */
+		*we = *ke;
+		return 1;
+	}
+	if (x + 1 < left && k[x + 1] == '"')			/* rule 4 */
+		return -1;
+	if ((rest = mb >> (x + 1)) != 0)			/* rule 5 */
+		*we = k + x + 1 + __builtin_ctz(rest);
+	else
+		*we = left > 16 ? logfmt_bare_end(k + 16, end, s) : end;
+	return 1;
+#else
+	(void)k, (void)end, (void)s, (void)ke, (void)we;
+	return 0;
+#endif
+}
+
+/*
  * The words as logfmt_word() reads them, with the common case first: a
- * word one blank after the one before. A word's key is k[0..ke - k).
+ * word one blank after the one before, whose key ends within 16 bytes.
+ * A word's key is k[0..ke - k).
  */
 int
 logfmt_scan(struct logfmt *lf, const char *line, size_t len,
@@ -628,11 +741,12 @@ logfmt_scan(struct logfmt *lf, const char *line, size_t len,
 	const char *p = line, *end = line + len, *at, *k, *ke, *v;
 	const char *lead = NULL, *lead_end = NULL;
 	size_t vlen, used = 0;
-	int inlead = 1;
+	int inlead = 1, rc;
 
 	memset(lf->fields, 0, ks->nslots * sizeof(*lf->fields));
 	lf->line = line;
 	lf->ok = 0;
+	lf->claimed = 0;
 	logfmt_fit(lf, len);
 	for (;;) {
 		/* Rule 1, most often one blank between words. */
@@ -645,23 +759,25 @@ logfmt_scan(struct logfmt *lf, const char *line, size_t len,
 			if (p == end)
 				break;
 		}
-		k = p;					/* rule 2 */
-		ke = p = logfmt_key_end(p, end, line);
-		if (p == end || *p != '=') {			/* rule 3 */
+		k = p;
+		if ((rc = logfmt_word16(k, end, line, &ke, &p)) == 0)
+			rc = logfmt_word_ends(k, end, line, &ke, &p);
+		if (rc == -1) {					/* rule 4 */
+			inlead = 0;
+			if ((p = logfmt_quoted(ke + 1, end, lf->buf, &used,
+			    &v, &vlen, why, &at)) == NULL)
+				goto refused;
+		} else if (ke == p) {				/* rule 3 */
 			if (inlead) {			/* rule 7 */
 				if (lead == NULL)
 					lead = k;
-				lead_end = p;
+				lead_end = ke;
 			}
-			v = p;
+			v = ke;
 			vlen = 0;
-		} else if (inlead = 0, ++p < end && *p == '"') { /* rule 4 */
-			if ((p = logfmt_quoted(p, end, lf->buf, &used, &v,
-			    &vlen, why, &at)) == NULL)
-				goto refused;
 		} else {					/* rule 5 */
-			v = p;
-			p = logfmt_bare_end(p, end, line);
+			inlead = 0;
+			v = ke + 1;
 			vlen = (size_t)(p - v);
 		}
 		if (ke > k && ks->bucket[LOGFMT_BUCKET(ke - k, k[0])] != 0)
@@ -676,6 +792,7 @@ logfmt_scan(struct logfmt *lf, const char *line, size_t len,
 	lf->len = len;
 	lf->pos = 0;
 	lf->used = 0;
+	lf->unescaped = used;
 	lf->ok = 1;
 	return 0;
 refused:							/* rule 8 */
@@ -688,6 +805,93 @@ const struct logfmt_field *
 logfmt_fields(const struct logfmt *lf)
 {
 	return lf->fields;
+}
+
+int
+logfmt_claimed(const struct logfmt *lf)
+{
+	return lf->ok && lf->claimed;
+}
+
+size_t
+logfmt_unescaped(const struct logfmt *lf)
+{
+	return lf->ok ? lf->unescaped : 0;
+}
+
+/* a[0..n) == b[0..n), in 8-byte words (the last one ending at n). */
+static inline int
+logfmt_same(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return 0;
+		return 1;
+	}
+	for (i = 0; i + 8 < n; i += 8)
+		if (logfmt_load(a + i) != logfmt_load(b + i))
+			return 0;
+	return logfmt_load(a + n - 8) == logfmt_load(b + n - 8);
+}
+
+/* key[0..klen) is at k, in the line that starts at s, after a blank. */
+static inline int
+logfmt_key_at(const char *s, const char *k, const char *key, size_t klen)
+{
+	return (k == s || (unsigned char)k[-1] <= ' ') &&
+	    logfmt_same(k, key, klen);
+}
+
+/*
+ * The candidates are the k with k[0] == key[0] and k[klen] == '=', from
+ * the first = on; with SSE2 16 of them are tested at once, the last few
+ * as the line's last 16.
+ */
+int
+logfmt_has_key(const char *line, size_t len, const char *key, size_t klen)
+{
+	const char *eq, *p, *last;
+#ifdef __SSE2__
+	const char *q;
+	__m128i c0, ce;
+	unsigned m;
+#endif
+
+	if (len <= klen || (eq = memchr(line + klen, '=', len - klen)) == NULL)
+		return 0;
+	p = eq - klen;
+	last = line + len - klen - 1;
+#ifdef __SSE2__
+	if (last - p >= 15) {
+		c0 = _mm_set1_epi8(key[0]);
+		ce = _mm_set1_epi8('=');
+		for (; last - p >= 15; p += 16)
+			for (m = LOGFMT_VMASK(_mm_and_si128(_mm_cmpeq_epi8(
+			    LOGFMT_V16(p), c0), _mm_cmpeq_epi8(
+			    LOGFMT_V16(p + klen), ce))); m != 0; m &= m - 1)
+				if (logfmt_key_at(line, p + __builtin_ctz(m),
+				    key, klen))
+					return 1;
+		if (p > last)
+			return 0;
+		q = last - 15;
+		for (m = LOGFMT_VMASK(_mm_and_si128(_mm_cmpeq_epi8(
+		    LOGFMT_V16(q), c0), _mm_cmpeq_epi8(LOGFMT_V16(q + klen),
+		    ce))) >> (p - q) << (p - q); m != 0; m &= m - 1)
+			if (logfmt_key_at(line, q + __builtin_ctz(m), key,
+			    klen))
+				return 1;
+		return 0;
+	}
+#endif
+	for (; p <= last; p++)
+		if (p[klen] == '=' && p[0] == key[0] &&
+		    logfmt_key_at(line, p, key, klen))
+			return 1;
+	return 0;
 }
 
 int

@@ -27,6 +27,8 @@ struct matcher {
 	size_t			*ckeylen;	/* [nsources]: logfmt's customer
 						   key's length */
 	struct template_value	*tv;		/* a template source's values */
+	unsigned		*lfwary;	/* [nsources]: logfmt's lines left
+						   to look at before scanning */
 	struct dispatch_scratch	**dsc;		/* [nsources]: for literal
 						   rules, or NULL */
 	int			 simple;
@@ -38,6 +40,9 @@ struct matcher {
 	double			 num;
 	int			 numok;
 };
+
+/* Lines a logfmt source looks at first after scanning one it did not claim. */
+#define MATCH_WARY	64
 
 static const char *const match_opname[] = {
 	"~", "!~", "==", "!=", "<", "<=", ">", ">="
@@ -59,6 +64,7 @@ matcher_new(const struct ruleset *rs, int simple, size_t maxline)
 	mt->jl = xcalloc(n, sizeof(*mt->jl));
 	mt->lf = xcalloc(n, sizeof(*mt->lf));
 	mt->ckeylen = xcalloc(n, sizeof(*mt->ckeylen));
+	mt->lfwary = xcalloc(n, sizeof(*mt->lfwary));
 	mt->dsc = xcalloc(n, sizeof(*mt->dsc));
 	for (i = 0; i < rs->nsources; i++) {
 		src = &rs->sources[i];
@@ -95,6 +101,7 @@ matcher_free(struct matcher *mt)
 	free(mt->jl);
 	free(mt->lf);
 	free(mt->ckeylen);
+	free(mt->lfwary);
 	pattern_ctx_free(mt->ctx);
 	pcre2_match_data_free(mt->md);
 	free(mt->tp);
@@ -190,30 +197,6 @@ match_anonymous(const struct source *src, const char *c, size_t len)
 }
 
 /*
- * Semantics 1, a logfmt source: the line holds "KEY=" at its start or
- * after a byte <= 0x20. Each '=' is looked at, as there are few.
- */
-static int
-match_logfmt_has(const char *line, size_t len, const char *key,
-    size_t klen)
-{
-	const char *p = line, *end = line + len, *eq, *k;
-
-	if (len <= klen)
-		return 0;
-	p += klen;		/* no '=' before this one can follow the key */
-	while ((eq = memchr(p, '=', (size_t)(end - p))) != NULL) {
-		k = eq - klen;
-		if (k[0] == key[0] && eq[-1] == key[klen - 1] &&
-		    memcmp(k, key, klen) == 0 &&
-		    (k == line || (unsigned char)k[-1] <= 0x20))
-			return 1;
-		p = eq + 1;
-	}
-	return 0;
-}
-
-/*
  * Semantics 1, a json source: the first byte past JSON's blanks is '{'.
  */
 static int
@@ -288,24 +271,24 @@ match_structured(struct matcher *mt, struct claim *c, size_t si,
     const char *line, size_t len)
 {
 	const struct source *src = &mt->rs->sources[si];
-	const struct logfmt_field *lv;
+	const struct logfmt_field *lv, *v;
 	const struct jsonl_value *jv;
 	const struct jsonl_fail *jf;
-	const char *end = line + len;
+	const int *slot = src->slot;
+	struct claim_field *f = c->f;
+	struct logfmt *lf;
+	const char *end = line + len, *why, *key;
 	size_t off, need = 0;
-	uint32_t i;
+	uint32_t i, nf;
+	int rc;
 
 	if (src->format == SOURCE_TEMPLATE)
 		return match_template(mt, c, src, line, len);
 	if (src->format == SOURCE_JSON) {
 		if (!match_json_looks(line, len))
 			return 0;
-	} else if (!match_logfmt_has(line, len,
-	    src->groupname[src->g_customer], mt->ckeylen[si]))
-		return 0;
-	c->structured = 1;
-	c->nf = src->ngroups;
-	if (src->format == SOURCE_JSON) {
+		c->structured = 1;
+		c->nf = src->ngroups;
 		if (jsonl_parse(mt->jl[si], line, len) == -1) {
 			jf = jsonl_failure(mt->jl[si]);
 			c->why = jf->why;
@@ -328,28 +311,54 @@ match_structured(struct matcher *mt, struct claim *c, size_t si,
 				need += c->f[i].len;
 		}
 	} else {
-		if (logfmt_scan(mt->lf[si], line, len, &c->why, &off) == -1) {
+		lf = mt->lf[si];
+		key = src->groupname[src->g_customer];
+		/*
+		 * Semantics 1: the line holds "KEY=" at its start or after a
+		 * blank. Not without =; yes when the scan (needed anyway)
+		 * found a word "KEY=..." there; else, as a quoted value can
+		 * hold it, logfmt_has_key() looks. A line the source does not
+		 * claim is then scanned for nothing: after one, the next
+		 * MATCH_WARY lines are looked at before they are scanned.
+		 */
+		if (mt->lfwary[si] > 0) {
+			mt->lfwary[si]--;
+			if (!logfmt_has_key(line, len, key, mt->ckeylen[si]))
+				return 0;
+			rc = logfmt_scan(lf, line, len, &why, &off);
+		} else {
+			if (memchr(line, '=', len) == NULL)
+				return 0;
+			rc = logfmt_scan(lf, line, len, &why, &off);
+			if (!logfmt_claimed(lf) && !logfmt_has_key(line, len,
+			    key, mt->ckeylen[si])) {
+				mt->lfwary[si] = MATCH_WARY;
+				return 0;
+			}
+		}
+		c->structured = 1;
+		if (rc == -1) {
+			c->why = why;
 			c->whyoff = off;
 			c->inner = 0;
 			c->nf = 0;
 			c->status = MATCH_UNPARSABLE;
 			return 1;
 		}
-		lv = logfmt_fields(mt->lf[si]);
-		for (i = 1; i <= c->nf; i++) {
-			const struct logfmt_field *v = &lv[src->slot[i]];
-
-			c->f[i].scalar = 1;
-			if ((c->f[i].present = v->present) == 0) {
-				c->f[i].p = "";
-				c->f[i].len = 0;
-				continue;
-			}
-			c->f[i].p = v->p;
-			c->f[i].len = v->len;
-			if (v->len > 0 && (v->p < line || v->p + v->len > end))
-				need += v->len;
+		c->nf = nf = src->ngroups;
+		lv = logfmt_fields(lf);
+		for (i = 1; i <= nf; i++) {
+			v = &lv[slot[i]];
+			f[i].scalar = 1;
+			f[i].present = v->present;
+			f[i].p = v->present ? v->p : "";
+			f[i].len = v->len;		/* 0 when absent */
 		}
+		/* Only unescaped values are not the line's bytes. */
+		for (i = 1; logfmt_unescaped(lf) > 0 && i <= nf; i++)
+			if (f[i].len > 0 && (f[i].p < line ||
+			    f[i].p + f[i].len > end))
+				need += f[i].len;
 	}
 	if (need > 0)
 		match_keep(c, line, len, need);

@@ -235,6 +235,11 @@ rules_source_structured(struct rload *l, const struct rsec *sec,
 	v = rules_kv(sec, "customer", &ln);
 	src->g_customer = rules_field(l, src, v != NULL ? v : "customer",
 	    sec->file, ln, "customer");
+	/* The key whose "KEY=" makes the source claim a line (semantics 1). */
+	if (src->format == SOURCE_LOGFMT && src->g_customer > 0 &&
+	    logfmt_keys_claim(src->lkeys, src->groupname[src->g_customer],
+	    strlen(src->groupname[src->g_customer]), &cause) == -1)
+		rules_err(l, sec->file, ln, "customer: %s", cause);
 	v = rules_kv(sec, "time", &ln);
 	if (v != NULL && strcmp(v, "none") == 0) {
 		rules_err(l, sec->file, ln, "time: in a %s source \"time\" "

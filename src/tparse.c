@@ -780,21 +780,32 @@ tp_parse_fmt(const struct tp_spec *spec, struct tp_state *st, const char *p,
 	return tp_finish(spec, st, &f, ms);
 }
 
-/* a[0..n) == b[0..n), in 8-byte words: the prefixes are short. */
+/*
+ * a[0..n) == b[0..n), in 8-byte words, the last of them ending at n
+ * (overlapping the one before): the prefixes are short, and an ISO 8601
+ * one ("2026-11-21T10:15:") is three words.
+ */
 static inline int
 tp_same(const char *a, const char *b, size_t n)
 {
 	uint64_t x, y;
+	size_t i;
 
-	for (; n >= 8; a += 8, b += 8, n -= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return 0;
+		return 1;
+	}
+	for (i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
 		if (x != y)
 			return 0;
 	}
-	while (n > 0 && *a == *b)
-		a++, b++, n--;
-	return n == 0;
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
 }
 
 /*
@@ -804,7 +815,7 @@ tp_same(const char *a, const char *b, size_t n)
  * the seconds, then the seconds and a fraction as here, then the same
  * bytes after them, so the result differs only by those seconds.
  */
-static int
+static inline int
 tp_last_hit(struct tp_state *st, const char *s, const char *e,
     int64_t *ms)
 {
@@ -817,6 +828,19 @@ tp_last_hit(struct tp_state *st, const char *s, const char *e,
 	    !tp_same(s, l->buf, l->prelen))
 		return 0;
 	p = s + l->prelen;
+	/*
+	 * The common case first, "SS.mmm" and the same bytes after: read as
+	 * below would read it (the suffix starts with no digit).
+	 */
+	if ((size_t)(e - p) == 6 + l->suflen && (p[2] == '.' || p[2] == ',') &&
+	    tp_isdigit(p[0]) && tp_isdigit(p[1]) && tp_isdigit(p[3]) &&
+	    tp_isdigit(p[4]) && tp_isdigit(p[5]) &&
+	    tp_same(p + 6, l->buf + l->prelen, l->suflen)) {
+		if ((sec = (p[0] - '0') * 10 + (p[1] - '0')) > 59)
+			return 0;
+		frac = (p[3] - '0') * 100 + (p[4] - '0') * 10 + (p[5] - '0');
+		goto hit;
+	}
 	if (!tp_isdigit(p[0]) || !tp_isdigit(p[1]) ||
 	    (sec = (p[0] - '0') * 10 + (p[1] - '0')) > 59)
 		return 0;
@@ -835,6 +859,7 @@ tp_last_hit(struct tp_state *st, const char *s, const char *e,
 	if ((size_t)(e - p) != l->suflen ||
 	    !tp_same(p, l->buf + l->prelen, l->suflen))
 		return 0;
+hit:
 	t = l->base + sec * 1000LL + frac;
 	if (t < TP_MIN_MS || t > TP_MAX_MS)
 		return 0;
@@ -877,7 +902,7 @@ tp_last_keep(struct tp_state *st, const char *s, const char *e,
 	l->valid = 1;
 }
 
-/* clf, iso8601, syslog: through the last stamp when they can. */
+/* clf, iso8601, syslog, once tp_parse() found no tp_last_hit(). */
 static int
 tp_parse_clock(const struct tp_spec *spec, struct tp_state *st, const char *s,
     const char *e,
@@ -886,8 +911,6 @@ tp_parse_clock(const struct tp_spec *spec, struct tp_state *st, const char *s,
 	struct tp_fields f;
 	int rc;
 
-	if (!st->nocache && tp_last_hit(st, s, e, ms))
-		return 0;
 	if (spec->kind == TP_CLF)
 		rc = tp_parse_clf(spec, st, s, e, &f, ms);
 	else if (spec->kind == TP_ISO8601)
@@ -899,8 +922,9 @@ tp_parse_clock(const struct tp_spec *spec, struct tp_state *st, const char *s,
 	return rc;
 }
 
-int
-tp_parse(const struct tp_spec *spec, struct tp_state *st, const char *s,
+/* tp_parse() past tp_last_hit(): apart, so that a hit pays for less. */
+static __attribute__((noinline)) int
+tp_parse_full(const struct tp_spec *spec, struct tp_state *st, const char *s,
     size_t len, int64_t *ms)
 {
 	const char *e;
@@ -925,6 +949,18 @@ tp_parse(const struct tp_spec *spec, struct tp_state *st, const char *s,
 	default:
 		return -1;
 	}
+}
+
+int
+tp_parse(const struct tp_spec *spec, struct tp_state *st, const char *s,
+    size_t len, int64_t *ms)
+{
+	/* Only tp_parse_clock() fills st->last, and only without nocache. */
+	if (s != NULL && st->last.valid && (spec->kind == TP_CLF ||
+	    spec->kind == TP_ISO8601 || spec->kind == TP_SYSLOG) &&
+	    tp_last_hit(st, s, s + len, ms))
+		return 0;
+	return tp_parse_full(spec, st, s, len, ms);
 }
 
 static const char *

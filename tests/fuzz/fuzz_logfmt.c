@@ -17,6 +17,11 @@
  *    (rule 7, as fl_ref_scan() found them) if the slot takes them, else
  *    absent; checked once before the words are read and once after
  *    (fields and words stay valid until the next scan).
+ *  - the claim: logfmt_claimed() exactly when one of those words is
+ *    "customer=..." (the fixed set's claim key; the line's set has
+ *    none) at the start or after a blank, and logfmt_has_key() agrees;
+ *    logfmt_has_key() for a few keys and the line's own is the byte-wise
+ *    search logfmt.h words.
  *
  * Each line is read with two key sets. One is fixed: the keys of the
  * shipped logfmt source and of logfmt-cases.txt, aliases, the leading
@@ -74,6 +79,7 @@ struct fl_set {
 	struct fl_name		*names;
 	size_t			 nnames;
 	int			 lead;	/* slot of rule 7, or -1 */
+	const char		*claim;	/* logfmt_keys_claim()'s, or NULL */
 };
 
 static int	fl_selftest_scanned;
@@ -357,6 +363,9 @@ fl_fixed_init(void)
 	if ((fl_fixed.lead = logfmt_keys_leading(fl_fixed.ks, 2, &cause)) !=
 	    2)
 		fuzz_fail("leading: %s", cause);
+	fl_fixed.claim = "customer";
+	if (logfmt_keys_claim(fl_fixed.ks, "customer", 8, &cause) != 0)
+		fuzz_fail("claim: %s", cause);
 	fl_fixed_lf = logfmt_new(fl_fixed.ks, 16);
 }
 
@@ -478,6 +487,72 @@ fl_check_fields(struct logfmt *lf, const struct fl_set *fs,
 	free(last);
 }
 
+/* logfmt_has_key() as logfmt.h words it, byte by byte. */
+static int
+fl_ref_has_key(const char *line, size_t len, const char *key, size_t klen)
+{
+	size_t k;
+
+	for (k = 0; k + klen < len; k++)
+		if (memcmp(line + k, key, klen) == 0 && line[k + klen] == '=' &&
+		    (k == 0 || fl_blank((unsigned char)line[k - 1])))
+			return 1;
+	return 0;
+}
+
+/*
+ * logfmt_claimed(): a word of r (read) with fs's claim key and =, at
+ * the line's start or after a blank; logfmt_has_key() agrees then.
+ */
+static void
+fl_check_claimed(struct logfmt *lf, const struct fl_set *fs,
+    const struct fl_ref *r, int want, const char *line, size_t len)
+{
+	const struct fl_word *w;
+	size_t i, cl;
+	int claimed = 0;
+
+	for (i = 0; want == 0 && fs->claim != NULL && i < r->nw; i++) {
+		w = &r->w[i];
+		cl = strlen(fs->claim);
+		if (!w->bare && w->klen == cl && memcmp(line + w->koff,
+		    fs->claim, cl) == 0 && (w->koff == 0 ||
+		    fl_blank((unsigned char)line[w->koff - 1])))
+			claimed = 1;
+	}
+	if (logfmt_claimed(lf) != claimed)
+		fuzz_fail("logfmt_claimed: %d, want %d", logfmt_claimed(lf),
+		    claimed);
+	if (claimed && !logfmt_has_key(line, len, fs->claim,
+	    strlen(fs->claim)))
+		fuzz_fail("claimed, but logfmt_has_key() finds no %s=",
+		    fs->claim);
+}
+
+/* logfmt_has_key() for a few keys: the claim's, short ones, the line's. */
+static void
+fl_check_has_key(const struct fl_ref *r, const char *line, size_t len)
+{
+	static const char *const keys[] = { "customer", "c", "k",
+	    "abcdefghij0123456" };
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (logfmt_has_key(line, len, keys[i], strlen(keys[i])) !=
+		    fl_ref_has_key(line, len, keys[i], strlen(keys[i])))
+			fuzz_fail("logfmt_has_key(%s): %d", keys[i],
+			    logfmt_has_key(line, len, keys[i],
+			    strlen(keys[i])));
+	for (i = 0; i < r->nw && i < 4; i++)
+		if (r->w[i].klen > 0 && logfmt_has_key(line, len,
+		    line + r->w[i].koff, r->w[i].klen) !=
+		    fl_ref_has_key(line, len, line + r->w[i].koff,
+		    r->w[i].klen))
+			fuzz_fail("logfmt_has_key(word %zu's key): %d", i,
+			    logfmt_has_key(line, len, line + r->w[i].koff,
+			    r->w[i].klen));
+}
+
 /* Scan line[0..len) with lf and fs and hold it to r. */
 static void
 fl_check(struct logfmt *lf, const struct fl_set *fs, const struct fl_ref *r,
@@ -493,6 +568,7 @@ fl_check(struct logfmt *lf, const struct fl_set *fs, const struct fl_ref *r,
 	rc = logfmt_scan(lf, line, len, &why, &off);
 	if (rc != 0 && rc != -1)
 		fuzz_fail("logfmt_scan returned %d", rc);
+	fl_check_claimed(lf, fs, r, want, line, len);
 	if ((rc == 0) != (want == 0))
 		fuzz_fail("logfmt_scan %s a line the reference %s (%s at %zu)",
 		    rc == 0 ? "reads" : "refuses", want == 0 ? "reads" :
@@ -576,6 +652,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(line, data, size);
 	want = fl_ref_scan(&r, (const unsigned char *)line, size);
 	fl_check(fl_fixed_lf, &fl_fixed, &r, want, line, size);
+	fl_check_has_key(&r, line, size);
 
 	memset(&fs, 0, sizeof(fs));
 	pick = size > 0 ? (unsigned char)line[size / 2] ^ (unsigned)size : 0;

@@ -15,6 +15,7 @@
  * (build/tests/test_logfmt); a run that finds it nowhere fails.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1432,6 +1433,226 @@ test_growth(void)
 	free(want);
 }
 
+/*
+ * Keys and values of every length from 1 (0 for values) to 40 bytes,
+ * after 0 to 19 bytes of other words, with nothing, a bare word or
+ * another pair after them: the ends of keys and values fall on every
+ * byte of a 16-byte load and past it, and near the line's end.
+ */
+static void
+test_word_lengths(void)
+{
+	static const char *const tails[] = { "", " y", " z=2", "\t", "\0w" };
+	char key[48], val[48], line[160];
+	const char *k[1];
+	size_t kl, vl, pad, t, n, tl;
+	int bad = 0;
+
+	k[0] = key;
+	for (kl = 1; kl <= 40; kl++) {
+		struct fx f;
+		const struct logfmt_field *v;
+
+		memset(key, 'k', kl);
+		key[kl] = '\0';
+		f = fx_new(k, 1, 0, 8);
+		v = logfmt_fields(f.lf);
+		for (vl = 0; vl <= 40; vl++) {
+			memset(val, 'v', vl);
+			val[vl] = '\0';
+			for (pad = 0; pad < 20; pad++)
+				for (t = 0; t < 5; t++) {
+
+					memset(line, 'x', pad);
+					n = pad;
+					if (pad > 0)
+						line[n - 1] = ' ';
+					memcpy(line + n, key, kl);
+					n += kl;
+					line[n++] = '=';
+					memcpy(line + n, val, vl);
+					n += vl;
+					tl = t == 4 ? 2 : strlen(tails[t]);
+					memcpy(line + n, tails[t], tl);
+					n += tl;
+					if (fx_scan_mem(&f, line, n) != 0 ||
+					    !v[0].present || v[0].len != vl ||
+					    v[0].p != f.copy + pad + kl + 1) {
+						if (bad++ < 5)
+							fail_at(__LINE__,
+							    "\"%s\": key %zu, "
+							    "value %zu", show(line,
+							    n), kl, vl);
+					}
+					/* The same key bare, at the end. */
+					n = pad + kl;
+					if (fx_scan_mem(&f, line, n) != 0 ||
+					    !v[0].present || v[0].len != 0) {
+						if (bad++ < 5)
+							fail_at(__LINE__,
+							    "\"%s\": bare key "
+							    "%zu", show(line, n),
+							    kl);
+					}
+				}
+		}
+		fx_free(&f);
+	}
+	CHECK_INT(bad, 0);
+}
+
+/* What logfmt_has_key() must say, byte by byte as logfmt.h words it. */
+static int
+ref_has_key(const char *line, size_t len, const char *key, size_t klen)
+{
+	size_t k;
+
+	for (k = 0; k + klen < len; k++)
+		if (memcmp(line + k, key, klen) == 0 && line[k + klen] == '=' &&
+		    (k == 0 || (unsigned char)line[k - 1] <= 0x20))
+			return 1;
+	return 0;
+}
+
+static int
+has_key_mem(const char *line, size_t len, const char *key)
+{
+	char *copy = xmalloc(len > 0 ? len : 1);
+	int rc;
+
+	memcpy(copy, line, len);
+	rc = logfmt_has_key(copy, len, key, strlen(key));
+	free(copy);
+	return rc;
+}
+
+#define HAS_KEY(lit, key)	has_key_mem((lit), sizeof(lit) - 1, (key))
+
+/*
+ * logfmt_has_key(): by hand, then random lines of pieces of keys against
+ * ref_has_key(), for keys shorter and longer than a 64-bit word and than
+ * a 16-byte load, from heap copies of exactly the line.
+ */
+static void
+test_has_key(void)
+{
+	static const char *const keys[] = { "customer", "c", "cu", "custom",
+	    "customer_id", "a_customer_identifier" };
+	static const char *const bits[] = { "c", "u", "customer", "customer=",
+	    "=", " ", "\t", "\n", "\0", "\"", "x", "r=", "_id", "ab=cd",
+	    "a_customer_identifier", "\x80", "!" };
+	char line[200];
+	uint64_t x = 12345;
+	size_t i, k, n, len;
+	int bad = 0;
+
+	CHECK_INT(HAS_KEY("customer=C1", "customer"), 1);
+	CHECK_INT(HAS_KEY("a=1 customer=C1", "customer"), 1);
+	CHECK_INT(HAS_KEY("a=1\tcustomer=", "customer"), 1);
+	CHECK_INT(HAS_KEY("a=1\0customer=C1", "customer"), 1);
+	CHECK_INT(HAS_KEY("a=\" customer=C1\"", "customer"), 1);
+	CHECK_INT(HAS_KEY("a=\"x\"customer=C1", "customer"), 0);
+	CHECK_INT(HAS_KEY("xcustomer=C1", "customer"), 0);
+	CHECK_INT(HAS_KEY("customer C1", "customer"), 0);
+	CHECK_INT(HAS_KEY("customer", "customer"), 0);
+	CHECK_INT(HAS_KEY("customer_id=1", "customer"), 0);
+	CHECK_INT(HAS_KEY("custome=1", "customer"), 0);
+	CHECK_INT(HAS_KEY("", "customer"), 0);
+	CHECK_INT(HAS_KEY("=", "c"), 0);
+	CHECK_INT(HAS_KEY("c=", "c"), 1);
+	CHECK_INT(HAS_KEY("a=b=c c=", "c"), 1);
+	CHECK_INT(HAS_KEY("a=b=c=", "c"), 0);
+	for (i = 0; i < 100000; i++) {
+		for (len = 0, n = (size_t)(x >> 33) % 24; n > 0; n--) {
+			const char *b;
+			size_t bl;
+
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			b = bits[(x >> 40) % (sizeof(bits) / sizeof(bits[0]))];
+			bl = *b == '\0' ? 1 : strlen(b);
+			if (len + bl > sizeof(line))
+				break;
+			memcpy(line + len, b, bl);
+			len += bl;
+		}
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		k = (size_t)(x >> 41) % (sizeof(keys) / sizeof(keys[0]));
+		if (has_key_mem(line, len, keys[k]) !=
+		    ref_has_key(line, len, keys[k], strlen(keys[k])) &&
+		    bad++ < 5)
+			fail_at(__LINE__, "\"%s\", key %s: %d", show(line, len),
+			    keys[k], has_key_mem(line, len, keys[k]));
+	}
+	CHECK_INT(bad, 0);
+}
+
+/*
+ * logfmt_claimed(): a word "customer=..." at the start or after a blank,
+ * in a line read; logfmt_keys_claim() names the key.
+ */
+static void
+test_claimed(void)
+{
+	static const char *const k[] = { "customer", "event" };
+	struct fx f = fx_new(k, 2, 1, 64);
+	const char *cause = NULL;
+
+	CHECK_INT(logfmt_keys_claim(f.ks, "nope", 4, &cause), -1);
+	CHECK(cause != NULL);
+	CHECK_INT(logfmt_keys_claim(f.ks, "", 0, &cause), -1);
+	/* Not named yet: no line is claimed. */
+	CHECK_INT(SCAN(&f, "customer=C1"), 0);
+	CHECK_INT(logfmt_claimed(f.lf), 0);
+	CHECK_INT(logfmt_keys_claim(f.ks, "customer", 8, &cause), 0);
+	CHECK_INT(SCAN(&f, "customer=C1"), 0);
+	CHECK_INT(logfmt_claimed(f.lf), 1);
+	CHECK_INT(SCAN(&f, "2026-11-21 level=info customer=C1 event=x"), 0);
+	CHECK_INT(logfmt_claimed(f.lf), 1);
+	CHECK_INT(SCAN(&f, "a=1\tcustomer=\"C1\""), 0);
+	CHECK_INT(logfmt_claimed(f.lf), 1);
+	CHECK_INT(SCAN(&f, "a=1 customer="), 0);
+	CHECK_INT(logfmt_claimed(f.lf), 1);
+	/* After a closing " with no blank: a word, but no claim. */
+	CHECK_INT(SCAN(&f, "a=\"x\"customer=C1"), 0);
+	CHECK_FIELD(&f, 0, "C1");
+	CHECK_INT(logfmt_claimed(f.lf), 0);
+	/* Bare, another key, inside a value: none. */
+	CHECK_INT(SCAN(&f, "customer event=x"), 0);
+	CHECK_INT(logfmt_claimed(f.lf), 0);
+	CHECK_INT(SCAN(&f, "event=x"), 0);
+	CHECK_INT(logfmt_claimed(f.lf), 0);
+	CHECK_INT(SCAN(&f, "msg=\"a customer=C1\""), 0);
+	CHECK_INT(logfmt_claimed(f.lf), 0);
+	CHECK_INT(SCAN(&f, "xcustomer=C1 customer_id=2"), 0);
+	CHECK_INT(logfmt_claimed(f.lf), 0);
+	/* Refused: never. */
+	CHECK_INT(SCAN(&f, "customer=C1 msg=\"open"), -1);
+	CHECK_INT(logfmt_claimed(f.lf), 0);
+	/* Naming another key moves the claim. */
+	CHECK_INT(logfmt_keys_claim(f.ks, "event", 5, &cause), 0);
+	CHECK_INT(SCAN(&f, "customer=C1"), 0);
+	CHECK_INT(logfmt_claimed(f.lf), 0);
+	CHECK_INT(SCAN(&f, "event=x"), 0);
+	CHECK_INT(logfmt_claimed(f.lf), 1);
+	fx_free(&f);
+}
+
+/* logfmt_unescaped(): the bytes of values not in the line. */
+static void
+test_unescaped(void)
+{
+	static const char *const k[] = { "k", "j" };
+	struct fx f = fx_new(k, 2, 0, 64);
+
+	CHECK_INT(SCAN(&f, "k=a j=\"b c\""), 0);
+	CHECK_INT(logfmt_unescaped(f.lf), 0);
+	CHECK_INT(SCAN(&f, "k=\"a\\tb\" j=\"\\u00e9\""), 0);
+	CHECK_INT(logfmt_unescaped(f.lf), 5);
+	CHECK_INT(SCAN(&f, "k=\"\\q\""), -1);
+	CHECK_INT(logfmt_unescaped(f.lf), 0);
+	fx_free(&f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1449,5 +1670,9 @@ main(int argc, char **argv)
 	test_not_refused();
 	test_lifetime();
 	test_growth();
+	test_word_lengths();
+	test_has_key();
+	test_claimed();
+	test_unescaped();
 	T_DONE();
 }

@@ -960,6 +960,96 @@ test_cache_same_as_full(void)
 	CHECK_INT(bad, 0);
 }
 
+/*
+ * The cache's quick reading of "SS.mmm": stamps with milliseconds (as
+ * most logs write them), among others with other fractions, mangled
+ * digits and other zones, across minutes, days and (local time) both
+ * of Europe/Berlin's changes of offset, read by a spec with the cache
+ * and one without: the same answers, and most through the cache.
+ */
+static void
+test_cache_ms_same_as_full(void)
+{
+	static const char *const zones[] = { "Z", "", "+01:00", "-0530" };
+	static const char *const tzs[] = { "+02:00", "local", NULL };
+	/* Not 02:xx on 10-25, which Berlin has twice (mktime(3) picks). */
+	static const char *const days[] = { "2026-03-29T01:59",
+	    "2026-03-29T03:00", "2026-10-25T01:59", "2026-10-25T03:00",
+	    "2026-12-31T23:59", "2027-01-01T00:00" };
+	struct tspec fast, full;
+	char buf[96], frac[8];
+	unsigned t, i, seed = 7;
+	int ss = 0, bad = 0, n, d = 0, z = 0;
+	int64_t a, b;
+
+	if (access("/usr/share/zoneinfo/Europe/Berlin", R_OK) == 0)
+		set_tz("Europe/Berlin");
+	else
+		set_tz("CET-1CEST,M3.5.0,M10.5.0/3");
+	for (t = 0; t < 3; t++) {
+		fast = spec_of("iso8601", tzs[t]);
+		full = spec_of("iso8601", tzs[t]);
+		full.st.nocache = 1;
+		for (i = 0; i < 20000; i++) {
+			seed = seed * 1103515245 + 12345;
+			switch ((seed >> 16) % 32) {
+			case 0:
+				d = (int)((seed >> 8) % 6);
+				break;
+			case 1:
+				z = (int)((seed >> 8) % 4);
+				break;
+			default:
+				ss = (int)((seed >> 8) % 61);
+				break;
+			}
+			seed = seed * 1103515245 + 12345;
+			switch ((seed >> 16) % 16) {
+			case 0:
+				snprintf(frac, sizeof frac, ",%03u",
+				    (seed >> 4) % 1000);
+				break;
+			case 1:
+				snprintf(frac, sizeof frac, ".%04u",
+				    (seed >> 4) % 10000);
+				break;
+			case 2:
+				snprintf(frac, sizeof frac, ".%02u",
+				    (seed >> 4) % 100);
+				break;
+			case 3:
+				snprintf(frac, sizeof frac, ".1a3");
+				break;
+			case 4:
+				snprintf(frac, sizeof frac, ":123");
+				break;
+			case 5:
+				frac[0] = '\0';
+				break;
+			default:
+				snprintf(frac, sizeof frac, ".%03u",
+				    (seed >> 4) % 1000);
+				break;
+			}
+			n = snprintf(buf, sizeof buf, "%s:%02d%s%s", days[d], ss,
+			    frac, zones[z]);
+			if ((seed >> 8) % 64 == 0)
+				buf[(seed >> 10) % (unsigned)n] = 'x';
+			a = parse_mem(&fast, buf, (size_t)n);
+			b = parse_mem(&full, buf, (size_t)n);
+			if (a != b && bad++ < 5)
+				fprintf(stderr, "cache: \"%s\": %lld, in full "
+				    "%lld\n", buf, (long long)a, (long long)b);
+		}
+		CHECK(fast.st.hits > 10000);
+		CHECK_INT(full.st.hits, 0);
+		tp_spec_free(&fast.s);
+		tp_spec_free(&full.s);
+	}
+	CHECK_INT(bad, 0);
+	set_tz("UTC0");
+}
+
 /* The length is part of the input: bytes after it are never read. */
 static void
 test_not_terminated(void)
@@ -1230,6 +1320,7 @@ main(void)
 	test_cache_clf_syslog();
 	test_cache_local();
 	test_cache_same_as_full();
+	test_cache_ms_same_as_full();
 	test_not_terminated();
 	test_truncated();
 	test_tp_format();
