@@ -538,25 +538,36 @@ fail:
  * first CXW_EXEC_SAID that failed one by one, a full queue once; the
  * rest are counted (main_exec_finish()).
  */
+/* Whose job it was: an alert's (CX_CUSTOMER set) or an incident's. */
+static void
+main_exec_whose(const struct exec_end *x, char *buf, size_t len)
+{
+	if (x->customer[0] != '\0')
+		snprintf(buf, len, "alert for %s", x->customer);
+	else
+		snprintf(buf, len, "an incident");
+}
+
 static void
 main_exec_end(void *arg, const struct exec_end *x)
 {
 	const struct options *o = arg;
-	char what[128];
+	char what[128], whose[WTAB_MAXKEY * 4 + 16];
 
+	main_exec_whose(x, whose, sizeof(whose));
 	switch (x->how) {
 	case EXEC_NOTRUN:
 		if (main_said.notrun++ == 0)
-			warnx("--exec: %s (alert for %s): %s: %s; said once, "
-			    "-s counts them", o->exec, x->customer, x->call,
+			warnx("--exec: %s (%s): %s: %s; said once, -s counts "
+			    "them", o->exec, whose, x->call,
 			    strerror(x->code));
 		return;
 	case EXEC_DROPPED:
 		if (main_said.dropped++ == 0)
-			warnx("--exec: %s: %d alerts wait already; the alert "
-			    "for %s and others until there is room are "
-			    "dropped (said once, -s counts them)", o->exec,
-			    CXW_EXEC_QUEUE, x->customer);
+			warnx("--exec: %s: %d alerts wait already; the %s "
+			    "and others until there is room are dropped (said "
+			    "once, -s counts them)", o->exec, CXW_EXEC_QUEUE,
+			    whose);
 		return;
 	case EXEC_EXIT:
 		if (x->code == -1)
@@ -577,8 +588,7 @@ main_exec_end(void *arg, const struct exec_end *x)
 		break;
 	}
 	if (main_said.failed++ < CXW_EXEC_SAID)
-		warnx("--exec: %s (alert for %s): %s", o->exec, x->customer,
-		    what);
+		warnx("--exec: %s (%s): %s", o->exec, whose, what);
 }
 
 /* ", N what" (whats when n > 1) at the end of buf when n is not 0. */

@@ -4,9 +4,15 @@
  *
  * A compiled layout is its leading literal and then, for each field,
  * the literal after it (empty only after a last field that takes the
- * rest of the line). Scanning looks for each literal's first byte with
- * memchr() and checks the rest, so a field costs about what finding its
- * end costs.
+ * rest of the line). Scanning looks for one byte of each literal with
+ * memchr() (its first that is not a blank: blanks are everywhere in a
+ * log line, "[" or "\"" are not) and checks the rest, so a field costs
+ * about what finding its end costs, and a line of another format fails
+ * at the first literal it lacks. Layouts that begin alike fail alike: a
+ * layout whose leading parts are those a layout tried before failed on
+ * is not tried (common[][] says how many parts two layouts share), and
+ * a line without a byte all layouts' texts have (the "[" of a web log)
+ * is none's.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +26,7 @@ struct template_part {
 	size_t		 field;
 	char		*lit;
 	size_t		 litlen;	/* 0 only after a last field */
+	size_t		 key;		/* the byte of lit memchr() looks for */
 };
 
 struct template_layout {
@@ -34,6 +41,11 @@ struct template_layout {
 struct template {
 	struct template_layout *lay;
 	size_t		 nlay;
+	size_t		*common;	/* [nlay * nlay]: leading parts alike,
+					   the leading literal counting as
+					   one */
+	int		 need;		/* a byte every layout's text has, or
+					   -1: a line without it fits none */
 	char		**name;		/* [nf]: the fields */
 	size_t		 nf;
 };
@@ -98,6 +110,86 @@ template_absent(struct template *t)
 			if (!template_in(t, i, f))
 				y->absent[y->nabsent++] = f;
 	}
+}
+
+/* The elements two layouts begin with alike: 0, or 1 + parts. */
+static size_t
+template_alike(const struct template_layout *a,
+    const struct template_layout *b)
+{
+	size_t k;
+
+	if (a->prelen != b->prelen || (a->prelen > 0 &&
+	    memcmp(a->pre, b->pre, a->prelen) != 0))
+		return 0;
+	for (k = 0; k < a->nparts && k < b->nparts; k++)
+		if (a->part[k].field != b->part[k].field ||
+		    a->part[k].litlen != b->part[k].litlen ||
+		    (a->part[k].litlen > 0 && memcmp(a->part[k].lit,
+		    b->part[k].lit, a->part[k].litlen) != 0))
+			break;
+	return 1 + k;
+}
+
+/* Whether layout y's text (its literals) holds byte c. */
+static int
+template_has_byte(const struct template_layout *y, char c)
+{
+	size_t k;
+
+	if (y->prelen > 0 && memchr(y->pre, c, y->prelen) != NULL)
+		return 1;
+	for (k = 0; k < y->nparts; k++)
+		if (y->part[k].litlen > 0 &&
+		    memchr(y->part[k].lit, c, y->part[k].litlen) != NULL)
+			return 1;
+	return 0;
+}
+
+/* The first byte of the first layout's text, not a blank, all have. */
+static void
+template_need(struct template *t)
+{
+	const struct template_layout *y = &t->lay[0];
+	const char *s;
+	size_t k, n, j, i;
+
+	t->need = -1;
+	for (k = 0; k <= y->nparts && t->need == -1; k++) {
+		s = k == 0 ? y->pre : y->part[k - 1].lit;
+		n = k == 0 ? y->prelen : y->part[k - 1].litlen;
+		for (j = 0; j < n && t->need == -1; j++) {
+			if (s[j] == ' ')
+				continue;
+			for (i = 1; i < t->nlay; i++)
+				if (!template_has_byte(&t->lay[i], s[j]))
+					break;
+			if (i == t->nlay)
+				t->need = (unsigned char)s[j];
+		}
+	}
+}
+
+static void
+template_common(struct template *t)
+{
+	struct template_part *f;
+	size_t i, j, k;
+
+	free(t->common);
+	t->common = xcalloc(t->nlay * t->nlay, sizeof(*t->common));
+	for (i = 0; i < t->nlay; i++)
+		for (j = 0; j < t->nlay; j++)
+			t->common[i * t->nlay + j] = template_alike(&t->lay[i],
+			    &t->lay[j]);
+	for (i = 0; i < t->nlay; i++)
+		for (k = 0; k < t->lay[i].nparts; k++) {
+			f = &t->lay[i].part[k];
+			for (f->key = 0; f->key + 1 < f->litlen &&
+			    f->lit[f->key] == ' '; f->key++)
+				continue;
+		}
+	template_need(t);
 }
 
 /* A field named s[0..n) at byte at of the text (rule 2). */
@@ -191,6 +283,7 @@ template_add(struct template *t, const char *text, char **cause)
 	t->lay = xreallocarray(t->lay, t->nlay + 1, sizeof(*t->lay));
 	t->lay[t->nlay++] = y;
 	template_absent(t);
+	template_common(t);
 	return 0;
 fail:
 	/* Names only this layout brought go with it. */
@@ -212,6 +305,7 @@ template_free(struct template *t)
 	for (i = 0; i < t->nf; i++)
 		free(t->name[i]);
 	free(t->lay);
+	free(t->common);
 	free(t->name);
 	free(t);
 }
@@ -258,19 +352,28 @@ template_field(const struct template *t, const char *name)
 }
 
 /*
- * The first lit[0..n) in p[0..len), n >= 1, or NULL. The literals after
- * fields are short (a blank, "] \"", "\" "), so their rest is compared
+ * The first lit[0..n) in p[0..len), n >= 1, or NULL, found through its
+ * byte lit[key]: each hit of it in turn is where a match would have it,
+ * so the first hit that matches is the first match. The literals after
+ * fields are short (a blank, "] \"", "\" "), so the rest is compared
  * here rather than by a call.
  */
 static inline const char *
-template_find(const char *p, size_t len, const char *lit, size_t n)
+template_find(const char *p, size_t len, const char *lit, size_t n,
+    size_t key)
 {
-	const char *end = p + len, *q;
+	const char *last, *q;
 	size_t k;
 
-	while ((size_t)(end - p) >= n &&
-	    (q = memchr(p, lit[0], (size_t)(end - p) - (n - 1))) != NULL) {
-		for (k = 1; k < n && q[k] == lit[k]; k++)
+	if (n == 1)			/* most: a blank */
+		return memchr(p, lit[0], len);
+	if (len < n)
+		return NULL;
+	last = p + (len - n);		/* the last place a match can start */
+	while (p <= last && (q = memchr(p + key, lit[key],
+	    (size_t)(last - p) + 1)) != NULL) {
+		q -= key;
+		for (k = 0; k < n && q[k] == lit[k]; k++)
 			continue;
 		if (k == n)
 			return q;
@@ -279,15 +382,20 @@ template_find(const char *p, size_t len, const char *lit, size_t n)
 	return NULL;
 }
 
-/* Rule 3 for one layout: 0 when the line fits, its values in out. */
+/*
+ * Rule 3 for one layout: 0 when the line fits, its values in out; else
+ * -1 and *at, the element that failed (0 the leading literal, 1 + k part
+ * k's), or SIZE_MAX when it was the end of the line.
+ */
 static int
 template_fit(const struct template_layout *y, const char *line, size_t len,
-    struct template_value *out)
+    struct template_value *out, size_t *at)
 {
 	const char *p = line, *end = line + len, *q;
 	const struct template_part *f;
 	size_t i;
 
+	*at = 0;
 	if (len < y->prelen || (y->prelen > 0 &&
 	    memcmp(line, y->pre, y->prelen) != 0))
 		return -1;
@@ -300,13 +408,16 @@ template_fit(const struct template_layout *y, const char *line, size_t len,
 			return 0;
 		}
 		if ((q = template_find(p, (size_t)(end - p), f->lit,
-		    f->litlen)) == NULL)
+		    f->litlen, f->key)) == NULL) {
+			*at = 1 + i;
 			return -1;
+		}
 		out[f->field].p = p;
 		out[f->field].len = (size_t)(q - p);
 		p = q + f->litlen;
 	}
 	/* A layout that ends with a literal ends the line. */
+	*at = SIZE_MAX;
 	return p == end ? 0 : -1;
 }
 
@@ -315,17 +426,25 @@ template_scan(const struct template *t, const char *line, size_t len,
     struct template_value *out)
 {
 	const struct template_layout *y;
-	size_t i, j;
+	size_t i, j, at, failed = SIZE_MAX, failat = 0;
 
+	if (t->need >= 0 && memchr(line, t->need, len) == NULL)
+		return -1;
 	for (i = 0; i < t->nlay; i++) {
 		y = &t->lay[i];
-		if (template_fit(y, line, len, out) == 0) {
+		/* It begins as the one that failed, past where that did. */
+		if (failed != SIZE_MAX && failat != SIZE_MAX &&
+		    t->common[failed * t->nlay + i] > failat)
+			continue;
+		if (template_fit(y, line, len, out, &at) == 0) {
 			for (j = 0; j < y->nabsent; j++) {
 				out[y->absent[j]].p = NULL;
 				out[y->absent[j]].len = 0;
 			}
 			return (int)i;
 		}
+		failed = i;
+		failat = at;
 	}
 	return -1;
 }

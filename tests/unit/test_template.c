@@ -314,8 +314,10 @@ test_brute(void)
 	static const char *const texts[][3] = {
 		{ "", "ab", "" }, { "a", "b", "a" }, { "", "aa", "b" },
 		{ "b", "a", "" }, { "", "aba", "a" }, { "ab", "b", "ba" },
+		{ "", " a", "" }, { "", "  b", " " }, { " ", " ", "a " },
+		{ "", "a ", " b" }, { "b", " a ", "" },
 	};
-	const char alpha[] = "ab";
+	const char alpha[] = "ab ";
 	char layout[64], s[8];
 	size_t k, len, i, code, total, vlen[2], bad = 0, fits = 0;
 
@@ -331,12 +333,13 @@ test_brute(void)
 		}
 		for (len = 0; len <= 6; len++) {
 			for (total = 1, i = 0; i < len; i++)
-				total *= 2;
+				total *= 3;
 			for (code = 0; code < total; code++) {
 				int got, want;
+				size_t c = code;
 
-				for (i = 0; i < len; i++)
-					s[i] = alpha[(code >> i) & 1];
+				for (i = 0; i < len; i++, c /= 3)
+					s[i] = alpha[c % 3];
 				want = ref_fit(texts[k][0], lits, 2, s, len,
 				    vlen);
 				got = template_scan(t, s, len, v);
@@ -353,6 +356,58 @@ test_brute(void)
 	CHECK(fits > 50);
 }
 
+/*
+ * Layouts that begin alike are skipped once one failed past their common
+ * part: the layout found is the first that fits, as trying each would
+ * give, for every string of up to seven bytes over a small alphabet.
+ */
+static void
+test_skip(void)
+{
+	static const char *const lays[] = {
+		"${a} ${b}[${c}] ${d}", "${a} ${b}[${c}]", "${a} ${b}[${c}",
+		"${a}[${c}] ${d}", "${a}[${c}]", "${a} ${e}",
+	};
+	const size_t nl = sizeof(lays) / sizeof(lays[0]);
+	struct template *all, *one[6];
+	struct template_value w[8];
+	const char alpha[] = "a []";
+	char s[8], *cause;
+	size_t len, i, k, code, total, bad = 0, fitted[7] = { 0 };
+	int got, want;
+
+	all = template_new();
+	for (k = 0; k < nl; k++) {
+		CHECK(template_add(all, lays[k], &cause) == 0);
+		one[k] = tpl(lays[k]);
+	}
+	for (len = 0; len <= 7; len++) {
+		for (total = 1, i = 0; i < len; i++)
+			total *= 4;
+		for (code = 0; code < total; code++) {
+			size_t c = code;
+
+			for (i = 0; i < len; i++, c /= 4)
+				s[i] = alpha[c % 4];
+			for (want = -1, k = 0; k < nl && want < 0; k++)
+				if (template_scan(one[k], s, len, w) == 0)
+					want = (int)k;
+			got = template_scan(all, s, len, v);
+			if (got != want)
+				bad++;
+			fitted[got + 1]++;
+		}
+	}
+	CHECK_INT(bad, 0);
+	for (k = 0; k < nl; k++) {
+		if (fitted[k + 1] == 0)
+			fprintf(stderr, "layout %zu never fits\n", k);
+		CHECK(fitted[k + 1] > 0);
+		template_free(one[k]);
+	}
+	template_free(all);
+}
+
 int
 main(void)
 {
@@ -361,5 +416,6 @@ main(void)
 	test_fit();
 	test_layouts();
 	test_brute();
+	test_skip();
 	T_DONE();
 }
