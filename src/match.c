@@ -327,7 +327,7 @@ match_structured(struct matcher *mt, struct claim *c, size_t si,
 				return 0;
 			rc = logfmt_scan(lf, line, len, &why, &off);
 		} else {
-			if (memchr(line, '=', len) == NULL)
+			if (len == 0 || memchr(line, '=', len) == NULL)
 				return 0;
 			rc = logfmt_scan(lf, line, len, &why, &off);
 			if (!logfmt_claimed(lf) && !logfmt_has_key(line, len,

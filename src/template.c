@@ -366,7 +366,7 @@ template_find(const char *p, size_t len, const char *lit, size_t n,
 	size_t k;
 
 	if (n == 1)			/* most: a blank */
-		return memchr(p, lit[0], len);
+		return len > 0 ? memchr(p, lit[0], len) : NULL;
 	if (len < n)
 		return NULL;
 	last = p + (len - n);		/* the last place a match can start */
@@ -428,7 +428,7 @@ template_scan(const struct template *t, const char *line, size_t len,
 	const struct template_layout *y;
 	size_t i, j, at, failed = SIZE_MAX, failat = 0;
 
-	if (t->need >= 0 && memchr(line, t->need, len) == NULL)
+	if (t->need >= 0 && (len == 0 || memchr(line, t->need, len) == NULL))
 		return -1;
 	for (i = 0; i < t->nlay; i++) {
 		y = &t->lay[i];

@@ -7,8 +7,8 @@
 # headless Chromium it logs nothing to the console, no planted script
 # ran (the title is the page's), no planted element exists, and the
 # screenshot is kept in build/artifacts/report-html.png for people to
-# look at. The file is written whole (afile): a failed write leaves
-# the previous one.
+# look at. (The page is written whole, as every --report is; cli/output-
+# errors tests a report that cannot be written.)
 . "$TOP/tests/e2e/lib.sh"
 need_tool python3 tidy chromium
 S=$TOP/tests/data/sample
