@@ -42,7 +42,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 # The fuzz targets (tests/fuzz/fuzz_NAME.c). Built with replay.c they are
 # unit tests (B/tests/test_fuzz_NAME: self test and tests/fuzz/regress);
 # built with libFuzzer (make fuzz) they fuzz.
-FUZZ_NAMES := gzread lines rules state json logfmt
+FUZZ_NAMES := gzread lines rules state json logfmt redact
 FUZZ_LIB := tests/fuzz/util.c tests/fuzz/json.c
 # fuzz_json holds jsonl to jansson, a second JSON decoder (only there).
 FUZZ_CFLAGS_json := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)

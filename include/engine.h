@@ -23,6 +23,7 @@ struct match;
 struct obuf;
 struct slog;
 struct report;
+struct pseudonym;
 struct ruleset;
 
 struct engine_opts {
@@ -40,6 +41,9 @@ struct engine_opts {
 					   no time cache, no claim kept */
 	size_t		  max_line;	/* the longest line given (0: 64 KiB,
 					   --max-line's default) */
+	const struct pseudonym *pseud;	/* NULL, or --pseudonymize's key:
+					   every customer id the engine
+					   lets out is its pseudonym */
 };
 
 /* One detector's counts. */
@@ -82,6 +86,10 @@ struct engine_stats {
 	uint64_t	 incidents_ended;
 	uint64_t	 incident_late;	/* events too late for their rule's
 					   incident window */
+	uint64_t	 redacted;	/* evidence lines a [redact] class or
+					   pattern, or a pseudonym, changed */
+	uint64_t	 redact_limits;	/* lines where a redaction pattern hit
+					   a PCRE2 limit (redacted whole) */
 };
 
 /* rs and out are borrowed and must outlive the engine. */

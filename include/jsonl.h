@@ -81,6 +81,11 @@ enum jsonl_type {
 struct jsonl_value {
 	const char	*p;		/* NULL when absent */
 	size_t		 len;
+	const char	*raw;		/* the value as the parsed text has it
+					   (a string without its quotes, but
+					   escaped): in the line, or in the
+					   unwrapped text */
+	size_t		 rawlen;
 	enum jsonl_type	 type;
 	int		 present;	/* type != JSONL_ABSENT */
 };

@@ -46,6 +46,11 @@ struct claim {
 	int		 source;	/* -1 when unmatched */
 	const char	*customer;
 	size_t		 customerlen;
+	const char	*craw;		/* the customer as the line writes it
+					   (escaped, when a json source
+					   decoded it; else customer); maybe
+					   not in the line (unwrap) */
+	size_t		 crawlen;
 	const char	*timestr;
 	size_t		 timelen;
 	int64_t		 time;		/* ms */
@@ -87,6 +92,8 @@ struct match {
 	int		 rule;		/* -1 unless MATCH_EVENT */
 	const char	*customer;
 	size_t		 customerlen;
+	const char	*craw;		/* the claim's */
+	size_t		 crawlen;
 	const char	*timestr;
 	size_t		 timelen;
 	int64_t		 time;		/* ms */

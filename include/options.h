@@ -46,6 +46,8 @@ struct options {
 	const char	*state;
 	int		 state_reset;
 	int		 reread;
+	const char	*pseudonymize;		/* key file */
+	struct options_list pseudonym_of;	/* ids */
 	int		 help, version;
 };
 

@@ -164,9 +164,36 @@ struct rule {
 	size_t		 nforgive;
 };
 
+/* A [redact NAME] section (cxwatch.rules(5), Privacy). */
+struct rules_redact {
+	char		*name;
+	char		*file;
+	int		 lineno;
+	char		*pattern;
+	char		*replace;	/* NULL: "[NAME]" */
+};
+
+/*
+ * [settings] pseudonymize and the [redact] sections (cxwatch.rules(5),
+ * Privacy). The key file is only named here: main.c opens it.
+ */
+struct rules_privacy {
+	char		*keyfile;	/* resolved against its rules file's
+					   directory; NULL when not set */
+	char		*keyfile_file;	/* where it was set */
+	int		 keyfile_line;
+	unsigned	 classes;	/* [redact] classes: bit i is class i
+					   of redact.h */
+	struct rules_redact *redacts;	/* in the order defined */
+	size_t		 nredacts;
+	struct redactor	*redactor;	/* classes and patterns compiled;
+					   NULL when there are none */
+};
+
 struct ruleset {
 	struct settings	  settings;	/* [settings] with the overrides */
 	struct rules_incident incident;
+	struct rules_privacy privacy;
 	struct detector	 *detectors;	/* in the order defined; >= 1 */
 	size_t		  ndetectors;	/* <= RULES_MAXDETECTORS */
 	struct source	 *sources;

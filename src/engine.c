@@ -26,6 +26,8 @@
 #include "incident.h"
 #include "match.h"
 #include "obuf.h"
+#include "pseudonym.h"
+#include "redact.h"
 #include "report.h"
 #include "rules.h"
 #include "slog.h"
@@ -66,6 +68,15 @@ struct engine {
 	size_t			*open;		/* [nrules]: the rules with an
 						   open incident, in order */
 	size_t			 nopen;
+	/* cxwatch.rules(5), Privacy: */
+	const struct redactor	*rd;		/* the rules', or rdown: NULL
+						   when nothing is redacted */
+	struct redactor		*rdown;		/* pseudonyms without [redact] */
+	struct redact_work	*rw;
+	char			 pseud[PSEUDONYM_LEN + 1];
+	const char		*clear;		/* the line's customer, before
+						   its pseudonym */
+	size_t			 clearlen;
 };
 
 /* One tracker per failure rule, with [incident]'s values. */
@@ -138,6 +149,17 @@ engine_new(const struct ruleset *rs, const struct engine_opts *opts,
 			e->wallclock = 1;
 	if (rs->incident.file != NULL)
 		engine_incidents_new(e);
+	e->rd = rs->privacy.redactor;
+	if (e->rd == NULL && opts->pseud != NULL) {
+		char *cause = NULL;
+
+		/* No patterns: it cannot fail (but on memory: xmalloc). */
+		if ((e->rdown = redact_new(0, NULL, 0, &cause)) == NULL)
+			errx(2, "%s", cause);
+		e->rd = e->rdown;
+	}
+	if (e->rd != NULL)
+		e->rw = redact_work_new(e->rd);
 	return e;
 }
 
@@ -172,6 +194,8 @@ engine_free(struct engine *e)
 	free(e->incid);
 	free(e->ids);
 	free(e->open);
+	redact_work_free(e->rw);
+	redact_free(e->rdown);
 	free(e);
 }
 
@@ -196,9 +220,99 @@ engine_kv(struct obuf *o, const char *key, const char *v, size_t len)
 	obuf_field(o, v, len);
 }
 
+/*
+ * cxwatch.rules(5), Privacy: m with its customer's pseudonym, in pm,
+ * the clear id kept for redaction; without a key, m.
+ */
+static const struct match *
+engine_pseudonymize(struct engine *e, const struct match *m,
+    struct match *pm)
+{
+	e->clear = m->customer;
+	e->clearlen = m->customerlen;
+	if (e->opts.pseud == NULL || m->customerlen == 0)
+		return m;
+	*pm = *m;
+	pm->customerlen = pseudonym_of(e->opts.pseud, m->customer,
+	    m->customerlen, e->pseud);
+	pm->customer = e->pseud;
+	return pm;
+}
+
+/*
+ * v[0..vlen), the line of m or a part of it, redacted: *out (valid until
+ * the next redaction) and its length. The customer id is replaced only
+ * with a key; its field's span only when v is the whole line.
+ */
+static size_t
+engine_redact(struct engine *e, const struct match *m, const char *line,
+    size_t len, const char *v, size_t vlen, const char **out,
+    uint64_t *fired)
+{
+	struct redact_id id, *idp = NULL;
+	uintptr_t c = (uintptr_t)m->craw, l = (uintptr_t)line;
+
+	if (e->opts.pseud != NULL && e->clearlen > 0) {
+		id.id = e->clear;
+		id.idlen = e->clearlen;
+		id.pseud = m->customer;
+		id.pseudlen = m->customerlen;
+		id.spanoff = id.spanlen = 0;
+		/* The field as the line has it (escaped, perhaps). */
+		if (v == line && m->crawlen > 0 && c >= l &&
+		    c + m->crawlen <= l + len) {
+			id.spanoff = c - l;
+			id.spanlen = m->crawlen;
+		}
+		idp = &id;
+	}
+	*fired = 0;
+	return redact_line(e->rd, e->rw, v, vlen, idp, out, fired);
+}
+
+/* engine_kv() of a value from the line, redacted (-x). */
+static void
+engine_kv_line(struct engine *e, const char *key, const struct match *m,
+    const char *line, size_t len, const char *v, size_t vlen)
+{
+	uint64_t fired;
+
+	if (e->rd != NULL)
+		vlen = engine_redact(e, m, line, len, v, vlen, &v, &fired);
+	engine_kv(e->out, key, v, vlen);
+}
+
+/* The names of what fired, comma-separated (-x). */
+static void
+engine_fired(struct engine *e, uint64_t fired)
+{
+	const char *sep = "";
+	size_t i;
+
+	if (fired & REDACT_FIRED_ID) {
+		obuf_puts(e->out, "customer");
+		sep = ", ";
+	}
+	for (i = 0; i < REDACT_NCLASS; i++)
+		if (fired & (UINT64_C(1) << i)) {
+			obuf_puts(e->out, sep);
+			obuf_puts(e->out, redact_class_name((int)i));
+			sep = ", ";
+		}
+	for (i = 0; i < e->rs->privacy.nredacts && REDACT_NCLASS + i < 62;
+	    i++)
+		if (fired & (UINT64_C(1) << (REDACT_NCLASS + i))) {
+			obuf_puts(e->out, sep);
+			obuf_puts(e->out, e->rs->privacy.redacts[i].name);
+			sep = ", ";
+		}
+	if (*sep == '\0')
+		obuf_puts(e->out, "nothing");
+}
+
 static void
 engine_explain_fields(struct engine *e, const struct match *m,
-    const char *line)
+    const char *line, size_t len)
 {
 	const struct source *src = &e->rs->sources[m->source];
 	const char *v;
@@ -211,7 +325,7 @@ engine_explain_fields(struct engine *e, const struct match *m,
 		    !m->claim->f[g].present))
 			continue;
 		match_field(m->claim, line, (int)g, &v, &vlen);
-		engine_kv(e->out, src->groupname[g], v, vlen);
+		engine_kv_line(e, src->groupname[g], m, line, len, v, vlen);
 	}
 }
 
@@ -327,7 +441,8 @@ engine_explain(struct engine *e, const char *name, uint64_t lineno,
 	case MATCH_BADTIME:
 		engine_kv(o, "customer", m->customer, m->customerlen);
 		obuf_puts(o, " bad time");
-		engine_kv(o, "time", m->timestr, m->timelen);
+		engine_kv_line(e, "time", m, line, len, m->timestr,
+		    m->timelen);
 		goto done;
 	default:
 		break;
@@ -350,7 +465,7 @@ engine_explain(struct engine *e, const char *name, uint64_t lineno,
 	}
 	engine_kv(o, "customer", m->customer, m->customerlen);
 	engine_kv(o, "time", tb, tp_format(m->time, tb));
-	engine_explain_fields(e, m, line);
+	engine_explain_fields(e, m, line, len);
 	if (m->status == MATCH_NORULE)
 		engine_explain_norule(e, m, line, len);
 done:
@@ -795,7 +910,10 @@ engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
 {
 	const struct ruleset *rs = e->rs;
 	const struct rule *r;
-	size_t i;
+	const char *ev = line;
+	struct match pm;
+	uint64_t fired = 0;
+	size_t i, evlen = len;
 
 	e->st.lines++;
 	if (m->limits > 0) {
@@ -810,8 +928,29 @@ engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
 	}
 	if (m->source >= 0)
 		e->st.srclines[m->source]++;
+	/* cxwatch.rules(5), Privacy: past here, only the pseudonym. */
+	if (e->opts.pseud != NULL && (m->status == MATCH_EVENT ||
+	    (e->opts.explain && m->claim != NULL)))
+		m = engine_pseudonymize(e, m, &pm);
 	if (e->opts.explain && m->claim != NULL)
 		engine_explain(e, name, lineno, m, line, len);
+	/* Evidence leaves redacted; only the lines it may be made of. */
+	if (e->rd != NULL && m->status == MATCH_EVENT &&
+	    !rs->rules[m->rule].forgiving &&
+	    (e->opts.evidence > 0 || e->opts.explain)) {
+		evlen = engine_redact(e, m, line, len, line, len, &ev, &fired);
+		if (fired & ~REDACT_FIRED_LIMIT)
+			e->st.redacted++;
+		if (fired & REDACT_FIRED_LIMIT)
+			e->st.redact_limits++;
+		if (e->opts.explain && fired != 0) {
+			obuf_puts(e->out, "  => kept redacted (");
+			engine_fired(e, fired);
+			obuf_puts(e->out, "): ");
+			obuf_text(e->out, ev, evlen);
+			obuf_putc(e->out, '\n');
+		}
+	}
 	switch (m->status) {
 	case MATCH_UNMATCHED:
 		e->st.unmatched++;
@@ -845,7 +984,7 @@ engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
 	if (r->forgiving)
 		engine_forgive(e, r, m);
 	else
-		engine_event(e, r, m, line, len);
+		engine_event(e, r, m, ev, evlen);
 	/* cxwatch.rules(5), semantics 6: T moves after the line. */
 	if (m->time > e->T)
 		e->T = m->time;
@@ -1221,6 +1360,10 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 	engine_stat(o, "events folded", st->wt.folded);
 	engine_stat(o, "evidence lines dropped", st->wt.evdropped);
 	engine_stat(o, "evidence bytes peak", st->evidence_peak);
+	if (e->rd != NULL) {
+		engine_stat(o, "evidence lines redacted", st->redacted);
+		engine_stat(o, "evidence redaction limit", st->redact_limits);
+	}
 	engine_stat(o, "alerts", st->wt.alerts);
 	if (e->inc != NULL) {
 		engine_stat(o, "incidents", st->incidents);

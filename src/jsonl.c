@@ -393,6 +393,8 @@ jsonl_record(struct scan *s, const struct jnode *c, int type)
 
 	v->type = (enum jsonl_type)type;
 	v->present = 1;
+	v->raw = (const char *)s->vstart + (type == JSONL_STRING);
+	v->rawlen = type == JSONL_STRING ? len - 2 : len;
 	if (type != JSONL_STRING) {
 		v->p = (const char *)s->vstart;
 		v->len = len;

@@ -29,7 +29,9 @@
 #include "progress.h"
 #include "obuf.h"
 #include "options.h"
+#include "pseudonym.h"
 #include "reader.h"
+#include "redact.h"
 #include "registry.h"
 #include "report.h"
 #include "rules.h"
@@ -147,6 +149,71 @@ main_load(const struct options *o, const char *prefix)
 		warnx("%s%s", prefix, d.msgs[i]);
 	diag_free(&d);
 	return rs;
+}
+
+/*
+ * --pseudonymize, else [settings] pseudonymize (rs NULL: the option
+ * only): the key, or NULL for none. A key that will not do ends the run
+ * (cxwatch(1), EXIT STATUS: 2), naming the file and what is wrong.
+ */
+static struct pseudonym *
+main_key(const struct options *o, const struct ruleset *rs)
+{
+	struct pseudonym *p;
+	char *cause;
+
+	if (o->pseudonymize != NULL) {
+		if ((p = pseudonym_open(o->pseudonymize, &cause)) == NULL)
+			errx(CXW_EXIT_TROUBLE, "--pseudonymize: %s", cause);
+		return p;
+	}
+	if (rs == NULL || rs->privacy.keyfile == NULL)
+		return NULL;
+	if ((p = pseudonym_open(rs->privacy.keyfile, &cause)) == NULL)
+		errx(CXW_EXIT_TROUBLE, "%s:%d: pseudonymize: %s",
+		    rs->privacy.keyfile_file, rs->privacy.keyfile_line, cause);
+	return p;
+}
+
+/* --pseudonym-of: each id's pseudonym, a line each, and the end. */
+static void
+main_pseudonym_of(const struct options *o, struct pseudonym *p)
+{
+	char out[PSEUDONYM_LEN + 1];
+	size_t i;
+
+	if (p == NULL)
+		errx(CXW_EXIT_TROUBLE, "--pseudonym-of needs the key: give "
+		    "--pseudonymize KEYFILE, or set pseudonymize in [settings]");
+	for (i = 0; i < o->pseudonym_of.n; i++) {
+		pseudonym_of(p, o->pseudonym_of.v[i],
+		    strlen(o->pseudonym_of.v[i]), out);
+		printf("%s\n", out);
+	}
+	pseudonym_free(p);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(CXW_EXIT_TROUBLE, "stdout");
+	exit(0);
+}
+
+/*
+ * The state file's fingerprint: the rules', and the key's id, so that
+ * windows kept under one key (or in the clear) are never joined by the
+ * pseudonyms of another (cxwatch.rules(5), Privacy).
+ */
+static uint64_t
+main_fingerprint(const struct ruleset *rs, const struct pseudonym *key)
+{
+	uint64_t h = rs->fingerprint;
+	const char *p;
+
+	if (key == NULL)
+		return h;
+	for (p = "pseudonym key "; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
+	for (p = pseudonym_keyid(key); *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
+	return h;
 }
 
 static void
@@ -288,8 +355,38 @@ main_put_field(const char *name)
  * may backtrack exponentially and each failure rule that counts in no
  * detector (neither changes the exit status).
  */
+/* -t: what [redact] redacts. */
 static void
-main_check(const struct ruleset *rs)
+main_check_redact(const struct ruleset *rs)
+{
+	const struct rules_privacy *pv = &rs->privacy;
+	const char *sep = "";
+	size_t i;
+
+	if (pv->classes == 0 && pv->nredacts == 0)
+		return;
+	printf("redact: classes=");
+	for (i = 0; i < REDACT_NCLASS; i++)
+		if (pv->classes & (1u << i)) {
+			printf("%s%s", sep, redact_class_name((int)i));
+			sep = ",";
+		}
+	if (*sep == '\0')
+		printf("-");
+	printf("\n");
+	for (i = 0; i < pv->nredacts; i++)
+		if (pv->redacts[i].replace != NULL)
+			printf("redact %s: replace=%s (%s:%d)\n",
+			    pv->redacts[i].name, pv->redacts[i].replace,
+			    pv->redacts[i].file, pv->redacts[i].lineno);
+		else
+			printf("redact %s: replace=[%s] (%s:%d)\n",
+			    pv->redacts[i].name, pv->redacts[i].name,
+			    pv->redacts[i].file, pv->redacts[i].lineno);
+}
+
+static void
+main_check(const struct ruleset *rs, const struct pseudonym *key)
 {
 	const struct source *s;
 	const char *sep;
@@ -309,6 +406,9 @@ main_check(const struct ruleset *rs)
 		main_put_duration(rs->incident.cooldown);
 		printf(" (%s:%d)\n", rs->incident.file, rs->incident.lineno);
 	}
+	if (key != NULL)
+		printf("pseudonyms: key %s\n", pseudonym_keyid(key));
+	main_check_redact(rs);
 	for (i = 0; rs->detectors[0].file != NULL && i < rs->ndetectors; i++)
 		main_check_detector(rs, i);
 	for (i = 0; i < rs->nsources; i++) {
@@ -359,7 +459,7 @@ main_check(const struct ruleset *rs)
  */
 static int
 main_state(const struct options *o, struct engine *e, struct registry *reg,
-    const struct ruleset *rs, int save)
+    const struct ruleset *rs, const struct pseudonym *key, int save)
 {
 	struct state_table *tabs;
 	struct state_incidents si;
@@ -386,10 +486,10 @@ main_state(const struct options *o, struct engine *e, struct registry *reg,
 	si.rules = names;
 	if (save)
 		rc = state_save_all(o->state, tabs, n, &si, reg,
-		    rs->fingerprint, &cause);
+		    main_fingerprint(rs, key), &cause);
 	else
 		rc = state_load_all(o->state, tabs, n, &si, reg,
-		    rs->fingerprint, &cause);
+		    main_fingerprint(rs, key), &cause);
 	if (rc == 0 && !save) {
 		engine_incidents_loaded(e);
 		(void)engine_set_latest(e, wtab_latest(tabs[0].wt),
@@ -454,6 +554,17 @@ main_reload(void *arg)
 	if ((rs = main_load(lv->o, "SIGHUP: ")) == NULL) {
 		warnx("SIGHUP: the rules have errors; going on with the old "
 		    "ones");
+		return -1;
+	}
+	/* The key is read once: a new one would split every window. */
+	if (lv->o->pseudonymize == NULL &&
+	    ((rs->privacy.keyfile == NULL) !=
+	    ((*lv->rsp)->privacy.keyfile == NULL) ||
+	    (rs->privacy.keyfile != NULL &&
+	    strcmp(rs->privacy.keyfile, (*lv->rsp)->privacy.keyfile) != 0))) {
+		warnx("SIGHUP: [settings] pseudonymize changed: restart "
+		    "cxwatch to change the key; going on with the old rules");
+		rules_free(rs);
 		return -1;
 	}
 	for (i = 0; i < lv->ninputs; i++)
@@ -807,6 +918,7 @@ main(int argc, char **argv)
 	struct main_live lv;
 	struct registry *reg = NULL;
 	struct state_lock *slock = NULL;
+	struct pseudonym *key;
 	sigset_t stopsigs;
 	char *xcause;
 	int stopped = 0, badstate = 0, live, first;
@@ -816,13 +928,21 @@ main(int argc, char **argv)
 
 	main_hold_stdio();
 	first = main_options(argc, argv, &o);
+	/* With the key on the command line, no rules are needed. */
+	if (o.pseudonym_of.n > 0 && o.pseudonymize != NULL)
+		main_pseudonym_of(&o, main_key(&o, NULL));
 	main_engine_opts(&o, &eng);
 	if (o.syslog)
 		eng.slog = main_slog(&o);
 	if ((rs = main_load(&o, "")) == NULL)
 		exit(CXW_EXIT_TROUBLE);
+	key = main_key(&o, rs);
+	if (o.pseudonym_of.n > 0)
+		main_pseudonym_of(&o, key);
+	eng.pseud = key;
 	if (o.check) {
-		main_check(rs);
+		main_check(rs, key);
+		pseudonym_free(key);
 		rules_free(rs);
 		slog_free(eng.slog);
 		options_free(&o);
@@ -862,7 +982,7 @@ main(int argc, char **argv)
 		reg = registry_new();
 	/* A state file we refuse stops the run before any input is read. */
 	if (o.state != NULL && (main_state_lock(&o, &slock) == -1 ||
-	    (!o.state_reset && main_state(&o, e, reg, rs, 0) == -1))) {
+	    (!o.state_reset && main_state(&o, e, reg, rs, key, 0) == -1))) {
 		status_trouble();
 		badstate = 1;
 	}
@@ -917,7 +1037,7 @@ main(int argc, char **argv)
 	obuf_flush(out);
 	/* cxwatch(1): -x describes a run; it reads --state, never writes it. */
 	if (o.state != NULL && !badstate && !o.explain &&
-	    main_state(&o, e, reg, rs, 1) == -1)
+	    main_state(&o, e, reg, rs, key, 1) == -1)
 		status_trouble();
 	if (eng.exec != NULL)
 		main_exec_finish(&o, eng.exec);
@@ -940,6 +1060,7 @@ main(int argc, char **argv)
 	status = status_exit(engine_stats(e)->wt.alerts > 0 || stopped);
 	obuf_free(out);
 	engine_free(e);
+	pseudonym_free(key);
 	rules_free(rs);
 	options_free(&o);
 	return status;

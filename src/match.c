@@ -377,10 +377,21 @@ match_claimed(struct matcher *mt, struct claim *c, const char *line,
     int64_t now, int order)
 {
 	const struct source *src = &mt->rs->sources[c->source];
+	const struct jsonl_value *jv;
 	enum match_status st = MATCH_NORULE;
 
 	match_field_of(c, line, src->g_customer, &c->customer,
 	    &c->customerlen);
+	c->craw = c->customer;
+	c->crawlen = c->customerlen;
+	if (src->format == SOURCE_JSON && c->customerlen > 0) {
+		/* Decoded: where the line has it, escaped (Privacy). */
+		jv = jsonl_value(mt->jl[c->source], src->g_customer - 1);
+		if (jv->present && jv->p != jv->raw) {
+			c->craw = jv->raw;
+			c->crawlen = jv->rawlen;
+		}
+	}
 	if (c->customerlen == 0 || c->customerlen > WTAB_MAXKEY ||
 	    (c->structured && !c->f[src->g_customer].scalar))
 		st = MATCH_NOCUSTOMER;
@@ -612,6 +623,8 @@ matcher_decide(struct matcher *mt, const struct claim *c, const char *line,
 	m->rule = -1;
 	m->customer = c->customer;
 	m->customerlen = c->customerlen;
+	m->craw = c->craw;
+	m->crawlen = c->crawlen;
 	m->timestr = c->timestr;
 	m->timelen = c->timelen;
 	m->time = c->time;

@@ -144,6 +144,13 @@ static const struct options_entry options_table[] = {
 	  .needs = "state", .usage = "",
 	  .help = "read every file from its start, even what --state\n"
 	  "says was read before" },
+	{ .name = "pseudonymize", .type = OPT_STR, .off = OPT(pseudonymize),
+	  .arg = "keyfile", .harg = "KEY",
+	  .help = "replace every customer id by its keyed pseudonym\n"
+	  "(HMAC-SHA256; KEY: 32+ random bytes, mode 600)" },
+	{ .name = "pseudonym-of", .type = OPT_LIST, .off = OPT(pseudonym_of),
+	  .arg = "id", .harg = "ID", .usage = "[--pseudonym-of id ...]",
+	  .help = "print the pseudonym of ID and exit (repeat for more)" },
 	{ .name = "exec", .type = OPT_STR, .off = OPT(exec), .arg = "program",
 	  .harg = "PROGRAM",
 	  .usage = "[--exec program [--exec-arg arg ...] [--exec-jobs n] "
@@ -464,8 +471,9 @@ options_free(struct options *o)
 {
 	free(o->rules.v);
 	free(o->exec_args.v);
-	o->rules.v = o->exec_args.v = NULL;
-	o->rules.n = o->exec_args.n = 0;
+	free(o->pseudonym_of.v);
+	o->rules.v = o->exec_args.v = o->pseudonym_of.v = NULL;
+	o->rules.n = o->exec_args.n = o->pseudonym_of.n = 0;
 }
 
 /* Case-blind order of short letters, as the synopsis sorts them. */

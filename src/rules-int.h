@@ -16,7 +16,7 @@
 struct pattern;
 
 enum rsec_kind { RSEC_SETTINGS, RSEC_SOURCE, RSEC_RULE, RSEC_DETECTOR,
-    RSEC_INCIDENT };
+    RSEC_INCIDENT, RSEC_REDACT };
 
 struct rkv {
 	char	*key;
@@ -46,9 +46,13 @@ struct rload {
 	struct rsec	*secs;
 	size_t		 nsecs;
 	int		 nerr;
-	/* [settings] keys seen so far, for "already set at" */
-	const char	*setfile[4];
-	int		 setline[4];
+	/* [settings] keys seen so far, for "already set at" (the four of
+	   rules_setting(), then pseudonymize) */
+	const char	*setfile[5];
+	int		 setline[5];
+	/* [redact] classes: where set first */
+	const char	*classfile;
+	int		 classline;
 	/* [incident] keys seen so far, the same way */
 	const char	*incfile[3];
 	int		 incline[3];
@@ -123,5 +127,19 @@ void		 rules_detect_forgive(struct rload *, struct rule *r,
 void		 rules_detect_resolve(struct rload *);
 
 void		 rules_detect_free(struct ruleset *);
+
+/* rules-privacy.c */
+
+/* [settings] pseudonymize = PATH. */
+void		 rules_privacy_keyfile(struct rload *, const char *file,
+		    const struct rkv *);
+
+/* A [redact] or [redact NAME] section. */
+void		 rules_do_redact(struct rload *, const struct rsec *);
+
+/* Compile the redactor, once every [redact] section is read. */
+void		 rules_privacy_finish(struct rload *);
+
+void		 rules_privacy_free(struct ruleset *);
 
 #endif

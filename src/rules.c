@@ -82,7 +82,7 @@ struct rkey {
 
 static const struct rkey rules_settings_keys[] = {
 	{ "window", 0 }, { "threshold", 0 }, { "cooldown", 0 },
-	{ "channels", 0 }, { NULL, 0 }
+	{ "channels", 0 }, { "pseudonymize", 0 }, { NULL, 0 }
 };
 static const struct rkey rules_source_keys[] = {
 	{ "format", 0 }, { "match", 0 }, { "customer", 0 }, { "time", 0 },
@@ -99,6 +99,9 @@ static const struct rkey rules_incident_keys[] = {
 static const struct rkey rules_detector_keys[] = {
 	{ "rules", 0 }, { "window", 0 }, { "threshold", 0 },
 	{ "cooldown", 0 }, { "channels", 0 }, { NULL, 0 }
+};
+static const struct rkey rules_redact_keys[] = {
+	{ "classes", 0 }, { "pattern", 0 }, { "replace", 0 }, { NULL, 0 }
 };
 
 static void	rules_cond_free(struct cond *);
@@ -130,6 +133,8 @@ rules_keys(enum rsec_kind kind)
 		return rules_detector_keys;
 	case RSEC_INCIDENT:
 		return rules_incident_keys;
+	case RSEC_REDACT:
+		return rules_redact_keys;
 	}
 	return NULL;
 }
@@ -139,7 +144,7 @@ static const char *
 rules_kind_name(enum rsec_kind kind)
 {
 	static const char *names[] = { "settings", "source", "rule",
-	    "detector", "incident" };
+	    "detector", "incident", "redact" };
 
 	return names[kind];
 }
@@ -301,6 +306,8 @@ rules_parse_header(struct rload *l, char *p, const char *file, int lineno)
 	if (strcmp(p, "incident") == 0)
 		return rules_section_new(l, RSEC_INCIDENT, "incident", file,
 		    lineno);
+	if (strcmp(p, "redact") == 0)
+		return rules_section_new(l, RSEC_REDACT, "", file, lineno);
 	name = p + strcspn(p, " \t");
 	if (*name != '\0')
 		*name++ = '\0';
@@ -311,10 +318,12 @@ rules_parse_header(struct rload *l, char *p, const char *file, int lineno)
 		kind = RSEC_RULE;
 	else if (strcmp(p, "detector") == 0)
 		kind = RSEC_DETECTOR;
+	else if (strcmp(p, "redact") == 0)
+		kind = RSEC_REDACT;
 	else {
 		rules_err(l, file, lineno, "unknown section [%s] (use "
 		    "[settings], [source NAME], [rule NAME], "
-		    "[detector NAME] or [incident])", p);
+		    "[detector NAME], [incident] or [redact NAME])", p);
 		return NULL;
 	}
 	if (!rules_name_ok(name)) {
@@ -796,7 +805,7 @@ rules_do_settings(struct rload *l, const struct rsec *sec)
 		kv = &sec->kvs[i];
 		for (k = 0; k < 4 &&
 		    strcmp(rules_setting_names[k], kv->key) != 0; k++)
-			;
+			;	/* k 4: pseudonymize */
 		if (l->setfile[k] != NULL) {
 			rules_err(l, sec->file, kv->lineno, "\"%s\" is "
 			    "already set at %s:%d", kv->key, l->setfile[k],
@@ -805,7 +814,11 @@ rules_do_settings(struct rload *l, const struct rsec *sec)
 		}
 		l->setfile[k] = sec->file;
 		l->setline[k] = kv->lineno;
-		(void)rules_setting(l, sec->file, kv, &l->rs->settings);
+		if (k == 4)
+			rules_privacy_keyfile(l, sec->file, kv);
+		else
+			(void)rules_setting(l, sec->file, kv,
+			    &l->rs->settings);
 	}
 }
 
@@ -1118,7 +1131,9 @@ rules_check_dups(struct rload *l)
 			first[ord[i]] = first[ord[i - 1]];
 	for (i = 0; i < l->nsecs; i++) {
 		if (l->secs[i].kind == RSEC_SETTINGS ||
-		    l->secs[i].kind == RSEC_INCIDENT || first[i] == i)
+		    l->secs[i].kind == RSEC_INCIDENT ||
+		    (l->secs[i].kind == RSEC_REDACT &&
+		    l->secs[i].name[0] == '\0') || first[i] == i)
 			continue;
 		rules_err(l, l->secs[i].file, l->secs[i].lineno,
 		    "duplicate [%s %s] (first at %s:%d)",
@@ -1168,6 +1183,10 @@ rules_build(struct rload *l)
 			rules_do_rule(l, &l->secs[i]);
 	rules_detect_resolve(l);
 	rules_sources_finish(l);
+	for (i = 0; i < l->nsecs; i++)
+		if (l->secs[i].kind == RSEC_REDACT && !l->secs[i].dup)
+			rules_do_redact(l, &l->secs[i]);
+	rules_privacy_finish(l);
 	if (l->nerr == 0)
 		for (i = 0; i < rs->nsources; i++)
 			rs->sources[i].dispatch = dispatch_new(rs, i);
@@ -1265,6 +1284,7 @@ rules_free(struct ruleset *rs)
 		rules_words_free(r->forgive, r->nforgive);
 	}
 	rules_detect_free(rs);
+	rules_privacy_free(rs);
 	free(rs->sources);
 	free(rs->rules);
 	rules_words_free(rs->channels, rs->nchannels);

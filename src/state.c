@@ -647,7 +647,7 @@ state_check_config(const char *path, struct state_in *in,
 	size_t i, len;
 
 	if (state_get_le(in, 8) != fingerprint)
-		what = "rules";
+		what = "rules, or the --pseudonymize key,";
 	else if (in->version < 4 && (ntabs != 1 ||
 	    strcmp(tabs[0].name, "default") != 0))
 		what = "detectors";

@@ -31,6 +31,8 @@
 #     path (access, nginx, web; helpdesk, support; billing), compressed
 #     when it ends in .gz; a missing -r file is the last rules example;
 #   - the --exec program records its arguments, environment and input;
+#   - a --pseudonymize key that does not exist is made: the bytes 0 to
+#     31, mode 600;
 #   - with -f, or tail -F in a pipe, it runs in the background: the files
 #     it follows start empty, and once they are open the sample day of
 #     the first one replaces it (a rotation, read from the start); when
@@ -213,6 +215,15 @@ ex_prepare() {
 		--exec)
 			ex_recorder "$w"
 			continue ;;
+		--pseudonymize)
+			# A fixed key (bytes 0 to 31), so that the
+			# pseudonyms are the same on every run.
+			[ -e "$w" ] && continue
+			mkdir -p "$(dirname "$w")"
+			printf "$(printf '\\%03o' $(seq 0 31))" >"$w"
+			chmod 600 "$w"
+			echo "  --pseudonymize: a key of the bytes 0 to 31"
+			continue ;;
 		--state|--report|">"|">>")
 			mkdir -p "$(dirname "$w")"; continue ;;
 		esac
@@ -328,7 +339,12 @@ ex_run() {
 	: >"$EX_PIDS.made"
 	case $kind in
 	rules)
-		text="cxwatch -t -r $text"
+		# A fragment without sources goes with the installed rules.
+		if grep -q '^\[source' "$3"; then
+			text="cxwatch -t -r $text"
+		else
+			text="cxwatch -t -r /usr/local/etc/cxwatch/rules -r $text"
+		fi
 		ex_rules=$3 ;;
 	cron)
 		text=$(printf '%s\n' "$text" | sed -E 's/^([^ ]+ ){5}//') ;;
@@ -368,7 +384,7 @@ ex_run() {
 
 # What stream $2 (named $1) holds, in a few lines.
 ex_summary() {
-	sed -e "s|$R||g" -e "s|$W/||g" -e "s|$TOP|\$TOP|g" "$2" >"$2.n"
+	sed -e "s|$R||g" -e "s|$W/||g" -e "s|$EXD/||g" -e "s|$TOP|\$TOP|g" "$2" >"$2.n"
 	if [ ! -s "$2.n" ]; then
 		echo "  $1: empty"
 		return

@@ -173,3 +173,17 @@ done
     "$out/w" "$out/s" || [ $? -eq 1 ]
 rm -f "$out/w" "$out/s"
 chmod -R u+w "$out"
+
+# OUTDIR/redact: option byte (id length 7, field span) + id + a line of
+# the web sample, and lines with each class of include/redact.h.
+mkdir -p "$out/redact"
+n=0
+piece web 1 12 | while IFS= read -r l; do
+	n=$((n + 1))
+	{ printf '\047C000150'; printf '%s' "$l"; } >"$out/redact/web-$n"
+done
+printf '\000mail alice@example.com u=bob%%40x.org 10.0.0.1:80 [fe80::1%%eth0]:443 4111 1111 1111 1111' \
+    >"$out/redact/classes"
+printf '\000Authorization: Bearer eyJa.eyJb.c password=x sk_live_0123456789 AKIAIOSFODNN7EXAMPLE' \
+    >"$out/redact/tokens"
+printf '\002C1GET /account/C1/orders C12 acct=C1 9kv' >"$out/redact/id"

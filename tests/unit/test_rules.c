@@ -129,8 +129,8 @@ test_errors(void)
 	      "\"threshold\"?)\n" },
 	    { "[setting]\n",
 	      "t.rules:1: unknown section [setting] (use [settings], "
-	      "[source NAME], [rule NAME], [detector NAME] or "
-	      "[incident])\n" },
+	      "[source NAME], [rule NAME], [detector NAME], [incident] "
+	      "or [redact NAME])\n" },
 	    { "[rule]\n", "t.rules:1: [rule] needs a name of letters, "
 	      "digits, '-', '_' or '.'\n" },
 	    { "window = 3\n", "t.rules:1: \"window\" outside any section "

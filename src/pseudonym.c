@@ -1,0 +1,247 @@
+/*
+ * pseudonym: keyed pseudonyms of customer ids. See pseudonym.h.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include "pseudonym.h"
+#include "xmalloc.h"
+
+#define PSEUDONYM_PREFIX	"cxwatch:v1:"
+#define PSEUDONYM_KEYIDMSG	"cxwatch:key-id:v1"
+#define PSEUDONYM_DISTINCT	8	/* byte values a key has at least */
+
+struct pseudonym {
+	EVP_MAC		*mac;
+	EVP_MAC_CTX	*ctx;		/* keyed; copied for each id */
+	char		 keyid[PSEUDONYM_KEYIDLEN + 1];
+};
+
+static const char hexdigits[] = "0123456789abcdef";
+
+static void
+pseudonym_hex(const unsigned char *p, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hexdigits[p[i] >> 4];
+		out[2 * i + 1] = hexdigits[p[i] & 15];
+	}
+}
+
+/* HMAC of a || b under ctx's key, by a copy of ctx. */
+static int
+pseudonym_mac(EVP_MAC_CTX *ctx, const char *a, size_t alen, const char *b,
+    size_t blen, unsigned char out[32])
+{
+	EVP_MAC_CTX *c;
+	size_t n = 0;
+	int ok;
+
+	if ((c = EVP_MAC_CTX_dup(ctx)) == NULL)
+		return -1;
+	ok = EVP_MAC_update(c, (const unsigned char *)a, alen) == 1 &&
+	    (blen == 0 ||
+	    EVP_MAC_update(c, (const unsigned char *)b, blen) == 1) &&
+	    EVP_MAC_final(c, out, &n, 32) == 1 && n == 32;
+	EVP_MAC_CTX_free(c);
+	return ok ? 0 : -1;
+}
+
+/* A context for HMAC-SHA256 keyed with key; NULL when libcrypto fails. */
+static EVP_MAC_CTX *
+pseudonym_keyed(EVP_MAC **macp, const void *key, size_t keylen)
+{
+	OSSL_PARAM params[2];
+	EVP_MAC_CTX *ctx;
+	EVP_MAC *mac;
+
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return NULL;
+	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL) {
+		EVP_MAC_free(mac);
+		return NULL;
+	}
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (EVP_MAC_init(ctx, key, keylen, params) != 1) {
+		EVP_MAC_CTX_free(ctx);
+		EVP_MAC_free(mac);
+		return NULL;
+	}
+	*macp = mac;
+	return ctx;
+}
+
+int
+pseudonym_hmac(const void *key, size_t keylen, const void *msg,
+    size_t msglen, unsigned char out[32])
+{
+	EVP_MAC_CTX *ctx;
+	EVP_MAC *mac;
+	int r;
+
+	if ((ctx = pseudonym_keyed(&mac, key, keylen)) == NULL)
+		return -1;
+	r = pseudonym_mac(ctx, msg, msglen, NULL, 0, out);
+	EVP_MAC_CTX_free(ctx);
+	EVP_MAC_free(mac);
+	return r;
+}
+
+struct pseudonym *
+pseudonym_new(const void *key, size_t keylen, char **cause)
+{
+	struct pseudonym *p;
+	unsigned char h[32];
+
+	if (keylen < PSEUDONYM_KEYMIN || keylen > PSEUDONYM_KEYMAX) {
+		*cause = xasprintf("a key has %d to %d bytes, not %zu",
+		    PSEUDONYM_KEYMIN, PSEUDONYM_KEYMAX, keylen);
+		return NULL;
+	}
+	p = xcalloc(1, sizeof(*p));
+	if ((p->ctx = pseudonym_keyed(&p->mac, key, keylen)) == NULL ||
+	    pseudonym_mac(p->ctx, PSEUDONYM_KEYIDMSG,
+	    strlen(PSEUDONYM_KEYIDMSG), NULL, 0, h) == -1) {
+		*cause = xstrdup("libcrypto has no HMAC-SHA256 "
+		    "(check the OpenSSL installation)");
+		pseudonym_free(p);
+		return NULL;
+	}
+	pseudonym_hex(h, PSEUDONYM_KEYIDLEN / 2, p->keyid);
+	p->keyid[PSEUDONYM_KEYIDLEN] = '\0';
+	return p;
+}
+
+void
+pseudonym_free(struct pseudonym *p)
+{
+	if (p == NULL)
+		return;
+	EVP_MAC_CTX_free(p->ctx);
+	EVP_MAC_free(p->mac);
+	free(p);
+}
+
+/* Why the key in fd (at path, with st) will not do; NULL when it will. */
+static char *
+pseudonym_refuse(const char *path, const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		return xasprintf("%s: not a regular file (a key file holds "
+		    "32 or more random bytes, e.g. from "
+		    "'head -c 32 /dev/urandom')", path);
+	if (st->st_uid != geteuid() && st->st_uid != 0)
+		return xasprintf("%s: owned by uid %lu, not by this user "
+		    "(uid %lu) or root: chown it", path,
+		    (unsigned long)st->st_uid, (unsigned long)geteuid());
+	if ((st->st_mode & 077) != 0)
+		return xasprintf("%s: its group or others may use it (mode "
+		    "%04o): chmod 600 %s", path,
+		    (unsigned)(st->st_mode & 07777), path);
+	if (st->st_size < PSEUDONYM_KEYMIN)
+		return xasprintf("%s: %lld bytes, a key needs at least %d "
+		    "random bytes (head -c 32 /dev/urandom > %s)", path,
+		    (long long)st->st_size, PSEUDONYM_KEYMIN, path);
+	if (st->st_size > PSEUDONYM_KEYMAX)
+		return xasprintf("%s: %lld bytes, more than a key's %d "
+		    "(is it the right file?)", path, (long long)st->st_size,
+		    PSEUDONYM_KEYMAX);
+	return NULL;
+}
+
+struct pseudonym *
+pseudonym_open(const char *path, char **cause)
+{
+	unsigned char key[PSEUDONYM_KEYMAX + 1], seen[256];
+	struct pseudonym *p;
+	struct stat st;
+	size_t len = 0, distinct = 0, i;
+	ssize_t n;
+	int fd;
+
+	/* O_NONBLOCK: a FIFO is refused, not waited for. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK)) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if ((*cause = pseudonym_refuse(path, &st)) != NULL) {
+		close(fd);
+		return NULL;
+	}
+	while (len < sizeof(key)) {
+		n = read(fd, key + len, sizeof(key) - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			close(fd);
+			OPENSSL_cleanse(key, sizeof(key));
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < len; i++)
+		if (!seen[key[i]]++)
+			distinct++;
+	if (len < PSEUDONYM_KEYMIN || len > PSEUDONYM_KEYMAX) {
+		*cause = xasprintf("%s: changed while it was read (%zu bytes)",
+		    path, len);
+		p = NULL;
+	} else if (distinct < PSEUDONYM_DISTINCT) {
+		*cause = xasprintf("%s: only %zu different byte values, not "
+		    "a random key (head -c 32 /dev/urandom > %s)", path,
+		    distinct, path);
+		p = NULL;
+	} else
+		p = pseudonym_new(key, len, cause);
+	OPENSSL_cleanse(key, sizeof(key));
+	OPENSSL_cleanse(seen, sizeof(seen));
+	return p;
+}
+
+const char *
+pseudonym_keyid(const struct pseudonym *p)
+{
+	return p->keyid;
+}
+
+size_t
+pseudonym_of(const struct pseudonym *p, const char *id, size_t len,
+    char out[PSEUDONYM_LEN + 1])
+{
+	unsigned char h[32];
+
+	if (pseudonym_mac(p->ctx, PSEUDONYM_PREFIX, strlen(PSEUDONYM_PREFIX),
+	    id, len, h) == -1)
+		abort();
+	memcpy(out, p->keyid, PSEUDONYM_KEYIDLEN);
+	out[PSEUDONYM_KEYIDLEN] = '-';
+	pseudonym_hex(h, 16, out + PSEUDONYM_KEYIDLEN + 1);
+	out[PSEUDONYM_LEN] = '\0';
+	return PSEUDONYM_LEN;
+}
