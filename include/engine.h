@@ -130,6 +130,13 @@ void		 engine_line_decided(struct engine *, const char *name,
 		    size_t len);
 
 /*
+ * What a pool that decides lines for e does for it (pool_privacy()):
+ * the key, and whether evidence lines are redacted.
+ */
+void		 engine_privacy(const struct engine *,
+		    const struct pseudonym **key, int *redact);
+
+/*
  * SIGHUP: a new engine on rs with e's options and counters, and every
  * customer's window and cooldown; the events of rules rs still has (by
  * name) keep their place, with the new rules' weights and channels, and

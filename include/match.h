@@ -94,6 +94,11 @@ struct match {
 	size_t		 customerlen;
 	const char	*craw;		/* the claim's */
 	size_t		 crawlen;
+	/* Filled later, by whoever lets the line out (privacy.h): */
+	int		 pseudonymized;	/* customer is the pseudonym */
+	const char	*evline;	/* NULL, or the line redacted */
+	size_t		 evlen;
+	uint64_t	 evfired;	/* redact_line()'s fired bits */
 	const char	*timestr;
 	size_t		 timelen;
 	int64_t		 time;		/* ms */

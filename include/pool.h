@@ -49,6 +49,7 @@ struct pline {
 };
 
 struct pool;
+struct pseudonym;
 struct lane;
 
 /*
@@ -59,6 +60,16 @@ struct lane;
 struct pool	*pool_new(const struct ruleset *rs, unsigned nworkers,
 		    int simple, size_t maxline, char **cause);
 void		 pool_free(struct pool *);	/* NULL is fine */
+
+/*
+ * cxwatch.rules(5), Privacy, on the workers: each event's customer
+ * becomes its pseudonym under key (NULL: none) and, with redact (the
+ * engine keeps evidence lines), its line is redacted as the rules say,
+ * so that the engine gets both done (struct match's pseudonymized and
+ * evline). Before the first lane.
+ */
+void		 pool_privacy(struct pool *, const struct pseudonym *key,
+		    int redact);
 
 /*
  * fn(arg) is called on a worker thread each time a chunk of lines has

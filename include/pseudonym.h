@@ -52,6 +52,28 @@ size_t		 pseudonym_of(const struct pseudonym *, const char *id,
 		    size_t len, char out[PSEUDONYM_LEN + 1]);
 
 /*
+ * A caller's own (one per engine; not shared between threads): a keyed
+ * context re-initialised for each id rather than copied (half the cost),
+ * and the pseudonyms of the ids seen last, PSEUDONYM_CACHE of them in a
+ * direct-mapped table (ids of up to PSEUDONYM_CACHEID bytes), so that a
+ * customer's second line costs a hash and a compare.
+ */
+#define PSEUDONYM_CACHE		16384
+#define PSEUDONYM_CACHEID	48
+
+struct pseudonym_work;
+
+struct pseudonym_work *pseudonym_work_new(const struct pseudonym *);
+void		 pseudonym_work_free(struct pseudonym_work *);	/* NULL ok */
+
+/*
+ * pseudonym_of() through w: the pseudonym (PSEUDONYM_LEN bytes, no NUL),
+ * valid until the next call with w.
+ */
+const char	*pseudonym_get(struct pseudonym_work *w, const char *id,
+		    size_t len);
+
+/*
  * HMAC-SHA256 of msg under key into out; 0, or -1 when libcrypto fails.
  * The primitive, for the RFC 4231 tests.
  */

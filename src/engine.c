@@ -26,7 +26,7 @@
 #include "incident.h"
 #include "match.h"
 #include "obuf.h"
-#include "pseudonym.h"
+#include "privacy.h"
 #include "redact.h"
 #include "report.h"
 #include "rules.h"
@@ -68,15 +68,8 @@ struct engine {
 	size_t			*open;		/* [nrules]: the rules with an
 						   open incident, in order */
 	size_t			 nopen;
-	/* cxwatch.rules(5), Privacy: */
-	const struct redactor	*rd;		/* the rules', or rdown: NULL
-						   when nothing is redacted */
-	struct redactor		*rdown;		/* pseudonyms without [redact] */
-	struct redact_work	*rw;
-	char			 pseud[PSEUDONYM_LEN + 1];
-	const char		*clear;		/* the line's customer, before
-						   its pseudonym */
-	size_t			 clearlen;
+	struct privacy		*pv;		/* cxwatch.rules(5), Privacy:
+						   NULL when nothing to do */
 };
 
 /* One tracker per failure rule, with [incident]'s values. */
@@ -149,17 +142,7 @@ engine_new(const struct ruleset *rs, const struct engine_opts *opts,
 			e->wallclock = 1;
 	if (rs->incident.file != NULL)
 		engine_incidents_new(e);
-	e->rd = rs->privacy.redactor;
-	if (e->rd == NULL && opts->pseud != NULL) {
-		char *cause = NULL;
-
-		/* No patterns: it cannot fail (but on memory: xmalloc). */
-		if ((e->rdown = redact_new(0, NULL, 0, &cause)) == NULL)
-			errx(2, "%s", cause);
-		e->rd = e->rdown;
-	}
-	if (e->rd != NULL)
-		e->rw = redact_work_new(e->rd);
+	e->pv = privacy_new(rs, opts->pseud);
 	return e;
 }
 
@@ -194,8 +177,7 @@ engine_free(struct engine *e)
 	free(e->incid);
 	free(e->ids);
 	free(e->open);
-	redact_work_free(e->rw);
-	redact_free(e->rdown);
+	privacy_free(e->pv);
 	free(e);
 }
 
@@ -220,56 +202,6 @@ engine_kv(struct obuf *o, const char *key, const char *v, size_t len)
 	obuf_field(o, v, len);
 }
 
-/*
- * cxwatch.rules(5), Privacy: m with its customer's pseudonym, in pm,
- * the clear id kept for redaction; without a key, m.
- */
-static const struct match *
-engine_pseudonymize(struct engine *e, const struct match *m,
-    struct match *pm)
-{
-	e->clear = m->customer;
-	e->clearlen = m->customerlen;
-	if (e->opts.pseud == NULL || m->customerlen == 0)
-		return m;
-	*pm = *m;
-	pm->customerlen = pseudonym_of(e->opts.pseud, m->customer,
-	    m->customerlen, e->pseud);
-	pm->customer = e->pseud;
-	return pm;
-}
-
-/*
- * v[0..vlen), the line of m or a part of it, redacted: *out (valid until
- * the next redaction) and its length. The customer id is replaced only
- * with a key; its field's span only when v is the whole line.
- */
-static size_t
-engine_redact(struct engine *e, const struct match *m, const char *line,
-    size_t len, const char *v, size_t vlen, const char **out,
-    uint64_t *fired)
-{
-	struct redact_id id, *idp = NULL;
-	uintptr_t c = (uintptr_t)m->craw, l = (uintptr_t)line;
-
-	if (e->opts.pseud != NULL && e->clearlen > 0) {
-		id.id = e->clear;
-		id.idlen = e->clearlen;
-		id.pseud = m->customer;
-		id.pseudlen = m->customerlen;
-		id.spanoff = id.spanlen = 0;
-		/* The field as the line has it (escaped, perhaps). */
-		if (v == line && m->crawlen > 0 && c >= l &&
-		    c + m->crawlen <= l + len) {
-			id.spanoff = c - l;
-			id.spanlen = m->crawlen;
-		}
-		idp = &id;
-	}
-	*fired = 0;
-	return redact_line(e->rd, e->rw, v, vlen, idp, out, fired);
-}
-
 /* engine_kv() of a value from the line, redacted (-x). */
 static void
 engine_kv_line(struct engine *e, const char *key, const struct match *m,
@@ -277,8 +209,9 @@ engine_kv_line(struct engine *e, const char *key, const struct match *m,
 {
 	uint64_t fired;
 
-	if (e->rd != NULL)
-		vlen = engine_redact(e, m, line, len, v, vlen, &v, &fired);
+	if (e->pv != NULL)
+		vlen = privacy_redact(e->pv, m, line, len, v, vlen, &v,
+		    &fired);
 	engine_kv(e->out, key, v, vlen);
 }
 
@@ -873,6 +806,14 @@ engine_forgive(struct engine *e, const struct rule *r, const struct match *m)
 }
 
 void
+engine_privacy(const struct engine *e, const struct pseudonym **key,
+    int *redact)
+{
+	*key = e->opts.pseud;
+	*redact = e->pv != NULL && (e->opts.evidence > 0 || e->opts.explain);
+}
+
+void
 engine_line(struct engine *e, const char *name, uint64_t lineno, int forced,
     const char *line, size_t len)
 {
@@ -928,17 +869,26 @@ engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
 	}
 	if (m->source >= 0)
 		e->st.srclines[m->source]++;
-	/* cxwatch.rules(5), Privacy: past here, only the pseudonym. */
-	if (e->opts.pseud != NULL && (m->status == MATCH_EVENT ||
+	/*
+	 * cxwatch.rules(5), Privacy: past here, only the pseudonym, and
+	 * evidence redacted (only the lines it may be made of). A pool's
+	 * worker may have done both (m->pseudonymized, m->evline).
+	 */
+	if (e->pv != NULL && (m->status == MATCH_EVENT ||
 	    (e->opts.explain && m->claim != NULL)))
-		m = engine_pseudonymize(e, m, &pm);
+		m = privacy_pseudonymize(e->pv, m, &pm);
 	if (e->opts.explain && m->claim != NULL)
 		engine_explain(e, name, lineno, m, line, len);
-	/* Evidence leaves redacted; only the lines it may be made of. */
-	if (e->rd != NULL && m->status == MATCH_EVENT &&
+	if (m->evline != NULL) {
+		ev = m->evline;
+		evlen = m->evlen;
+		fired = m->evfired;
+	} else if (e->pv != NULL && m->status == MATCH_EVENT &&
 	    !rs->rules[m->rule].forgiving &&
-	    (e->opts.evidence > 0 || e->opts.explain)) {
-		evlen = engine_redact(e, m, line, len, line, len, &ev, &fired);
+	    (e->opts.evidence > 0 || e->opts.explain))
+		evlen = privacy_redact(e->pv, m, line, len, line, len, &ev,
+		    &fired);
+	if (ev != line) {
 		if (fired & ~REDACT_FIRED_LIMIT)
 			e->st.redacted++;
 		if (fired & REDACT_FIRED_LIMIT)
@@ -1360,7 +1310,7 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 	engine_stat(o, "events folded", st->wt.folded);
 	engine_stat(o, "evidence lines dropped", st->wt.evdropped);
 	engine_stat(o, "evidence bytes peak", st->evidence_peak);
-	if (e->rd != NULL) {
+	if (e->pv != NULL) {
 		engine_stat(o, "evidence lines redacted", st->redacted);
 		engine_stat(o, "evidence redaction limit", st->redact_limits);
 	}

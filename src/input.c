@@ -792,9 +792,10 @@ int
 input_run(char *const *args, size_t nargs, struct ruleset *rs,
     struct engine *e, const struct input_opts *opts)
 {
+	const struct pseudonym *key;
 	struct input_run run;
 	char *cause;
-	int ret;
+	int ret, redact;
 
 	run.opts = opts;
 	run.e = e;
@@ -806,6 +807,10 @@ input_run(char *const *args, size_t nargs, struct ruleset *rs,
 	    opts->simple, opts->max_line, &cause)) == NULL) {
 		warnx("%s; reading on one thread", cause);
 		free(cause);
+	}
+	if (run.pool != NULL) {
+		engine_privacy(e, &key, &redact);
+		pool_privacy(run.pool, key, redact);
 	}
 	if (nargs == 1 || !opts->merge)
 		ret = input_sequence(args, nargs, rs, &run);

@@ -368,8 +368,10 @@ static void
 loop_workers(struct loop *l, int on)
 {
 	struct loop_input *in = &l->ins[0];
+	const struct pseudonym *key;
 	struct pline *pl;
 	char *cause;
+	int redact;
 
 	if (on) {
 		if (l->opts->threads < 2 || l->nins != 1 || in->f != NULL ||
@@ -381,6 +383,8 @@ loop_workers(struct loop *l, int on)
 			free(cause);
 			return;
 		}
+		engine_privacy(*l->ep, &key, &redact);
+		pool_privacy(l->workers, key, redact);
 		/*
 		 * A pipe hands out what it holds: 64 KiB by default, a few
 		 * hundred lines. More, and the workers get fuller chunks

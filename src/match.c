@@ -625,6 +625,10 @@ matcher_decide(struct matcher *mt, const struct claim *c, const char *line,
 	m->customerlen = c->customerlen;
 	m->craw = c->craw;
 	m->crawlen = c->crawlen;
+	m->pseudonymized = 0;
+	m->evline = NULL;
+	m->evlen = 0;
+	m->evfired = 0;
 	m->timestr = c->timestr;
 	m->timelen = c->timelen;
 	m->time = c->time;

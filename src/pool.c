@@ -25,6 +25,7 @@
 
 #include "match.h"
 #include "pool.h"
+#include "privacy.h"
 #include "reader.h"
 #include "rules.h"
 #include "tparse.h"
@@ -34,6 +35,7 @@
 #define LANE_BYTES	(256 * 1024)	/* bytes per chunk, unless one line
 					   is longer */
 #define LANE_MINDEPTH	3		/* chunks per lane, at least */
+#define POOL_NOEV	UINT32_MAX	/* eoff: no redacted copy */
 
 enum chunk_state {
 	CHUNK_FREE,
@@ -52,6 +54,8 @@ struct chunk {
 	char			*arena;		/* customers of events */
 	size_t			 aused, acap;
 	uint32_t		*coff;		/* [LANE_LINES] into arena */
+	uint32_t		*eoff;		/* [LANE_LINES]: the redacted
+						   line's, or POOL_NOEV */
 	uint32_t		*lim;		/* limits hit, all lines' */
 	size_t			 nlim, limcap;
 	uint32_t		*loff;		/* [LANE_LINES] into lim */
@@ -88,6 +92,7 @@ struct worker {
 	pthread_t		 th;
 	struct matcher		*mt;
 	struct claim		*cl;
+	struct privacy		*pv;		/* NULL: nothing to let out */
 	uint64_t		*cnt;		/* [nsources + nrules] limits */
 	uint64_t		*seen;		/* cnt as last looked at */
 };
@@ -95,6 +100,7 @@ struct worker {
 struct pool {
 	const struct ruleset	*rs;
 	int			 simple;
+	int			 redact;	/* evidence lines are kept */
 	int			 wallclock;	/* a source has time = none */
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 work;
@@ -139,6 +145,58 @@ pool_limits(struct worker *w, struct chunk *c)
 	}
 }
 
+/* Copy p[0..n) to the end of c's arena. */
+static void
+pool_keep(struct chunk *c, const char *p, size_t n)
+{
+	if (c->aused + n > c->acap) {
+		c->acap = c->acap == 0 ? 4096 : 2 * c->acap;
+		if (c->acap < c->aused + n)
+			c->acap = c->aused + n;
+		c->arena = xreallocarray(c->arena, c->acap, 1);
+	}
+	memcpy(c->arena + c->aused, p, n);
+	c->aused += n;
+}
+
+/*
+ * cxwatch.rules(5), Privacy, on the worker: line i's event with its
+ * customer's pseudonym, and its line redacted when evidence is kept
+ * (into the arena when it changed; m.evline is the line itself when it
+ * did not). What engine_line_decided() would do, done here.
+ */
+static void
+pool_private(struct worker *w, struct chunk *c, size_t i)
+{
+	struct pline *pl = &c->ln[i];
+	const struct match *pm;
+	struct match tmp;
+	const char *ev;
+	uint64_t fired;
+	size_t evlen;
+
+	pm = privacy_pseudonymize(w->pv, &pl->m, &tmp);
+	if (w->p->redact && !w->p->rs->rules[pm->rule].forgiving) {
+		evlen = privacy_redact(w->pv, pm, pl->line, pl->len, pl->line,
+		    pl->len, &ev, &fired);
+		/* Past what the arena's offsets hold: the engine does it. */
+		if (ev != pl->line && (evlen >= POOL_NOEV ||
+		    c->aused + evlen + pm->customerlen >= POOL_NOEV))
+			return;
+		tmp = *pm;
+		tmp.evfired = fired;
+		tmp.evlen = evlen;
+		tmp.evline = pl->line;
+		if (ev != pl->line) {
+			c->eoff[i] = (uint32_t)c->aused;
+			pool_keep(c, ev, evlen);
+			tmp.evline = NULL;	/* set from eoff */
+		}
+		pl->m = tmp;
+	} else if (pm != &pl->m)
+		pl->m = *pm;
+}
+
 /*
  * Decide c's lines as engine_line() (order 0) or a merge's
  * engine_claim() then engine_line_claimed() (order 1) would.
@@ -173,27 +231,24 @@ pool_decide(struct worker *w, struct chunk *c)
 		if (pl->m.limits > 0)
 			pool_limits(w, c);
 		pl->nlim = c->nlim - c->loff[i];
+		c->eoff[i] = POOL_NOEV;
 		if (pl->m.status != MATCH_EVENT) {
 			pl->m.customer = NULL;
 			pl->m.customerlen = 0;
 			continue;
 		}
-		if (c->aused + pl->m.customerlen > c->acap) {
-			c->acap = c->acap == 0 ? 4096 : 2 * c->acap;
-			if (c->acap < c->aused + pl->m.customerlen)
-				c->acap = c->aused + pl->m.customerlen;
-			c->arena = xreallocarray(c->arena, c->acap, 1);
-		}
-		memcpy(c->arena + c->aused, pl->m.customer,
-		    pl->m.customerlen);
-		c->coff[i] = (uint32_t)c->aused;
-		c->aused += pl->m.customerlen;
+		if (w->pv != NULL)
+			pool_private(w, c, i);
+		pool_keep(c, pl->m.customer, pl->m.customerlen);
+		c->coff[i] = (uint32_t)(c->aused - pl->m.customerlen);
 	}
 	/* The arrays may have moved while they grew. */
 	for (i = 0; i < c->n; i++) {
 		pl = &c->ln[i];
 		if (pl->m.status == MATCH_EVENT)
 			pl->m.customer = c->arena + c->coff[i];
+		if (c->eoff[i] != POOL_NOEV)
+			pl->m.evline = c->arena + c->eoff[i];
 		pl->lim = pl->nlim > 0 ? c->lim + c->loff[i] : NULL;
 	}
 }
@@ -271,6 +326,20 @@ pool_new(const struct ruleset *rs, unsigned nworkers, int simple,
 }
 
 void
+pool_privacy(struct pool *p, const struct pseudonym *key, int redact)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&p->mu);
+	p->redact = redact;
+	for (i = 0; i < p->nw; i++) {
+		privacy_free(p->w[i].pv);
+		p->w[i].pv = privacy_new(p->rs, key);
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+void
 pool_free(struct pool *p)
 {
 	struct worker *w;
@@ -285,6 +354,7 @@ pool_free(struct pool *p)
 	for (i = 0; i < p->nw; i++) {
 		w = &p->w[i];
 		pthread_join(w->th, NULL);
+		privacy_free(w->pv);
 		matcher_free(w->mt);
 		claim_free(w->cl);
 		free(w->cnt);
@@ -334,6 +404,7 @@ lane_new(struct pool *p, struct reader *r, int forced, int order)
 		c->lane = l;
 		c->ln = xcalloc(LANE_LINES, sizeof(*c->ln));
 		c->coff = xcalloc(LANE_LINES, sizeof(*c->coff));
+		c->eoff = xcalloc(LANE_LINES, sizeof(*c->eoff));
 		c->loff = xcalloc(LANE_LINES, sizeof(*c->loff));
 	}
 	return l;
@@ -371,6 +442,7 @@ lane_free(struct lane *l)
 		free(c->ln);
 		free(c->arena);
 		free(c->coff);
+		free(c->eoff);
 		free(c->lim);
 		free(c->loff);
 	}

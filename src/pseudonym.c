@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,91 @@ pseudonym_open(const char *path, char **cause)
 	OPENSSL_cleanse(key, sizeof(key));
 	OPENSSL_cleanse(seen, sizeof(seen));
 	return p;
+}
+
+struct pseudonym_slot {
+	uint64_t	 hash;
+	unsigned char	 len;		/* 0: empty */
+	char		 id[PSEUDONYM_CACHEID];
+	char		 ps[PSEUDONYM_LEN];
+};
+
+struct pseudonym_work {
+	const struct pseudonym	*p;
+	EVP_MAC_CTX		*ctx;	/* a copy of p's, re-initialised */
+	struct pseudonym_slot	*slots;	/* [PSEUDONYM_CACHE] */
+	char			 out[PSEUDONYM_LEN + 1];
+};
+
+struct pseudonym_work *
+pseudonym_work_new(const struct pseudonym *p)
+{
+	struct pseudonym_work *w;
+
+	w = xcalloc(1, sizeof(*w));
+	w->p = p;
+	if ((w->ctx = EVP_MAC_CTX_dup(p->ctx)) == NULL)
+		abort();
+	w->slots = xcalloc(PSEUDONYM_CACHE, sizeof(*w->slots));
+	return w;
+}
+
+void
+pseudonym_work_free(struct pseudonym_work *w)
+{
+	if (w == NULL)
+		return;
+	EVP_MAC_CTX_free(w->ctx);
+	/* The ids are the customers' own: not left in freed memory. */
+	OPENSSL_cleanse(w->slots, PSEUDONYM_CACHE * sizeof(*w->slots));
+	free(w->slots);
+	free(w);
+}
+
+/* FNV-1a, 64 bits: the slot of an id. */
+static uint64_t
+pseudonym_hash(const char *id, size_t len)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)id[i]) * UINT64_C(0x100000001b3);
+	return h;
+}
+
+const char *
+pseudonym_get(struct pseudonym_work *w, const char *id, size_t len)
+{
+	struct pseudonym_slot *s = NULL;
+	unsigned char h[32];
+	uint64_t hash;
+	size_t n = 0;
+
+	if (len > 0 && len <= PSEUDONYM_CACHEID) {
+		hash = pseudonym_hash(id, len);
+		s = &w->slots[hash & (PSEUDONYM_CACHE - 1)];
+		if (s->len == len && s->hash == hash &&
+		    memcmp(s->id, id, len) == 0)
+			return s->ps;
+	}
+	/* EVP_MAC_init() with no key starts again with the same one. */
+	if (EVP_MAC_init(w->ctx, NULL, 0, NULL) != 1 ||
+	    EVP_MAC_update(w->ctx, (const unsigned char *)PSEUDONYM_PREFIX,
+	    strlen(PSEUDONYM_PREFIX)) != 1 ||
+	    EVP_MAC_update(w->ctx, (const unsigned char *)id, len) != 1 ||
+	    EVP_MAC_final(w->ctx, h, &n, 32) != 1 || n != 32)
+		abort();
+	memcpy(w->out, w->p->keyid, PSEUDONYM_KEYIDLEN);
+	w->out[PSEUDONYM_KEYIDLEN] = '-';
+	pseudonym_hex(h, 16, w->out + PSEUDONYM_KEYIDLEN + 1);
+	if (s == NULL)
+		return w->out;
+	s->hash = hash;
+	s->len = (unsigned char)len;
+	memcpy(s->id, id, len);
+	memcpy(s->ps, w->out, PSEUDONYM_LEN);
+	return s->ps;
 }
 
 const char *

@@ -55,3 +55,17 @@ head -c 32 /dev/urandom >key2; chmod 600 key2
 k --state st0 web.2 >/dev/null; st
 "$CXWATCH" -r "$R" --pseudonymize key2 --state st --state-reset web.2 \
     >/dev/null; st
+# With every redaction class too, the workers (which pseudonymize and
+# redact each event's line where they decide it) and one thread agree.
+mkdir rr
+cp "$R"/*.rules rr/
+printf '[redact]\nclasses = all\n' >rr/90-privacy.rules
+"$CXWATCH" -r rr --pseudonymize key --threads 1 \
+    "$S"/web.log "$S"/support.log "$S"/billing.log >r1
+"$CXWATCH" -r rr --pseudonymize key --threads 2 \
+    "$S"/web.log "$S"/support.log "$S"/billing.log >r2
+cmp r1 r2 && echo "redacted, threads 1 and 2: same ($(grep -c '\[ipv4\]' r1) addresses)"
+# A pipe (the live loop's workers) as a file.
+"$CXWATCH" -r rr --pseudonymize key --threads 1 "$S"/web.log >w1
+cat "$S"/web.log | "$CXWATCH" -r rr --pseudonymize key --threads 2 web=- |
+    cmp - w1 && echo "redacted, from a pipe: same"
