@@ -227,18 +227,22 @@ engine_fired(struct engine *e, uint64_t fired)
 		sep = ", ";
 	}
 	for (i = 0; i < REDACT_NCLASS; i++)
-		if (fired & (UINT64_C(1) << i)) {
+		if (fired & REDACT_FIRED_CLASS(i)) {
 			obuf_puts(e->out, sep);
 			obuf_puts(e->out, redact_class_name((int)i));
 			sep = ", ";
 		}
-	for (i = 0; i < e->rs->privacy.nredacts && REDACT_NCLASS + i < 62;
-	    i++)
-		if (fired & (UINT64_C(1) << (REDACT_NCLASS + i))) {
+	for (i = 0; i < e->rs->privacy.nredacts; i++)
+		if (fired & REDACT_FIRED_RULE(i)) {
 			obuf_puts(e->out, sep);
 			obuf_puts(e->out, e->rs->privacy.redacts[i].name);
 			sep = ", ";
 		}
+	if (fired & REDACT_FIRED_LIMIT) {
+		obuf_puts(e->out, sep);
+		obuf_puts(e->out, "a pattern's limit: the rest hidden");
+		sep = ", ";
+	}
 	if (*sep == '\0')
 		obuf_puts(e->out, "nothing");
 }

@@ -46,3 +46,10 @@ R
 cat "$D/r.rules" >ok.rules
 sed -i '/^\[redact\]/,$d' ok.rules
 "$CXWATCH" -r ok.rules -r bad.rules -t; st
+# A pattern that gives up on a line (PCRE2's match limit) hides the rest
+# of the line, and says so.
+sed '/^\[redact/,$d' "$D/r.rules" >slow.rules
+printf '[redact slow]\npattern = (a|aa)+(?=c)\n' >>slow.rules
+printf 'ts=2026-11-21T10:00:00Z customer=C9 event=fail note=x%s\n' \
+    aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa >slow.log
+"$CXWATCH" -r slow.rules -x -s slow.log 2>&1 | grep -e 'kept' -e 'redaction'
