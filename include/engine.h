@@ -33,6 +33,8 @@ struct engine_opts {
 	size_t		  evidence_memory; /* bytes of evidence lines, all
 					   detectors' tables together */
 	int		  explain;	/* -x: describe every line */
+	unsigned	  explain_only;	/* --explain-only: 0, or only these
+					   lines (ENGINE_X_*) */
 	int		  quiet;	/* -q: count alerts, print nothing */
 	struct report	 *report;	/* NULL, or fed every event/alert */
 	struct exec	 *exec;		/* NULL, or --exec for every alert */
@@ -45,6 +47,13 @@ struct engine_opts {
 					   every customer id the engine
 					   lets out is its pseudonym */
 };
+
+/* --explain-only's kinds of line (cxwatch(1)). */
+#define ENGINE_X_EVENT		0x1	/* a rule decided it */
+#define ENGINE_X_NORULE		0x2	/* claimed, no rule holds */
+#define ENGINE_X_UNCLAIMED	0x4	/* no source claimed it */
+#define ENGINE_X_IGNORED	0x8	/* no customer, anonymous, bad time,
+					   unparsable */
 
 /* One detector's counts. */
 struct engine_det_stats {

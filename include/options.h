@@ -33,6 +33,7 @@ struct options {
 	long long	 evidence_memory;	/* bytes; -1 not given */
 	long long	 threads;		/* -1 not given */
 	int		 check, stats, explain, quiet, follow, from_start;
+	unsigned	 explain_only;		/* engine.h's ENGINE_X_* */
 	int		 nomerge, simple;
 	int		 progress;		/* 1 on, 0 off, -1 default */
 	int64_t		 rotate_wait;		/* ms; cxwatch(1), -f */

@@ -68,6 +68,7 @@ struct engine {
 	size_t			*open;		/* [nrules]: the rules with an
 						   open incident, in order */
 	size_t			 nopen;
+	int			 xshown;	/* -x: this line is described */
 	struct privacy		*pv;		/* cxwatch.rules(5), Privacy:
 						   NULL when nothing to do */
 };
@@ -343,6 +344,22 @@ engine_nocustomer(struct obuf *o, const struct ruleset *rs,
 	}
 	obuf_puts(o, m->customerlen == 0 ? " ignored: empty customer" :
 	    " ignored: customer longer than 256 bytes");
+}
+
+/* --explain-only's kind of a line of status st. */
+static unsigned
+engine_xkind(enum match_status st)
+{
+	switch (st) {
+	case MATCH_EVENT:
+		return ENGINE_X_EVENT;
+	case MATCH_NORULE:
+		return ENGINE_X_NORULE;
+	case MATCH_UNMATCHED:
+		return ENGINE_X_UNCLAIMED;
+	default:
+		return ENGINE_X_IGNORED;
+	}
 }
 
 /* -x: one line saying what happened to this input line. */
@@ -723,7 +740,7 @@ engine_incident_event(struct engine *e, const struct match *m)
 	    m->time, e->T, &info);
 	if (res == INCIDENT_LATE) {
 		e->st.incident_late++;
-		if (e->opts.explain)
+		if (e->xshown)
 			obuf_puts(e->out, "  => late for the rule's incident "
 			    "window, not counted there\n");
 	} else if (res == INCIDENT_OPENED) {
@@ -781,11 +798,11 @@ engine_event(struct engine *e, const struct rule *r, const struct match *m,
 		    m->customerlen, &ev, &a);
 		if (res == WTAB_ALERT)
 			engine_alert(e, d, &a);
-		else if (e->opts.explain && res == WTAB_LATE)
+		else if (e->xshown && res == WTAB_LATE)
 			obuf_printf(e->out, "  => late in %s: older than the "
 			    "customer's window, dropped\n",
 			    e->rs->detectors[d].name);
-		else if (e->opts.explain && res == WTAB_FORGIVEN)
+		else if (e->xshown && res == WTAB_FORGIVEN)
 			obuf_printf(e->out, "  => forgiven in %s: no later "
 			    "than a success of the customer's, dropped\n",
 			    e->rs->detectors[d].name);
@@ -881,7 +898,10 @@ engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
 	if (e->pv != NULL && (m->status == MATCH_EVENT ||
 	    (e->opts.explain && m->claim != NULL)))
 		m = privacy_pseudonymize(e->pv, m, &pm);
-	if (e->opts.explain && m->claim != NULL)
+	e->xshown = e->opts.explain && m->claim != NULL &&
+	    (e->opts.explain_only == 0 ||
+	    (e->opts.explain_only & engine_xkind(m->status)));
+	if (e->xshown)
 		engine_explain(e, name, lineno, m, line, len);
 	if (m->evline != NULL) {
 		ev = m->evline;
@@ -897,7 +917,7 @@ engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
 			e->st.redacted++;
 		if (fired & REDACT_FIRED_LIMIT)
 			e->st.redact_limits++;
-		if (e->opts.explain && fired != 0) {
+		if (e->xshown && fired != 0) {
 			obuf_puts(e->out, "  => kept redacted (");
 			engine_fired(e, fired);
 			obuf_puts(e->out, "): ");

@@ -868,6 +868,7 @@ main_engine_opts(const struct options *o, struct engine_opts *eng)
 	eng->evidence_memory = o->evidence_memory < 0 ? MAIN_EVIDENCE_MEMORY :
 	    (size_t)o->evidence_memory;
 	eng->explain = o->explain;
+	eng->explain_only = o->explain_only;
 	eng->quiet = o->quiet;
 	eng->simple = o->simple;
 	eng->max_line = (size_t)o->max_line;
@@ -895,6 +896,9 @@ main_options(int argc, char **argv, struct options *o)
 		printf("cxwatch " CXW_VERSION "\n");
 		exit(0);
 	}
+	/* --explain-only is -x, for some lines. */
+	if (o->explain_only != 0)
+		o->explain = 1;
 	if (o->progress == 1 && o->follow)
 		errx(CXW_EXIT_TROUBLE, "--progress is for runs that end, not "
 		    "with -f");

@@ -24,6 +24,8 @@ enum options_type {
 	OPT_DUR,	/* int64_t ms field; lo 1: must be positive */
 	OPT_SIZE,	/* long long bytes field, lo..hi; K, M, G suffixes */
 	OPT_ENUM,	/* int field = index into choices */
+	OPT_SET,	/* unsigned field |= 1 << index of each of the
+			   comma-separated choices; repeatable */
 	OPT_ACTION	/* int field = 1: --help, --version */
 };
 
@@ -36,7 +38,8 @@ struct options_entry {
 	const char		*harg;		/* in --help: "N" */
 	long long		 lo, hi;	/* OPT_NUM; OPT_DUR: lo = 1 */
 	int			 value;		/* OPT_FLAG: what is set */
-	const char *const	*choices;	/* OPT_ENUM, NULL-terminated */
+	const char *const	*choices;	/* OPT_ENUM, OPT_SET;
+						   NULL-terminated */
 	const char		*needs;		/* long name it goes with */
 	const char		*usage;		/* NULL: made from the row;
 						   "": shown with another's */
@@ -48,6 +51,9 @@ struct options_entry {
 static const char *const options_formats[] = { "text", "json", NULL };
 static const char *const options_report_formats[] = { "text", "json", "html",
     NULL };
+/* In the order of engine.h's ENGINE_X_* bits. */
+static const char *const options_explain_only[] = { "event", "norule",
+    "unclaimed", "ignored", NULL };
 
 /*
  * In the synopsis order of cxwatch(1): short options first, then the
@@ -98,6 +104,12 @@ static const struct options_entry options_table[] = {
 	  .lo = 0, .hi = (long long)1 << 40,
 	  .help = "evidence lines held at most, all customers together\n"
 	  "(default 128M; K, M, G)" },
+	{ .name = "explain-only", .type = OPT_SET, .off = OPT(explain_only),
+	  .arg = "what", .harg = "WHAT", .choices = options_explain_only,
+	  .usage = "[--explain-only event,norule,unclaimed,ignored]",
+	  .help = "-x, only for these lines: a rule's (event), claimed\n"
+	  "but no rule (norule), no source's (unclaimed), no\n"
+	  "customer, anonymous, bad time or unparsable (ignored)" },
 	{ .name = "from-start", .type = OPT_FLAG, .off = OPT(from_start),
 	  .value = 1, .needs = "follow",
 	  .help = "with -f: read what the files hold first" },
@@ -278,10 +290,12 @@ options_duration(const struct options_entry *e, const char *s, void *field)
 	return cause;
 }
 
+static char	*options_not_choice(const struct options_entry *,
+		    const char *, size_t);
+
 static char *
 options_choice(const struct options_entry *e, const char *s, void *field)
 {
-	char *lab, *cause;
 	int i;
 
 	for (i = 0; e->choices[i] != NULL; i++)
@@ -289,11 +303,50 @@ options_choice(const struct options_entry *e, const char *s, void *field)
 			*(int *)field = i;
 			return NULL;
 		}
+	return options_not_choice(e, s, strlen(s));
+}
+
+/* "-o: "x" is not one of text, json" */
+static char *
+options_not_choice(const struct options_entry *e, const char *s, size_t n)
+{
+	char *lab, *cause, *list = xstrdup(""), *t;
+	int i;
+
+	for (i = 0; e->choices[i] != NULL; i++) {
+		t = xasprintf("%s%s%s", list, i == 0 ? "" :
+		    e->choices[i + 1] == NULL ? " or " : ", ", e->choices[i]);
+		free(list);
+		list = t;
+	}
 	lab = options_label(e);
-	cause = xasprintf("%s: \"%s\" is not a format (use %s or %s)", lab, s,
-	    e->choices[0], e->choices[1]);
+	cause = xasprintf("%s: \"%.*s\" is not one of %s", lab, (int)n, s,
+	    list);
 	free(lab);
+	free(list);
 	return cause;
+}
+
+/* OPT_SET: "event,norule". */
+static char *
+options_set_words(const struct options_entry *e, const char *s, void *field)
+{
+	size_t n;
+	int i;
+
+	for (;;) {
+		n = strcspn(s, ",");
+		for (i = 0; e->choices[i] != NULL; i++)
+			if (strlen(e->choices[i]) == n &&
+			    strncmp(e->choices[i], s, n) == 0)
+				break;
+		if (e->choices[i] == NULL)
+			return options_not_choice(e, s, n);
+		*(unsigned *)field |= 1u << i;
+		if (s[n] == '\0')
+			return NULL;
+		s += n + 1;
+	}
 }
 
 /* Store optarg as e says; NULL, or what is wrong with it. */
@@ -326,6 +379,8 @@ options_set(const struct options_entry *e, struct options *o, char *arg)
 		return options_size(e, arg, field);
 	case OPT_ENUM:
 		return options_choice(e, arg, field);
+	case OPT_SET:
+		return options_set_words(e, arg, field);
 	}
 	return NULL;
 }
