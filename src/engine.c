@@ -218,34 +218,63 @@ engine_kv_line(struct engine *e, const char *key, const struct match *m,
 
 /* The names of what fired, comma-separated (-x). */
 static void
-engine_fired(struct engine *e, uint64_t fired)
+engine_fired(const struct engine *e, struct obuf *o, uint64_t fired)
 {
 	const char *sep = "";
 	size_t i;
 
 	if (fired & REDACT_FIRED_ID) {
-		obuf_puts(e->out, "customer");
+		obuf_puts(o, "customer");
 		sep = ", ";
 	}
 	for (i = 0; i < REDACT_NCLASS; i++)
 		if (fired & REDACT_FIRED_CLASS(i)) {
-			obuf_puts(e->out, sep);
-			obuf_puts(e->out, redact_class_name((int)i));
+			obuf_puts(o, sep);
+			obuf_puts(o, redact_class_name((int)i));
 			sep = ", ";
 		}
 	for (i = 0; i < e->rs->privacy.nredacts; i++)
 		if (fired & REDACT_FIRED_RULE(i)) {
-			obuf_puts(e->out, sep);
-			obuf_puts(e->out, e->rs->privacy.redacts[i].name);
+			obuf_puts(o, sep);
+			obuf_puts(o, e->rs->privacy.redacts[i].name);
 			sep = ", ";
 		}
 	if (fired & REDACT_FIRED_LIMIT) {
-		obuf_puts(e->out, sep);
-		obuf_puts(e->out, "a pattern's limit: the rest hidden");
+		obuf_puts(o, sep);
+		obuf_puts(o, "a pattern's limit: the rest hidden");
 		sep = ", ";
 	}
 	if (*sep == '\0')
-		obuf_puts(e->out, "nothing");
+		obuf_puts(o, "nothing");
+}
+
+/*
+ * -x: a note on the line just described ("  => what[: ev]"), or with -o
+ * json an object {"type":"note","note":what[,"evidence":ev]}.
+ */
+static void
+engine_xnote(struct engine *e, const char *what, const char *ev,
+    size_t evlen)
+{
+	struct obuf *o = e->out;
+
+	if (e->opts.format == ALERT_JSON) {
+		obuf_puts(o, "{\"type\":\"note\",\"note\":");
+		obuf_jstr(o, what, strlen(what));
+		if (ev != NULL) {
+			obuf_puts(o, ",\"evidence\":");
+			obuf_jstr(o, ev, evlen);
+		}
+		obuf_puts(o, "}\n");
+		return;
+	}
+	obuf_puts(o, "  => ");
+	obuf_text(o, what, strlen(what));
+	if (ev != NULL) {
+		obuf_puts(o, ": ");
+		obuf_text(o, ev, evlen);
+	}
+	obuf_putc(o, '\n');
 }
 
 static void
@@ -344,6 +373,167 @@ engine_nocustomer(struct obuf *o, const struct ruleset *rs,
 	}
 	obuf_puts(o, m->customerlen == 0 ? " ignored: empty customer" :
 	    " ignored: customer longer than 256 bytes");
+}
+
+/* -x -o json: each status's name. */
+static const char *
+engine_status_name(enum match_status st)
+{
+	switch (st) {
+	case MATCH_UNMATCHED:
+		return "unmatched";
+	case MATCH_NOCUSTOMER:
+		return "no customer";
+	case MATCH_ANONYMOUS:
+		return "anonymous";
+	case MATCH_UNPARSABLE:
+		return "unparsable";
+	case MATCH_BADTIME:
+		return "bad time";
+	case MATCH_NORULE:
+		return "no rule";
+	case MATCH_EVENT:
+		break;
+	}
+	return "event";
+}
+
+/* -x -o json: "detectors":["a","b"] of mask. */
+static void
+engine_jdetectors(const struct engine *e, struct obuf *o, const char *key,
+    uint64_t mask)
+{
+	const char *sep = "";
+	size_t d;
+
+	obuf_printf(o, ",\"%s\":[", key);
+	for (d = 0; d < e->ndet; d++)
+		if (mask & (UINT64_C(1) << d)) {
+			obuf_puts(o, sep);
+			obuf_jstr(o, e->rs->detectors[d].name,
+			    strlen(e->rs->detectors[d].name));
+			sep = ",";
+		}
+	obuf_putc(o, ']');
+}
+
+/* -x -o json: "key":"value", the value from the line, redacted. */
+static void
+engine_jkv_line(struct engine *e, const char *key, const struct match *m,
+    const char *line, size_t len, const char *v, size_t vlen)
+{
+	uint64_t fired;
+
+	if (e->pv != NULL)
+		vlen = privacy_redact(e->pv, m, line, len, v, vlen, &v,
+		    &fired);
+	obuf_jstr(e->out, key, strlen(key));
+	obuf_putc(e->out, ':');
+	obuf_jstr(e->out, v, vlen);
+}
+
+/*
+ * -x -o json: the line as one object, with what the text form says: the
+ * input and line number, "status", the source, rule, customer, time,
+ * fields, and why nothing holds ("why", "rules").
+ */
+static void
+engine_explain_json(struct engine *e, const char *name, uint64_t lineno,
+    const struct match *m, const char *line, size_t len)
+{
+	const struct source *src;
+	const struct rule *r;
+	struct obuf *o = e->out, *w;
+	const char *v, *sep;
+	char why[512];
+	size_t i, vlen;
+	uint32_t g;
+
+	obuf_puts(o, "{\"type\":\"line\",\"input\":");
+	obuf_jstr(o, name, strlen(name));
+	obuf_puts(o, ",\"line\":");
+	obuf_u64(o, lineno);
+	obuf_puts(o, ",\"status\":\"");
+	obuf_puts(o, engine_status_name(m->status));
+	obuf_putc(o, '"');
+	if (m->source < 0)
+		goto done;
+	src = &e->rs->sources[m->source];
+	obuf_puts(o, ",\"source\":");
+	obuf_jstr(o, src->name, strlen(src->name));
+	if (m->status != MATCH_NOCUSTOMER && m->status != MATCH_UNPARSABLE) {
+		obuf_puts(o, ",\"customer\":");
+		obuf_jstr(o, m->customer, m->customerlen);
+	}
+	if (m->status != MATCH_EVENT && m->status != MATCH_NORULE) {
+		/* The text form's reason, without its leading blank. */
+		w = obuf_new(-1, 256);
+		if (m->status == MATCH_NOCUSTOMER)
+			engine_nocustomer(w, e->rs, m);
+		else if (m->status == MATCH_ANONYMOUS)
+			obuf_puts(w, " ignored: anonymous");
+		else if (m->status == MATCH_UNPARSABLE)
+			engine_unparsable(w, m->claim);
+		else
+			obuf_puts(w, " bad time");
+		v = obuf_data(w, &vlen);
+		obuf_puts(o, ",\"why\":");
+		obuf_jstr(o, v + 1, vlen - 1);
+		obuf_free(w);
+		if (m->status == MATCH_BADTIME) {
+			obuf_putc(o, ',');
+			engine_jkv_line(e, "time", m, line, len, m->timestr,
+			    m->timelen);
+		}
+		goto done;
+	}
+	if (m->status == MATCH_EVENT) {
+		r = &e->rs->rules[m->rule];
+		obuf_puts(o, ",\"rule\":");
+		obuf_jstr(o, r->name, strlen(r->name));
+		if (r->forgiving)
+			engine_jdetectors(e, o, "forgives", r->forgives);
+		else {
+			obuf_puts(o, ",\"weight\":");
+			obuf_u64(o, r->weight);
+			engine_jdetectors(e, o, "detectors", r->detectors);
+		}
+		obuf_puts(o, ",\"channel\":");
+		obuf_jstr(o, e->rs->channels[src->channel],
+		    strlen(e->rs->channels[src->channel]));
+	}
+	obuf_puts(o, ",\"time\":\"");
+	obuf_time(o, m->time);
+	obuf_puts(o, "\",\"fields\":{");
+	for (sep = "", g = 1; g <= src->ngroups; g++) {
+		if (src->groupname[g] == NULL || (int)g == src->g_customer ||
+		    (int)g == src->g_time || (m->claim->structured &&
+		    !m->claim->f[g].present))
+			continue;
+		obuf_puts(o, sep);
+		match_field(m->claim, line, (int)g, &v, &vlen);
+		engine_jkv_line(e, src->groupname[g], m, line, len, v, vlen);
+		sep = ",";
+	}
+	obuf_putc(o, '}');
+	if (m->status == MATCH_NORULE) {
+		obuf_puts(o, ",\"rules\":[");
+		for (i = 0; i < src->nrules; i++) {
+			match_why(e->mt, m->claim, line, len, src->rules[i],
+			    why, sizeof(why));
+			obuf_puts(o, i == 0 ? "{\"rule\":" : ",{\"rule\":");
+			r = &e->rs->rules[src->rules[i]];
+			obuf_jstr(o, r->name, strlen(r->name));
+			obuf_puts(o, ",\"why\":");
+			obuf_jstr(o, why, strlen(why));
+			obuf_putc(o, '}');
+		}
+		obuf_putc(o, ']');
+	}
+done:
+	if (m->limits > 0)
+		obuf_puts(o, ",\"limit\":true");
+	obuf_puts(o, "}\n");
 }
 
 /* --explain-only's kind of a line of status st. */
@@ -586,6 +776,10 @@ engine_alert(struct engine *e, size_t d, struct walert *a)
 	e->st.det[d].alerts++;
 	if (e->opts.report != NULL)
 		report_alert(e->opts.report, a);
+	if (e->opts.explain && e->opts.format == ALERT_JSON) {
+		alert_write(e->out, ALERT_JSON, e->rs, a, &ai);
+		return;
+	}
 	if (e->opts.explain) {
 		obuf_puts(e->out, "  => ");
 		alert_summary(e->out, e->rs, a, &ai);
@@ -655,6 +849,10 @@ engine_incident_out(struct engine *e, unsigned rule, const char *id,
 
 	if (e->opts.report != NULL)
 		report_incident(e->opts.report, rule, id, in, end);
+	if (e->opts.explain && e->opts.format == ALERT_JSON) {
+		alert_incident(e->out, ALERT_JSON, e->rs, rule, id, in, end);
+		return;
+	}
 	if (e->opts.explain) {
 		obuf_puts(e->out, "  => ");
 		alert_incident_summary(e->out, e->rs, rule, id, in, end);
@@ -741,8 +939,8 @@ engine_incident_event(struct engine *e, const struct match *m)
 	if (res == INCIDENT_LATE) {
 		e->st.incident_late++;
 		if (e->xshown)
-			obuf_puts(e->out, "  => late for the rule's incident "
-			    "window, not counted there\n");
+			engine_xnote(e, "late for the rule's incident window, "
+			    "not counted there", NULL, 0);
 	} else if (res == INCIDENT_OPENED) {
 		/* The list stays in rule order: rules in the order defined. */
 		for (k = e->nopen; k > 0 && e->open[k - 1] > (size_t)m->rule;
@@ -777,6 +975,7 @@ engine_event(struct engine *e, const struct rule *r, const struct match *m,
 	struct wtab_event ev;
 	struct walert a;
 	enum wtab_result res;
+	char *note;
 	size_t d;
 
 	e->st.events++;
@@ -798,14 +997,15 @@ engine_event(struct engine *e, const struct rule *r, const struct match *m,
 		    m->customerlen, &ev, &a);
 		if (res == WTAB_ALERT)
 			engine_alert(e, d, &a);
-		else if (e->xshown && res == WTAB_LATE)
-			obuf_printf(e->out, "  => late in %s: older than the "
-			    "customer's window, dropped\n",
-			    e->rs->detectors[d].name);
-		else if (e->xshown && res == WTAB_FORGIVEN)
-			obuf_printf(e->out, "  => forgiven in %s: no later "
-			    "than a success of the customer's, dropped\n",
-			    e->rs->detectors[d].name);
+		else if (e->xshown && (res == WTAB_LATE ||
+		    res == WTAB_FORGIVEN)) {
+			note = xasprintf(res == WTAB_LATE ? "late in %s: older "
+			    "than the customer's window, dropped" :
+			    "forgiven in %s: no later than a success of the "
+			    "customer's, dropped", e->rs->detectors[d].name);
+			engine_xnote(e, note, NULL, 0);
+			free(note);
+		}
 	}
 }
 
@@ -874,8 +1074,9 @@ engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
 	const struct rule *r;
 	const char *ev = line;
 	struct match pm;
+	struct obuf *o;
 	uint64_t fired = 0;
-	size_t i, evlen = len;
+	size_t i, n, evlen = len;
 
 	e->st.lines++;
 	if (m->limits > 0) {
@@ -901,7 +1102,9 @@ engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
 	e->xshown = e->opts.explain && m->claim != NULL &&
 	    (e->opts.explain_only == 0 ||
 	    (e->opts.explain_only & engine_xkind(m->status)));
-	if (e->xshown)
+	if (e->xshown && e->opts.format == ALERT_JSON)
+		engine_explain_json(e, name, lineno, m, line, len);
+	else if (e->xshown)
 		engine_explain(e, name, lineno, m, line, len);
 	if (m->evline != NULL) {
 		ev = m->evline;
@@ -918,11 +1121,13 @@ engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
 		if (fired & REDACT_FIRED_LIMIT)
 			e->st.redact_limits++;
 		if (e->xshown && fired != 0) {
-			obuf_puts(e->out, "  => kept redacted (");
-			engine_fired(e, fired);
-			obuf_puts(e->out, "): ");
-			obuf_text(e->out, ev, evlen);
-			obuf_putc(e->out, '\n');
+			o = obuf_new(-1, 128);
+			obuf_puts(o, "kept redacted (");
+			engine_fired(e, o, fired);
+			obuf_puts(o, ")");
+			obuf_putc(o, '\0');
+			engine_xnote(e, obuf_data(o, &n), ev, evlen);
+			obuf_free(o);
 		}
 	}
 	switch (m->status) {
@@ -975,10 +1180,18 @@ engine_notef(struct engine *e, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	obuf_text(e->out, name, strlen(name));
-	obuf_puts(e->out, ": ");
-	obuf_text(e->out, msg, strlen(msg));
-	obuf_putc(e->out, '\n');
+	if (e->opts.format == ALERT_JSON) {
+		obuf_puts(e->out, "{\"type\":\"note\",\"input\":");
+		obuf_jstr(e->out, name, strlen(name));
+		obuf_puts(e->out, ",\"note\":");
+		obuf_jstr(e->out, msg, strlen(msg));
+		obuf_puts(e->out, "}\n");
+	} else {
+		obuf_text(e->out, name, strlen(name));
+		obuf_puts(e->out, ": ");
+		obuf_text(e->out, msg, strlen(msg));
+		obuf_putc(e->out, '\n');
+	}
 	free(msg);
 }
 
