@@ -47,6 +47,8 @@ struct options {
 	const char	*state;
 	int		 state_reset;
 	int		 reread;
+	const char	*try_source;		/* a regex */
+	struct options_list try_rule;		/* "if" expressions */
 	const char	*pseudonymize;		/* key file */
 	struct options_list pseudonym_of;	/* ids */
 	int		 help, version;

@@ -216,6 +216,13 @@ struct ruleset {
 struct ruleset	*rules_load(char *const *paths, size_t npaths,
 		    const struct rules_overrides *ov, struct diag *);
 
+/*
+ * rules_load() of text, as if it were the one file called name (errors
+ * say "NAME:LINE: ..."): cxwatch(1)'s --try-source.
+ */
+struct ruleset	*rules_load_text(const char *name, const char *text,
+		    const struct rules_overrides *ov, struct diag *);
+
 /* Index of the detector called name (its bit in the masks), or -1. */
 int		 rules_detector_find(const struct ruleset *, const char *name);
 void		 rules_free(struct ruleset *);	/* NULL is fine */

@@ -34,6 +34,8 @@
 #include "wtab.h"
 #include "xmalloc.h"
 
+#define ENGINE_XEX	3	/* -x -s: examples of each kind of line */
+
 /* A detector's table and what it counted. */
 struct engine_det {
 	struct wtab		*wt;
@@ -69,6 +71,9 @@ struct engine {
 						   open incident, in order */
 	size_t			 nopen;
 	int			 xshown;	/* -x: this line is described */
+	/* -x -s: the first lines of each status, and of each rule. */
+	char			*xex[MATCH_EVENT + 1][ENGINE_XEX];
+	char			**xrule;	/* [nrules] */
 	struct privacy		*pv;		/* cxwatch.rules(5), Privacy:
 						   NULL when nothing to do */
 };
@@ -144,13 +149,15 @@ engine_new(const struct ruleset *rs, const struct engine_opts *opts,
 	if (rs->incident.file != NULL)
 		engine_incidents_new(e);
 	e->pv = privacy_new(rs, opts->pseud);
+	if (opts->explain)
+		e->xrule = xcalloc(rs->nrules, sizeof(*e->xrule));
 	return e;
 }
 
 void
 engine_free(struct engine *e)
 {
-	size_t i;
+	size_t i, j;
 
 	if (e == NULL)
 		return;
@@ -179,6 +186,12 @@ engine_free(struct engine *e)
 	free(e->ids);
 	free(e->open);
 	privacy_free(e->pv);
+	for (i = 0; i <= MATCH_EVENT; i++)
+		for (j = 0; j < ENGINE_XEX; j++)
+			free(e->xex[i][j]);
+	for (i = 0; e->xrule != NULL && i < e->rs->nrules; i++)
+		free(e->xrule[i]);
+	free(e->xrule);
 	free(e);
 }
 
@@ -534,6 +547,55 @@ done:
 	if (m->limits > 0)
 		obuf_puts(o, ",\"limit\":true");
 	obuf_puts(o, "}\n");
+}
+
+/* -x -s: note the line as an example of its kind, while there is room. */
+static void
+engine_example(struct engine *e, const char *name, uint64_t lineno,
+    const struct match *m)
+{
+	char **slot = NULL;
+	size_t j;
+
+	if (m->status == MATCH_EVENT)
+		slot = e->xrule[m->rule] == NULL ? &e->xrule[m->rule] : NULL;
+	else
+		for (j = 0; j < ENGINE_XEX && slot == NULL; j++)
+			if (e->xex[m->status][j] == NULL)
+				slot = &e->xex[m->status][j];
+	if (slot != NULL)
+		*slot = xasprintf("%s:%llu", name, (unsigned long long)lineno);
+}
+
+/* -x -s: the examples, after the counters. */
+static void
+engine_examples_write(const struct engine *e, struct obuf *o)
+{
+	static const enum match_status order[] = { MATCH_UNMATCHED,
+	    MATCH_NOCUSTOMER, MATCH_ANONYMOUS, MATCH_BADTIME,
+	    MATCH_UNPARSABLE, MATCH_NORULE };
+	const char *sep;
+	size_t i, j;
+
+	obuf_puts(o, "  examples (-x):\n");
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (e->xex[order[i]][0] == NULL)
+			continue;
+		obuf_printf(o, "    %-20s ", engine_status_name(order[i]));
+		for (sep = "", j = 0; j < ENGINE_XEX &&
+		    e->xex[order[i]][j] != NULL; j++, sep = ", ") {
+			obuf_puts(o, sep);
+			obuf_text(o, e->xex[order[i]][j],
+			    strlen(e->xex[order[i]][j]));
+		}
+		obuf_putc(o, '\n');
+	}
+	for (i = 0; i < e->rs->nrules; i++)
+		if (e->xrule[i] != NULL) {
+			obuf_printf(o, "    rule %-15s ", e->rs->rules[i].name);
+			obuf_text(o, e->xrule[i], strlen(e->xrule[i]));
+			obuf_putc(o, '\n');
+		}
 }
 
 /* --explain-only's kind of a line of status st. */
@@ -1102,6 +1164,8 @@ engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
 	e->xshown = e->opts.explain && m->claim != NULL &&
 	    (e->opts.explain_only == 0 ||
 	    (e->opts.explain_only & engine_xkind(m->status)));
+	if (e->opts.explain)
+		engine_example(e, name, lineno, m);
 	if (e->xshown && e->opts.format == ALERT_JSON)
 		engine_explain_json(e, name, lineno, m, line, len);
 	else if (e->xshown)
@@ -1566,6 +1630,8 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 		    (unsigned long long)st->det[i].wt.forgiven,
 		    (unsigned long long)st->det[i].wt.late,
 		    (unsigned long long)st->det[i].alerts);
+	if (e->xrule != NULL)
+		engine_examples_write(e, o);
 	engine_stat(o, "customers tracked", st->wt.customers);
 	engine_stat(o, "customers peak", st->wt.peak);
 	engine_stat(o, "customers evicted", st->wt.evicted);

@@ -128,6 +128,43 @@ main_rules_paths(const struct options *o, char ***paths, size_t *npaths)
 	*npaths = 1;
 }
 
+/*
+ * --try-source and --try-rule as a rules file (cxwatch(1)): a source
+ * "try" of the pattern, its times read if it has a "time" group, and a
+ * rule "try" holding where every expression does (on every line the
+ * source claims, with none).
+ */
+static char *
+main_try_text(const struct options *o)
+{
+	const char *rx = o->try_source, *time = "none";
+	char *text, *t;
+	size_t i;
+
+	if (strchr(rx, '\n') != NULL)
+		errx(CXW_EXIT_TROUBLE, "--try-source: a pattern of one line");
+	for (i = 0; i < o->try_rule.n; i++)
+		if (strchr(o->try_rule.v[i], '\n') != NULL)
+			errx(CXW_EXIT_TROUBLE, "--try-rule: an expression of "
+			    "one line");
+	if (strstr(rx, "(?<time>") != NULL || strstr(rx, "(?P<time>") != NULL ||
+	    strstr(rx, "(?'time'") != NULL)
+		time = "auto";
+	text = xasprintf("[source try]\nmatch = %s\ntime = %s\n\n"
+	    "[rule try]\nsource = try\n", rx, time);
+	if (o->try_rule.n == 0) {
+		t = xasprintf("%smatch = (?:)\n", text);
+		free(text);
+		text = t;
+	}
+	for (i = 0; i < o->try_rule.n; i++) {
+		t = xasprintf("%sif = %s\n", text, o->try_rule.v[i]);
+		free(text);
+		text = t;
+	}
+	return text;
+}
+
 /* Read o's rules and apply the command line's settings: NULL on errors. */
 static struct ruleset *
 main_load(const struct options *o, const char *prefix)
@@ -135,16 +172,22 @@ main_load(const struct options *o, const char *prefix)
 	struct rules_overrides ov;
 	struct ruleset *rs;
 	struct diag d;
-	char **paths;
+	char **paths, *text;
 	size_t i, npaths;
 
-	main_rules_paths(o, &paths, &npaths);
 	ov.window = o->window;
 	ov.cooldown = o->cooldown;
 	ov.threshold = o->threshold;
 	ov.channels = o->channels;
 	diag_init(&d);
-	rs = rules_load(paths, npaths, &ov, &d);
+	if (o->try_source != NULL) {
+		text = main_try_text(o);
+		rs = rules_load_text("--try-source", text, &ov, &d);
+		free(text);
+	} else {
+		main_rules_paths(o, &paths, &npaths);
+		rs = rules_load(paths, npaths, &ov, &d);
+	}
 	for (i = 0; i < d.nmsgs; i++)
 		warnx("%s%s", prefix, d.msgs[i]);
 	diag_free(&d);
@@ -896,9 +939,12 @@ main_options(int argc, char **argv, struct options *o)
 		printf("cxwatch " CXW_VERSION "\n");
 		exit(0);
 	}
-	/* --explain-only is -x, for some lines. */
-	if (o->explain_only != 0)
+	/* --explain-only is -x, for some lines; --try-source too. */
+	if (o->explain_only != 0 || o->try_source != NULL)
 		o->explain = 1;
+	if (o->try_source != NULL && o->rules.n > 0)
+		errx(CXW_EXIT_TROUBLE, "--try-source reads no rules files: "
+		    "leave out -r");
 	if (o->progress == 1 && o->follow)
 		errx(CXW_EXIT_TROUBLE, "--progress is for runs that end, not "
 		    "with -f");

@@ -156,6 +156,15 @@ static const struct options_entry options_table[] = {
 	  .needs = "state", .usage = "",
 	  .help = "read every file from its start, even what --state\n"
 	  "says was read before" },
+	{ .name = "try-source", .type = OPT_STR, .off = OPT(try_source),
+	  .arg = "regex", .harg = "RX",
+	  .usage = "[--try-source regex [--try-rule expression ...]]",
+	  .help = "-x with no rules files but a source of this pattern\n"
+	  "(named groups, customer among them) and one rule" },
+	{ .name = "try-rule", .type = OPT_LIST, .off = OPT(try_rule),
+	  .arg = "expression", .harg = "EXPR", .needs = "try-source",
+	  .usage = "", .help = "an \"if\" of that rule: FIELD OP VALUE (repeat: all\n"
+	  "must hold)" },
 	{ .name = "pseudonymize", .type = OPT_STR, .off = OPT(pseudonymize),
 	  .arg = "keyfile", .harg = "KEY",
 	  .help = "replace every customer id by its keyed pseudonym\n"
@@ -527,8 +536,9 @@ options_free(struct options *o)
 	free(o->rules.v);
 	free(o->exec_args.v);
 	free(o->pseudonym_of.v);
-	o->rules.v = o->exec_args.v = o->pseudonym_of.v = NULL;
-	o->rules.n = o->exec_args.n = o->pseudonym_of.n = 0;
+	free(o->try_rule.v);
+	o->rules.v = o->exec_args.v = o->pseudonym_of.v = o->try_rule.v = NULL;
+	o->rules.n = o->exec_args.n = o->pseudonym_of.n = o->try_rule.n = 0;
 }
 
 /* Case-blind order of short letters, as the synopsis sorts them. */

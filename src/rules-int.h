@@ -57,6 +57,8 @@ struct rload {
 	const char	*incfile[3];
 	int		 incline[3];
 	const struct rules_overrides *ov;	/* NULL, or the command line's */
+	const char	*text;		/* rules_load_text()'s: the only file's
+					   bytes */
 	const struct rsec **detsecs;	/* [ndetectors]: each detector's
 					   section, NULL for "default" */
 };

@@ -486,7 +486,15 @@ rules_parse_file(struct rload *l, const char *file)
 	size_t len, n;
 	int lineno = 0, skipping = 0, over, cut = 0;
 
-	if ((buf = rules_read_file(l, file, &len, &over)) == NULL)
+	if (l->text != NULL) {
+		len = strlen(l->text);
+		over = len > RULES_MAX_FILE;
+		if (over)
+			len = RULES_MAX_FILE;
+		buf = xmalloc(len + 2);
+		memcpy(buf, l->text, len);
+		buf[len] = '\0';
+	} else if ((buf = rules_read_file(l, file, &len, &over)) == NULL)
 		return;
 	for (p = buf, end = buf + len; p < end && l->nerr <= 100; p += n) {
 		lineno++;
@@ -1214,14 +1222,35 @@ rules_secs_free(struct rload *l)
 	free(l->detsecs);
 }
 
+static struct ruleset *rules_load_all(char *const *, size_t, const char *,
+    const struct rules_overrides *, struct diag *);
+
 struct ruleset *
 rules_load(char *const *paths, size_t npaths,
+    const struct rules_overrides *ov, struct diag *diag)
+{
+	return rules_load_all(paths, npaths, NULL, ov, diag);
+}
+
+struct ruleset *
+rules_load_text(const char *name, const char *text,
+    const struct rules_overrides *ov, struct diag *diag)
+{
+	char *paths[1];
+
+	paths[0] = (char *)name;
+	return rules_load_all(paths, 1, text, ov, diag);
+}
+
+static struct ruleset *
+rules_load_all(char *const *paths, size_t npaths, const char *text,
     const struct rules_overrides *ov, struct diag *diag)
 {
 	struct rload l;
 	struct ruleset *rs;
 
 	memset(&l, 0, sizeof(l));
+	l.text = text;
 	l.diag = diag;
 	l.rs = rs = xcalloc(1, sizeof(*rs));
 	rs->fingerprint = UINT64_C(0xcbf29ce484222325);
@@ -1232,7 +1261,11 @@ rules_load(char *const *paths, size_t npaths,
 	rs->incident.customers = 25;
 	rs->incident.window = 10 * 60 * 1000;
 	rs->incident.cooldown = 60 * 60 * 1000;
-	rules_read_paths(&l, paths, npaths);
+	if (text != NULL) {
+		rules_add_file(&l, paths[0]);
+		rules_parse_file(&l, rs->files[0]);
+	} else
+		rules_read_paths(&l, paths, npaths);
 	l.ov = ov;
 	rules_build(&l);
 	rules_secs_free(&l);

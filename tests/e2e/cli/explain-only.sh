@@ -29,3 +29,20 @@ echo "alerts with norule only: $(x --explain-only norule | grep -c '=> .* ALERT 
 echo "alerts with -x: $(x -x | grep -c '=> .* ALERT ')"
 x --explain-only norule | grep -c '=> late\|=> forgiven'
 "$CXWATCH" --explain-only events; st
+# -x -s: the counters, then the first lines of each kind, and of each rule.
+x -x -s 2>&1 >/dev/null | sed -n '/examples/,/customers tracked/p' |
+    sed "s|$S/||g" | head -8
+# --try-source and --try-rule: a pattern and a rule tried without a rules
+# file; what -x, --explain-only and -s make of them, and their mistakes.
+rx='^(?<ip>\S+) \S+ (?<customer>\S+) \[(?<time>[^]]+)\] "(?<method>\S+) (?<path>\S+)[^"]*" (?<status>\d+)'
+"$CXWATCH" --try-source "$rx" --try-rule 'status >= 500' \
+    --try-rule 'path ~ ^/checkout' --explain-only event "$S/web.log" |
+    sed "s|$S/||" | head -2
+"$CXWATCH" --try-source "$rx" --explain-only event "$S/web.log" | n
+"$CXWATCH" --try-source "$rx" --try-rule 'status >= 500' -s -q \
+    "$S/web.log" 2>&1 | grep -e 'events rule try' -e 'lines source try'
+"$CXWATCH" --try-source '(' "$S/web.log"; st
+"$CXWATCH" --try-source '^(?<x>\S+)' "$S/web.log"; st
+"$CXWATCH" --try-source "$rx" --try-rule 'status >>= 3' "$S/web.log"; st
+"$CXWATCH" -r "$TOP/rules" --try-source "$rx" "$S/web.log"; st
+"$CXWATCH" --try-rule 'a == b' "$S/web.log"; st
