@@ -163,6 +163,19 @@ void		 logfmt_free(struct logfmt *);	/* NULL is fine */
 int	logfmt_scan(struct logfmt *, const char *line, size_t len,
 	    const char **why, size_t *off);
 
+/*
+ * logfmt_scan() into fields[nslots], the caller's, instead of the
+ * scanner's own: the fields stay valid as there, for as long as the
+ * caller keeps that array (values in the scanner's buffer until the
+ * next scan). -1 as there; else a read line, 0 or more of
+ * LOGFMT_CLAIMED (logfmt_claimed() is 1) and LOGFMT_UNESCAPED
+ * (logfmt_unescaped() is not 0). logfmt_fields() then returns fields.
+ */
+#define LOGFMT_CLAIMED		1
+#define LOGFMT_UNESCAPED	2
+int	logfmt_scan_into(struct logfmt *, struct logfmt_field *fields,
+	    const char *line, size_t len, const char **why, size_t *off);
+
 /* The fields of the last line scanned, indexed by slot; never NULL. */
 const struct logfmt_field	*logfmt_fields(const struct logfmt *);
 

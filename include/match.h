@@ -23,6 +23,7 @@
 #include "pattern.h"
 
 struct ruleset;
+struct logfmt_field;
 
 enum match_status {
 	MATCH_UNMATCHED,	/* no source claimed the line */
@@ -62,10 +63,15 @@ struct claim {
 	pcre2_match_data *md;		/* the source pattern's groups */
 	const PCRE2_SIZE *ov;		/* md's ovector */
 	uint32_t	 nov;		/* its pairs */
-	/* A json or logfmt source's (structured is set): */
+	/* A json, logfmt or template source's (structured is set): */
 	int		 structured;
-	struct claim_field *f;		/* [nf]: field i is f[i], i >= 1 */
+	struct claim_field *f;		/* [nf]: field i is f[i], i >= 1;
+					   not of a logfmt source, whose
+					   field i is lv[lslot[i]] */
 	uint32_t	 nf;
+	struct logfmt_field *lv;	/* owned: a logfmt scan's fields */
+	const int	*lslot;		/* the source's slots; NULL unless a
+					   logfmt source claimed the line */
 	char		*buf;		/* decoded values, when not the line's */
 	size_t		 bufcap;
 	/* MATCH_UNPARSABLE: why, and where (byte offsets from 0). */
@@ -154,6 +160,14 @@ void		 matcher_decide(struct matcher *, const struct claim *c,
  */
 void		 match_field(const struct claim *, const char *line, int group,
 		    const char **val, size_t *vlen);
+
+/*
+ * Of a claim by a json, logfmt or template source: whether field group
+ * is in the line, and whether it is a string or a number (logfmt and
+ * template: always).
+ */
+int		 match_present(const struct claim *, int group);
+int		 match_scalar(const struct claim *, int group);
 
 /*
  * Why rule (an index into the set's rules) does not hold for the line c

@@ -302,7 +302,7 @@ engine_explain_fields(struct engine *e, const struct match *m,
 	for (g = 1; g <= src->ngroups; g++) {
 		if (src->groupname[g] == NULL || (int)g == src->g_customer ||
 		    (int)g == src->g_time || (m->claim->structured &&
-		    !m->claim->f[g].present))
+		    !match_present(m->claim, (int)g)))
 			continue;
 		match_field(m->claim, line, (int)g, &v, &vlen);
 		engine_kv_line(e, src->groupname[g], m, line, len, v, vlen);
@@ -369,15 +369,14 @@ engine_nocustomer(struct obuf *o, const struct ruleset *rs,
     const struct match *m)
 {
 	const struct claim *c = m->claim;
-	const struct claim_field *f;
+	int g = rs->sources[m->source].g_customer;
 
 	if (c->structured) {
-		f = &c->f[rs->sources[m->source].g_customer];
-		if (!f->present) {
+		if (!match_present(c, g)) {
 			obuf_puts(o, " ignored: no customer field");
 			return;
 		}
-		if (!f->scalar) {
+		if (!match_scalar(c, g)) {
 			engine_kv(o, "customer", m->customer, m->customerlen);
 			obuf_puts(o, " ignored: customer is not a string or "
 			    "a number");

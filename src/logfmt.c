@@ -4,17 +4,22 @@
  *
  * Speed is the point: a logfmt source scans every line it reads. So a
  * scan is one pass, the ends of keys and values found 16 bytes at a
- * time with SSE2 (every x86-64) and 8 at a time elsewhere (SWAR); with
- * SSE2 the common word, whose key ends within 16 bytes of its start,
+ * time with SSE2 (every x86-64) and 8 at a time elsewhere (SWAR). With
+ * SSE2 the common word, "key=value" one blank after the word before,
+ * is read whole from the 16 bytes at that blank, in a loop of its own
+ * (logfmt_run()); a time stamp that starts the line, from the line's
+ * first 32; any other word whose key ends within 16 bytes of its start
  * has its key's end and most often its own from one load. Only a quoted
  * value with a backslash is walked twice, once for its end and once to
  * unescape it. The scan also notes whether the line has a word with the
  * source's customer key (logfmt_claimed()), which spares most claimed
- * lines the search of logfmt_has_key(). A key costs a table load to be turned away: the
- * key set keeps its names in 1024 buckets by length mod 16 and first
- * byte mod 64, and most unwanted keys fall in an empty one. A name is
- * then compared by its length and its first 8 bytes read as one 64-bit
- * word (its head), the rest, if any, byte by byte.
+ * lines the search of logfmt_has_key(). A key costs a table load and a
+ * bit test to be turned away: for each first byte the key set keeps the
+ * lengths of its names (mod 64) as bits of a word, which most unwanted
+ * keys miss. A name is then found among 1024 buckets by length mod 16
+ * and first byte mod 64, and compared by its length and its first 8
+ * bytes read as one 64-bit word (its head), the rest, if any, byte by
+ * byte.
  *
  * The scanner's buffer has two halves of cap bytes: logfmt_scan()
  * unescapes into the first, logfmt_next() into the second. An unescaped
@@ -54,11 +59,15 @@ struct logfmt_keys {
 	size_t			 nslots;
 	int			 leading;	/* slot of rule 7, or -1 */
 	uint32_t		 bucket[LOGFMT_NBUCKETS]; /* as next */
+	uint64_t		 lens[256];	/* by first byte: bit len % 64
+						   set for each name's len */
 };
 
 struct logfmt {
 	const struct logfmt_keys *keys;
-	struct logfmt_field	*fields;	/* keys->nslots */
+	struct logfmt_field	*fields;	/* keys->nslots: own, or the
+						   last logfmt_scan_into()'s */
+	struct logfmt_field	*own;
 	char			*buf;		/* 2 * cap */
 	size_t			 cap;
 	const char		*line;	/* the last line scanned */
@@ -136,13 +145,12 @@ logfmt_head(const char *k, size_t len, const char *s, const char *end)
 	return len >= 8 ? h : h & (((uint64_t)1 << (len * 8)) - 1);
 }
 
-/* The name k[0..len), len > 0, in s[0..end), or NULL. */
+/* The name k[0..len), len > 0, whose logfmt_head() is head, or NULL. */
 static inline const struct logfmt_name *
-logfmt_keys_find(const struct logfmt_keys *ks, const char *k, size_t len,
-    const char *s, const char *end)
+logfmt_keys_find_head(const struct logfmt_keys *ks, const char *k,
+    size_t len, uint64_t head)
 {
 	const struct logfmt_name *n;
-	uint64_t head = logfmt_head(k, len, s, end);
 	uint32_t b;
 	size_t i;
 
@@ -156,6 +164,14 @@ logfmt_keys_find(const struct logfmt_keys *ks, const char *k, size_t len,
 			return n;
 	}
 	return NULL;
+}
+
+/* The name k[0..len), len > 0, in s[0..end), or NULL. */
+static inline const struct logfmt_name *
+logfmt_keys_find(const struct logfmt_keys *ks, const char *k, size_t len,
+    const char *s, const char *end)
+{
+	return logfmt_keys_find_head(ks, k, len, logfmt_head(k, len, s, end));
 }
 
 struct logfmt_keys *
@@ -226,7 +242,18 @@ logfmt_keys_put(struct logfmt_keys *ks, const char *name, size_t len,
 	b = &ks->bucket[LOGFMT_BUCKET(len, name[0])];
 	n->next = *b;
 	*b = (uint32_t)ks->nnames;
+	ks->lens[(unsigned char)name[0]] |= (uint64_t)1 << (len & 63);
 	return 0;
+}
+
+/*
+ * Whether a key k[0..len), len > 0, may be a name: its first byte and
+ * its length (mod 64) are those of one.
+ */
+static inline int
+logfmt_keys_maybe(const struct logfmt_keys *ks, const char *k, size_t len)
+{
+	return ks->lens[(unsigned char)k[0]] >> (len & 63) & 1;
 }
 
 int
@@ -323,7 +350,7 @@ logfmt_new(const struct logfmt_keys *ks, size_t maxline)
 	struct logfmt *lf = xcalloc(1, sizeof(*lf));
 
 	lf->keys = ks;
-	lf->fields = xcalloc(ks->nslots, sizeof(*lf->fields));
+	lf->fields = lf->own = xcalloc(ks->nslots, sizeof(*lf->own));
 	logfmt_fit(lf, maxline > 0 ? maxline : 1);
 	return lf;
 }
@@ -333,7 +360,7 @@ logfmt_free(struct logfmt *lf)
 {
 	if (lf == NULL)
 		return;
-	free(lf->fields);
+	free(lf->own);
 	free(lf->buf);
 	free(lf);
 }
@@ -641,7 +668,7 @@ logfmt_set(struct logfmt *lf, const struct logfmt_name *n, const char *k,
 }
 
 /*
- * The word with key k[0..klen), whose bucket is not empty, has value
+ * The word with key k[0..klen), which logfmt_keys_maybe() let by, has value
  * v[0..vlen); if the key is a name, the name's slot takes it.
  */
 static inline void
@@ -653,6 +680,50 @@ logfmt_put(struct logfmt *lf, const char *k, size_t klen, const char *end,
 	if ((n = logfmt_keys_find(lf->keys, k, klen, lf->line, end)) != NULL)
 		logfmt_set(lf, n, k, k + klen < end && k[klen] == '=', v,
 		    vlen);
+}
+
+/*
+ * Rule 6 for a word with = whose key, name n, follows a blank (or is
+ * NULL: no name): n's slot takes v[0..vlen).
+ */
+static inline void
+logfmt_set_kv(struct logfmt *lf, const struct logfmt_name *n, const char *v,
+    size_t vlen)
+{
+	struct logfmt_field *f;
+
+	if (n == NULL)
+		return;
+	f = &lf->fields[n->slot];
+	lf->claimed |= n->claim;
+	f->p = v;
+	f->len = vlen;
+	f->present = 1;
+}
+
+/* logfmt_put() for a word with = whose key k[0..klen) follows a blank. */
+static inline void
+logfmt_put_kv(struct logfmt *lf, const char *k, size_t klen,
+    const char *end, const char *v, size_t vlen)
+{
+	logfmt_set_kv(lf, logfmt_keys_find(lf->keys, k, klen, lf->line, end),
+	    v, vlen);
+}
+
+/*
+ * logfmt_put_kv() for logfmt_run()'s keys, 1 to 15 bytes with 8 or more
+ * readable at k: the head in one load.
+ */
+static inline void
+logfmt_found(struct logfmt *lf, const char *k, size_t klen, const char *v,
+    size_t vlen)
+{
+	uint64_t head = logfmt_load(k);
+
+	if (klen < 8)
+		head &= ((uint64_t)1 << (klen * 8)) - 1;
+	logfmt_set_kv(lf, logfmt_keys_find_head(lf->keys, k, klen, head), v,
+	    vlen);
 }
 
 /*
@@ -729,26 +800,160 @@ logfmt_word16(const char *k, const char *end, const char *s,
 }
 
 /*
- * The words as logfmt_word() reads them, with the common case first: a
- * word one blank after the one before, whose key ends within 16 bytes.
- * A word's key is k[0..ke - k).
+ * logfmt_run()'s word where 17 bytes or fewer are left, at p: one blank,
+ * then a key, = and a bare value, from one load of the line's last 16
+ * (the line's end is then a blank). 1 with the key at p + 1, *ke its
+ * end and *we the word's; 0 for any other word, and in a line shorter
+ * than 16 bytes, which the general loop reads.
+ */
+static inline int
+logfmt_word_kv(const char *p, const char *end, const char *s,
+    const char **ke, const char **we)
+{
+#ifdef __SSE2__
+	size_t left = (size_t)(end - p);
+	unsigned sh, mb, me, x;
+	__m128i v;
+
+	if (left > 17 || left < 2 || end - s < 16 ||
+	    (unsigned char)p[0] > ' ')
+		return 0;
+	v = LOGFMT_V16(end - 16);
+	sh = 17 - (unsigned)left;		/* the key is at bit 0 */
+	mb = LOGFMT_VMASK(LOGFMT_VBLANK(v)) >> sh | 1u << (left - 1);
+	me = LOGFMT_VMASK(LOGFMT_VEQ(v, '=')) >> sh;
+	if ((x = (unsigned)__builtin_ctz(mb | me)) == 0 ||
+	    (me >> x & 1) == 0 || (x + 2 < left && p[x + 2] == '"'))
+		return 0;
+	*ke = p + 1 + x;
+	*we = *ke + 1 + __builtin_ctz(mb >> (x + 1));	/* the end's bit */
+	return 1;
+#else
+	(void)p, (void)end, (void)s, (void)ke, (void)we;
+	return 0;
+#endif
+}
+
+/*
+ * The commonest words, one after the other from p while more than 17
+ * bytes are left (so the 16 after p, and a value's first byte, are the
+ * line's): one blank at p, then a key that ends within those 16, = and a
+ * bare value (rules 1, 2 and 5), each read from one load and given to
+ * its slot. Returns where it stopped, at a word of another kind or the
+ * line's last 17 bytes; p when it read none. Few live values, for the
+ * fewest instructions a word.
+ */
+static const char *
+logfmt_run(struct logfmt *lf, const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const uint64_t *lens = lf->keys->lens;
+	const __m128i sp = _mm_set1_epi8(' '), eq = _mm_set1_epi8('=');
+	const char *k, *ke, *we;
+	unsigned mb, me, x, rest;
+	__m128i v;
+
+	while (end - p > 17 && (unsigned char)p[0] <= ' ') {
+		k = p + 1;
+		v = LOGFMT_V16(k);
+		mb = LOGFMT_VMASK(_mm_cmpeq_epi8(_mm_min_epu8(v, sp), v));
+		me = LOGFMT_VMASK(_mm_cmpeq_epi8(v, eq));
+		/* Not a blank or = first: one blank, and a key. */
+		if ((x = mb | me) == 0 || (x = (unsigned)__builtin_ctz(x)) == 0)
+			break;
+		if ((me >> x & 1) == 0 || k[x + 1] == '"')
+			break;
+		ke = k + x;
+		we = (rest = mb >> (x + 1)) != 0 ?
+		    ke + 1 + __builtin_ctz(rest) :
+		    logfmt_bare_end(k + 16, end, lf->line);
+		if (lens[(unsigned char)k[0]] >> (x & 63) & 1)
+			logfmt_found(lf, k, x, ke + 1, (size_t)(we - ke - 1));
+		p = we;
+	}
+#else
+	(void)lf, (void)end;
+#endif
+	return p;
+}
+
+/*
+ * Rules 3 and 7 for the commonest first word, a bare key (a time stamp)
+ * that ends within the line's first 32 bytes, from two loads: returns
+ * the end of the word, with *lead and *lead_end set and its slot filled
+ * if it is a name, or line for any other first word.
+ */
+static inline const char *
+logfmt_first(struct logfmt *lf, const char *line, size_t len,
+    const char **lead, const char **lead_end)
+{
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(' '), eq = _mm_set1_epi8('=');
+	__m128i v0, v1;
+	unsigned mb, me, x;
+
+	if (len <= 32 || (unsigned char)line[0] <= ' ')
+		return line;
+	v0 = LOGFMT_V16(line);
+	v1 = LOGFMT_V16(line + 16);
+	mb = LOGFMT_VMASK(_mm_cmpeq_epi8(_mm_min_epu8(v0, sp), v0)) |
+	    LOGFMT_VMASK(_mm_cmpeq_epi8(_mm_min_epu8(v1, sp), v1)) << 16;
+	me = LOGFMT_VMASK(_mm_cmpeq_epi8(v0, eq)) |
+	    LOGFMT_VMASK(_mm_cmpeq_epi8(v1, eq)) << 16;
+	if ((x = mb | me) == 0 || (mb >> (x = (unsigned)__builtin_ctz(x)) &
+	    1) == 0)
+		return line;
+	*lead = line;
+	*lead_end = line + x;
+	if (logfmt_keys_maybe(lf->keys, line, x))
+		logfmt_put(lf, line, x, line + len, line + x, 0);
+	return line + x;
+#else
+	(void)lf, (void)len, (void)lead, (void)lead_end;
+	return line;
+#endif
+}
+
+/*
+ * The words as logfmt_word() reads them, with the common cases first: a
+ * bare first word (logfmt_first()), "key=value" one blank after the word
+ * before (logfmt_run(), and logfmt_word_kv() at the line's end), then
+ * any word whose key ends within 16 bytes. A word's key is
+ * k[0..ke - k).
  */
 int
-logfmt_scan(struct logfmt *lf, const char *line, size_t len,
-    const char **why, size_t *off)
+logfmt_scan_into(struct logfmt *lf, struct logfmt_field *fields,
+    const char *line, size_t len, const char **why, size_t *off)
 {
 	const struct logfmt_keys *ks = lf->keys;
-	const char *p = line, *end = line + len, *at, *k, *ke, *v;
+	const char *p = line, *end = line + len, *at, *k, *ke, *we, *v;
 	const char *lead = NULL, *lead_end = NULL;
 	size_t vlen, used = 0;
 	int inlead = 1, rc;
 
-	memset(lf->fields, 0, ks->nslots * sizeof(*lf->fields));
+	lf->fields = fields;
+	memset(fields, 0, ks->nslots * sizeof(*fields));
 	lf->line = line;
 	lf->ok = 0;
 	lf->claimed = 0;
 	logfmt_fit(lf, len);
+	p = logfmt_first(lf, line, len, &lead, &lead_end);
 	for (;;) {
+		if ((we = logfmt_run(lf, p, end)) != p) {
+			inlead = 0;				/* rule 5 */
+			p = we;
+		}
+		if (logfmt_word_kv(p, end, line, &ke, &we)) {	/* rule 5 */
+			k = p + 1;
+			inlead = 0;
+			if (ke > k &&
+			    logfmt_keys_maybe(ks, k, (size_t)(ke - k)))
+				logfmt_put_kv(lf, k, (size_t)(ke - k), end,
+				    ke + 1, (size_t)(we - ke - 1));
+			if ((p = we) == end)
+				break;
+			continue;
+		}
 		/* Rule 1, most often one blank between words. */
 		if (end - p >= 2 && (unsigned char)p[0] <= ' ' &&
 		    (unsigned char)p[1] > ' ')
@@ -780,7 +985,7 @@ logfmt_scan(struct logfmt *lf, const char *line, size_t len,
 			v = ke + 1;
 			vlen = (size_t)(p - v);
 		}
-		if (ke > k && ks->bucket[LOGFMT_BUCKET(ke - k, k[0])] != 0)
+		if (ke > k && logfmt_keys_maybe(ks, k, (size_t)(ke - k)))
 			logfmt_put(lf, k, (size_t)(ke - k), end, v, vlen);
 	}
 	if (lead != NULL && ks->leading != -1 &&
@@ -794,11 +999,20 @@ logfmt_scan(struct logfmt *lf, const char *line, size_t len,
 	lf->used = 0;
 	lf->unescaped = used;
 	lf->ok = 1;
-	return 0;
+	return (lf->claimed ? LOGFMT_CLAIMED : 0) |
+	    (used > 0 ? LOGFMT_UNESCAPED : 0);
 refused:							/* rule 8 */
-	memset(lf->fields, 0, ks->nslots * sizeof(*lf->fields));
+	memset(fields, 0, ks->nslots * sizeof(*fields));
 	*off = (size_t)(at - line);
 	return -1;
+}
+
+int
+logfmt_scan(struct logfmt *lf, const char *line, size_t len,
+    const char **why, size_t *off)
+{
+	return logfmt_scan_into(lf, lf->own, line, len, why, off) == -1 ?
+	    -1 : 0;
 }
 
 const struct logfmt_field *

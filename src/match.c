@@ -121,9 +121,12 @@ claim_new(const struct ruleset *rs)
 {
 	struct claim *c = xcalloc(1, sizeof(*c));
 	uint32_t max = 0, maxf = 0;
-	size_t i;
+	size_t i, maxslots = 1;
 
 	for (i = 0; i < rs->nsources; i++) {
+		if (rs->sources[i].format == SOURCE_LOGFMT &&
+		    logfmt_keys_nslots(rs->sources[i].lkeys) > maxslots)
+			maxslots = logfmt_keys_nslots(rs->sources[i].lkeys);
 		if (rs->sources[i].format != SOURCE_REGEX) {
 			if (rs->sources[i].ngroups > maxf)
 				maxf = rs->sources[i].ngroups;
@@ -134,6 +137,7 @@ claim_new(const struct ruleset *rs)
 	c->ov = pcre2_get_ovector_pointer(c->md);
 	c->nov = pcre2_get_ovector_count(c->md);
 	c->f = xcalloc(maxf + 1, sizeof(*c->f));
+	c->lv = xcalloc(maxslots, sizeof(*c->lv));
 	c->source = -1;
 	return c;
 }
@@ -145,6 +149,7 @@ claim_free(struct claim *c)
 		return;
 	pcre2_match_data_free(c->md);
 	free(c->f);
+	free(c->lv);
 	free(c->buf);
 	free(c);
 }
@@ -155,11 +160,16 @@ match_field_of(const struct claim *c, const char *line, int group,
     const char **val, size_t *vlen)
 {
 	const PCRE2_SIZE *ov = c->ov;
+	const struct logfmt_field *v;
 
 	if (c->structured) {
 		if (group < 1 || (uint32_t)group > c->nf) {
 			*val = "";
 			*vlen = 0;
+		} else if (c->lslot != NULL) {
+			v = &c->lv[c->lslot[group]];
+			*val = v->present ? v->p : "";
+			*vlen = v->len;			/* 0 when absent */
 		} else {
 			*val = c->f[group].p;
 			*vlen = c->f[group].len;
@@ -183,16 +193,41 @@ match_field(const struct claim *c, const char *line, int group,
 	match_field_of(c, line, group, val, vlen);
 }
 
+int
+match_present(const struct claim *c, int group)
+{
+	if (group < 1 || (uint32_t)group > c->nf)
+		return 0;
+	if (c->lslot != NULL)
+		return c->lv[c->lslot[group]].present;
+	return c->f[group].present;
+}
+
+int
+match_scalar(const struct claim *c, int group)
+{
+	if (group < 1 || (uint32_t)group > c->nf)
+		return 0;
+	return c->lslot != NULL || c->f[group].scalar;
+}
+
+/*
+ * Byte by byte, with no call: the names are short ("-"), and a call in
+ * the loop would cost every line the registers saved around it.
+ */
 static int
 match_anonymous(const struct source *src, const char *c, size_t len)
 {
-	size_t i;
+	const char *a;
+	size_t i, j;
 
-	for (i = 0; i < src->nanonymous; i++)
-		if (src->anonymous[i][0] == c[0] &&
-		    strlen(src->anonymous[i]) == len &&
-		    memcmp(src->anonymous[i], c, len) == 0)
+	for (i = 0; i < src->nanonymous; i++) {
+		a = src->anonymous[i];
+		for (j = 0; j < len && a[j] != '\0' && a[j] == c[j]; j++)
+			;
+		if (j == len && a[j] == '\0')
 			return 1;
+	}
 	return 0;
 }
 
@@ -211,6 +246,17 @@ match_json_looks(const char *line, size_t len)
 	return 0;
 }
 
+/* Room for need bytes in the claim's buffer. */
+static void
+match_room(struct claim *c, size_t need)
+{
+	if (need > c->bufcap) {
+		free(c->buf);
+		c->bufcap = need;
+		c->buf = xmalloc(need);
+	}
+}
+
 /*
  * The values that are not the line's bytes (decoded, so in the parser's
  * buffer, which the next line of the source overwrites) are copied into
@@ -222,17 +268,30 @@ match_keep(struct claim *c, const char *line, size_t len, size_t need)
 	size_t off = 0;
 	uint32_t i;
 
-	if (need > c->bufcap) {
-		free(c->buf);
-		c->bufcap = need;
-		c->buf = xmalloc(need);
-	}
+	match_room(c, need);
 	for (i = 1; i <= c->nf; i++)
 		if (c->f[i].len > 0 && (c->f[i].p < line ||
 		    c->f[i].p + c->f[i].len > line + len)) {
 			memcpy(c->buf + off, c->f[i].p, c->f[i].len);
 			c->f[i].p = c->buf + off;
 			off += c->f[i].len;
+		}
+}
+
+/* match_keep() for a logfmt scan's nslots fields, need bytes or fewer. */
+static void
+match_keep_logfmt(struct claim *c, const char *line, size_t len,
+    size_t nslots, size_t need)
+{
+	struct logfmt_field *v;
+	size_t off = 0, i;
+
+	match_room(c, need);
+	for (i = 0, v = c->lv; i < nslots; i++, v++)
+		if (v->len > 0 && (v->p < line || v->p + v->len > line + len)) {
+			memcpy(c->buf + off, v->p, v->len);
+			v->p = c->buf + off;
+			off += v->len;
 		}
 }
 
@@ -271,15 +330,12 @@ match_structured(struct matcher *mt, struct claim *c, size_t si,
     const char *line, size_t len)
 {
 	const struct source *src = &mt->rs->sources[si];
-	const struct logfmt_field *lv, *v;
 	const struct jsonl_value *jv;
 	const struct jsonl_fail *jf;
-	const int *slot = src->slot;
-	struct claim_field *f = c->f;
 	struct logfmt *lf;
 	const char *end = line + len, *why, *key;
 	size_t off, need = 0;
-	uint32_t i, nf;
+	uint32_t i;
 	int rc;
 
 	if (src->format == SOURCE_TEMPLATE)
@@ -325,13 +381,13 @@ match_structured(struct matcher *mt, struct claim *c, size_t si,
 			mt->lfwary[si]--;
 			if (!logfmt_has_key(line, len, key, mt->ckeylen[si]))
 				return 0;
-			rc = logfmt_scan(lf, line, len, &why, &off);
+			rc = logfmt_scan_into(lf, c->lv, line, len, &why, &off);
 		} else {
 			if (len == 0 || memchr(line, '=', len) == NULL)
 				return 0;
-			rc = logfmt_scan(lf, line, len, &why, &off);
-			if (!logfmt_claimed(lf) && !logfmt_has_key(line, len,
-			    key, mt->ckeylen[si])) {
+			rc = logfmt_scan_into(lf, c->lv, line, len, &why, &off);
+			if ((rc == -1 || (rc & LOGFMT_CLAIMED) == 0) &&
+			    !logfmt_has_key(line, len, key, mt->ckeylen[si])) {
 				mt->lfwary[si] = MATCH_WARY;
 				return 0;
 			}
@@ -345,20 +401,16 @@ match_structured(struct matcher *mt, struct claim *c, size_t si,
 			c->status = MATCH_UNPARSABLE;
 			return 1;
 		}
-		c->nf = nf = src->ngroups;
-		lv = logfmt_fields(lf);
-		for (i = 1; i <= nf; i++) {
-			v = &lv[slot[i]];
-			f[i].scalar = 1;
-			f[i].present = v->present;
-			f[i].p = v->present ? v->p : "";
-			f[i].len = v->len;		/* 0 when absent */
-		}
-		/* Only unescaped values are not the line's bytes. */
-		for (i = 1; logfmt_unescaped(lf) > 0 && i <= nf; i++)
-			if (f[i].len > 0 && (f[i].p < line ||
-			    f[i].p + f[i].len > end))
-				need += f[i].len;
+		/*
+		 * The fields are c->lv's, scanned into; only unescaped
+		 * values are not the line's bytes.
+		 */
+		c->nf = src->ngroups;
+		c->lslot = src->slot;
+		if (rc & LOGFMT_UNESCAPED)
+			match_keep_logfmt(c, line, len,
+			    logfmt_keys_nslots(src->lkeys),
+			    logfmt_unescaped(lf));
 	}
 	if (need > 0)
 		match_keep(c, line, len, need);
@@ -393,7 +445,7 @@ match_claimed(struct matcher *mt, struct claim *c, const char *line,
 		}
 	}
 	if (c->customerlen == 0 || c->customerlen > WTAB_MAXKEY ||
-	    (c->structured && !c->f[src->g_customer].scalar))
+	    (c->structured && !match_scalar(c, src->g_customer)))
 		st = MATCH_NOCUSTOMER;
 	else if (match_anonymous(src, c->customer, c->customerlen))
 		st = MATCH_ANONYMOUS;
@@ -429,6 +481,7 @@ matcher_claim(struct matcher *mt, struct claim *c, int forced,
 	c->limits = 0;
 	c->structured = 0;
 	c->nf = 0;
+	c->lslot = NULL;
 	if (forced >= 0) {
 		lo = (size_t)forced;
 		hi = lo + 1;

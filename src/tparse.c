@@ -809,6 +809,38 @@ tp_same(const char *a, const char *b, size_t n)
 }
 
 /*
+ * "SS.mmm" or "SS,mmm" at p, whose two bytes before are readable: 1
+ * with *sec (00..99) and *frac, else 0. One 8-byte load from p - 2,
+ * the five digits tested at once: a byte is a digit when its high
+ * nibble is 3 both as it is and with 6 added (a carry from the byte
+ * below only ever adds to it, so it can turn a digit away, never let
+ * another byte in).
+ */
+static inline int
+tp_sec_ms(const char *p, int *sec, int *frac)
+{
+	const uint64_t m = 0xffffff00ffff0000ull;	/* bytes 2 3 5 6 7 */
+	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ull & m;
+	const uint64_t zeros = 0x3030303030303030ull & m;
+	uint64_t x;
+	unsigned dot;
+
+	memcpy(&x, p - 2, sizeof(x));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	dot = (unsigned)(x >> 32) & 0xff;
+	if ((x & hi) != zeros ||
+	    ((x + 0x0606060606060606ull) & hi) != zeros ||
+	    (dot != '.' && dot != ','))
+		return 0;
+	*sec = (int)(x >> 16 & 15) * 10 + (int)(x >> 24 & 15);
+	*frac = (int)(x >> 40 & 15) * 100 + (int)(x >> 48 & 15) * 10 +
+	    (int)(x >> 56 & 15);
+	return 1;
+}
+
+/*
  * s..e is the last stamp but for its seconds (00..59, never a leap
  * second, which may end an hour) and their fraction: the clf, iso8601
  * and syslog parsers read such a stamp exactly as the last one up to
@@ -832,13 +864,11 @@ tp_last_hit(struct tp_state *st, const char *s, const char *e,
 	 * The common case first, "SS.mmm" and the same bytes after: read as
 	 * below would read it (the suffix starts with no digit).
 	 */
-	if ((size_t)(e - p) == 6 + l->suflen && (p[2] == '.' || p[2] == ',') &&
-	    tp_isdigit(p[0]) && tp_isdigit(p[1]) && tp_isdigit(p[3]) &&
-	    tp_isdigit(p[4]) && tp_isdigit(p[5]) &&
+	if ((size_t)(e - p) == 6 + l->suflen && l->prelen >= 2 &&
+	    tp_sec_ms(p, &sec, &frac) &&
 	    tp_same(p + 6, l->buf + l->prelen, l->suflen)) {
-		if ((sec = (p[0] - '0') * 10 + (p[1] - '0')) > 59)
+		if (sec > 59)
 			return 0;
-		frac = (p[3] - '0') * 100 + (p[4] - '0') * 10 + (p[5] - '0');
 		goto hit;
 	}
 	if (!tp_isdigit(p[0]) || !tp_isdigit(p[1]) ||
@@ -872,6 +902,66 @@ hit:
 }
 
 /*
+ * tp_last_hit() for a stamp of l->fastlen bytes at s, in words: the
+ * stamp is the last one but for "SS.mmm", read as tp_last_hit() reads
+ * it in its common case.
+ */
+static inline int
+tp_fast_hit(struct tp_state *st, const char *s, int64_t *ms)
+{
+	const struct tp_last *l = &st->last;
+	uint64_t w[4], d;
+	int sec, frac;
+	int64_t t;
+
+	memcpy(&w[0], s, 8);
+	memcpy(&w[1], s + 8, 8);
+	memcpy(&w[2], s + l->fastoff, 8);
+	memcpy(&w[3], s + l->fastlen - 8, 8);
+	d = ((w[0] ^ l->fastw[0]) & l->fastmask[0]) |
+	    ((w[1] ^ l->fastw[1]) & l->fastmask[1]) |
+	    ((w[2] ^ l->fastw[2]) & l->fastmask[2]) |
+	    ((w[3] ^ l->fastw[3]) & l->fastmask[3]);
+	if (d != 0 || !tp_sec_ms(s + l->prelen, &sec, &frac) || sec > 59)
+		return 0;
+	t = l->base + sec * 1000LL + frac;	/* in range: tp_last_fast() */
+	st->cache_key = l->key;
+	st->cache_off = l->off;
+	st->hits++;
+	*ms = t;
+	return 1;
+}
+
+/* Fill l's fast form (see tp_last), for a stamp that had "SS.mmm". */
+static void
+tp_last_fast(struct tp_last *l)
+{
+	char img[32], mask[32];
+	size_t n = l->prelen + 6 + l->suflen, i, off[4];
+
+	l->fastlen = 0;
+	if (n < 16 || n > sizeof(img) || l->prelen < 2 ||
+	    l->base < TP_MIN_MS || l->base + 59999 > TP_MAX_MS)
+		return;
+	memcpy(img, l->buf, l->prelen);
+	memset(img + l->prelen, 0, 6);
+	memcpy(img + l->prelen + 6, l->buf + l->prelen, l->suflen);
+	memset(mask, 0xff, n);
+	memset(mask + l->prelen, 0, 6);
+	l->fastoff = n > 24 ? 16 : n - 8;
+	off[0] = 0;
+	off[1] = 8;
+	off[2] = l->fastoff;
+	off[3] = n - 8;
+	for (i = 0; i < 4; i++) {
+		memcpy(&l->fastw[i], img + off[i], 8);
+		memcpy(&l->fastmask[i], mask + off[i], 8);
+		l->fastw[i] &= l->fastmask[i];
+	}
+	l->fastlen = n;
+}
+
+/*
  * Remember s..e, parsed in full to f and t, for tp_last_hit(). Only
  * stamps with a year: without one, the year depends on the seconds near
  * the one-day limit (tp_pick_year()).
@@ -900,6 +990,10 @@ tp_last_keep(struct tp_state *st, const char *s, const char *e,
 	l->key = st->cache_key;
 	l->off = st->cache_off;
 	l->valid = 1;
+	l->fastlen = 0;
+	if (f->fracend - f->secp == 6 && (f->secp[2] == '.' ||
+	    f->secp[2] == ','))
+		tp_last_fast(l);
 }
 
 /* clf, iso8601, syslog, once tp_parse() found no tp_last_hit(). */
@@ -951,8 +1045,9 @@ tp_parse_full(const struct tp_spec *spec, struct tp_state *st, const char *s,
 	}
 }
 
-int
-tp_parse(const struct tp_spec *spec, struct tp_state *st, const char *s,
+/* tp_parse() past tp_fast_hit(). */
+static __attribute__((noinline)) int
+tp_parse_slow(const struct tp_spec *spec, struct tp_state *st, const char *s,
     size_t len, int64_t *ms)
 {
 	/* Only tp_parse_clock() fills st->last, and only without nocache. */
@@ -961,6 +1056,16 @@ tp_parse(const struct tp_spec *spec, struct tp_state *st, const char *s,
 	    tp_last_hit(st, s, s + len, ms))
 		return 0;
 	return tp_parse_full(spec, st, s, len, ms);
+}
+
+int
+tp_parse(const struct tp_spec *spec, struct tp_state *st, const char *s,
+    size_t len, int64_t *ms)
+{
+	if (len == st->last.fastlen && len != 0 && s != NULL &&
+	    st->last.valid && tp_fast_hit(st, s, ms))
+		return 0;
+	return tp_parse_slow(spec, st, s, len, ms);
 }
 
 static const char *

@@ -17,6 +17,8 @@
  *    (rule 7, as fl_ref_scan() found them) if the slot takes them, else
  *    absent; checked once before the words are read and once after
  *    (fields and words stay valid until the next scan).
+ *  - logfmt_scan_into() a caller's array: the same verdict and fields,
+ *    and flags that agree with logfmt_claimed() and logfmt_unescaped().
  *  - the claim: logfmt_claimed() exactly when one of those words is
  *    "customer=..." (the fixed set's claim key; the line's set has
  *    none) at the start or after a blank, and logfmt_has_key() agrees;
@@ -553,6 +555,52 @@ fl_check_has_key(const struct fl_ref *r, const char *line, size_t len)
 			    r->w[i].klen));
 }
 
+/*
+ * logfmt_scan_into() a caller's array, after logfmt_scan() read the same
+ * line with lf: the verdict, and the fields to the byte (the line is
+ * read the same way, into the same places), in that array; flags that
+ * say what logfmt_claimed() and logfmt_unescaped() said after that scan
+ * (claimed, unescaped: logfmt_next() has been called since).
+ */
+static void
+fl_check_into(struct logfmt *lf, const struct fl_set *fs, int want,
+    const char *line, size_t len, int claimed, size_t unescaped)
+{
+	size_t n = logfmt_keys_nslots(fs->ks), i, off;
+	struct logfmt_field *own, *f;
+	const char *why;
+	int rc;
+
+	if ((own = malloc((n + 1) * sizeof(*own))) == NULL ||
+	    (f = malloc((n + 1) * sizeof(*f))) == NULL)
+		fuzz_fail("out of memory");
+	memcpy(own, logfmt_fields(lf), n * sizeof(*own));
+	memset(f, 0xa5, (n + 1) * sizeof(*f));
+	rc = logfmt_scan_into(lf, f, line, len, &why, &off);
+	if ((rc == -1) != (want != 0))
+		fuzz_fail("logfmt_scan_into returned %d, logfmt_scan %s", rc,
+		    want == 0 ? "read the line" : "refused it");
+	if (rc != -1 && (rc & ~(LOGFMT_CLAIMED | LOGFMT_UNESCAPED)) != 0)
+		fuzz_fail("logfmt_scan_into returned %d", rc);
+	if (rc != -1 && (((rc & LOGFMT_CLAIMED) != 0) != (claimed != 0) ||
+	    ((rc & LOGFMT_UNESCAPED) != 0) != (unescaped > 0)))
+		fuzz_fail("logfmt_scan_into returned %d; claimed %d, "
+		    "unescaped %zu", rc, claimed, unescaped);
+	if (logfmt_fields(lf) != f)
+		fuzz_fail("logfmt_fields is not the array scanned into");
+	for (i = 0; i < n; i++)
+		if (f[i].present != own[i].present || f[i].p != own[i].p ||
+		    f[i].len != own[i].len)
+			fuzz_fail("logfmt_scan_into: slot %zu differs", i);
+	for (i = 0; i < sizeof(*f); i++)
+		if (((const unsigned char *)&f[n])[i] != 0xa5)
+			fuzz_fail("logfmt_scan_into wrote past slot %zu", n);
+	/* The scanner's own array for the next line. */
+	(void)logfmt_scan(lf, line, len, &why, &off);
+	free(own);
+	free(f);
+}
+
 /* Scan line[0..len) with lf and fs and hold it to r. */
 static void
 fl_check(struct logfmt *lf, const struct fl_set *fs, const struct fl_ref *r,
@@ -562,12 +610,14 @@ fl_check(struct logfmt *lf, const struct fl_set *fs, const struct fl_ref *r,
 	struct logfmt_pair *pairs, extra;
 	const struct fl_word *w;
 	const char *why = NULL;
-	size_t off = (size_t)-1, i, n;
-	int rc;
+	size_t off = (size_t)-1, i, n, unescaped;
+	int rc, claimed;
 
 	rc = logfmt_scan(lf, line, len, &why, &off);
 	if (rc != 0 && rc != -1)
 		fuzz_fail("logfmt_scan returned %d", rc);
+	claimed = logfmt_claimed(lf);
+	unescaped = logfmt_unescaped(lf);
 	fl_check_claimed(lf, fs, r, want, line, len);
 	if ((rc == 0) != (want == 0))
 		fuzz_fail("logfmt_scan %s a line the reference %s (%s at %zu)",
@@ -587,6 +637,7 @@ fl_check(struct logfmt *lf, const struct fl_set *fs, const struct fl_ref *r,
 				    i);
 		if (logfmt_next(lf, &extra) != 0)
 			fuzz_fail("refused, but logfmt_next has a word");
+		fl_check_into(lf, fs, want, line, len, claimed, unescaped);
 		return;
 	}
 	/* Rule 6 from the reference's words, before logfmt_next(). */
@@ -630,6 +681,7 @@ fl_check(struct logfmt *lf, const struct fl_set *fs, const struct fl_ref *r,
 		    r->w[i].vlen) != 0))
 			fuzz_fail("word %zu changed after the others", i);
 	free(pairs);
+	fl_check_into(lf, fs, want, line, len, claimed, unescaped);
 }
 
 int

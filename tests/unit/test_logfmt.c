@@ -1653,6 +1653,141 @@ test_unescaped(void)
 	fx_free(&f);
 }
 
+/*
+ * logfmt_scan_into(): the fields in the caller's array, which
+ * logfmt_fields() then returns, and flags for logfmt_claimed() and
+ * logfmt_unescaped(); logfmt_scan() goes back to the scanner's own.
+ */
+static void
+test_scan_into(void)
+{
+	static const char *const k[] = { "customer", "event" };
+	struct fx f = fx_new(k, 2, 1, 64);
+	struct logfmt_field mine[3];
+	const struct logfmt_field *own;
+	const char *why, *cause;
+	size_t off;
+	int rc;
+
+	CHECK_INT(logfmt_keys_claim(f.ks, "customer", 8, &cause), 0);
+	CHECK_INT(SCAN(&f, "event=a"), 0);
+	own = logfmt_fields(f.lf);
+	memset(mine, 0xff, sizeof(mine));
+	rc = logfmt_scan_into(f.lf, mine, f.copy, f.len, &why, &off);
+	CHECK_INT(rc, 0);
+	CHECK(logfmt_fields(f.lf) == mine);
+	CHECK(!mine[0].present && mine[0].p == NULL && mine[0].len == 0);
+	CHECK(mine[1].present && mine[1].len == 1 && mine[1].p == f.copy + 6);
+	CHECK(!mine[2].present);
+	CHECK(own[1].present);		/* the scanner's own, as it was */
+	CHECK_INT(SCAN(&f, "ts customer=C1 event=\"a\\tb\""), 0);
+	rc = logfmt_scan_into(f.lf, mine, f.copy, f.len, &why, &off);
+	CHECK_INT(rc, LOGFMT_CLAIMED | LOGFMT_UNESCAPED);
+	CHECK(mine[0].present && mine[0].len == 2 && mine[2].present &&
+	    mine[2].len == 2 && mine[2].p == f.copy);
+	CHECK(mine[1].present && mine[1].len == 3 &&
+	    memcmp(mine[1].p, "a\tb", 3) == 0);
+	CHECK(logfmt_claimed(f.lf) && logfmt_unescaped(f.lf) == 3);
+	CHECK_INT(SCAN(&f, "customer event=x"), 0);
+	CHECK_INT(logfmt_scan_into(f.lf, mine, f.copy, f.len, &why, &off), 0);
+	CHECK(mine[0].present && mine[0].len == 0);
+	CHECK_INT(SCAN(&f, "customer=C1 event=\"open"), -1);
+	CHECK_INT(logfmt_scan_into(f.lf, mine, f.copy, f.len, &why, &off),
+	    -1);
+	CHECK(off == 18 && why != NULL && !mine[0].present &&
+	    !mine[1].present && !mine[2].present);
+	CHECK(logfmt_fields(f.lf) == mine);
+	CHECK_INT(SCAN(&f, "event=b"), 0);
+	CHECK(logfmt_fields(f.lf) == own);
+	CHECK_FIELD(&f, 1, "b");
+	fx_free(&f);
+}
+
+/*
+ * The common words' own paths (a time stamp first, then "key=value"
+ * one blank after the other, the last of them within 16 bytes of the
+ * end) give what the general one does: their edges, one by one.
+ */
+static void
+test_fast_words(void)
+{
+	static const char *const k[] = { "customer", "event", "ts", "w" };
+	struct fx f = fx_new(k, 4, 1, 64);
+	const char *cause;
+
+	CHECK_INT(logfmt_keys_claim(f.ks, "customer", 8, &cause), 0);
+	/* The first word: a name, bare; 32 bytes, or ends at byte 31. */
+	CHECK_INT(SCAN(&f, "event 2026-11-21T00:00:00.859Z customer=C1"), 0);
+	CHECK_FIELD(&f, 1, "");
+	CHECK_FIELD(&f, 4, "event 2026-11-21T00:00:00.859Z");
+	CHECK_FIELD(&f, 0, "C1");
+	CHECK_INT(logfmt_claimed(f.lf), 1);
+	CHECK_INT(SCAN(&f, "0123456789abcdef0123456789abcdef customer=C1"), 0);
+	CHECK_FIELD(&f, 4, "0123456789abcdef0123456789abcdef");
+	CHECK_INT(SCAN(&f, "0123456789abcdef0123456789abcde customer=C1"), 0);
+	CHECK_FIELD(&f, 4, "0123456789abcdef0123456789abcde");
+	/* First words with =: not leading; the first is a word too. */
+	CHECK_INT(SCAN(&f, "ts=2026-11-21T00:00:00.859Z customer=C1 w=3"), 0);
+	CHECK_ABSENT(&f, 4);
+	CHECK_FIELD(&f, 2, "2026-11-21T00:00:00.859Z");
+	CHECK_INT(SCAN(&f, "=2026-11-21T00:00:00.859Z event=x customer=C1"), 0);
+	CHECK_ABSENT(&f, 4);
+	CHECK_FIELD(&f, 1, "x");
+	/* Words of every kind after the first, each in turn. */
+	CHECK_INT(SCAN(&f, "2026-11-21T00:00:00.859Z customer=C1 =x event "
+	    "w=a=b\"c  event=\"d e\" customer=C2 w= ts=0123456789abcdefghij"
+	    " w=1"), 0);
+	CHECK_FIELD(&f, 0, "C2");
+	CHECK_FIELD(&f, 1, "d e");
+	CHECK_FIELD(&f, 2, "0123456789abcdefghij");
+	CHECK_FIELD(&f, 3, "1");
+	CHECK_FIELD(&f, 4, "2026-11-21T00:00:00.859Z");
+	CHECK_INT(SCAN(&f, "2026-11-21T00:00:00.859Z level=info w=9 "
+	    "customer="), 0);
+	CHECK_FIELD(&f, 0, "");
+	CHECK_FIELD(&f, 3, "9");
+	CHECK_INT(logfmt_claimed(f.lf), 1);
+	CHECK_INT(SCAN(&f, "2026-11-21T00:00:00.859Z level=info w=9 event=x "
+	    "customer=\"C3\""), 0);
+	CHECK_FIELD(&f, 0, "C3");
+	CHECK_INT(SCAN(&f, "2026-11-21T00:00:00.859Z event=0123456789abcdef "
+	    "customerx=C9 w=\"open"), -1);
+	/* The last word 15, 16, 17 bytes long, and the line's end. */
+	CHECK_INT(SCAN(&f, "2026-11-21T00:00:00.859Z e=x customer=C03641"), 0);
+	CHECK_FIELD(&f, 0, "C03641");
+	CHECK_INT(SCAN(&f, "2026-11-21T00:00:00.859Z e=x customer=C036416"), 0);
+	CHECK_FIELD(&f, 0, "C036416");
+	CHECK_INT(logfmt_claimed(f.lf), 1);
+	CHECK_INT(SCAN(&f, "2026-11-21T00:00:00.859Z e=x customer=C0364167"),
+	    0);
+	CHECK_FIELD(&f, 0, "C0364167");
+	CHECK_INT(SCAN(&f, "2026-11-21T00:00:00.859Z e=x customer=\"C1\""), 0);
+	CHECK_FIELD(&f, 0, "C1");
+	/* Keys of 15 and 16 bytes, a value past the 16 bytes loaded. */
+	CHECK_INT(SCAN(&f, "2026-11-21T00:00:00.859Z abcdefghijklmno=1 "
+	    "abcdefghijklmnop=2 event=0123456789abcdefghijklmnopqrstuvwxyz "
+	    "w=3"), 0);
+	CHECK_FIELD(&f, 1, "0123456789abcdefghijklmnopqrstuvwxyz");
+	CHECK_FIELD(&f, 3, "3");
+	fx_free(&f);
+}
+
+/* Names of 15 bytes (the longest of one load's words) and of 16. */
+static void
+test_fast_long_keys(void)
+{
+	static const char *const k[] = { "abcdefghijklmno",
+	    "abcdefghijklmnop", "abcdefghijklmnoq" };
+	struct fx f = fx_new(k, 3, 0, 64);
+
+	CHECK_INT(SCAN(&f, "t=0 abcdefghijklmno=1 abcdefghijklmnop=2 "
+	    "abcdefghijklmnoq=3 abcdefghijklmnox=4 w=0"), 0);
+	CHECK_FIELD(&f, 0, "1");
+	CHECK_FIELD(&f, 1, "2");
+	CHECK_FIELD(&f, 2, "3");
+	fx_free(&f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1674,5 +1809,8 @@ main(int argc, char **argv)
 	test_has_key();
 	test_claimed();
 	test_unescaped();
+	test_scan_into();
+	test_fast_words();
+	test_fast_long_keys();
 	T_DONE();
 }
