@@ -520,7 +520,7 @@ engine_explain_json(struct engine *e, const char *name, uint64_t lineno,
 	for (sep = "", g = 1; g <= src->ngroups; g++) {
 		if (src->groupname[g] == NULL || (int)g == src->g_customer ||
 		    (int)g == src->g_time || (m->claim->structured &&
-		    !m->claim->f[g].present))
+		    !match_present(m->claim, (int)g)))
 			continue;
 		obuf_puts(o, sep);
 		match_field(m->claim, line, (int)g, &v, &vlen);
