@@ -13,9 +13,11 @@ CFLAGS	?= -O2 -g
 
 WARN	 = -Wall -Wextra -Wshadow -Wformat=2 -Wwrite-strings \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wno-format-nonliteral
-DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib libcrypto libhs 2>/dev/null)
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib libcrypto libhs 2>/dev/null) \
+	      $(shell $(PKG_CONFIG) --cflags libnats 2>/dev/null)
 DEP_LIBS   := -pthread -lm $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib libcrypto libhs 2>/dev/null) \
-	      $(shell $(PKG_CONFIG) --libs libev 2>/dev/null || echo -lev)
+	      $(shell $(PKG_CONFIG) --libs libev 2>/dev/null || echo -lev) \
+	      $(shell $(PKG_CONFIG) --libs libnats 2>/dev/null || echo -lnats)
 # CI=true (as .ci/run sets it) turns every warning into an error.
 ifeq ($(CI),true)
 WARN	+= -Werror

@@ -24,6 +24,7 @@ struct obuf;
 struct slog;
 struct report;
 struct pseudonym;
+struct rule;
 struct ruleset;
 
 struct engine_opts {
@@ -46,6 +47,16 @@ struct engine_opts {
 	const struct pseudonym *pseud;	/* NULL, or --pseudonymize's key:
 					   every customer id the engine
 					   lets out is its pseudonym */
+	/*
+	 * NULL, or --emit: every line a rule decides goes to emit instead
+	 * of the windows, with its customer as the engine lets it out and,
+	 * for a failure rule, its evidence line (redacted) or NULL and 0
+	 * for a forgiving rule's. All borrowed, valid during the call.
+	 */
+	void		(*emit)(void *arg, const struct match *m,
+			    const struct rule *r, const char *line,
+			    size_t len);
+	void		 *emit_arg;
 };
 
 /* --explain-only's kinds of line (cxwatch(1)). */

@@ -33,6 +33,9 @@ struct loop_opts {
 					   the only input, is decided by
 					   that many workers (pool.h) */
 	int		 simple;	/* --no-prefilter */
+	/* NULL, or called every turn, input or not (--emit's watermarks) */
+	void		 (*tick)(void *arg);
+	void		*tick_arg;
 };
 
 #define LOOP_STOPPED	0x1	/* by SIGINT or SIGTERM */

@@ -51,6 +51,12 @@ struct options {
 	struct options_list try_rule;		/* "if" expressions */
 	const char	*pseudonymize;		/* key file */
 	struct options_list pseudonym_of;	/* ids */
+	const char	*emit, *producer;	/* --emit URL */
+	const char	*consume;		/* --consume URL */
+	long long	 partition;		/* default 0 */
+	long long	 producers;		/* 0 not given */
+	const char	*emit_subject;		/* default "cxwatch" */
+	long long	 partitions;		/* default 1 */
 	int		 help, version;
 };
 

@@ -1087,6 +1087,23 @@ engine_forgive(struct engine *e, const struct rule *r, const struct match *m)
 	}
 }
 
+/* --emit: the line goes out, counted as it would be here. */
+static void
+engine_emit(struct engine *e, const struct rule *r, const struct match *m,
+    const char *line, size_t len)
+{
+	e->st.ruleevents[m->rule]++;
+	if (r->forgiving) {
+		e->st.forgiving++;
+		e->opts.emit(e->opts.emit_arg, m, r, NULL, 0);
+	} else {
+		e->st.events++;
+		e->opts.emit(e->opts.emit_arg, m, r, line, len);
+	}
+	if (m->time > e->T)
+		e->T = m->time;
+}
+
 void
 engine_privacy(const struct engine *e, const struct pseudonym **key,
     int *redact)
@@ -1217,6 +1234,10 @@ engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
 		break;
 	}
 	r = &rs->rules[m->rule];
+	if (e->opts.emit != NULL) {
+		engine_emit(e, r, m, ev, evlen);
+		return;
+	}
 	/* Semantics 8 before the line, 9 before its alerts. */
 	if (e->inc != NULL) {
 		engine_incidents_due(e, m->time > e->T ? m->time : e->T);

@@ -279,6 +279,8 @@ loop_poll_cb(struct ev_loop *ev, ev_timer *w, int revents)
 	/* --exec: reap, enforce timeouts, start what waits. */
 	if (l->opts->exec != NULL)
 		exec_poll(l->opts->exec);
+	if (l->opts->tick != NULL)
+		l->opts->tick(l->opts->tick_arg);
 }
 
 static void

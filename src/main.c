@@ -20,7 +20,10 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "bus.h"
+#include "consume.h"
 #include "diag.h"
+#include "emit.h"
 #include "engine.h"
 #include "exec.h"
 #include "input.h"
@@ -48,6 +51,8 @@
 #define CXW_EXEC_SAID		3	/* --exec failures said one by one */
 #define CXW_EXEC_GRACE		3.0	/* s running programs get at a stop */
 #define MAIN_MAXTHREADS		8	/* --threads' default, at most */
+#define MAIN_EMIT_PENDING	4096	/* --emit: unacknowledged, at most */
+#define MAIN_PRODUCER_MAX	255	/* --producer: bytes (a host name's) */
 /*
  * --evidence-memory's default: about 850,000 lines of 150 bytes, far
  * more than the customers near their threshold on any day we have seen,
@@ -917,6 +922,117 @@ main_engine_opts(const struct options *o, struct engine_opts *eng)
 	eng->max_line = (size_t)o->max_line;
 }
 
+/* --emit and --consume: what goes with them. */
+static void
+main_dist_check(const struct options *o, int noperands)
+{
+	const char *dist = o->emit != NULL ? "--emit" : "--consume";
+
+	if (o->emit != NULL && o->consume != NULL)
+		errx(CXW_EXIT_TROUBLE, "--emit and --consume are two stages: "
+		    "one or the other");
+	if (o->emit == NULL && o->consume == NULL) {
+		if (o->partitions != 1 || strcmp(o->emit_subject, "cxwatch"))
+			errx(CXW_EXIT_TROUBLE, "--partitions and "
+			    "--emit-subject go with --emit or --consume");
+		return;
+	}
+	if (o->state != NULL)
+		errx(CXW_EXIT_TROUBLE, "%s: --state is not supported there",
+		    dist);
+	if (o->consume == NULL)
+		return;
+	if (noperands > 0 || o->follow || o->explain)
+		errx(CXW_EXIT_TROUBLE, "--consume reads no files (no file, -f "
+		    "or -x)");
+	if (o->partition >= o->partitions)
+		errx(CXW_EXIT_TROUBLE, "--partition: %lld is not below "
+		    "--partitions (%lld)", o->partition, o->partitions);
+}
+
+/* --emit: the engine's events go to the bus. */
+static struct emit *
+main_emit(const struct options *o, const struct ruleset *rs,
+    struct engine_opts *eng, struct bus **bp)
+{
+	char host[256], *cause;
+	const char *producer = o->producer;
+
+	if (producer == NULL) {
+		if (gethostname(host, sizeof(host)) == -1)
+			err(CXW_EXIT_TROUBLE, "gethostname (try --producer)");
+		host[sizeof(host) - 1] = '\0';
+		producer = host;
+	}
+	if (*producer == '\0' || strlen(producer) > MAIN_PRODUCER_MAX)
+		errx(CXW_EXIT_TROUBLE, "--producer: a name of 1 to %d bytes",
+		    MAIN_PRODUCER_MAX);
+	if ((*bp = bus_open(o->emit, o->emit_subject, MAIN_EMIT_PENDING,
+	    &cause)) == NULL)
+		errx(CXW_EXIT_TROUBLE, "--emit: %s", cause);
+	eng->emit = emit_line_cb;
+	eng->emit_arg = emit_new(*bp, rs, o->emit_subject,
+	    (unsigned)o->partitions, producer, o->evidence > 0);
+	return eng->emit_arg;
+}
+
+static void
+main_emit_finish(struct emit *em, struct bus *b)
+{
+	char *cause;
+
+	if (emit_finish(em, &cause) == -1) {
+		warnx("--emit: %s", cause);
+		free(cause);
+		status_trouble();
+	}
+	emit_free(em);
+	bus_close(b);
+}
+
+/* --consume: partition K's events into e, until done or stopped. */
+static void
+main_consume(const struct options *o, struct engine *e,
+    const struct ruleset *rs, struct obuf *out)
+{
+	const struct consume_stats *st;
+	struct consume *c;
+	struct bus_sub *sub;
+	struct bus *b;
+	char subject[300], durable[300], *cause;
+
+	if ((b = bus_open(o->consume, o->emit_subject, 1, &cause)) == NULL)
+		errx(CXW_EXIT_TROUBLE, "--consume: %s", cause);
+	(void)snprintf(subject, sizeof(subject), "%s.*.%lld", o->emit_subject,
+	    o->partition);
+	(void)snprintf(durable, sizeof(durable), "%s-%lld", o->emit_subject,
+	    o->partition);
+	if ((sub = bus_pull(b, subject, durable, &cause)) == NULL)
+		errx(CXW_EXIT_TROUBLE, "--consume: %s", cause);
+	c = consume_new(e, rs, out, o->emit_subject, (unsigned)o->producers);
+	if (consume_run(c, sub, &main_stop, &cause) == -1) {
+		warnx("--consume: %s", cause);
+		free(cause);
+		status_trouble();
+	}
+	st = consume_stats(c);
+	if (st->bad > 0) {
+		warnx("--consume: %llu messages not read (the first: %s)",
+		    (unsigned long long)st->bad, st->badwhy);
+		status_trouble();
+	}
+	if (st->late > 0)
+		warnx("--consume: %llu events came after their place in time "
+		    "had gone, applied late", (unsigned long long)st->late);
+	if (st->reweighted > 0)
+		warnx("--consume: %llu events weighed otherwise where they "
+		    "were matched (are the rules the same?)",
+		    (unsigned long long)st->reweighted);
+	consume_free(c);
+	bus_sub_free(sub);
+	bus_close(b);
+}
+
 /* Parse the command line; usage errors exit 2, --help and -V exit 0. */
 static int
 main_options(int argc, char **argv, struct options *o)
@@ -948,6 +1064,7 @@ main_options(int argc, char **argv, struct options *o)
 	if (o->progress == 1 && o->follow)
 		errx(CXW_EXIT_TROUBLE, "--progress is for runs that end, not "
 		    "with -f");
+	main_dist_check(o, argc - first);
 	return first;
 }
 
@@ -969,6 +1086,8 @@ main(int argc, char **argv)
 	struct registry *reg = NULL;
 	struct state_lock *slock = NULL;
 	struct pseudonym *key;
+	struct emit *em = NULL;
+	struct bus *bus = NULL;
 	sigset_t stopsigs;
 	char *xcause;
 	int stopped = 0, badstate = 0, live, first;
@@ -1010,6 +1129,8 @@ main(int argc, char **argv)
 	}
 	if (eng.slog != NULL)
 		main_slog_check(&o, eng.slog);
+	if (o.emit != NULL)
+		em = main_emit(&o, rs, &eng, &bus);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = main_sig;
 	sigfillset(&sa.sa_mask);
@@ -1051,7 +1172,11 @@ main(int argc, char **argv)
 	io.reread = o.reread;
 	io.threads = main_threads(&o);
 	io.simple = o.simple;
-	if (!badstate && (o.follow || main_live_stdin(inputs, ninputs, rs))) {
+	if (o.consume != NULL) {
+		main_consume(&o, e, rs, out);
+		stopped = main_stop != 0;
+	} else if (!badstate && (o.follow ||
+	    main_live_stdin(inputs, ninputs, rs))) {
 		lo.max_line = (size_t)o.max_line;
 		lo.from_start = o.from_start;
 		lo.rotate_wait = (double)o.rotate_wait / 1000;
@@ -1070,12 +1195,16 @@ main(int argc, char **argv)
 		lo.exec = eng.exec;
 		lo.arg = &lv;
 		lo.progress = o.progress == 1;
+		lo.tick = em != NULL ? emit_tick_cb : NULL;
+		lo.tick_arg = em;
 		live = loop_run(inputs, ninputs, &rs, &e, &lo);
 		stopped = (live & LOOP_STOPPED) != 0;
 		if (live & LOOP_TROUBLE)
 			status_trouble();
 	} else if (!badstate && input_run(inputs, ninputs, rs, e, &io) == -1)
 		status_trouble();
+	if (em != NULL)
+		main_emit_finish(em, bus);
 	/* cxwatch.rules(5), semantics 13: what --state does not carry ends. */
 	if (o.state == NULL || badstate || o.explain)
 		engine_finish(e);
@@ -1107,7 +1236,9 @@ main(int argc, char **argv)
 	exec_free(eng.exec);
 	slog_free(eng.slog);
 	/* cxwatch(1): stopped by a signal while following, the run went fine. */
-	status = status_exit(engine_stats(e)->wt.alerts > 0 || stopped);
+	/* cxwatch(1): --emit raises no alert; 0 when all went out. */
+	status = status_exit(engine_stats(e)->wt.alerts > 0 || stopped ||
+	    em != NULL);
 	obuf_free(out);
 	engine_free(e);
 	pseudonym_free(key);

@@ -204,6 +204,29 @@ static const struct options_entry options_table[] = {
 	{ .name = "syslog-socket", .type = OPT_STR, .off = OPT(syslog_socket),
 	  .arg = "path", .harg = "P", .needs = "syslog", .usage = "",
 	  .help = "default /dev/log" },
+	{ .name = "emit", .type = OPT_STR, .off = OPT(emit), .arg = "url",
+	  .harg = "URL", .usage = "[--emit url [--producer name]]",
+	  .help = "publish the events to NATS JetStream at URL\n"
+	  "(nats://host:port[,...]) instead of alerting" },
+	{ .name = "producer", .type = OPT_STR, .off = OPT(producer),
+	  .arg = "name", .harg = "NAME", .needs = "emit", .usage = "",
+	  .help = "this producer's name (default: the host name)" },
+	{ .name = "consume", .type = OPT_STR, .off = OPT(consume),
+	  .arg = "url", .harg = "URL",
+	  .usage = "[--consume url [--partition k] [--producers n]]",
+	  .help = "alert on partition K's events, from NATS JetStream" },
+	{ .name = "partition", .type = OPT_NUM, .off = OPT(partition),
+	  .arg = "k", .harg = "K", .lo = 0, .hi = 1023, .needs = "consume",
+	  .usage = "", .help = "the partition to consume, 0 (default) to P-1" },
+	{ .name = "producers", .type = OPT_NUM, .off = OPT(producers),
+	  .arg = "n", .harg = "N", .lo = 1, .hi = 100000, .needs = "consume",
+	  .usage = "", .help = "wait for N producers; end when all have" },
+	{ .name = "emit-subject", .type = OPT_STR, .off = OPT(emit_subject),
+	  .arg = "prefix", .harg = "PREFIX",
+	  .help = "the stream and its subjects' prefix (default cxwatch)" },
+	{ .name = "partitions", .type = OPT_NUM, .off = OPT(partitions),
+	  .arg = "n", .harg = "P", .lo = 1, .hi = 1024,
+	  .help = "partitions by customer (default 1)" },
 };
 
 #define OPTIONS_N	(sizeof(options_table) / sizeof(options_table[0]))
@@ -408,6 +431,8 @@ options_defaults(struct options *o)
 	o->progress = -1;
 	o->exec_timeout = 60000;
 	o->rotate_wait = 10000;
+	o->emit_subject = "cxwatch";
+	o->partitions = 1;
 }
 
 /* getopt_long's tables, made from ours. */

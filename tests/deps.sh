@@ -25,6 +25,8 @@ libev-dev	libev (-lev: no .pc file on Debian)
 zlib1g-dev	zlib
 libssl-dev	libcrypto (OpenSSL): the read registry's fingerprints
 libvectorscan-dev	Vectorscan: one scan for the literals of many rules' patterns
+libnats-dev	libnats (NATS C client, JetStream): --emit and --consume
+nats-server	a JetStream server on loopback: distributed/*
 libjansson-dev	jansson: fuzz_json's second JSON decoder (make unit, make fuzz)
 mandoc		make lint; cli/man-lint
 clang		make fuzz (libFuzzer)

@@ -1,0 +1,55 @@
+/*
+ * consume: --consume, the detect stage of a distributed run (cxwatch(1),
+ * Distributed runs). It reads one partition's events and watermarks
+ * (emit.h) from the bus, buffers the events in order of (time, producer,
+ * seq), and releases them to the engine, each as a line its rule decided,
+ * up to the lowest watermark of the producers that have not ended: below
+ * it no producer has anything left to send. So the engine sees the
+ * partition's events in the order one run over all the inputs would have.
+ *
+ * A producer is known from its first message; with nproducers > 0 nothing
+ * is released before that many are known, and the run is done once they
+ * have all ended and every event is released. An event older than one
+ * already released is late: counted, and applied at once.
+ *
+ * The alerts go out (obuf_flush()) after each turn that applied
+ * events, as a live run's do when its input pauses.
+ *
+ * The engine, rule set and engine's obuf are borrowed and must outlive
+ * it; the events are copied in.
+ */
+#ifndef CXW_CONSUME_H
+#define CXW_CONSUME_H
+
+#include <signal.h>
+#include <stdint.h>
+
+struct bus_sub;
+struct engine;
+struct obuf;
+struct ruleset;
+
+struct consume	*consume_new(struct engine *, const struct ruleset *,
+		    struct obuf *out, const char *prefix, unsigned nproducers);
+void		 consume_free(struct consume *);	/* NULL is fine */
+
+/*
+ * Fetch, order and release until done (as above), *stop is set or the
+ * reader of out has gone; then every event still held is released, in
+ * order. -1 with *cause (malloc'd) when the bus fails.
+ */
+int		 consume_run(struct consume *, struct bus_sub *,
+		    const volatile sig_atomic_t *stop, char **cause);
+
+/* What it met: messages it could not read (and why the first), late
+   events, events whose weight differs from this rule set's. */
+struct consume_stats {
+	uint64_t	 events;
+	uint64_t	 bad;
+	const char	*badwhy;	/* static text; NULL when none */
+	uint64_t	 late;
+	uint64_t	 reweighted;
+};
+const struct consume_stats *consume_stats(const struct consume *);
+
+#endif

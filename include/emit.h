@@ -1,0 +1,51 @@
+/*
+ * emit: --emit, the match stage of a distributed run (cxwatch(1),
+ * Distributed runs). The engine hands it every line a rule decides
+ * (engine_opts.emit); it publishes one compact event per line to
+ * PREFIX.ev.P, P the customer's partition (bus_partition()), with message
+ * id PRODUCER-SEQ (SEQ counts its events from 1), and its watermark -- the latest log time it has
+ * emitted -- to every partition's PREFIX.wm.P, once a second of wall
+ * time (while events flow, and from emit_tick_cb()) and, marked final, at
+ * the end.
+ *
+ * The event, one JSON object: customer, time (ms), rule, source (names),
+ * weight, line (the evidence, absent with -e 0 and for a forgiving rule),
+ * producer, seq. The watermark, with no message id: producer, time
+ * (absent before any event), end (true on the last).
+ *
+ * The bus and rule set are borrowed and must outlive it. A publish that
+ * fails is kept as the first error; emit_finish() returns it.
+ */
+#ifndef CXW_EMIT_H
+#define CXW_EMIT_H
+
+#include <stddef.h>
+
+struct bus;
+struct match;
+struct rule;
+struct ruleset;
+
+struct emit	*emit_new(struct bus *, const struct ruleset *,
+		    const char *prefix, unsigned partitions,
+		    const char *producer, int evidence);
+void		 emit_free(struct emit *);	/* NULL is fine */
+
+/* engine_opts.emit's callback; arg is the struct emit. */
+void		 emit_line_cb(void *arg, const struct match *m,
+		    const struct rule *r, const char *line, size_t len);
+
+/*
+ * The watermarks, when a second of wall time has passed since the last;
+ * for a live run's quiet spells. arg is the struct emit.
+ */
+void		 emit_tick_cb(void *arg);
+
+/*
+ * The final watermarks, then wait for every acknowledgment. 0, or -1
+ * with *cause (malloc'd): the first failure, and how many events and
+ * watermarks were not published.
+ */
+int		 emit_finish(struct emit *, char **cause);
+
+#endif

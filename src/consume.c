@@ -1,0 +1,413 @@
+/*
+ * consume: one partition's events, ordered by watermark, into the engine
+ * (consume.h). The held events are a binary min-heap on (time, producer,
+ * seq); each is one allocation, its customer and line after it.
+ *
+ * Messages are acknowledged as they are taken in, held or applied: a
+ * consumer that stops keeps nothing across runs yet (no checkpoint), so
+ * a stop releases what it holds rather than drop it.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus.h"
+#include "consume.h"
+#include "engine.h"
+#include "jsonl.h"
+#include "match.h"
+#include "obuf.h"
+#include "rules.h"
+#include "xmalloc.h"
+
+#define CONSUME_MAXMSG	(1024 * 1024)	/* bytes of one message */
+#define CONSUME_WAIT	500		/* ms a fetch waits */
+
+/* The fields of events and watermarks (emit.h), in jsonl's order. */
+enum { F_CUSTOMER, F_TIME, F_RULE, F_SOURCE, F_WEIGHT, F_LINE, F_PRODUCER,
+    F_SEQ, F_END, F_N };
+static const char *const consume_fields[F_N] = { "customer", "time", "rule",
+    "source", "weight", "line", "producer", "seq", "end" };
+
+struct consume_ev {
+	int64_t		 time;
+	size_t		 producer;	/* index in prod */
+	uint64_t	 seq;
+	int		 rule;
+	size_t		 customerlen;
+	size_t		 linelen;
+	char		 data[];	/* customer, then line */
+};
+
+struct consume_producer {
+	char		*name;
+	int64_t		 wm;		/* INT64_MIN before one */
+	int		 ended;
+};
+
+struct consume {
+	struct engine		*e;
+	const struct ruleset	*rs;
+	struct obuf		*out;
+	char			*prefix;
+	size_t			 prefixlen;
+	unsigned		 want;		/* nproducers */
+	struct consume_producer	*prod;
+	size_t			 nprod;
+	struct consume_ev	**heap;
+	size_t			 nheap, capheap;
+	int64_t			 released;	/* the last one's time */
+	struct jsonl_paths	*paths;
+	struct jsonl		*jl;
+	struct consume_stats	 st;
+};
+
+struct consume *
+consume_new(struct engine *e, const struct ruleset *rs, struct obuf *out,
+    const char *prefix, unsigned nproducers)
+{
+	struct consume *c = xcalloc(1, sizeof(*c));
+	struct jsonl_badpath bad;
+
+	c->e = e;
+	c->rs = rs;
+	c->out = out;
+	c->prefix = xstrdup(prefix);
+	c->prefixlen = strlen(prefix);
+	c->want = nproducers;
+	c->released = INT64_MIN;
+	c->paths = jsonl_paths_new(consume_fields, F_N, NULL, &bad);
+	c->jl = jsonl_new(c->paths, CONSUME_MAXMSG);
+	return c;
+}
+
+void
+consume_free(struct consume *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nheap; i++)
+		free(c->heap[i]);
+	free(c->heap);
+	for (i = 0; i < c->nprod; i++)
+		free(c->prod[i].name);
+	free(c->prod);
+	jsonl_free(c->jl);
+	jsonl_paths_free(c->paths);
+	free(c->prefix);
+	free(c);
+}
+
+const struct consume_stats *
+consume_stats(const struct consume *c)
+{
+	return &c->st;
+}
+
+/* a before b in (time, producer, seq) */
+static int
+consume_before(const struct consume *c, const struct consume_ev *a,
+    const struct consume_ev *b)
+{
+	int d;
+
+	if (a->time != b->time)
+		return a->time < b->time;
+	if (a->producer != b->producer) {
+		d = strcmp(c->prod[a->producer].name,
+		    c->prod[b->producer].name);
+		return d < 0;
+	}
+	return a->seq < b->seq;
+}
+
+static void
+consume_push(struct consume *c, struct consume_ev *ev)
+{
+	struct consume_ev *t;
+	size_t i, up;
+
+	if (c->nheap == c->capheap) {
+		c->capheap = c->capheap == 0 ? 256 : c->capheap * 2;
+		c->heap = xreallocarray(c->heap, c->capheap,
+		    sizeof(*c->heap));
+	}
+	i = c->nheap++;
+	c->heap[i] = ev;
+	while (i > 0 && consume_before(c, c->heap[i],
+	    c->heap[up = (i - 1) / 2])) {
+		t = c->heap[i];
+		c->heap[i] = c->heap[up];
+		c->heap[up] = t;
+		i = up;
+	}
+}
+
+static struct consume_ev *
+consume_pop(struct consume *c)
+{
+	struct consume_ev *top = c->heap[0], *t;
+	size_t i = 0, k, n;
+
+	n = --c->nheap;
+	c->heap[0] = c->heap[n];
+	for (;;) {
+		k = 2 * i + 1;
+		if (k >= n)
+			break;
+		if (k + 1 < n && consume_before(c, c->heap[k + 1], c->heap[k]))
+			k++;
+		if (!consume_before(c, c->heap[k], c->heap[i]))
+			break;
+		t = c->heap[i];
+		c->heap[i] = c->heap[k];
+		c->heap[k] = t;
+		i = k;
+	}
+	return top;
+}
+
+/* The event, to the engine as a line its rule decided. */
+static void
+consume_apply(struct consume *c, struct consume_ev *ev)
+{
+	const struct rule *r = &c->rs->rules[ev->rule];
+	struct match m;
+
+	memset(&m, 0, sizeof(m));
+	m.status = MATCH_EVENT;
+	m.source = (int)r->source;
+	m.rule = ev->rule;
+	m.customer = ev->data;
+	m.customerlen = ev->customerlen;
+	m.craw = m.customer;
+	m.crawlen = m.customerlen;
+	/* As the producer let them out: pseudonym and redaction done. */
+	m.pseudonymized = 1;
+	m.evline = ev->data + ev->customerlen;
+	m.evlen = ev->linelen;
+	m.time = ev->time;
+	engine_line_decided(c->e, "--consume", ev->seq, &m, NULL, 0,
+	    m.evline, m.evlen);
+	if (ev->time > c->released)
+		c->released = ev->time;
+	free(ev);
+}
+
+static size_t
+consume_producer(struct consume *c, const struct jsonl_value *v)
+{
+	size_t i;
+
+	for (i = 0; i < c->nprod; i++)
+		if (strlen(c->prod[i].name) == v->len &&
+		    memcmp(c->prod[i].name, v->p, v->len) == 0)
+			return i;
+	c->prod = xreallocarray(c->prod, c->nprod + 1, sizeof(*c->prod));
+	c->prod[i].name = xstrndup(v->p, v->len);
+	c->prod[i].wm = INT64_MIN;
+	c->prod[i].ended = 0;
+	return c->nprod++;
+}
+
+/* A JSON integer; -1 when v is not one. */
+static int
+consume_int(const struct jsonl_value *v, int64_t *n)
+{
+	char buf[32], *end;
+
+	if (v->type != JSONL_NUMBER || v->len >= sizeof(buf))
+		return -1;
+	memcpy(buf, v->p, v->len);
+	buf[v->len] = '\0';
+	*n = strtoll(buf, &end, 10);
+	return *end == '\0' ? 0 : -1;
+}
+
+static int
+consume_rule(const struct consume *c, const struct jsonl_value *v)
+{
+	size_t i;
+
+	for (i = 0; i < c->rs->nrules; i++)
+		if (strlen(c->rs->rules[i].name) == v->len &&
+		    memcmp(c->rs->rules[i].name, v->p, v->len) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void
+consume_bad(struct consume *c, const char *why)
+{
+	c->st.bad++;
+	if (c->st.badwhy == NULL)
+		c->st.badwhy = why;
+}
+
+static void
+consume_event(struct consume *c)
+{
+	const struct jsonl_value *v[F_N];
+	struct consume_ev *ev;
+	const struct rule *r;
+	const char *src;
+	int64_t t, w, seq;
+	size_t i, p, ll;
+	int rule;
+
+	for (i = 0; i < F_N; i++)
+		v[i] = jsonl_value(c->jl, i);
+	if (v[F_CUSTOMER]->type != JSONL_STRING ||
+	    v[F_CUSTOMER]->len == 0 || v[F_RULE]->type != JSONL_STRING ||
+	    v[F_SOURCE]->type != JSONL_STRING ||
+	    v[F_PRODUCER]->type != JSONL_STRING ||
+	    consume_int(v[F_TIME], &t) == -1 ||
+	    consume_int(v[F_WEIGHT], &w) == -1 ||
+	    consume_int(v[F_SEQ], &seq) == -1 ||
+	    (v[F_LINE]->present && v[F_LINE]->type != JSONL_STRING)) {
+		consume_bad(c, "an event without its fields");
+		return;
+	}
+	if ((rule = consume_rule(c, v[F_RULE])) == -1) {
+		consume_bad(c, "an event of a rule these rules do not have");
+		return;
+	}
+	r = &c->rs->rules[rule];
+	src = c->rs->sources[r->source].name;
+	if (strlen(src) != v[F_SOURCE]->len ||
+	    memcmp(src, v[F_SOURCE]->p, v[F_SOURCE]->len) != 0) {
+		consume_bad(c, "an event whose rule has another source here");
+		return;
+	}
+	if (!r->forgiving && w != (int64_t)r->weight)
+		c->st.reweighted++;
+	c->st.events++;
+	p = consume_producer(c, v[F_PRODUCER]);
+	c->prod[p].ended = 0;
+	ll = v[F_LINE]->present ? v[F_LINE]->len : 0;
+	ev = xmalloc(sizeof(*ev) + v[F_CUSTOMER]->len + ll);
+	ev->time = t;
+	ev->producer = p;
+	ev->seq = (uint64_t)seq;
+	ev->rule = rule;
+	ev->customerlen = v[F_CUSTOMER]->len;
+	ev->linelen = ll;
+	memcpy(ev->data, v[F_CUSTOMER]->p, ev->customerlen);
+	if (ll > 0)
+		memcpy(ev->data + ev->customerlen, v[F_LINE]->p, ll);
+	/* Older than what went out: it cannot take its place now. */
+	if (t < c->released) {
+		c->st.late++;
+		consume_apply(c, ev);
+	} else
+		consume_push(c, ev);
+}
+
+static void
+consume_watermark(struct consume *c)
+{
+	const struct jsonl_value *pv = jsonl_value(c->jl, F_PRODUCER),
+	    *tv = jsonl_value(c->jl, F_TIME), *ev = jsonl_value(c->jl, F_END);
+	int64_t t;
+	size_t p;
+
+	if (pv->type != JSONL_STRING || (tv->present &&
+	    consume_int(tv, &t) == -1) || (ev->type != JSONL_TRUE &&
+	    ev->type != JSONL_FALSE)) {
+		consume_bad(c, "a watermark without its fields");
+		return;
+	}
+	p = consume_producer(c, pv);
+	if (tv->present && t > c->prod[p].wm)
+		c->prod[p].wm = t;
+	c->prod[p].ended = ev->type == JSONL_TRUE;
+}
+
+/* bus_fetch()'s callback: PREFIX.ev.K or PREFIX.wm.K. */
+static void
+consume_msg_cb(void *arg, const char *subject, const char *data, size_t len)
+{
+	struct consume *c = arg;
+	const char *kind = subject + c->prefixlen;
+
+	if (strncmp(subject, c->prefix, c->prefixlen) != 0 ||
+	    (strncmp(kind, ".ev.", 4) != 0 && strncmp(kind, ".wm.", 4) != 0)) {
+		consume_bad(c, "a message on a subject not an event's or a "
+		    "watermark's");
+		return;
+	}
+	if (jsonl_parse(c->jl, data, len) == -1) {
+		consume_bad(c, "a message that is not a JSON object");
+		return;
+	}
+	if (kind[1] == 'e')
+		consume_event(c);
+	else
+		consume_watermark(c);
+}
+
+/*
+ * What may go: events before the lowest watermark of the producers that
+ * have not ended (*all when none holds any back).
+ */
+static int64_t
+consume_floor(const struct consume *c, int *all)
+{
+	int64_t w = INT64_MAX;
+	size_t i;
+
+	*all = 0;
+	if (c->nprod < c->want)
+		return INT64_MIN;
+	for (i = 0; i < c->nprod; i++)
+		if (!c->prod[i].ended && c->prod[i].wm < w)
+			w = c->prod[i].wm;
+	*all = w == INT64_MAX;
+	return w;
+}
+
+static void
+consume_release(struct consume *c, int all)
+{
+	int64_t w = all ? INT64_MAX : consume_floor(c, &all);
+	int any = 0;
+
+	while (c->nheap > 0 && (all || c->heap[0]->time < w)) {
+		consume_apply(c, consume_pop(c));
+		any = 1;
+	}
+	if (any)
+		(void)obuf_flush(c->out);
+}
+
+static int
+consume_done(const struct consume *c)
+{
+	int all;
+
+	if (c->want == 0 || c->nheap > 0)
+		return 0;
+	(void)consume_floor(c, &all);
+	return all;
+}
+
+int
+consume_run(struct consume *c, struct bus_sub *bs,
+    const volatile sig_atomic_t *stop, char **cause)
+{
+	int rv = 0;
+
+	while (!*stop && !consume_done(c) && !obuf_gone(c->out)) {
+		if (bus_fetch(bs, CONSUME_WAIT, consume_msg_cb, c,
+		    cause) == -1) {
+			rv = -1;
+			break;
+		}
+		consume_release(c, 0);
+	}
+	consume_release(c, 1);
+	return rv;
+}

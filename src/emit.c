@@ -1,0 +1,177 @@
+/*
+ * emit: lines a rule decided → JSON events on the bus (emit.h). The
+ * events' sequence numbers start at 1 with each run, so the same run
+ * repeated within the stream's duplicate window publishes no event
+ * twice.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bus.h"
+#include "emit.h"
+#include "match.h"
+#include "obuf.h"
+#include "rules.h"
+#include "xmalloc.h"
+
+#define EMIT_WM_EVERY	1.0	/* s of wall time between watermarks */
+
+struct emit {
+	struct bus		*bus;
+	const struct ruleset	*rs;
+	char			*prefix;
+	unsigned		 partitions;
+	char			*producer;
+	int			 evidence;
+	uint64_t		 seq;		/* the last event's */
+	int64_t			 latest;	/* log time; INT64_MIN */
+	double			 wmlast;	/* wall time of the last wm */
+	struct obuf		*msg;		/* the message being made */
+	char			*cause;		/* the first failure */
+	uint64_t		 failed;	/* messages not published */
+};
+
+static double
+emit_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct emit *
+emit_new(struct bus *b, const struct ruleset *rs, const char *prefix,
+    unsigned partitions, const char *producer, int evidence)
+{
+	struct emit *em = xcalloc(1, sizeof(*em));
+
+	em->bus = b;
+	em->rs = rs;
+	em->prefix = xstrdup(prefix);
+	em->partitions = partitions;
+	em->producer = xstrdup(producer);
+	em->evidence = evidence;
+	em->latest = INT64_MIN;
+	em->wmlast = emit_clock();
+	em->msg = obuf_new(-1, 1024);
+	return em;
+}
+
+void
+emit_free(struct emit *em)
+{
+	if (em == NULL)
+		return;
+	obuf_free(em->msg);
+	free(em->prefix);
+	free(em->producer);
+	free(em->cause);
+	free(em);
+}
+
+/*
+ * The message in em->msg to PREFIX.kind.p. An event's id is
+ * PRODUCER-SEQ; a watermark has none: one more of them changes nothing,
+ * and one taken for a duplicate could be a last one lost.
+ */
+static void
+emit_send(struct emit *em, const char *kind, unsigned p, int withid)
+{
+	char subject[256], id[320];
+	const char *data;
+	char *cause;
+	size_t len;
+
+	(void)snprintf(subject, sizeof(subject), "%s.%s.%u", em->prefix, kind,
+	    p);
+	(void)snprintf(id, sizeof(id), "%s-%" PRIu64, em->producer, em->seq);
+	data = obuf_data(em->msg, &len);
+	if (em->cause != NULL) {
+		em->failed++;
+		return;
+	}
+	if (bus_publish(em->bus, subject, data, len, withid ? id : NULL,
+	    &cause) == -1) {
+		em->cause = cause;
+		em->failed++;
+	}
+}
+
+static void
+emit_watermarks(struct emit *em, int end)
+{
+	unsigned p;
+
+	obuf_clear(em->msg);
+	obuf_puts(em->msg, "{\"producer\":");
+	obuf_jstr(em->msg, em->producer, strlen(em->producer));
+	if (em->latest != INT64_MIN)
+		obuf_printf(em->msg, ",\"time\":%" PRId64, em->latest);
+	obuf_printf(em->msg, ",\"end\":%s}", end ? "true" : "false");
+	for (p = 0; p < em->partitions; p++)
+		emit_send(em, "wm", p, 0);
+	em->wmlast = emit_clock();
+}
+
+void
+emit_line_cb(void *arg, const struct match *m, const struct rule *r,
+    const char *line, size_t len)
+{
+	struct emit *em = arg;
+	const char *src = em->rs->sources[m->source].name;
+	struct obuf *o = em->msg;
+
+	em->seq++;
+	obuf_clear(o);
+	obuf_puts(o, "{\"customer\":");
+	obuf_jstr(o, m->customer, m->customerlen);
+	obuf_printf(o, ",\"time\":%" PRId64 ",\"rule\":", m->time);
+	obuf_jstr(o, r->name, strlen(r->name));
+	obuf_puts(o, ",\"source\":");
+	obuf_jstr(o, src, strlen(src));
+	obuf_printf(o, ",\"weight\":%u", r->weight);
+	if (line != NULL && em->evidence) {
+		obuf_puts(o, ",\"line\":");
+		obuf_jstr(o, line, len);
+	}
+	obuf_puts(o, ",\"producer\":");
+	obuf_jstr(o, em->producer, strlen(em->producer));
+	obuf_printf(o, ",\"seq\":%" PRIu64 "}", em->seq);
+	emit_send(em, "ev", bus_partition(m->customer, m->customerlen,
+	    em->partitions), 1);
+	if (m->time > em->latest)
+		em->latest = m->time;
+	emit_tick_cb(em);
+}
+
+void
+emit_tick_cb(void *arg)
+{
+	struct emit *em = arg;
+
+	if (emit_clock() - em->wmlast >= EMIT_WM_EVERY)
+		emit_watermarks(em, 0);
+}
+
+int
+emit_finish(struct emit *em, char **cause)
+{
+	char *fcause;
+
+	emit_watermarks(em, 1);
+	if (em->cause == NULL && bus_flush(em->bus, &fcause) == -1)
+		em->cause = fcause;
+	if (em->cause == NULL)
+		return 0;
+	if (em->failed > 0)
+		*cause = xasprintf("%s; %" PRIu64 " messages not published",
+		    em->cause, em->failed);
+	else
+		*cause = xstrdup(em->cause);
+	return -1;
+}
