@@ -216,16 +216,34 @@ engine_kv(struct obuf *o, const char *key, const char *v, size_t len)
 	obuf_field(o, v, len);
 }
 
+/* -x: *v (a value from m's line) as it may be shown: redacted. */
+static void
+engine_redacted(struct engine *e, const struct match *m, const char *line,
+    size_t len, const char **v, size_t *vlen)
+{
+	uint64_t fired;
+
+	if (e->pv != NULL)
+		*vlen = privacy_redact(e->pv, m, line, len, *v, *vlen, v,
+		    &fired);
+}
+
+/* -x: whether field g of m's source is shown (not customer or time). */
+static int
+engine_field_shown(const struct source *src, const struct match *m,
+    uint32_t g)
+{
+	return src->groupname[g] != NULL && (int)g != src->g_customer &&
+	    (int)g != src->g_time && (!m->claim->structured ||
+	    match_present(m->claim, (int)g));
+}
+
 /* engine_kv() of a value from the line, redacted (-x). */
 static void
 engine_kv_line(struct engine *e, const char *key, const struct match *m,
     const char *line, size_t len, const char *v, size_t vlen)
 {
-	uint64_t fired;
-
-	if (e->pv != NULL)
-		vlen = privacy_redact(e->pv, m, line, len, v, vlen, &v,
-		    &fired);
+	engine_redacted(e, m, line, len, &v, &vlen);
 	engine_kv(e->out, key, v, vlen);
 }
 
@@ -300,9 +318,7 @@ engine_explain_fields(struct engine *e, const struct match *m,
 	uint32_t g;
 
 	for (g = 1; g <= src->ngroups; g++) {
-		if (src->groupname[g] == NULL || (int)g == src->g_customer ||
-		    (int)g == src->g_time || (m->claim->structured &&
-		    !match_present(m->claim, (int)g)))
+		if (!engine_field_shown(src, m, g))
 			continue;
 		match_field(m->claim, line, (int)g, &v, &vlen);
 		engine_kv_line(e, src->groupname[g], m, line, len, v, vlen);
@@ -434,11 +450,7 @@ static void
 engine_jkv_line(struct engine *e, const char *key, const struct match *m,
     const char *line, size_t len, const char *v, size_t vlen)
 {
-	uint64_t fired;
-
-	if (e->pv != NULL)
-		vlen = privacy_redact(e->pv, m, line, len, v, vlen, &v,
-		    &fired);
+	engine_redacted(e, m, line, len, &v, &vlen);
 	obuf_jstr(e->out, key, strlen(key));
 	obuf_putc(e->out, ':');
 	obuf_jstr(e->out, v, vlen);
@@ -518,9 +530,7 @@ engine_explain_json(struct engine *e, const char *name, uint64_t lineno,
 	obuf_time(o, m->time);
 	obuf_puts(o, "\",\"fields\":{");
 	for (sep = "", g = 1; g <= src->ngroups; g++) {
-		if (src->groupname[g] == NULL || (int)g == src->g_customer ||
-		    (int)g == src->g_time || (m->claim->structured &&
-		    !match_present(m->claim, (int)g)))
+		if (!engine_field_shown(src, m, g))
 			continue;
 		obuf_puts(o, sep);
 		match_field(m->claim, line, (int)g, &v, &vlen);

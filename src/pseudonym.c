@@ -225,6 +225,17 @@ pseudonym_open(const char *path, char **cause)
 	return p;
 }
 
+/* KEYID-HEX: the key's id, and the first 16 bytes of h; NUL-terminated. */
+static void
+pseudonym_format(const struct pseudonym *p, const unsigned char h[32],
+    char out[PSEUDONYM_LEN + 1])
+{
+	memcpy(out, p->keyid, PSEUDONYM_KEYIDLEN);
+	out[PSEUDONYM_KEYIDLEN] = '-';
+	pseudonym_hex(h, 16, out + PSEUDONYM_KEYIDLEN + 1);
+	out[PSEUDONYM_LEN] = '\0';
+}
+
 struct pseudonym_slot {
 	uint64_t	 hash;
 	unsigned char	 len;		/* 0: empty */
@@ -298,9 +309,7 @@ pseudonym_get(struct pseudonym_work *w, const char *id, size_t len)
 	    EVP_MAC_update(w->ctx, (const unsigned char *)id, len) != 1 ||
 	    EVP_MAC_final(w->ctx, h, &n, 32) != 1 || n != 32)
 		abort();
-	memcpy(w->out, w->p->keyid, PSEUDONYM_KEYIDLEN);
-	w->out[PSEUDONYM_KEYIDLEN] = '-';
-	pseudonym_hex(h, 16, w->out + PSEUDONYM_KEYIDLEN + 1);
+	pseudonym_format(w->p, h, w->out);
 	if (s == NULL)
 		return w->out;
 	s->hash = hash;
@@ -325,9 +334,6 @@ pseudonym_of(const struct pseudonym *p, const char *id, size_t len,
 	if (pseudonym_mac(p->ctx, PSEUDONYM_PREFIX, strlen(PSEUDONYM_PREFIX),
 	    id, len, h) == -1)
 		abort();
-	memcpy(out, p->keyid, PSEUDONYM_KEYIDLEN);
-	out[PSEUDONYM_KEYIDLEN] = '-';
-	pseudonym_hex(h, 16, out + PSEUDONYM_KEYIDLEN + 1);
-	out[PSEUDONYM_LEN] = '\0';
+	pseudonym_format(p, h, out);
 	return PSEUDONYM_LEN;
 }
