@@ -18,8 +18,12 @@ struct ruleset;
 
 struct privacy;
 
-/* NULL when there is nothing to do: no key and no [redact]. */
-struct privacy	*privacy_new(const struct ruleset *, const struct pseudonym *);
+/*
+ * NULL when there is nothing to do: no key and no [redact]. simple:
+ * --no-prefilter, redaction without its cheap tests (redact.h).
+ */
+struct privacy	*privacy_new(const struct ruleset *, const struct pseudonym *,
+		    int simple);
 void		 privacy_free(struct privacy *);	/* NULL is fine */
 
 /* Whether there is a key: the customers become pseudonyms. */

@@ -52,14 +52,14 @@ size_t		 pseudonym_of(const struct pseudonym *, const char *id,
 		    size_t len, char out[PSEUDONYM_LEN + 1]);
 
 /*
- * A caller's own (one per engine; not shared between threads): a keyed
- * context re-initialised for each id rather than copied (half the cost),
- * and the pseudonyms of the ids seen last, PSEUDONYM_CACHE of them in a
- * direct-mapped table (ids of up to PSEUDONYM_CACHEID bytes), so that a
- * customer's second line costs a hash and a compare.
+ * A caller's own (one per engine; not shared between threads): a SHA-256
+ * context for the HMAC (pseudonym.c says how), and the pseudonyms of the
+ * ids seen last, PSEUDONYM_CACHE of them in a direct-mapped table of
+ * one cache line a slot (ids of up to PSEUDONYM_CACHEID bytes), so that
+ * a customer's second line costs a hash, a compare and one line read.
  */
 #define PSEUDONYM_CACHE		16384
-#define PSEUDONYM_CACHEID	48
+#define PSEUDONYM_CACHEID	39
 
 struct pseudonym_work;
 

@@ -146,6 +146,11 @@ void		 redact_free(struct redactor *);	/* NULL is fine */
 /* A caller's scratch for r; use it with r only. */
 struct redact_work *redact_work_new(const struct redactor *r);
 void		 redact_work_free(struct redact_work *);	/* NULL is fine */
+/*
+ * --no-prefilter: w's calls run every class's full search on every line,
+ * without the cheap tests that skip it (the output is the same).
+ */
+void		 redact_work_simple(struct redact_work *);
 
 /*
  * Redact line[0..len): return the output's length and point *out at it,

@@ -148,7 +148,7 @@ engine_new(const struct ruleset *rs, const struct engine_opts *opts,
 			e->wallclock = 1;
 	if (rs->incident.file != NULL)
 		engine_incidents_new(e);
-	e->pv = privacy_new(rs, opts->pseud);
+	e->pv = privacy_new(rs, opts->pseud, opts->simple);
 	if (opts->explain)
 		e->xrule = xcalloc(rs->nrules, sizeof(*e->xrule));
 	return e;

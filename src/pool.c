@@ -334,7 +334,7 @@ pool_privacy(struct pool *p, const struct pseudonym *key, int redact)
 	p->redact = redact;
 	for (i = 0; i < p->nw; i++) {
 		privacy_free(p->w[i].pv);
-		p->w[i].pv = privacy_new(p->rs, key);
+		p->w[i].pv = privacy_new(p->rs, key, p->simple);
 	}
 	pthread_mutex_unlock(&p->mu);
 }

@@ -25,7 +25,8 @@ struct privacy {
 };
 
 struct privacy *
-privacy_new(const struct ruleset *rs, const struct pseudonym *key)
+privacy_new(const struct ruleset *rs, const struct pseudonym *key,
+    int simple)
 {
 	struct privacy *pv;
 	char *cause = NULL;
@@ -42,6 +43,8 @@ privacy_new(const struct ruleset *rs, const struct pseudonym *key)
 		pv->rd = pv->own;
 	}
 	pv->rw = redact_work_new(pv->rd);
+	if (simple)
+		redact_work_simple(pv->rw);
 	if (key != NULL)
 		pv->pw = pseudonym_work_new(key);
 	return pv;

@@ -26,6 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -52,18 +56,25 @@ static const char redact_email_rx[] =
     "[A-Za-z0-9-]++(?:\\.[A-Za-z0-9-]++)++";
 
 /* Rule 5, token: the keys whose value is a credential (either case). */
-static const char *const redact_token_keys[] = {
-	"api_key", "apikey", "api-key", "access_token", "refresh_token",
-	"client_secret", "secret", "token", "password", "passwd", "pwd",
-	"authorization", "auth", "sessionid", "session",
-};
-static const char *const redact_token_schemes[] = { "bearer", "basic" };
+#define REDACT_LIT(s)	{ s, sizeof(s) - 1 }
+static const struct redact_lit {
+	const char	*s;
+	size_t		 n;
+} redact_token_keys[] = {
+	REDACT_LIT("api_key"), REDACT_LIT("apikey"), REDACT_LIT("api-key"),
+	REDACT_LIT("access_token"), REDACT_LIT("refresh_token"),
+	REDACT_LIT("client_secret"), REDACT_LIT("secret"), REDACT_LIT("token"),
+	REDACT_LIT("password"), REDACT_LIT("passwd"), REDACT_LIT("pwd"),
+	REDACT_LIT("authorization"), REDACT_LIT("auth"),
+	REDACT_LIT("sessionid"), REDACT_LIT("session"),
+}, redact_token_schemes[] = { REDACT_LIT("bearer"), REDACT_LIT("basic") };
 
 /*
  * Rule 5, token: the shapes anywhere in a line, each an alternative of
- * one pattern with the keyed values and the schemes. lit is a literal
- * every match of the shape holds, lit[key] its rarest byte: a line with
- * none of them, no scheme and no key before a : or = is not searched.
+ * one pattern with the keyed values and the schemes. lit is what every
+ * match of the shape holds, a ? in it any byte, and lit[key] a byte rare
+ * in logs, where the prefilter looks: a line with none of them, no
+ * scheme and no key before a : or = is not searched.
  */
 static const struct redact_shape {
 	const char	*lit;
@@ -71,22 +82,31 @@ static const struct redact_shape {
 	const char	*rx;
 } redact_token_shapes[] = {
 	/* Stripe. */
-	{ "k_live_", 1, "[spr]k_live_[0-9A-Za-z]{10,}+" },
-	{ "k_test_", 1, "[spr]k_test_[0-9A-Za-z]{10,}+" },
+	{ "k_live_", 0, "[spr]k_live_[0-9A-Za-z]{10,}+" },
+	{ "k_test_", 0, "[spr]k_test_[0-9A-Za-z]{10,}+" },
 	/* GitHub: classic tokens, fine-grained ones. */
-	{ "gh", 1, "gh[pousr]_[0-9A-Za-z]{30,}+" },
-	{ "github_pat_", 6, "github_pat_[0-9A-Za-z_]{20,}+" },
+	{ "gh?_", 0, "gh[pousr]_[0-9A-Za-z]{30,}+" },
+	{ "github_pat_", 0, "github_pat_[0-9A-Za-z_]{20,}+" },
 	/* AWS access key ids, long-term and temporary. */
 	{ "AKIA", 1, "AKIA[0-9A-Z]{16}(?![0-9A-Za-z])" },
-	{ "ASIA", 1, "ASIA[0-9A-Z]{16}(?![0-9A-Za-z])" },
+	{ "ASIA", 2, "ASIA[0-9A-Z]{16}(?![0-9A-Za-z])" },
 	/* Slack. */
-	{ "xox", 0, "xox[abposr]-[0-9A-Za-z-]{10,}+" },
+	{ "xox?-", 0, "xox[abposr]-[0-9A-Za-z-]{10,}+" },
 	/* Google API keys. */
-	{ "AIza", 3, "AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])" },
+	{ "AIza", 2, "AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])" },
 	/* JWTs: header.payload.signature, the signature perhaps empty. */
 	{ "eyJ", 2, "eyJ[0-9A-Za-z_-]++\\.eyJ[0-9A-Za-z_-]++\\."
 	    "[0-9A-Za-z_-]*+" },
 };
+#define REDACT_NSHAPES	(sizeof(redact_token_shapes) / \
+			    sizeof(redact_token_shapes[0]))
+
+/* The bits of the token prefilter's table (struct redactor's tok). */
+#define RT_SHAPE(i)	(1u << (i))	/* a shape's key byte */
+#define RT_SHAPES	((1u << REDACT_NSHAPES) - 1)
+#define RT_KEYEND	0x2000u		/* a key's last letter */
+#define RT_SCHEME	0x4000u		/* a scheme's first letter */
+#define RT_KEYED	0x8000u		/* : or =, a key may end before */
 
 /*
  * The schemes' credential (RFC 6750's b64token, base64), and a key's
@@ -104,7 +124,6 @@ static const struct redact_shape {
 #define RC_WORD		0x04	/* rule 1: A-Z a-z 0-9 _ */
 #define RC_ALNUM	0x08
 #define RC_V6		0x10	/* in an ipv6 run: hex, : and . */
-#define RC_TOK		0x20	/* : = b B, where the token prefilter looks */
 
 struct redact_rx {
 	pcre2_code	*code;
@@ -122,6 +141,9 @@ struct redact_urule {
 
 struct redactor {
 	unsigned	 classes;
+	uint16_t	 tok[256];	/* RT_* of each byte */
+	unsigned char	 tokstart[16];	/* the bytes with more than RT_KEYEND */
+	size_t		 ntokstart;
 	struct redact_rx email;
 	struct redact_rx token;
 	struct redact_urule *rules;
@@ -138,6 +160,7 @@ struct redact_span {
 };
 
 struct redact_work {
+	int		 simple;	/* no prefilters: redact_work_simple() */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack	*jitstack;
@@ -185,12 +208,12 @@ static const unsigned char redact_cls[256] = {
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00,
 	0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f,
-	0x1f, 0x1f, 0x30, 0x00, 0x00, 0x20, 0x00, 0x00,
-	0x00, 0x1e, 0x3e, 0x1e, 0x1e, 0x1e, 0x1e, 0x0c,
+	0x1f, 0x1f, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x0c,
 	0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c,
 	0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c,
 	0x0c, 0x0c, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x04,
-	0x00, 0x1e, 0x3e, 0x1e, 0x1e, 0x1e, 0x1e, 0x0c,
+	0x00, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x1e, 0x0c,
 	0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c,
 	0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c,
 	0x0c, 0x0c, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -321,28 +344,66 @@ redact_add_rule(struct redactor *r, const struct redact_rule *rule,
 	return rule->replace != NULL ? redact_check_repl(u, cause) : 0;
 }
 
+/* Both cases of c (an ASCII letter, or any byte: itself) get bits. */
+static void
+redact_tok_set(struct redactor *r, unsigned char c, unsigned bits)
+{
+	r->tok[c] |= bits;
+	if (c >= 'a' && c <= 'z')
+		r->tok[c - ('a' - 'A')] |= bits;
+	else if (c >= 'A' && c <= 'Z')
+		r->tok[c + ('a' - 'A')] |= bits;
+}
+
+/* The token prefilter's table, from the shapes, schemes and keys. */
+static void
+redact_token_table(struct redactor *r)
+{
+	const size_t nk = sizeof(redact_token_keys) /
+	    sizeof(redact_token_keys[0]);
+	const size_t nsch = sizeof(redact_token_schemes) /
+	    sizeof(redact_token_schemes[0]);
+	size_t i;
+
+	for (i = 0; i < REDACT_NSHAPES; i++)
+		r->tok[(unsigned char)redact_token_shapes[i].lit[
+		    redact_token_shapes[i].key]] |= RT_SHAPE(i);
+	for (i = 0; i < nsch; i++)
+		redact_tok_set(r, (unsigned char)redact_token_schemes[i].s[0],
+		    RT_SCHEME);
+	for (i = 0; i < nk; i++)
+		redact_tok_set(r, (unsigned char)redact_token_keys[i].s[
+		    redact_token_keys[i].n - 1], RT_KEYEND);
+	r->tok[':'] |= RT_KEYED;
+	r->tok['='] |= RT_KEYED;
+	for (i = 0; i < 256; i++)
+		if ((r->tok[i] & ~RT_KEYEND) != 0) {
+			if (r->ntokstart == sizeof(r->tokstart))
+				abort();	/* the tables above grew */
+			r->tokstart[r->ntokstart++] = (unsigned char)i;
+		}
+}
+
 /* Rule 5, token: the shapes, the keys and the schemes as one pattern. */
 static int
 redact_add_token(struct redactor *r, char **cause)
 {
 	const size_t nk = sizeof(redact_token_keys) /
 	    sizeof(redact_token_keys[0]);
-	const size_t ns = sizeof(redact_token_shapes) /
-	    sizeof(redact_token_shapes[0]);
 	char *pat, *keys, *t;
 	size_t i;
 	int rc;
 
-	keys = xstrdup(redact_token_keys[0]);
+	keys = xstrdup(redact_token_keys[0].s);
 	for (i = 1; i < nk; i++) {
-		t = xasprintf("%s|%s", keys, redact_token_keys[i]);
+		t = xasprintf("%s|%s", keys, redact_token_keys[i].s);
 		free(keys);
 		keys = t;
 	}
 	pat = xasprintf(REDACT_NOT_AFTER "(?:" REDACT_SCHEME_RX "|(?i:%s)"
 	    REDACT_KEYED_RX, keys);
 	free(keys);
-	for (i = 0; i < ns; i++) {
+	for (i = 0; i < REDACT_NSHAPES; i++) {
 		t = xasprintf("%s|%s", pat, redact_token_shapes[i].rx);
 		free(pat);
 		pat = t;
@@ -351,6 +412,7 @@ redact_add_token(struct redactor *r, char **cause)
 	free(pat);
 	rc = redact_compile(&r->token, t, "redact class token", cause);
 	free(t);
+	redact_token_table(r);
 	return rc;
 }
 
@@ -427,6 +489,12 @@ redact_work_new(const struct redactor *r)
 	pcre2_set_depth_limit(w->mctx, REDACT_DEPTH_LIMIT);
 	pcre2_jit_stack_assign(w->mctx, NULL, w->jitstack);
 	return w;
+}
+
+void
+redact_work_simple(struct redact_work *w)
+{
+	w->simple = 1;
 }
 
 void
@@ -827,6 +895,64 @@ redact_card_groups(struct redact_call *c, size_t i, size_t j)
 	}
 }
 
+/*
+ * The card's prefilter: whether l[0..len) has 13 bytes in a row that are
+ * digits, blanks or dashes, as every run of 13 digits and separators
+ * has. With SSE2, 16 bytes a step: m holds one bit a byte of the step
+ * before and this one, and a run of 13 is in the two if anywhere.
+ */
+static inline uint32_t
+redact_run13(uint32_t m)
+{
+	m &= m >> 1;		/* bit i: bytes i..i+1 */
+	m &= m >> 2;		/* i..i+3 */
+	m &= m >> 4;		/* i..i+7 */
+	return m & (m >> 5);	/* i..i+12 */
+}
+
+static int
+redact_card_maybe(const unsigned char *l, size_t len)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+	const __m128i blank = _mm_set1_epi8(' '), dash = _mm_set1_epi8('-');
+	unsigned char tail[16];
+	__m128i v, d;
+	uint32_t prev = 0, cur;
+
+	for (; i < len; i += 16) {
+		if (len - i >= 16)
+			v = _mm_loadu_si128((const __m128i *)(l + i));
+		else {
+			memset(tail, 0, sizeof(tail));
+			memcpy(tail, l + i, len - i);
+			v = _mm_loadu_si128((const __m128i *)tail);
+		}
+		d = _mm_sub_epi8(v, zero);
+		d = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
+		d = _mm_or_si128(d, _mm_or_si128(_mm_cmpeq_epi8(v, blank),
+		    _mm_cmpeq_epi8(v, dash)));
+		cur = (uint32_t)_mm_movemask_epi8(d);
+		if (redact_run13(prev | cur << 16) != 0)
+			return 1;
+		prev = cur;
+	}
+	return 0;
+#else
+	size_t run = 0;
+
+	for (; i < len; i++) {
+		if (redact_isdigit(l[i]) || l[i] == ' ' || l[i] == '-') {
+			if (++run == 13)
+				return 1;
+		} else
+			run = 0;
+	}
+	return 0;
+#endif
+}
+
 static void
 redact_find_card(struct redact_call *c)
 {
@@ -861,24 +987,6 @@ redact_find_card(struct redact_call *c)
 	}
 }
 
-/* Whether s[0..n) holds lit[0..litlen), found through lit[key]. */
-static int
-redact_has(const unsigned char *s, size_t n, const char *lit, size_t key)
-{
-	const unsigned char *p = s + key, *e, *q;
-	size_t litlen = strlen(lit);
-
-	if (n < litlen)
-		return 0;
-	e = s + (n - litlen) + key + 1;
-	while (p < e && (q = memchr(p, lit[key], (size_t)(e - p))) != NULL) {
-		if (memcmp(q - key, lit, litlen) == 0)
-			return 1;
-		p = q + 1;
-	}
-	return 0;
-}
-
 /* Whether s[0..n) is word[0..n) in either case (word is lower case). */
 static int
 redact_ci_eq(const unsigned char *s, const char *word, size_t n)
@@ -893,7 +1001,7 @@ redact_ci_eq(const unsigned char *s, const char *word, size_t n)
 
 /* Whether a key of rule 5 ends at l[j], perhaps quoted, blanks after. */
 static int
-redact_key_before(const unsigned char *l, size_t j)
+redact_key_before(const struct redactor *r, const unsigned char *l, size_t j)
 {
 	const size_t nk = sizeof(redact_token_keys) /
 	    sizeof(redact_token_keys[0]);
@@ -903,12 +1011,53 @@ redact_key_before(const unsigned char *l, size_t j)
 		j--;
 	if (j > 0 && (l[j - 1] == '"' || l[j - 1] == '\''))
 		j--;
-	/* Every key ends with one of these. */
-	if (j == 0 || strchr("ynthd", redact_lower(l[j - 1])) == NULL)
+	if (j == 0 || !(r->tok[l[j - 1]] & RT_KEYEND))
 		return 0;
 	for (k = 0; k < nk; k++) {
-		n = strlen(redact_token_keys[k]);
-		if (n <= j && redact_ci_eq(l + j - n, redact_token_keys[k], n))
+		n = redact_token_keys[k].n;
+		if (n <= j && redact_lower(l[j - 1]) ==
+		    (unsigned char)redact_token_keys[k].s[n - 1] &&
+		    redact_ci_eq(l + j - n, redact_token_keys[k].s, n))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether s[0..n) starts with lit, a ? in lit any byte. */
+static int
+redact_lit_at(const unsigned char *s, size_t n, const char *lit)
+{
+	size_t k;
+
+	for (k = 0; lit[k] != '\0'; k++)
+		if (k == n || (lit[k] != '?' && s[k] != (unsigned char)lit[k]))
+			return 0;
+	return 1;
+}
+
+/* Whether an alternative of the token pattern may match at l[i]. */
+static int
+redact_token_at(const struct redactor *r, const unsigned char *l,
+    size_t len, size_t i)
+{
+	const size_t nsch = sizeof(redact_token_schemes) /
+	    sizeof(redact_token_schemes[0]);
+	const struct redact_shape *sh;
+	unsigned bits = r->tok[l[i]], shapes;
+	size_t k;
+
+	if ((bits & RT_KEYED) && redact_key_before(r, l, i))
+		return 1;
+	if (bits & RT_SCHEME)
+		for (k = 0; k < nsch; k++)
+			if (redact_token_schemes[k].n <= len - i &&
+			    redact_ci_eq(l + i, redact_token_schemes[k].s,
+			    redact_token_schemes[k].n))
+				return 1;
+	for (shapes = bits & RT_SHAPES; shapes != 0; shapes &= shapes - 1) {
+		sh = &redact_token_shapes[__builtin_ctz(shapes)];
+		if (sh->key <= i && redact_lit_at(l + i - sh->key,
+		    len - (i - sh->key), sh->lit))
 			return 1;
 	}
 	return 0;
@@ -916,38 +1065,44 @@ redact_key_before(const unsigned char *l, size_t j)
 
 /*
  * The token pattern's prefilter: whether any alternative may match (a
- * shape's literal, a key before a : or =, a scheme; RC_TOK has the
- * schemes' first bytes).
+ * shape's literal, a key before a : or =, a scheme), looked at only
+ * where r->tok says one may (r->tokstart; with SSE2, 16 bytes a step).
  */
 static int
-redact_token_maybe(const unsigned char *l, size_t len)
+redact_token_maybe(const struct redactor *r, const unsigned char *l,
+    size_t len)
 {
-	const size_t ns = sizeof(redact_token_shapes) /
-	    sizeof(redact_token_shapes[0]);
-	const size_t nsch = sizeof(redact_token_schemes) /
-	    sizeof(redact_token_schemes[0]);
-	size_t i, k, n;
+	size_t i = 0;
+#ifdef __SSE2__
+	__m128i want[sizeof(r->tokstart)], v, hit;
+	unsigned char tail[16];
+	unsigned m;
+	size_t k;
 
-	for (i = 0; i < ns; i++)
-		if (redact_has(l, len, redact_token_shapes[i].lit,
-		    redact_token_shapes[i].key))
-			return 1;
-	for (i = 0; i < len; i++) {
-		if (!(redact_cls[l[i]] & RC_TOK))
-			continue;
-		if (l[i] == ':' || l[i] == '=') {
-			if (redact_key_before(l, i))
-				return 1;
-			continue;
+	for (k = 0; k < r->ntokstart; k++)
+		want[k] = _mm_set1_epi8((char)r->tokstart[k]);
+	for (; i < len; i += 16) {
+		if (len - i >= 16)
+			v = _mm_loadu_si128((const __m128i *)(l + i));
+		else {
+			memset(tail, 0, sizeof(tail));
+			memcpy(tail, l + i, len - i);
+			v = _mm_loadu_si128((const __m128i *)tail);
 		}
-		for (k = 0; k < nsch; k++) {
-			n = strlen(redact_token_schemes[k]);
-			if (redact_lower(l[i]) == redact_token_schemes[k][0] &&
-			    n <= len - i && redact_ci_eq(l + i,
-			    redact_token_schemes[k], n))
+		hit = _mm_setzero_si128();
+		for (k = 0; k < r->ntokstart; k++)
+			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, want[k]));
+		for (m = (unsigned)_mm_movemask_epi8(hit); m != 0; m &= m - 1)
+			if (i + (size_t)__builtin_ctz(m) < len &&
+			    redact_token_at(r, l, len, i + __builtin_ctz(m)))
 				return 1;
-		}
 	}
+#else
+	for (; i < len; i++)
+		if ((r->tok[l[i]] & ~RT_KEYEND) != 0 &&
+		    redact_token_at(r, l, len, i))
+			return 1;
+#endif
 	return 0;
 }
 
@@ -957,8 +1112,8 @@ redact_find_classes(struct redact_call *c)
 {
 	unsigned cl = c->r->classes;
 
-	if ((cl & (1u << REDACT_EMAIL)) &&
-	    (memchr(c->line, '@', c->len) != NULL ||
+	if ((cl & (1u << REDACT_EMAIL)) && (c->w->simple ||
+	    memchr(c->line, '@', c->len) != NULL ||
 	    redact_find(c->line, c->len, 0, "%40", 3) < c->len))
 		redact_search(c, &c->r->email, NULL, redact_repls[REDACT_EMAIL],
 		    REDACT_FIRED_CLASS(REDACT_EMAIL));
@@ -966,10 +1121,11 @@ redact_find_classes(struct redact_call *c)
 		redact_find_ipv4(c);
 	if (cl & (1u << REDACT_IPV6))
 		redact_find_ipv6(c);
-	if (cl & (1u << REDACT_CARD))
+	if ((cl & (1u << REDACT_CARD)) && (c->w->simple ||
+	    redact_card_maybe((const unsigned char *)c->line, c->len)))
 		redact_find_card(c);
-	if ((cl & (1u << REDACT_TOKEN)) &&
-	    redact_token_maybe((const unsigned char *)c->line, c->len))
+	if ((cl & (1u << REDACT_TOKEN)) && (c->w->simple ||
+	    redact_token_maybe(c->r, (const unsigned char *)c->line, c->len)))
 		redact_search(c, &c->r->token, NULL, redact_repls[REDACT_TOKEN],
 		    REDACT_FIRED_CLASS(REDACT_TOKEN));
 }

@@ -11,7 +11,9 @@
  *    length is the line's;
  *  - the same line through the same work again gives the same bytes;
  *  - the classes alone never give up (REDACT_FIRED_LIMIT): their
- *    patterns are possessive and their scanners linear.
+ *    patterns are possessive and their scanners linear;
+ *  - the classes' cheap tests change nothing: a work without them
+ *    (redact_work_simple(), --no-prefilter) gives the same bytes.
  *
  * The option byte's high bits place the id's field span in the line.
  */
@@ -26,7 +28,7 @@
 #define FR_PSEUD	"<P>"
 
 static struct redactor	*fr_idonly, *fr_all, *fr_rules;
-static struct redact_work *fr_wid, *fr_wall, *fr_wrules;
+static struct redact_work *fr_wid, *fr_wall, *fr_wrules, *fr_wsimple;
 
 static void
 fr_init(void)
@@ -49,6 +51,8 @@ fr_init(void)
 	fr_wid = redact_work_new(fr_idonly);
 	fr_wall = redact_work_new(fr_all);
 	fr_wrules = redact_work_new(fr_rules);
+	fr_wsimple = redact_work_new(fr_all);
+	redact_work_simple(fr_wsimple);
 }
 
 static int
@@ -142,6 +146,23 @@ fr_check_any(const struct redactor *r, struct redact_work *w,
 	free(copy);
 }
 
+/* Every class, with and without the cheap tests: the same output. */
+static void
+fr_check_simple(const char *line, size_t len, const struct redact_id *id)
+{
+	const char *out, *sout;
+	uint64_t f, sf;
+	size_t n, sn;
+
+	n = redact_line(fr_all, fr_wall, line, len, id, &out, &f);
+	sn = redact_line(fr_all, fr_wsimple, line, len, id, &sout, &sf);
+	if (n != sn || f != sf || memcmp(out, sout, n) != 0)
+		fuzz_fail("prefilters: got \"%.*s\" (fired %llx), without "
+		    "them \"%.*s\" (%llx)", (int)n, out,
+		    (unsigned long long)f, (int)sn, sout,
+		    (unsigned long long)sf);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -187,6 +208,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fr_check_any(fr_all, fr_wall, "classes", line, len, NULL, 1);
 	fr_check_any(fr_all, fr_wall, "classes and id", line, len, &id, 1);
 	fr_check_any(fr_rules, fr_wrules, "rules", line, len, &id, 0);
+	fr_check_simple(line, len, NULL);
+	fr_check_simple(line, len, &id);
 	free(line);
 	free(want);
 	return 0;

@@ -6,7 +6,9 @@
  * hostile lines (NULs, invalid UTF-8, 2 MiB, a pattern that hits the
  * match limit). Every line is redacted from a heap copy of exactly its
  * length, so an overread trips AddressSanitizer. Last, the card class
- * against a slow reference on random digit strings with separators.
+ * against a slow reference on random digit strings with separators, and
+ * every class with and without its cheap tests (redact_work_simple()) on
+ * random lines of the pieces they look for.
  */
 #include <stdint.h>
 #include <ctype.h>
@@ -687,6 +689,66 @@ test_card_brute(void)
 	redact_free(r);
 }
 
+/*
+ * The prefilters (an @, 13 digits or separators in a row, the token
+ * table) skip only what the full search would not find: random lines of
+ * pieces each class and its prefilter look at, with and without them.
+ */
+static void
+test_prefilter_equal(void)
+{
+	static const char *const piece[] = {
+		"sk_live_", "rk_test_", "ghp_", "gho_", "github_pat_", "AKIA",
+		"ASIA", "xoxb-", "xox", "AIza", "eyJ", ".eyJ", "Bearer ",
+		"basic ", "BEARER", "token=", "Token: ", "\"password\":\"",
+		"\"session\" : ", "api-key=", "pwd=", "auth:", "secret",
+		"@", "%40", "a.b", "user", "example.com", ".", ":", "::", "=",
+		" ", "-", "\"", "'", "4111", "1111", "0", "12", "255", "9",
+		"2026-11-21 10:15:09", "ff", "fe80", "%eth0", "x", "Q", "_",
+		"ABCDEFGHIJKLMNOP", "abcdefghij0123456789", ",", ";", "&",
+	};
+	const size_t np = sizeof(piece) / sizeof(piece[0]);
+	struct redactor *r;
+	struct redact_work *w, *ws;
+	char s[256], *cause = NULL;
+	const char *out, *sout;
+	uint64_t f, sf;
+	size_t len, n, sn, k, bad = 0, nfired = 0;
+	unsigned long x = 4242;
+	int round;
+
+	r = redact_new(ALL, NULL, 0, &cause);
+	w = redact_work_new(r);
+	ws = redact_work_new(r);
+	redact_work_simple(ws);
+	for (round = 0; round < 100000; round++) {
+		len = 0;
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+		for (k = 1 + (x >> 33) % 16; k > 0; k--) {
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			n = strlen(piece[(x >> 33) % np]);
+			if (len + n > sizeof(s))
+				break;
+			memcpy(s + len, piece[(x >> 33) % np], n);
+			len += n;
+		}
+		n = redact_line(r, w, s, len, NULL, &out, &f);
+		sn = redact_line(r, ws, s, len, NULL, &sout, &sf);
+		nfired += f != 0;
+		if (n != sn || f != sf || memcmp(out, sout, n) != 0) {
+			if (bad++ < 5)
+				fprintf(stderr, "prefilter: \"%.*s\" gave "
+				    "\"%.*s\", without \"%.*s\"\n", (int)len,
+				    s, (int)n, out, (int)sn, sout);
+		}
+	}
+	CHECK_INT(bad, 0);
+	CHECK(nfired > 10000);
+	redact_work_free(w);
+	redact_work_free(ws);
+	redact_free(r);
+}
+
 int
 main(void)
 {
@@ -702,5 +764,6 @@ main(void)
 	test_fired_rules();
 	test_hostile();
 	test_card_brute();
+	test_prefilter_equal();
 	T_DONE();
 }

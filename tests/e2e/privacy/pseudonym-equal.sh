@@ -65,6 +65,9 @@ printf '[redact]\nclasses = all\n' >rr/90-privacy.rules
 "$CXWATCH" -r rr --pseudonymize key --threads 2 \
     "$S"/web.log "$S"/support.log "$S"/billing.log >r2
 cmp r1 r2 && echo "redacted, threads 1 and 2: same ($(grep -c '\[ipv4\]' r1) addresses)"
+"$CXWATCH" -r rr --pseudonymize key --no-prefilter \
+    "$S"/web.log "$S"/support.log "$S"/billing.log | cmp - r1 &&
+    echo "redacted, --no-prefilter: same"
 # A pipe (the live loop's workers) as a file.
 "$CXWATCH" -r rr --pseudonymize key --threads 1 "$S"/web.log >w1
 cat "$S"/web.log | "$CXWATCH" -r rr --pseudonymize key --threads 2 web=- |

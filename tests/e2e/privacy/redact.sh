@@ -18,6 +18,12 @@ k "$D/app.log" "$D/pay.log"; st
 k -o json "$D/app.log" "$D/pay.log" | jq -r '.evidence[].line' >json.lines
 k "$D/app.log" "$D/pay.log" | sed -n 's/^  //p' >text.lines
 cmp json.lines text.lines && echo "json: the same lines"
+# The classes' cheap tests skip nothing: --no-prefilter (every class
+# searched on every line) gives the same bytes, on one thread and two.
+k -o json --threads 1 "$D/app.log" "$D/pay.log" >j1
+k -o json --threads 2 --no-prefilter "$D/app.log" "$D/pay.log" | cmp - j1 &&
+    k -o json --threads 1 --no-prefilter "$D/app.log" "$D/pay.log" |
+    cmp - j1 && echo "--no-prefilter: the same lines"
 k -x "$D/app.log" "$D/pay.log" | grep -e '=> kept' -e 'app.log:1:' |
     sed "s|$D/||"
 k -s "$D/app.log" "$D/pay.log" 2>&1 >/dev/null | grep -e redact -e '^  events '
