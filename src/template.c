@@ -18,6 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "template.h"
 #include "xmalloc.h"
 
@@ -352,6 +356,36 @@ template_field(const struct template *t, const char *name)
 }
 
 /*
+ * memchr(p, c, len), inline: the fields between literals are short (an
+ * address, a status, a size), where a call's set-up costs more than the
+ * search: 16 bytes a step with SSE2 (memchr() past the first 64), the
+ * last few one by one.
+ */
+static inline const char *
+template_chr(const char *p, char c, size_t len)
+{
+#ifdef __SSE2__
+	const __m128i want = _mm_set1_epi8(c);
+	unsigned m;
+
+	for (; len >= 16; p += 16, len -= 16) {
+		m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)p), want));
+		if (m != 0)
+			return p + __builtin_ctz(m);
+		if (len >= 64)
+			return memchr(p + 16, c, len - 16);
+	}
+	for (; len > 0; p++, len--)
+		if (*p == c)
+			return p;
+	return NULL;
+#else
+	return len > 0 ? memchr(p, c, len) : NULL;
+#endif
+}
+
+/*
  * The first lit[0..n) in p[0..len), n >= 1, or NULL, found through its
  * byte lit[key]: each hit of it in turn is where a match would have it,
  * so the first hit that matches is the first match. The literals after
@@ -366,11 +400,11 @@ template_find(const char *p, size_t len, const char *lit, size_t n,
 	size_t k;
 
 	if (n == 1)			/* most: a blank */
-		return len > 0 ? memchr(p, lit[0], len) : NULL;
+		return template_chr(p, lit[0], len);
 	if (len < n)
 		return NULL;
 	last = p + (len - n);		/* the last place a match can start */
-	while (p <= last && (q = memchr(p + key, lit[key],
+	while (p <= last && (q = template_chr(p + key, lit[key],
 	    (size_t)(last - p) + 1)) != NULL) {
 		q -= key;
 		for (k = 0; k < n && q[k] == lit[k]; k++)
