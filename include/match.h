@@ -24,6 +24,7 @@
 
 struct ruleset;
 struct logfmt_field;
+struct template_value;
 
 enum match_status {
 	MATCH_UNMATCHED,	/* no source claimed the line */
@@ -67,11 +68,15 @@ struct claim {
 	int		 structured;
 	struct claim_field *f;		/* [nf]: field i is f[i], i >= 1;
 					   not of a logfmt source, whose
-					   field i is lv[lslot[i]] */
+					   field i is lv[lslot[i]], nor of a
+					   template, whose is tv[i - 1] */
 	uint32_t	 nf;
 	struct logfmt_field *lv;	/* owned: a logfmt scan's fields */
 	const int	*lslot;		/* the source's slots; NULL unless a
 					   logfmt source claimed the line */
+	struct template_value *tv;	/* owned: a template scan's fields
+					   (p NULL: absent) */
+	int		 tmpl;		/* a template source claimed it */
 	char		*buf;		/* decoded values, when not the line's */
 	size_t		 bufcap;
 	/* MATCH_UNPARSABLE: why, and where (byte offsets from 0). */

@@ -54,13 +54,15 @@ struct tp_last {
 	int64_t		 key, off;		/* cache_key, cache_off as
 						   the full parse left them */
 	/*
-	 * When the stamp had "SS.mmm" (or "SS,mmm") and is 16 to 32
-	 * bytes long, the same test in a few words: a stamp of fastlen
-	 * bytes (0: none) whose 8-byte words at 0, 8, fastoff and
-	 * fastlen - 8 equal fastw[] where fastmask[] is set, all bytes
-	 * but those six.
+	 * When the stamp had "SS.mmm" (or "SS,mmm"; fastvar 6) or "SS"
+	 * and no fraction (fastvar 2, as clf's) and is 16 to 32 bytes
+	 * long, the same test in a few words: a stamp of fastlen bytes
+	 * (0: none) whose 8-byte words at 0, 8, fastoff and fastlen - 8
+	 * equal fastw[] where fastmask[] is set, all bytes but those
+	 * fastvar.
 	 */
 	size_t		 fastlen;
+	size_t		 fastvar;
 	size_t		 fastoff;
 	uint64_t	 fastw[4];
 	uint64_t	 fastmask[4];

@@ -26,7 +26,6 @@ struct matcher {
 	struct logfmt		**lf;		/* [nsources]: logfmt's */
 	size_t			*ckeylen;	/* [nsources]: logfmt's customer
 						   key's length */
-	struct template_value	*tv;		/* a template source's values */
 	unsigned		*lfwary;	/* [nsources]: logfmt's lines left
 						   to look at before scanning */
 	struct dispatch_scratch	**dsc;		/* [nsources]: for literal
@@ -53,7 +52,7 @@ matcher_new(const struct ruleset *rs, int simple, size_t maxline)
 {
 	struct matcher *mt = xcalloc(1, sizeof(*mt));
 	const struct source *src;
-	size_t i, n = rs->nsources > 0 ? rs->nsources : 1, ntv = 1;
+	size_t i, n = rs->nsources > 0 ? rs->nsources : 1;
 
 	mt->rs = rs;
 	mt->simple = simple;
@@ -76,11 +75,8 @@ matcher_new(const struct ruleset *rs, int simple, size_t maxline)
 		else if (src->format == SOURCE_LOGFMT) {
 			mt->lf[i] = logfmt_new(src->lkeys, maxline);
 			mt->ckeylen[i] = strlen(src->groupname[src->g_customer]);
-		} else if (src->format == SOURCE_TEMPLATE &&
-		    src->ngroups > ntv)
-			ntv = src->ngroups;
+		}
 	}
-	mt->tv = xcalloc(ntv, sizeof(*mt->tv));
 	return mt;
 }
 
@@ -97,7 +93,6 @@ matcher_free(struct matcher *mt)
 		dispatch_scratch_free(mt->dsc[i]);
 	}
 	free(mt->dsc);
-	free(mt->tv);
 	free(mt->jl);
 	free(mt->lf);
 	free(mt->ckeylen);
@@ -138,6 +133,7 @@ claim_new(const struct ruleset *rs)
 	c->nov = pcre2_get_ovector_count(c->md);
 	c->f = xcalloc(maxf + 1, sizeof(*c->f));
 	c->lv = xcalloc(maxslots, sizeof(*c->lv));
+	c->tv = xcalloc(maxf + 1, sizeof(*c->tv));
 	c->source = -1;
 	return c;
 }
@@ -150,6 +146,7 @@ claim_free(struct claim *c)
 	pcre2_match_data_free(c->md);
 	free(c->f);
 	free(c->lv);
+	free(c->tv);
 	free(c->buf);
 	free(c);
 }
@@ -170,6 +167,10 @@ match_field_of(const struct claim *c, const char *line, int group,
 			v = &c->lv[c->lslot[group]];
 			*val = v->present ? v->p : "";
 			*vlen = v->len;			/* 0 when absent */
+		} else if (c->tmpl) {
+			*val = c->tv[group - 1].p != NULL ?
+			    c->tv[group - 1].p : "";
+			*vlen = c->tv[group - 1].len;	/* 0 when absent */
 		} else {
 			*val = c->f[group].p;
 			*vlen = c->f[group].len;
@@ -200,6 +201,8 @@ match_present(const struct claim *c, int group)
 		return 0;
 	if (c->lslot != NULL)
 		return c->lv[c->lslot[group]].present;
+	if (c->tmpl)
+		return c->tv[group - 1].p != NULL;
 	return c->f[group].present;
 }
 
@@ -208,7 +211,7 @@ match_scalar(const struct claim *c, int group)
 {
 	if (group < 1 || (uint32_t)group > c->nf)
 		return 0;
-	return c->lslot != NULL || c->f[group].scalar;
+	return c->lslot != NULL || c->tmpl || c->f[group].scalar;
 }
 
 /*
@@ -300,23 +303,14 @@ match_keep_logfmt(struct claim *c, const char *line, size_t len,
  * so the fields, which are the line's bytes.
  */
 static int
-match_template(struct matcher *mt, struct claim *c, const struct source *src,
-    const char *line, size_t len)
+match_template(struct claim *c, const struct source *src, const char *line,
+    size_t len)
 {
-	const struct template_value *v = mt->tv;
-	struct claim_field *f;
-	uint32_t i, n = src->ngroups;
-
-	if (template_scan(src->tmpl, line, len, mt->tv) == -1)
+	if (template_scan(src->tmpl, line, len, c->tv) == -1)
 		return 0;
 	c->structured = 1;
-	c->nf = n;
-	for (i = 0, f = c->f + 1; i < n; i++, f++) {
-		f->present = v[i].p != NULL;
-		f->p = f->present ? v[i].p : "";
-		f->len = v[i].len;
-		f->scalar = 1;
-	}
+	c->tmpl = 1;
+	c->nf = src->ngroups;
 	c->status = MATCH_NORULE;
 	return 1;
 }
@@ -339,7 +333,7 @@ match_structured(struct matcher *mt, struct claim *c, size_t si,
 	int rc;
 
 	if (src->format == SOURCE_TEMPLATE)
-		return match_template(mt, c, src, line, len);
+		return match_template(c, src, line, len);
 	if (src->format == SOURCE_JSON) {
 		if (!match_json_looks(line, len))
 			return 0;
@@ -482,6 +476,7 @@ matcher_claim(struct matcher *mt, struct claim *c, int forced,
 	c->structured = 0;
 	c->nf = 0;
 	c->lslot = NULL;
+	c->tmpl = 0;
 	if (forced >= 0) {
 		lo = (size_t)forced;
 		hi = lo + 1;

@@ -903,8 +903,8 @@ hit:
 
 /*
  * tp_last_hit() for a stamp of l->fastlen bytes at s, in words: the
- * stamp is the last one but for "SS.mmm", read as tp_last_hit() reads
- * it in its common case.
+ * stamp is the last one but for "SS.mmm" (or, fastvar 2, "SS"), read as
+ * tp_last_hit() reads it.
  */
 static inline int
 tp_fast_hit(struct tp_state *st, const char *s, int64_t *ms)
@@ -922,7 +922,15 @@ tp_fast_hit(struct tp_state *st, const char *s, int64_t *ms)
 	    ((w[1] ^ l->fastw[1]) & l->fastmask[1]) |
 	    ((w[2] ^ l->fastw[2]) & l->fastmask[2]) |
 	    ((w[3] ^ l->fastw[3]) & l->fastmask[3]);
-	if (d != 0 || !tp_sec_ms(s + l->prelen, &sec, &frac) || sec > 59)
+	if (d != 0)
+		return 0;
+	if (l->fastvar == 2) {
+		s += l->prelen;
+		if (!tp_isdigit(s[0]) || !tp_isdigit(s[1]) ||
+		    (sec = (s[0] - '0') * 10 + (s[1] - '0')) > 59)
+			return 0;
+		frac = 0;
+	} else if (!tp_sec_ms(s + l->prelen, &sec, &frac) || sec > 59)
 		return 0;
 	t = l->base + sec * 1000LL + frac;	/* in range: tp_last_fast() */
 	st->cache_key = l->key;
@@ -932,22 +940,25 @@ tp_fast_hit(struct tp_state *st, const char *s, int64_t *ms)
 	return 1;
 }
 
-/* Fill l's fast form (see tp_last), for a stamp that had "SS.mmm". */
+/*
+ * Fill l's fast form (see tp_last), for a stamp that had "SS.mmm" (var
+ * 6) or "SS" (var 2) between pre and suf.
+ */
 static void
-tp_last_fast(struct tp_last *l)
+tp_last_fast(struct tp_last *l, size_t var)
 {
 	char img[32], mask[32];
-	size_t n = l->prelen + 6 + l->suflen, i, off[4];
+	size_t n = l->prelen + var + l->suflen, i, off[4];
 
 	l->fastlen = 0;
 	if (n < 16 || n > sizeof(img) || l->prelen < 2 ||
 	    l->base < TP_MIN_MS || l->base + 59999 > TP_MAX_MS)
 		return;
 	memcpy(img, l->buf, l->prelen);
-	memset(img + l->prelen, 0, 6);
-	memcpy(img + l->prelen + 6, l->buf + l->prelen, l->suflen);
+	memset(img + l->prelen, 0, var);
+	memcpy(img + l->prelen + var, l->buf + l->prelen, l->suflen);
 	memset(mask, 0xff, n);
-	memset(mask + l->prelen, 0, 6);
+	memset(mask + l->prelen, 0, var);
 	l->fastoff = n > 24 ? 16 : n - 8;
 	off[0] = 0;
 	off[1] = 8;
@@ -959,6 +970,7 @@ tp_last_fast(struct tp_last *l)
 		l->fastw[i] &= l->fastmask[i];
 	}
 	l->fastlen = n;
+	l->fastvar = var;
 }
 
 /*
@@ -993,7 +1005,9 @@ tp_last_keep(struct tp_state *st, const char *s, const char *e,
 	l->fastlen = 0;
 	if (f->fracend - f->secp == 6 && (f->secp[2] == '.' ||
 	    f->secp[2] == ','))
-		tp_last_fast(l);
+		tp_last_fast(l, 6);
+	else if (f->fracend - f->secp == 2)
+		tp_last_fast(l, 2);
 }
 
 /* clf, iso8601, syslog, once tp_parse() found no tp_last_hit(). */
