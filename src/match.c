@@ -535,7 +535,7 @@ match_equal(struct matcher *mt, const struct cond *cd, const char *v,
 }
 
 /* 1 holds, 0 not; a PCRE2 limit counts as "not" and bumps *limits. */
-static int
+static inline __attribute__((always_inline)) int
 match_cond(struct matcher *mt, const struct cond *cd, const struct claim *c,
     const char *line, size_t len, unsigned *limits)
 {
@@ -580,7 +580,7 @@ match_cond(struct matcher *mt, const struct cond *cd, const struct claim *c,
 }
 
 /* 1 when rule r holds for the line; *failed: which test failed. */
-static int
+static inline __attribute__((always_inline)) int
 match_rule_tests(struct matcher *mt, const struct rule *r,
     const struct claim *c, const char *line, size_t len, unsigned *limits,
     int *failed)
@@ -606,7 +606,7 @@ match_rule_tests(struct matcher *mt, const struct rule *r,
 }
 
 /* The same, and a limit hit on the way is also counted against r. */
-static int
+static inline __attribute__((always_inline)) int
 match_rule(struct matcher *mt, const struct rule *r, const struct claim *c,
     const char *line, size_t len, unsigned *limits, int count, int *failed)
 {
