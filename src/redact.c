@@ -895,6 +895,21 @@ redact_card_groups(struct redact_call *c, size_t i, size_t j)
 	}
 }
 
+#ifdef __SSE2__
+/* The 16 bytes at p, of which n (1 or more) are the line's: zeros after. */
+static inline __m128i
+redact_load16(const unsigned char *p, size_t n)
+{
+	unsigned char tail[16];
+
+	if (n >= 16)
+		return _mm_loadu_si128((const __m128i *)p);
+	memset(tail, 0, sizeof(tail));
+	memcpy(tail, p, n);
+	return _mm_loadu_si128((const __m128i *)tail);
+}
+#endif
+
 /*
  * The card's prefilter: whether l[0..len) has 13 bytes in a row that are
  * digits, blanks or dashes, as every run of 13 digits and separators
@@ -917,18 +932,11 @@ redact_card_maybe(const unsigned char *l, size_t len)
 #ifdef __SSE2__
 	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
 	const __m128i blank = _mm_set1_epi8(' '), dash = _mm_set1_epi8('-');
-	unsigned char tail[16];
 	__m128i v, d;
 	uint32_t prev = 0, cur;
 
 	for (; i < len; i += 16) {
-		if (len - i >= 16)
-			v = _mm_loadu_si128((const __m128i *)(l + i));
-		else {
-			memset(tail, 0, sizeof(tail));
-			memcpy(tail, l + i, len - i);
-			v = _mm_loadu_si128((const __m128i *)tail);
-		}
+		v = redact_load16(l + i, len - i);
 		d = _mm_sub_epi8(v, zero);
 		d = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
 		d = _mm_or_si128(d, _mm_or_si128(_mm_cmpeq_epi8(v, blank),
@@ -1075,20 +1083,13 @@ redact_token_maybe(const struct redactor *r, const unsigned char *l,
 	size_t i = 0;
 #ifdef __SSE2__
 	__m128i want[sizeof(r->tokstart)], v, hit;
-	unsigned char tail[16];
 	unsigned m;
 	size_t k;
 
 	for (k = 0; k < r->ntokstart; k++)
 		want[k] = _mm_set1_epi8((char)r->tokstart[k]);
 	for (; i < len; i += 16) {
-		if (len - i >= 16)
-			v = _mm_loadu_si128((const __m128i *)(l + i));
-		else {
-			memset(tail, 0, sizeof(tail));
-			memcpy(tail, l + i, len - i);
-			v = _mm_loadu_si128((const __m128i *)tail);
-		}
+		v = redact_load16(l + i, len - i);
 		hit = _mm_setzero_si128();
 		for (k = 0; k < r->ntokstart; k++)
 			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, want[k]));
