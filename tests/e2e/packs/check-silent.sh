@@ -5,8 +5,8 @@ cd "$TOP" || exit 2
 all=
 for p in rules/packs/*/; do
 	p=${p%/}
-	"$CXWATCH" -t -r "$p" | tail -n 1 | sed "s|^|${p#rules/packs/}: |"
+	"$CXWATCH" -t -r "$p" | grep -e "^ok:" -e "^packs:" | sed "s|^|${p#rules/packs/}: |"
 	all="$all -r $p"
 done
-"$CXWATCH" -t $all -r rules | tail -n 1 | sed 's|^|all packs and rules/: |'
-"$CXWATCH" -t -r rules $all | tail -n 1 | sed 's|^|rules/ and all packs: |'
+"$CXWATCH" -t $all -r rules | grep -e "^ok:" -e "^packs:" | sed 's|^|all packs and rules/: |'
+"$CXWATCH" -t -r rules $all | grep -e "^ok:" -e "^packs:" | sed 's|^|rules/ and all packs: |'
