@@ -208,7 +208,9 @@ $(B)/gen/cxwatch.service: dist/cxwatch.service FORCE | $(B)
 	@mkdir -p $(@D)
 	$(SUBST) $< >$@
 
-# The shipped rules go in only where no file of that name is. One that is
+# The shipped rules, and the rule packs under packs/ in the rules
+# directory (not read unless enabled: cxwatch reads a directory's *.rules
+# files, not its subdirectories), go in only where no file of that name is. One that is
 # there and differs from ours (edited, or from an older release) is kept,
 # and ours goes beside it as NAME.rules.dist, which cxwatch does not read;
 # a .dist beside a file that is the shipped one again is removed.
@@ -221,8 +223,9 @@ install: $(BIN) $(GEN)
 	    $(DESTDIR)$(MANDIR)/man5/cxwatch.rules.5
 	install -m 644 $(B)/gen/cxwatch.service dist/logrotate.txt \
 	    $(DESTDIR)$(SHAREDIR)/
-	@for f in rules/*.rules; do \
+	@for f in rules/*.rules rules/packs/*/*.rules; do \
 	    d='$(DESTDIR)$(RULESDIR)'/$${f#rules/}; \
+	    install -d "$${d%/*}" || exit 1; \
 	    if [ ! -e "$$d" ] && [ ! -L "$$d" ]; then \
 		echo "install -m 644 $$f $$d"; install -m 644 "$$f" "$$d"; \
 	    elif cmp -s "$$f" "$$d"; then \
@@ -241,7 +244,7 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/cxwatch.rules.5
 	rm -f $(DESTDIR)$(SHAREDIR)/cxwatch.service \
 	    $(DESTDIR)$(SHAREDIR)/logrotate.txt
-	@for f in rules/*.rules; do \
+	@for f in rules/*.rules rules/packs/*/*.rules; do \
 	    d='$(DESTDIR)$(RULESDIR)'/$${f#rules/}; \
 	    rm -f "$$d.dist" || exit 1; \
 	    if cmp -s "$$f" "$$d"; then \
@@ -250,7 +253,10 @@ uninstall:
 		echo "kept $$d: it differs from the shipped $$f"; \
 	    fi; \
 	done
-	@for d in $(DESTDIR)$(RULESDIR) $(DESTDIR)$(SYSCONFDIR)/cxwatch \
+	@for p in rules/packs/*/; do p=$${p%/}; \
+	    rmdir '$(DESTDIR)$(RULESDIR)'/$${p#rules/} 2>/dev/null || :; done
+	@for d in $(DESTDIR)$(RULESDIR)/packs $(DESTDIR)$(RULESDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/cxwatch \
 	    $(DESTDIR)$(SHAREDIR); do rmdir "$$d" 2>/dev/null || :; done
 
 clean:

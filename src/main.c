@@ -32,6 +32,7 @@
 #include "progress.h"
 #include "obuf.h"
 #include "options.h"
+#include "packs.h"
 #include "pseudonym.h"
 #include "reader.h"
 #include "redact.h"
@@ -112,25 +113,54 @@ main_hold_stdio(void)
  * The rules to read: -r, else $CXWATCH_RULES, else the installed rules,
  * else ./rules. The list is o's, or one static fallback.
  */
+static char *
+main_default_rules(void)
+{
+	static char installed[] = CXW_RULESDIR, local[] = "rules";
+	struct stat st;
+	char *env;
+
+	if ((env = getenv("CXWATCH_RULES")) != NULL && *env != '\0')
+		return env;
+	return stat(installed, &st) == 0 ? installed : local;
+}
+
 static void
 main_rules_paths(const struct options *o, char ***paths, size_t *npaths)
 {
-	static char installed[] = CXW_RULESDIR, local[] = "rules";
 	static char *fallback[1];
-	struct stat st;
-	char *env;
 
 	if (o->rules.n > 0) {
 		*paths = o->rules.v;
 		*npaths = o->rules.n;
 		return;
 	}
-	if ((env = getenv("CXWATCH_RULES")) != NULL && *env != '\0')
-		fallback[0] = env;
-	else
-		fallback[0] = stat(installed, &st) == 0 ? installed : local;
+	fallback[0] = main_default_rules();
 	*paths = fallback;
 	*npaths = 1;
+}
+
+/*
+ * -t, last: the packs in the default rules directory's packs/ that the
+ * rules read did not enable (README.md, Rule packs).
+ */
+static void
+main_check_packs(const struct ruleset *rs)
+{
+	struct pack *v;
+	char *dir;
+	size_t i, n, left = 0;
+
+	dir = xasprintf("%s/packs", main_default_rules());
+	n = packs_list(dir, rs->files, rs->nfiles, &v);
+	for (i = 0; i < n; i++)
+		if (!v[i].enabled)
+			printf("%s %s", left++ == 0 ? "packs:" : "", v[i].name);
+	if (left > 0)
+		printf(" in %s (not enabled; -r %s/NAME enables one)\n", dir,
+		    dir);
+	packs_free(v, n);
+	free(dir);
 }
 
 /*
@@ -1111,6 +1141,7 @@ main(int argc, char **argv)
 	eng.pseud = key;
 	if (o.check) {
 		main_check(rs, key);
+		main_check_packs(rs);
 		pseudonym_free(key);
 		rules_free(rs);
 		slog_free(eng.slog);

@@ -19,5 +19,5 @@ man=--man=no
 command -v man >/dev/null && man=--man=yes
 MANPATH=$p/share/man systemd-analyze verify $man "$U"
 echo "systemd-analyze verify: exit $?"
-$(sed -n 's/^ExecStart=//p' "$U") -t | tail -1 | sed 's/[0-9][0-9]* /N /g'
+$(sed -n 's/^ExecStart=//p' "$U") -t | grep "^ok:" | sed 's/[0-9][0-9]* /N /g'
 grep -E '^(ExecReload|Restart|DynamicUser|NoNewPrivileges|ProtectSystem|StateDirectory)=' "$U"
