@@ -532,6 +532,22 @@ bus_auth(natsOptions *opts, const char *path, char **cause)
 	return s;
 }
 
+/* libnats says little of a file it cannot read: we say it first. */
+static int
+bus_readable(const char *opt, const char *path, char **cause)
+{
+	FILE *fp;
+
+	if (path == NULL)
+		return 0;
+	if ((fp = fopen(path, "r")) == NULL) {
+		*cause = xasprintf("%s: %s: %s", opt, path, strerror(errno));
+		return -1;
+	}
+	fclose(fp);
+	return 0;
+}
+
 static natsStatus
 bus_tls(natsOptions *opts, const struct bus_conf *c, char **cause)
 {
@@ -539,6 +555,10 @@ bus_tls(natsOptions *opts, const struct bus_conf *c, char **cause)
 
 	if (c->tls_ca == NULL && c->tls_cert == NULL)
 		return NATS_OK;
+	if (bus_readable("--nats-tls-ca", c->tls_ca, cause) == -1 ||
+	    bus_readable("--nats-tls-cert", c->tls_cert, cause) == -1 ||
+	    bus_readable("--nats-tls-key", c->tls_key, cause) == -1)
+		return NATS_ERR;
 	if ((s = natsOptions_SetSecure(opts, true)) != NATS_OK) {
 		*cause = bus_cause("TLS", s, 0);
 		return s;
@@ -599,7 +619,9 @@ bus_connect_cause(const struct bus_conf *c, natsStatus s)
 		    "a token)";
 		break;
 	case NATS_SSL_ERROR:
-		hint = "TLS failed: check that --nats-tls-ca holds the CA that "
+		hint = c->tls_ca == NULL ? "the server wants TLS: give "
+		    "--nats-tls-ca FILE, the CA that signed its certificate" :
+		    "TLS failed: check that --nats-tls-ca holds the CA that "
 		    "signed the server's certificate (and --nats-tls-cert, "
 		    "--nats-tls-key when the server verifies clients)";
 		break;
@@ -610,6 +632,10 @@ bus_connect_cause(const struct bus_conf *c, natsStatus s)
 		hint = "the server does not offer TLS: leave out --nats-tls-*";
 		break;
 	default:
+		/* A server that verifies clients drops one without. */
+		if (c->tls_ca != NULL && c->tls_cert == NULL)
+			hint = "TLS failed: if the server verifies its clients, "
+			    "give --nats-tls-cert FILE and --nats-tls-key FILE";
 		break;
 	}
 	if (hint == NULL)

@@ -1,5 +1,5 @@
 # Helpers for the distributed cases, in NATS' own text protocol (no
-# client library needed):
+# client library needed; $NATS_TOKEN: a token to connect with):
 #   events PORT STREAM         the messages STREAM holds on STREAM.ev.*
 #   stop-at PORT STREAM N PID  wait (30 s at most) until it holds N or
 #                              more, then send PID SIGSTOP; print how many
@@ -10,7 +10,10 @@ def conn(port):
     s = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
     f = s.makefile("rb")
     f.readline()
-    s.sendall(b"CONNECT {\"verbose\":false}\r\nSUB in 1\r\n")
+    c = {"verbose": False}
+    if os.environ.get("NATS_TOKEN"):
+        c["auth_token"] = os.environ["NATS_TOKEN"]
+    s.sendall(b"CONNECT " + json.dumps(c).encode() + b"\r\nSUB in 1\r\n")
     return s, f
 
 def count(s, f, stream):
