@@ -13,6 +13,7 @@
 #define CXW_BUS_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 struct bus;
@@ -71,5 +72,70 @@ int		 bus_fetch(struct bus_sub *, int timeout_ms,
  */
 uint32_t	 bus_fnv1a(const void *key, size_t len);
 unsigned	 bus_partition(const void *key, size_t len, unsigned n);
+
+/*
+ * How to reach the servers, for bus_open_conf() (cxwatch(1), --nats-*).
+ * Strings are borrowed for the call. NULL: not given.
+ */
+struct bus_conf {
+	const char	*urls;		/* "nats://host:port[,...]" */
+	const char	*prefix;	/* the stream */
+	unsigned	 maxpending;	/* publishes in flight, at most */
+	unsigned	 replicas;	/* the stream's, when it is made; 0: 1 */
+	const char	*tls_ca;	/* PEM: the CAs to trust (TLS on) */
+	const char	*tls_cert;	/* PEM: our certificate chain ... */
+	const char	*tls_key;	/* ... and its key (TLS on) */
+	const char	*auth;		/* a file: "user:password" or a token */
+	/*
+	 * retry: while no server answers, try again every second until one
+	 * does or *stop is set (counted, bus_pub_stats()); after that,
+	 * publishes the server does not acknowledge are sent again
+	 * (bus_publish(), bus_flush()). note (NULL: none), called once on
+	 * this thread when the first try failed, with why.
+	 */
+	int		 retry;
+	volatile sig_atomic_t *stop;	/* SIGINT, SIGTERM: give up waiting */
+	volatile sig_atomic_t *hurry;	/* ... once more */
+	void		(*note)(void *arg, const char *why);
+	void		*note_arg;
+};
+
+/*
+ * bus_open() with conf. An answer that retrying cannot change (refused
+ * credentials, a TLS failure, a file that cannot be read) ends it at
+ * once, naming the server and what to do; with conf->retry, a server
+ * that does not answer is waited for. NULL with *cause, also when
+ * stopped while waiting (then *stopped is 1).
+ */
+struct bus	*bus_open_conf(const struct bus_conf *conf, int *stopped,
+		    char **cause);
+
+/*
+ * With conf->retry: bus_publish() and bus_flush() send again what the
+ * server refused for a reason that may pass (no JetStream, no leader
+ * yet, a lost connection) or has not acknowledged for a while, and block
+ * meanwhile; bus_publish_wait() returns -1 with *cause when *stop was
+ * set while it waited. bus_flush_wait(): wait for every
+ * acknowledgment; patience_ms -1: until stopped, else at most that long
+ * (for a run already stopped: *hurry cuts it short).
+ */
+int		 bus_publish_wait(struct bus *, const char *subject,
+		    const void *data, size_t len, const char *msgid,
+		    char **cause);
+int		 bus_flush_wait(struct bus *, int patience_ms, char **cause);
+
+/* What publishing took, for --stats. */
+struct bus_pub_stats {
+	uint64_t	 published;	/* messages handed to the bus */
+	uint64_t	 acked;		/* acknowledged by the stream */
+	uint64_t	 connects;	/* connection attempts that failed */
+	uint64_t	 resent;	/* messages sent again */
+	uint64_t	 refused;	/* refused for good */
+	uint64_t	 disconnects;	/* connections lost */
+};
+void		 bus_pub_stats(struct bus *, struct bus_pub_stats *);
+
+/* The server named in messages: the one connected to, else urls. */
+const char	*bus_server(struct bus *);
 
 #endif

@@ -20,6 +20,8 @@
 #define CXW_EMIT_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 struct bus;
 struct match;
@@ -47,5 +49,25 @@ void		 emit_tick_cb(void *arg);
  * watermarks were not published.
  */
 int		 emit_finish(struct emit *, char **cause);
+
+/*
+ * A live run (-f, or standard input from a pipe): its lines are never
+ * read again, so its message ids are PRODUCER~RUNID-SEQ, RUNID (hex) this
+ * run's (0 is taken as 1): a restart within the duplicate window, whose
+ * sequence numbers may be those of a run killed before it saved its
+ * state, does not have new events taken for duplicates.
+ */
+void		 emit_live(struct emit *, uint64_t runid);
+
+/*
+ * --state: the sequence number of the last event of the runs before
+ * (the next event's is one more), and of the last event so far.
+ */
+void		 emit_set_seq(struct emit *, uint64_t seq);
+uint64_t	 emit_seq(const struct emit *);
+const char	*emit_producer(const struct emit *);
+
+/* --stats: what was published and the retries it took, two lines. */
+void		 emit_stats_write(struct emit *, FILE *);
 
 #endif

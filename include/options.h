@@ -57,6 +57,10 @@ struct options {
 	long long	 producers;		/* 0 not given */
 	const char	*emit_subject;		/* default "cxwatch" */
 	long long	 partitions;		/* default 1 */
+	long long	 emit_replicas;		/* 0 not given */
+	long long	 emit_pending;		/* 0 not given */
+	const char	*nats_auth;		/* --nats-auth FILE */
+	const char	*nats_tls_ca, *nats_tls_cert, *nats_tls_key;
 	int		 help, version;
 };
 

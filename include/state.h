@@ -26,6 +26,10 @@
  *   the file is format 4): u32 trackers; per tracker (a failure rule, in
  *   the rule set's order) u16 name length, the rule's name, u64 length
  *   and the tracker's bytes (incident.h, incident_export());
+ *   format 6 only (written only with a producer, --emit): the trackers
+ *   as format 5 has them (u32 0 without [incident]), then the
+ *   producer: u16 name length, the name, u64 the sequence number of its
+ *   last event acknowledged;
  *   last, u32 CRC-32 (zlib) of every byte before it.
  * Formats 1 to 3 had one table, read as that of a rule set without
  * detectors ("default"): after the fingerprint, i64 window, i64
@@ -94,6 +98,30 @@ int	state_load_all(const char *path, const struct state_table *,
 /* state_load_all() for rules without [incident]. */
 int	state_load(const char *path, const struct state_table *, size_t n,
 	    struct registry *reg, uint64_t fingerprint, char **cause);
+
+/*
+ * --emit's producer (emit.h): its name, and the sequence number of the
+ * last event the stream acknowledged, all before it too, for what the
+ * registry says was read.
+ */
+struct state_producer {
+	char		 name[256];	/* NUL-terminated */
+	uint64_t	 seq;
+	int		 present;	/* loaded: the file had one */
+};
+
+/*
+ * state_save_all() and state_load_all() with a producer (format 6):
+ * saved when prod is not NULL. Loading with prod NULL refuses a file
+ * with a producer; with prod, one without leaves prod->present 0.
+ */
+int	state_save_prod(const char *path, const struct state_table *,
+	    size_t n, const struct state_incidents *si,
+	    const struct registry *reg, const struct state_producer *prod,
+	    uint64_t fingerprint, char **cause);
+int	state_load_prod(const char *path, const struct state_table *,
+	    size_t n, const struct state_incidents *si, struct registry *reg,
+	    struct state_producer *prod, uint64_t fingerprint, char **cause);
 
 /*
  * Before the first state_load(), for the whole run: resolve path's

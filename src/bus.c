@@ -6,10 +6,14 @@
  * consumer's MaxAckPending: a batch larger than that can never fill, and
  * every fetch would wait out its timeout.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <nats/nats.h>
 
@@ -27,7 +31,12 @@ struct bus {
 	char		*stream;
 	atomic_ulong	 refused;	/* publishes not acknowledged */
 	_Atomic int	 lasterr;	/* natsStatus of the last one */
+	struct bus_pub	*pub;		/* NULL, or bus_open_conf()'s */
 };
+
+struct bus_pub;
+static int	bus_replicas(const struct bus *);
+static void	bus_pub_free(struct bus_pub *);
 
 struct bus_sub {
 	natsSubscription *sub;
@@ -100,6 +109,7 @@ bus_stream(struct bus *b, char **cause)
 	sc.SubjectsLen = 1;
 	sc.Storage = js_FileStorage;
 	sc.Duplicates = BUS_DUPLICATES;
+	sc.Replicas = bus_replicas(b);
 	jerr = 0;
 	s = js_AddStream(&si, b->js, &sc, NULL, &jerr);
 	free(subj);
@@ -157,8 +167,9 @@ bus_close(struct bus *b)
 	jsCtx_Destroy(b->js);
 	natsConnection_Destroy(b->nc);
 	free(b->stream);
-	free(b);
 	nats_Close();
+	bus_pub_free(b->pub);
+	free(b);
 }
 
 int
@@ -292,4 +303,597 @@ unsigned
 bus_partition(const void *key, size_t len, unsigned n)
 {
 	return bus_fnv1a(key, len) % n;
+}
+
+/*
+ * bus_open_conf()'s publishing: libnats' ack handler (on its threads)
+ * counts what is acknowledged and keeps what was refused for a reason
+ * that may pass, which the publishing thread sends again; what stays
+ * unacknowledged BUS_STALE ms while connected is taken back from libnats
+ * (js_PublishAsyncGetPendingList()) and sent again. Every event carries
+ * its message id, so a message sent twice is stored once.
+ */
+#define BUS_RETRY_WAIT	1000	/* ms between connection attempts */
+#define BUS_RESEND_WAIT	500	/* ms before what was refused goes again */
+#define BUS_STALE	3000	/* ms without an ack: send again */
+#define BUS_NAP		20	/* ms */
+#define BUS_GRACE	5000	/* ms for the last acks of a stopped run */
+
+struct bus_pub {
+	struct bus_conf	 conf;
+	char		*urls;
+	pthread_mutex_t	 mu;
+	natsMsg		**retry;	/* refused, to send again (mu) */
+	size_t		 nretry, capretry;
+	atomic_llong	 outstanding;	/* tracked by libnats */
+	atomic_ullong	 published, acked, refusedn, resent, connects,
+			 disconnects;
+	_Atomic int64_t	 progress;	/* ms: the last ack or reconnect */
+	int64_t		 resendat;	/* ms: the last resend */
+	char		 server[256];
+};
+
+static int64_t
+bus_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+bus_nap(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		break;
+}
+
+static int
+bus_replicas(const struct bus *b)
+{
+	return b->pub != NULL && b->pub->conf.replicas > 1 ?
+	    (int)b->pub->conf.replicas : 1;
+}
+
+/* A refusal that may pass: no JetStream (yet), no leader, no link. */
+static int
+bus_transient(natsStatus s, jsErrCode jerr)
+{
+	if (jerr == JSClusterNotAvailErr)
+		return 1;
+	if (jerr != 0)
+		return 0;
+	return s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS ||
+	    s == NATS_CONNECTION_CLOSED || s == NATS_CONNECTION_DISCONNECTED ||
+	    s == NATS_NO_SERVER || s == NATS_IO_ERROR ||
+	    s == NATS_INSUFFICIENT_BUFFER || s == NATS_ERR;
+}
+
+static void
+bus_keep(struct bus_pub *bp, natsMsg *m)
+{
+	pthread_mutex_lock(&bp->mu);
+	if (bp->nretry == bp->capretry) {
+		bp->capretry = bp->capretry ? bp->capretry * 2 : 64;
+		bp->retry = xreallocarray(bp->retry, bp->capretry,
+		    sizeof(*bp->retry));
+	}
+	bp->retry[bp->nretry++] = m;
+	pthread_mutex_unlock(&bp->mu);
+}
+
+/* libnats' thread: one publish answered, or refused. */
+static void
+bus_ack_cb(jsCtx *js, natsMsg *m, jsPubAck *pa, jsPubAckErr *pae, void *arg)
+{
+	struct bus *b = arg;
+	struct bus_pub *bp = b->pub;
+
+	(void)js;
+	atomic_fetch_sub(&bp->outstanding, 1);
+	atomic_store(&bp->progress, bus_ms());
+	if (pa != NULL) {
+		atomic_fetch_add(&bp->acked, 1);
+		natsMsg_Destroy(m);
+		return;
+	}
+	if (pae != NULL && bus_transient(pae->Err, pae->ErrCode)) {
+		bus_keep(bp, m);
+		return;
+	}
+	atomic_fetch_add(&b->refused, 1);
+	atomic_fetch_add(&bp->refusedn, 1);
+	atomic_store(&b->lasterr, pae != NULL ? (int)pae->Err : NATS_ERR);
+	natsMsg_Destroy(m);
+}
+
+static void
+bus_disconnected_cb(natsConnection *nc, void *arg)
+{
+	struct bus_pub *bp = arg;
+
+	(void)nc;
+	atomic_fetch_add(&bp->disconnects, 1);
+}
+
+static void
+bus_reconnected_cb(natsConnection *nc, void *arg)
+{
+	struct bus_pub *bp = arg;
+
+	(void)nc;
+	atomic_store(&bp->progress, bus_ms());
+}
+
+/* Send ms[0..n) again; what libnats does not take yet is kept. */
+static void
+bus_resend(struct bus *b, natsMsg **ms, int n)
+{
+	struct bus_pub *bp = b->pub;
+	jsPubOptions po;
+	int i;
+
+	jsPubOptions_Init(&po);
+	for (i = 0; i < n; i++) {
+		if (ms[i] == NULL)
+			continue;
+		atomic_fetch_add(&bp->outstanding, 1);
+		if (js_PublishMsgAsync(b->js, &ms[i], &po) == NATS_OK) {
+			atomic_fetch_add(&bp->resent, 1);
+			continue;
+		}
+		atomic_fetch_sub(&bp->outstanding, 1);
+		if (ms[i] != NULL) {
+			bus_keep(bp, ms[i]);
+			ms[i] = NULL;
+		}
+	}
+}
+
+/* On the publishing thread: send again what is due. */
+static void
+bus_service(struct bus *b)
+{
+	struct bus_pub *bp = b->pub;
+	natsMsgList list;
+	natsMsg **ms;
+	int64_t now = bus_ms();
+	size_t n;
+
+	if (natsConnection_Status(b->nc) != NATS_CONN_STATUS_CONNECTED)
+		return;
+	if (bp->nretry > 0 && now - bp->resendat >= BUS_RESEND_WAIT) {
+		pthread_mutex_lock(&bp->mu);
+		ms = bp->retry;
+		n = bp->nretry;
+		bp->retry = NULL;
+		bp->nretry = bp->capretry = 0;
+		pthread_mutex_unlock(&bp->mu);
+		bp->resendat = now;
+		bus_resend(b, ms, (int)n);
+		free(ms);
+	}
+	if (atomic_load(&bp->outstanding) > 0 &&
+	    now - atomic_load(&bp->progress) >= BUS_STALE &&
+	    js_PublishAsyncGetPendingList(&list, b->js) == NATS_OK) {
+		atomic_fetch_sub(&bp->outstanding, list.Count);
+		atomic_store(&bp->progress, now);
+		bus_resend(b, list.Msgs, list.Count);
+		natsMsgList_Destroy(&list);
+	}
+}
+
+static size_t
+bus_nretry(struct bus_pub *bp)
+{
+	size_t n;
+
+	pthread_mutex_lock(&bp->mu);
+	n = bp->nretry;
+	pthread_mutex_unlock(&bp->mu);
+	return n;
+}
+
+/* "user:password" or a token, the first line of path. */
+static natsStatus
+bus_auth(natsOptions *opts, const char *path, char **cause)
+{
+	char line[4096], *colon;
+	natsStatus s;
+	FILE *fp;
+	size_t n;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		*cause = xasprintf("--nats-auth: %s: %s", path,
+		    strerror(errno));
+		return NATS_ERR;
+	}
+	if (fgets(line, sizeof(line), fp) == NULL)
+		line[0] = '\0';
+	fclose(fp);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n == 0) {
+		*cause = xasprintf("--nats-auth: %s: empty; write "
+		    "user:password or a token on its first line", path);
+		return NATS_ERR;
+	}
+	if ((colon = strchr(line, ':')) != NULL) {
+		*colon = '\0';
+		s = natsOptions_SetUserInfo(opts, line, colon + 1);
+	} else
+		s = natsOptions_SetToken(opts, line);
+	explicit_bzero(line, sizeof(line));
+	if (s != NATS_OK)
+		*cause = bus_cause("--nats-auth", s, 0);
+	return s;
+}
+
+/* libnats says little of a file it cannot read: we say it first. */
+static int
+bus_readable(const char *opt, const char *path, char **cause)
+{
+	FILE *fp;
+
+	if (path == NULL)
+		return 0;
+	if ((fp = fopen(path, "r")) == NULL) {
+		*cause = xasprintf("%s: %s: %s", opt, path, strerror(errno));
+		return -1;
+	}
+	fclose(fp);
+	return 0;
+}
+
+static natsStatus
+bus_tls(natsOptions *opts, const struct bus_conf *c, char **cause)
+{
+	natsStatus s = NATS_OK;
+
+	if (c->tls_ca == NULL && c->tls_cert == NULL)
+		return NATS_OK;
+	if (bus_readable("--nats-tls-ca", c->tls_ca, cause) == -1 ||
+	    bus_readable("--nats-tls-cert", c->tls_cert, cause) == -1 ||
+	    bus_readable("--nats-tls-key", c->tls_key, cause) == -1)
+		return NATS_ERR;
+	if ((s = natsOptions_SetSecure(opts, true)) != NATS_OK) {
+		*cause = bus_cause("TLS", s, 0);
+		return s;
+	}
+	if (c->tls_ca != NULL && (s = natsOptions_LoadCATrustedCertificates(opts,
+	    c->tls_ca)) != NATS_OK) {
+		*cause = bus_cause("--nats-tls-ca", s, 0);
+		return s;
+	}
+	if (c->tls_cert != NULL && (s = natsOptions_LoadCertificatesChain(opts,
+	    c->tls_cert, c->tls_key)) != NATS_OK)
+		*cause = bus_cause("--nats-tls-cert and --nats-tls-key", s, 0);
+	return s;
+}
+
+static natsOptions *
+bus_options(struct bus *b, char **cause)
+{
+	const struct bus_conf *c = &b->pub->conf;
+	natsOptions *opts;
+
+	if (natsOptions_Create(&opts) != NATS_OK) {
+		*cause = xstrdup("out of memory for the NATS options");
+		return NULL;
+	}
+	if (natsOptions_SetURL(opts, c->urls) != NATS_OK) {
+		*cause = bus_cause(c->urls, NATS_INVALID_ARG, 0);
+		goto fail;
+	}
+	(void)natsOptions_SetTimeout(opts, 2000);
+	(void)natsOptions_SetMaxReconnect(opts, c->retry ? -1 : 60);
+	(void)natsOptions_SetReconnectWait(opts, BUS_RETRY_WAIT);
+	(void)natsOptions_SetDisconnectedCB(opts, bus_disconnected_cb, b->pub);
+	(void)natsOptions_SetReconnectedCB(opts, bus_reconnected_cb, b->pub);
+	if (bus_tls(opts, c, cause) != NATS_OK)
+		goto fail;
+	if (c->auth != NULL && bus_auth(opts, c->auth, cause) != NATS_OK)
+		goto fail;
+	return opts;
+fail:
+	natsOptions_Destroy(opts);
+	return NULL;
+}
+
+/* What to do about a connection that failed for good. */
+static char *
+bus_connect_cause(const struct bus_conf *c, natsStatus s)
+{
+	char *t = bus_cause(c->urls, s, 0), *u;
+	const char *hint = NULL;
+
+	switch (s) {
+	case NATS_CONNECTION_AUTH_FAILED:
+	case NATS_NOT_PERMITTED:
+		hint = c->auth != NULL ? "the server refused the credentials "
+		    "of --nats-auth; check them" : "the server wants "
+		    "credentials: give --nats-auth FILE (user:password or "
+		    "a token)";
+		break;
+	case NATS_SSL_ERROR:
+		hint = c->tls_ca == NULL ? "the server wants TLS: give "
+		    "--nats-tls-ca FILE, the CA that signed its certificate" :
+		    "TLS failed: check that --nats-tls-ca holds the CA that "
+		    "signed the server's certificate (and --nats-tls-cert, "
+		    "--nats-tls-key when the server verifies clients)";
+		break;
+	case NATS_SECURE_CONNECTION_REQUIRED:
+		hint = "the server wants TLS: give --nats-tls-ca FILE";
+		break;
+	case NATS_SECURE_CONNECTION_WANTED:
+		hint = "the server does not offer TLS: leave out --nats-tls-*";
+		break;
+	default:
+		/* A server that verifies clients drops one without. */
+		if (c->tls_ca != NULL && c->tls_cert == NULL)
+			hint = "TLS failed: if the server verifies its clients, "
+			    "give --nats-tls-cert FILE and --nats-tls-key FILE";
+		break;
+	}
+	if (hint == NULL)
+		return t;
+	u = xasprintf("%s; %s", t, hint);
+	free(t);
+	return u;
+}
+
+static int
+bus_wait_stopped(const struct bus_conf *c, int ms)
+{
+	int64_t until = bus_ms() + ms;
+
+	while (bus_ms() < until) {
+		if (c->stop != NULL && *c->stop)
+			return 1;
+		bus_nap(BUS_NAP * 2);
+	}
+	return c->stop != NULL && *c->stop;
+}
+
+/* Connect, retrying while no server answers (conf->retry). */
+static int
+bus_connect(struct bus *b, natsOptions *opts, int *stopped, char **cause)
+{
+	struct bus_pub *bp = b->pub;
+	const struct bus_conf *c = &bp->conf;
+	natsStatus s;
+	int said = 0;
+
+	for (;;) {
+		s = natsConnection_Connect(&b->nc, opts);
+		if (s == NATS_OK)
+			break;
+		if (!c->retry || (s != NATS_NO_SERVER && s != NATS_TIMEOUT &&
+		    s != NATS_IO_ERROR)) {
+			*cause = bus_connect_cause(c, s);
+			return -1;
+		}
+		atomic_fetch_add(&bp->connects, 1);
+		if (!said++ && c->note != NULL) {
+			char *why = bus_cause(c->urls, s, 0);
+
+			c->note(c->note_arg, why);
+			free(why);
+		}
+		if (bus_wait_stopped(c, BUS_RETRY_WAIT)) {
+			*stopped = 1;
+			*cause = xasprintf("%s: stopped while no server answered "
+			    "(%llu attempts); nothing was published", c->urls,
+			    (unsigned long long)atomic_load(&bp->connects));
+			return -1;
+		}
+	}
+	if (natsConnection_GetConnectedUrl(b->nc, bp->server,
+	    sizeof(bp->server)) != NATS_OK)
+		(void)snprintf(bp->server, sizeof(bp->server), "%s", c->urls);
+	return 0;
+}
+
+/*
+ * The stream, waiting while JetStream does not answer yet (a cluster
+ * electing its leader): its own refusals, but "temporarily unavailable",
+ * are for good.
+ */
+static int
+bus_stream_wait(struct bus *b, int *stopped, char **cause)
+{
+	const struct bus_conf *c = &b->pub->conf;
+	int said = 0;
+
+	for (;;) {
+		if (bus_stream(b, cause) == 0)
+			return 0;
+		if (!c->retry || (strstr(*cause, "JetStream error") != NULL &&
+		    strstr(*cause, "JetStream error 10008") == NULL))
+			return -1;
+		atomic_fetch_add(&b->pub->connects, 1);
+		if (!said++ && c->note != NULL)
+			c->note(c->note_arg, *cause);
+		free(*cause);
+		*cause = NULL;
+		if (bus_wait_stopped(c, BUS_RETRY_WAIT)) {
+			*stopped = 1;
+			*cause = xasprintf("%s: stopped while JetStream did not "
+			    "answer; nothing was published", c->urls);
+			return -1;
+		}
+	}
+}
+
+struct bus *
+bus_open_conf(const struct bus_conf *conf, int *stopped, char **cause)
+{
+	struct bus *b;
+	struct bus_pub *bp;
+	natsOptions *opts;
+	jsOptions jo;
+	natsStatus s;
+
+	*stopped = 0;
+	if (!bus_name_ok(conf->prefix)) {
+		*cause = xasprintf("\"%s\" is not a stream name (letters, "
+		    "digits, - and _)", conf->prefix);
+		return NULL;
+	}
+	b = xcalloc(1, sizeof(*b));
+	b->stream = xstrdup(conf->prefix);
+	atomic_init(&b->refused, 0);
+	atomic_init(&b->lasterr, NATS_OK);
+	b->pub = bp = xcalloc(1, sizeof(*bp));
+	bp->conf = *conf;
+	bp->urls = xstrdup(conf->urls);
+	bp->conf.urls = bp->urls;
+	bp->conf.prefix = b->stream;
+	(void)snprintf(bp->server, sizeof(bp->server), "%s", conf->urls);
+	pthread_mutex_init(&bp->mu, NULL);
+	atomic_store(&bp->progress, bus_ms());
+	if ((opts = bus_options(b, cause)) == NULL)
+		goto fail;
+	if (bus_connect(b, opts, stopped, cause) == -1) {
+		natsOptions_Destroy(opts);
+		goto fail;
+	}
+	natsOptions_Destroy(opts);
+	jsOptions_Init(&jo);
+	jo.PublishAsync.MaxPending = conf->maxpending;
+	jo.PublishAsync.AckHandler = bus_ack_cb;
+	jo.PublishAsync.AckHandlerClosure = b;
+	jo.PublishAsync.StallWait = 200;
+	if ((s = natsConnection_JetStream(&b->js, b->nc, &jo)) != NATS_OK) {
+		*cause = bus_cause("JetStream", s, 0);
+		goto fail;
+	}
+	if (bus_stream_wait(b, stopped, cause) == -1)
+		goto fail;
+	atomic_store(&bp->progress, bus_ms());
+	return b;
+fail:
+	bus_close(b);
+	return NULL;
+}
+
+int
+bus_publish_wait(struct bus *b, const char *subject, const void *data,
+    size_t len, const char *msgid, char **cause)
+{
+	struct bus_pub *bp = b->pub;
+	jsPubOptions po;
+	natsStatus s;
+
+	if (bp == NULL)
+		return bus_publish(b, subject, data, len, msgid, cause);
+	jsPubOptions_Init(&po);
+	po.MsgId = msgid;
+	for (;;) {
+		bus_service(b);
+		atomic_fetch_add(&bp->outstanding, 1);
+		s = js_PublishAsync(b->js, subject, data, (int)len, &po);
+		if (s == NATS_OK) {
+			atomic_fetch_add(&bp->published, 1);
+			return 0;
+		}
+		atomic_fetch_sub(&bp->outstanding, 1);
+		/* NATS_TIMEOUT: MaxPending in flight for StallWait. */
+		if (s != NATS_TIMEOUT && (!bp->conf.retry ||
+		    !bus_transient(s, 0))) {
+			*cause = bus_cause(subject, s, 0);
+			return -1;
+		}
+		/* Blocked: a stop ends the wait. */
+		if (bp->conf.stop != NULL && *bp->conf.stop) {
+			*cause = xasprintf("%s: stopped while waiting for the "
+			    "server's acknowledgments", bp->server);
+			return -1;
+		}
+		if (s != NATS_TIMEOUT)
+			bus_nap(BUS_NAP);
+	}
+}
+
+int
+bus_flush_wait(struct bus *b, int patience_ms, char **cause)
+{
+	struct bus_pub *bp = b->pub;
+	int64_t start = bus_ms();
+	jsPubOptions po;
+	unsigned long n;
+	long long left;
+	int stopped;
+
+	if (bp == NULL)
+		return bus_flush(b, cause);
+	stopped = bp->conf.stop != NULL && *bp->conf.stop;
+	/* A run stopped already gets a grace, not a wait without end. */
+	if (stopped && patience_ms < 0)
+		patience_ms = BUS_GRACE;
+	jsPubOptions_Init(&po);
+	po.MaxWait = 100;
+	for (;;) {
+		bus_service(b);
+		left = atomic_load(&bp->outstanding) + (long long)bus_nretry(bp);
+		if (left <= 0)
+			break;
+		if ((!stopped && bp->conf.stop != NULL && *bp->conf.stop) ||
+		    (stopped && bp->conf.hurry != NULL && *bp->conf.hurry) ||
+		    (patience_ms >= 0 && bus_ms() - start > patience_ms)) {
+			*cause = xasprintf("%s: %lld messages not acknowledged "
+			    "(%s)", bp->server, left, patience_ms >= 0 &&
+			    bus_ms() - start > patience_ms ? "no answer in time" :
+			    "stopped while waiting");
+			return -1;
+		}
+		if (js_PublishAsyncComplete(b->js, &po) == NATS_OK)
+			bus_nap(BUS_NAP);
+	}
+	if ((n = atomic_load(&b->refused)) > 0) {
+		*cause = xasprintf("%s: %lu messages refused (%s)", bp->server,
+		    n, natsStatus_GetText((natsStatus)atomic_load(&b->lasterr)));
+		return -1;
+	}
+	return 0;
+}
+
+void
+bus_pub_stats(struct bus *b, struct bus_pub_stats *st)
+{
+	struct bus_pub *bp = b->pub;
+
+	memset(st, 0, sizeof(*st));
+	if (bp == NULL)
+		return;
+	st->published = atomic_load(&bp->published);
+	st->acked = atomic_load(&bp->acked);
+	st->connects = atomic_load(&bp->connects);
+	st->resent = atomic_load(&bp->resent);
+	st->refused = atomic_load(&bp->refusedn);
+	st->disconnects = atomic_load(&bp->disconnects);
+}
+
+const char *
+bus_server(struct bus *b)
+{
+	return b->pub != NULL ? b->pub->server : b->stream;
+}
+
+static void
+bus_pub_free(struct bus_pub *bp)
+{
+	size_t i;
+
+	if (bp == NULL)
+		return;
+	for (i = 0; i < bp->nretry; i++)
+		natsMsg_Destroy(bp->retry[i]);
+	free(bp->retry);
+	free(bp->urls);
+	pthread_mutex_destroy(&bp->mu);
+	free(bp);
 }

@@ -33,6 +33,8 @@ struct emit {
 	struct obuf		*msg;		/* the message being made */
 	char			*cause;		/* the first failure */
 	uint64_t		 failed;	/* messages not published */
+	uint64_t		 runid;		/* 0, or emit_live()'s */
+	uint64_t		 first;		/* seq before this run's */
 };
 
 static double
@@ -89,13 +91,18 @@ emit_send(struct emit *em, const char *kind, unsigned p, int withid)
 
 	(void)snprintf(subject, sizeof(subject), "%s.%s.%u", em->prefix, kind,
 	    p);
-	(void)snprintf(id, sizeof(id), "%s-%" PRIu64, em->producer, em->seq);
+	if (em->runid != 0)
+		(void)snprintf(id, sizeof(id), "%s~%" PRIx64 "-%" PRIu64,
+		    em->producer, em->runid, em->seq);
+	else
+		(void)snprintf(id, sizeof(id), "%s-%" PRIu64, em->producer,
+		    em->seq);
 	data = obuf_data(em->msg, &len);
 	if (em->cause != NULL) {
 		em->failed++;
 		return;
 	}
-	if (bus_publish(em->bus, subject, data, len, withid ? id : NULL,
+	if (bus_publish_wait(em->bus, subject, data, len, withid ? id : NULL,
 	    &cause) == -1) {
 		em->cause = cause;
 		em->failed++;
@@ -164,7 +171,7 @@ emit_finish(struct emit *em, char **cause)
 	char *fcause;
 
 	emit_watermarks(em, 1);
-	if (em->cause == NULL && bus_flush(em->bus, &fcause) == -1)
+	if (em->cause == NULL && bus_flush_wait(em->bus, -1, &fcause) == -1)
 		em->cause = fcause;
 	if (em->cause == NULL)
 		return 0;
@@ -174,4 +181,47 @@ emit_finish(struct emit *em, char **cause)
 	else
 		*cause = xstrdup(em->cause);
 	return -1;
+}
+
+void
+emit_live(struct emit *em, uint64_t runid)
+{
+	em->runid = runid != 0 ? runid : 1;
+}
+
+void
+emit_set_seq(struct emit *em, uint64_t seq)
+{
+	em->seq = em->first = seq;
+}
+
+uint64_t
+emit_seq(const struct emit *em)
+{
+	return em->seq;
+}
+
+void
+emit_stats_write(struct emit *em, FILE *fp)
+{
+	struct bus_pub_stats st;
+
+	bus_pub_stats(em->bus, &st);
+	if (em->seq > em->first)
+		fprintf(fp, "emit: %" PRIu64 " events (seq %" PRIu64 " to %"
+		    PRIu64 "), ", em->seq - em->first, em->first + 1, em->seq);
+	else
+		fprintf(fp, "emit: no events, ");
+	fprintf(fp, "%" PRIu64 " messages published, %" PRIu64
+	    " acknowledged, %" PRIu64 " refused\n", st.published, st.acked,
+	    st.refused);
+	fprintf(fp, "emit retries: %" PRIu64 " connection attempts failed, %"
+	    PRIu64 " connections lost, %" PRIu64 " messages sent again\n",
+	    st.connects, st.disconnects, st.resent);
+}
+
+const char *
+emit_producer(const struct emit *em)
+{
+	return em->producer;
 }

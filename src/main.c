@@ -69,6 +69,7 @@
 static volatile sig_atomic_t main_stop;	/* SIGINT or SIGTERM came */
 static volatile sig_atomic_t main_hurry;	/* ... and another */
 static volatile sig_atomic_t main_usr1;
+static int main_state_loaded;		/* --state: a file was loaded */
 
 /* What was said on stderr about --exec and --syslog, not to repeat it. */
 static struct {
@@ -537,7 +538,8 @@ main_check(const struct ruleset *rs, const struct pseudonym *key)
  */
 static int
 main_state(const struct options *o, struct engine *e, struct registry *reg,
-    const struct ruleset *rs, const struct pseudonym *key, int save)
+    const struct ruleset *rs, const struct pseudonym *key, int save,
+    struct state_producer *prod)
 {
 	struct state_table *tabs;
 	struct state_incidents si;
@@ -563,11 +565,13 @@ main_state(const struct options *o, struct engine *e, struct registry *reg,
 		}
 	si.rules = names;
 	if (save)
-		rc = state_save_all(o->state, tabs, n, &si, reg,
+		rc = state_save_prod(o->state, tabs, n, &si, reg, prod,
 		    main_fingerprint(rs, key), &cause);
 	else
-		rc = state_load_all(o->state, tabs, n, &si, reg,
+		rc = state_load_prod(o->state, tabs, n, &si, reg, prod,
 		    main_fingerprint(rs, key), &cause);
+	if (!save)
+		main_state_loaded = rc == 0;
 	if (rc == 0 && !save) {
 		engine_incidents_loaded(e);
 		(void)engine_set_latest(e, wtab_latest(tabs[0].wt),
@@ -965,9 +969,13 @@ main_dist_check(const struct options *o, int noperands)
 		if (o->partitions != 1 || strcmp(o->emit_subject, "cxwatch"))
 			errx(CXW_EXIT_TROUBLE, "--partitions and "
 			    "--emit-subject go with --emit or --consume");
+		if (o->emit_replicas != 0 || o->nats_auth != NULL ||
+		    o->nats_tls_ca != NULL || o->nats_tls_cert != NULL)
+			errx(CXW_EXIT_TROUBLE, "--emit-replicas and --nats-* go "
+			    "with --emit or --consume");
 		return;
 	}
-	if (o->state != NULL)
+	if (o->state != NULL && o->consume != NULL)
 		errx(CXW_EXIT_TROUBLE, "%s: --state is not supported there",
 		    dist);
 	if (o->consume == NULL)
@@ -980,6 +988,34 @@ main_dist_check(const struct options *o, int noperands)
 		    "--partitions (%lld)", o->partition, o->partitions);
 }
 
+/* --emit: the first try found no server; said once. */
+static void
+main_bus_note(void *arg, const char *why)
+{
+	warnx("%s: %s; trying again every second until a server answers "
+	    "(SIGTERM stops; -s counts the attempts)", (const char *)arg, why);
+}
+
+/* How to reach the servers at urls, from the command line. */
+static void
+main_bus_conf(const struct options *o, const char *urls, unsigned pending,
+    struct bus_conf *conf)
+{
+	memset(conf, 0, sizeof(*conf));
+	conf->urls = urls;
+	conf->prefix = o->emit_subject;
+	conf->maxpending = pending;
+	conf->replicas = (unsigned)o->emit_replicas;
+	conf->tls_ca = o->nats_tls_ca;
+	conf->tls_cert = o->nats_tls_cert;
+	conf->tls_key = o->nats_tls_key;
+	conf->auth = o->nats_auth;
+	conf->stop = &main_stop;
+	conf->hurry = &main_hurry;
+	conf->note = main_bus_note;
+	conf->note_arg = (void *)(o->emit != NULL ? "--emit" : "--consume");
+}
+
 /* --emit: the engine's events go to the bus. */
 static struct emit *
 main_emit(const struct options *o, const struct ruleset *rs,
@@ -987,6 +1023,8 @@ main_emit(const struct options *o, const struct ruleset *rs,
 {
 	char host[256], *cause;
 	const char *producer = o->producer;
+	struct bus_conf conf;
+	int stopped;
 
 	if (producer == NULL) {
 		if (gethostname(host, sizeof(host)) == -1)
@@ -997,27 +1035,88 @@ main_emit(const struct options *o, const struct ruleset *rs,
 	if (*producer == '\0' || strlen(producer) > MAIN_PRODUCER_MAX)
 		errx(CXW_EXIT_TROUBLE, "--producer: a name of 1 to %d bytes",
 		    MAIN_PRODUCER_MAX);
-	if ((*bp = bus_open(o->emit, o->emit_subject, MAIN_EMIT_PENDING,
-	    &cause)) == NULL)
-		errx(CXW_EXIT_TROUBLE, "--emit: %s", cause);
+	main_bus_conf(o, o->emit, o->emit_pending > 0 ?
+	    (unsigned)o->emit_pending : MAIN_EMIT_PENDING, &conf);
+	conf.retry = 1;
+	if ((*bp = bus_open_conf(&conf, &stopped, &cause)) == NULL) {
+		if (stopped)
+			warnx("--emit: %s", cause);
+		else
+			errx(CXW_EXIT_TROUBLE, "--emit: %s", cause);
+		exit(CXW_EXIT_TROUBLE);
+	}
 	eng->emit = emit_line_cb;
 	eng->emit_arg = emit_new(*bp, rs, o->emit_subject,
 	    (unsigned)o->partitions, producer, o->evidence > 0);
 	return eng->emit_arg;
 }
 
-static void
-main_emit_finish(struct emit *em, struct bus *b)
+/* --emit at the end: 0 when every event was acknowledged. */
+static int
+main_emit_finish(const struct options *o, struct emit *em)
 {
 	char *cause;
 
-	if (emit_finish(em, &cause) == -1) {
-		warnx("--emit: %s", cause);
-		free(cause);
-		status_trouble();
+	if (emit_finish(em, &cause) == 0)
+		return 0;
+	warnx("--emit: %s", cause);
+	free(cause);
+	if (o->state != NULL)
+		warnx("--emit: %s: not saved, as not every event was "
+		    "acknowledged; the next run reads again from where it "
+		    "says, and the stream keeps one of each event it has "
+		    "(within its duplicate window, 2 minutes)", o->state);
+	status_trouble();
+	return -1;
+}
+
+/*
+ * --emit with --state: the state is a producer's, of this producer
+ * (its sequence numbers go on where it stopped), or none yet.
+ */
+static int
+main_emit_state(const struct options *o, struct emit *em,
+    struct state_producer *prod)
+{
+	const char *name = emit_producer(em);
+
+	if (!main_state_loaded)
+		return 0;
+	if (!prod->present) {
+		warnx("%s: made by a run without --emit; give the producer "
+		    "its own --state file, or use --state-reset", o->state);
+		return -1;
 	}
-	emit_free(em);
-	bus_close(b);
+	if (strcmp(prod->name, name) != 0) {
+		warnx("%s: the state of producer %s, not %s; give --producer "
+		    "%s, or use --state-reset", o->state, prod->name, name,
+		    prod->name);
+		return -1;
+	}
+	emit_set_seq(em, prod->seq);
+	return 0;
+}
+
+/* --emit with --state: what is saved, all of it acknowledged. */
+static int
+main_emit_saved(struct emit *em, struct state_producer *prod)
+{
+	memset(prod, 0, sizeof(*prod));
+	(void)snprintf(prod->name, sizeof(prod->name), "%s",
+	    emit_producer(em));
+	prod->seq = emit_seq(em);
+	return 0;
+}
+
+/* A live producer's run id: the wall clock's microseconds and the pid. */
+static uint64_t
+main_runid(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000) ^
+	    ((uint64_t)getpid() << 52);
 }
 
 /* --consume: partition K's events into e, until done or stopped. */
@@ -1031,7 +1130,11 @@ main_consume(const struct options *o, struct engine *e,
 	struct bus *b;
 	char subject[300], durable[300], *cause;
 
-	if ((b = bus_open(o->consume, o->emit_subject, 1, &cause)) == NULL)
+	struct bus_conf conf;
+	int stopped;
+
+	main_bus_conf(o, o->consume, 1, &conf);
+	if ((b = bus_open_conf(&conf, &stopped, &cause)) == NULL)
 		errx(CXW_EXIT_TROUBLE, "--consume: %s", cause);
 	(void)snprintf(subject, sizeof(subject), "%s.*.%lld", o->emit_subject,
 	    o->partition);
@@ -1119,8 +1222,9 @@ main(int argc, char **argv)
 	struct emit *em = NULL;
 	struct bus *bus = NULL;
 	sigset_t stopsigs;
+	struct state_producer prod = { "", 0, 0 };
 	char *xcause;
-	int stopped = 0, badstate = 0, live, first;
+	int stopped = 0, badstate = 0, live, first, emitfailed = 0;
 	char **inputs;
 	size_t ninputs;
 	int status;
@@ -1160,8 +1264,6 @@ main(int argc, char **argv)
 	}
 	if (eng.slog != NULL)
 		main_slog_check(&o, eng.slog);
-	if (o.emit != NULL)
-		em = main_emit(&o, rs, &eng, &bus);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = main_sig;
 	sigfillset(&sa.sa_mask);
@@ -1171,6 +1273,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* A file size limit must fail the write (EFBIG), not kill us. */
 	signal(SIGXFSZ, SIG_IGN);
+	/* After the handlers: a wait for the server ends at SIGTERM. */
+	if (o.emit != NULL)
+		em = main_emit(&o, rs, &eng, &bus);
 	out = obuf_new(STDOUT_FILENO, 64 * 1024);
 	/* A stop signal ends a write nobody takes: cxwatch(1) SIGTERM. */
 	sigemptyset(&stopsigs);
@@ -1184,12 +1289,16 @@ main(int argc, char **argv)
 		reg = registry_new();
 	/* A state file we refuse stops the run before any input is read. */
 	if (o.state != NULL && (main_state_lock(&o, &slock) == -1 ||
-	    (!o.state_reset && main_state(&o, e, reg, rs, key, 0) == -1))) {
+	    (!o.state_reset && main_state(&o, e, reg, rs, key, 0,
+	    em != NULL ? &prod : NULL) == -1) ||
+	    (em != NULL && main_emit_state(&o, em, &prod) == -1))) {
 		status_trouble();
 		badstate = 1;
 	}
 	inputs = first < argc ? argv + first : stdin_arg;
 	ninputs = first < argc ? (size_t)(argc - first) : 1;
+	if (em != NULL && (o.follow || main_live_stdin(inputs, ninputs, rs)))
+		emit_live(em, main_runid());
 	if (eng.report != NULL)
 		report_inputs(eng.report, inputs, ninputs);
 	io.max_line = (size_t)o.max_line;
@@ -1234,8 +1343,8 @@ main(int argc, char **argv)
 			status_trouble();
 	} else if (!badstate && input_run(inputs, ninputs, rs, e, &io) == -1)
 		status_trouble();
-	if (em != NULL)
-		main_emit_finish(em, bus);
+	if (em != NULL && main_emit_finish(&o, em) == -1)
+		emitfailed = 1;
 	/* cxwatch.rules(5), semantics 13: what --state does not carry ends. */
 	if (o.state == NULL || badstate || o.explain)
 		engine_finish(e);
@@ -1246,8 +1355,9 @@ main(int argc, char **argv)
 	 */
 	obuf_flush(out);
 	/* cxwatch(1): -x describes a run; it reads --state, never writes it. */
-	if (o.state != NULL && !badstate && !o.explain &&
-	    main_state(&o, e, reg, rs, key, 1) == -1)
+	if (o.state != NULL && !badstate && !o.explain && !emitfailed &&
+	    (em == NULL || main_emit_saved(em, &prod) == 0) &&
+	    main_state(&o, e, reg, rs, key, 1, em != NULL ? &prod : NULL) == -1)
 		status_trouble();
 	if (eng.exec != NULL)
 		main_exec_finish(&o, eng.exec);
@@ -1258,7 +1368,11 @@ main(int argc, char **argv)
 		err = obuf_new(STDERR_FILENO, 4096);
 		engine_stats_write(e, err, progress_clock() - start);
 		obuf_free(err);
+		if (em != NULL)
+			emit_stats_write(em, stderr);
 	}
+	emit_free(em);
+	bus_close(bus);
 	if (o.report != NULL && main_report(&o, eng.report, e) == -1)
 		status_trouble();
 	report_free(eng.report);

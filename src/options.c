@@ -227,6 +227,28 @@ static const struct options_entry options_table[] = {
 	{ .name = "partitions", .type = OPT_NUM, .off = OPT(partitions),
 	  .arg = "n", .harg = "P", .lo = 1, .hi = 1024,
 	  .help = "partitions by customer (default 1)" },
+	{ .name = "emit-replicas", .type = OPT_NUM, .off = OPT(emit_replicas),
+	  .arg = "n", .harg = "N", .lo = 1, .hi = 5,
+	  .help = "the stream's replicas when it is made (default 1;\n"
+	  "3 on a JetStream cluster of three)" },
+	{ .name = "emit-pending", .type = OPT_NUM, .off = OPT(emit_pending),
+	  .arg = "n", .harg = "N", .lo = 1, .hi = 1000000, .needs = "emit",
+	  .help = "events in flight, not yet acknowledged, at most\n"
+	  "(default 4096)" },
+	{ .name = "nats-auth", .type = OPT_STR, .off = OPT(nats_auth),
+	  .arg = "file", .harg = "FILE",
+	  .help = "NATS credentials: FILE's first line, user:password\n"
+	  "or a token" },
+	{ .name = "nats-tls-ca", .type = OPT_STR, .off = OPT(nats_tls_ca),
+	  .arg = "file", .harg = "FILE",
+	  .help = "TLS to NATS, trusting the CA certificates in FILE" },
+	{ .name = "nats-tls-cert", .type = OPT_STR, .off = OPT(nats_tls_cert),
+	  .arg = "file", .harg = "FILE", .needs = "nats-tls-key",
+	  .usage = "[--nats-tls-cert file --nats-tls-key file]",
+	  .help = "TLS to NATS with this client certificate (PEM) ..." },
+	{ .name = "nats-tls-key", .type = OPT_STR, .off = OPT(nats_tls_key),
+	  .arg = "file", .harg = "FILE", .needs = "nats-tls-cert",
+	  .usage = "", .help = "... and its private key (PEM)" },
 };
 
 #define OPTIONS_N	(sizeof(options_table) / sizeof(options_table[0]))

@@ -34,10 +34,11 @@
 #include "xmalloc.h"
 
 #define STATE_MAGIC	"CXWSTATE"
-#define STATE_VERSION	5	/* 5: incidents (written only with
+#define STATE_VERSION	6	/* 6: a producer (written only with
+				   one); 5: incidents (written only with
 				   them; else 4); 4: detectors; 3: the
 				   read registry; 2: folded groups; 1 to
-				   4 are read too */
+				   5 are read too */
 #define STATE_HEAD	84	/* bytes before the first customer */
 #define STATE_CUSTMIN	23	/* smallest customer: 1-byte id, no events */
 #define STATE_EVMIN	14	/* smallest event: no evidence */
@@ -52,6 +53,7 @@ struct state_out {
 	uint64_t	 total;		/* bytes put */
 	uint64_t	 ncust;		/* customers put */
 	uLong		 crc;
+	const struct state_producer *prod;	/* NULL: none */
 	size_t		 n;
 	unsigned char	 buf[65536];
 };
@@ -62,6 +64,7 @@ struct state_in {
 	size_t		 off;
 	int		 bad;		/* read past len */
 	unsigned	 version;
+	struct state_producer *prod;	/* NULL: none wanted */
 };
 
 static void
@@ -214,7 +217,8 @@ state_put_all(struct state_out *o, const struct state_table *tabs,
 		if (wtab_latest(tabs[i].wt) > latest)
 			latest = wtab_latest(tabs[i].wt);
 	state_put(o, STATE_MAGIC, 8);
-	state_put_le(o, si != NULL && si->n > 0 ? STATE_VERSION : 4, 4);
+	state_put_le(o, o->prod != NULL ? 6 : si != NULL && si->n > 0 ? 5 :
+	    4, 4);
 	state_put_le(o, total, 8);
 	state_put_le(o, fp, 8);
 	state_put_le(o, cfg->nchannels, 4);
@@ -240,7 +244,15 @@ state_put_all(struct state_out *o, const struct state_table *tabs,
 			counted[i] = o->ncust;
 	}
 	state_put_registry(o, reg);
-	if (si != NULL && si->n > 0)
+	if (o->prod != NULL) {
+		static const struct state_incidents none = { NULL, NULL, 0 };
+
+		state_put_incidents(o, si != NULL ? si : &none);
+		len = strlen(o->prod->name);
+		state_put_le(o, len, 2);
+		state_put(o, o->prod->name, len);
+		state_put_le(o, o->prod->seq, 8);
+	} else if (si != NULL && si->n > 0)
 		state_put_incidents(o, si);
 	crc = (uint32_t)o->crc;
 	state_put_le(o, crc, 4);
@@ -259,6 +271,16 @@ state_save_all(const char *path, const struct state_table *tabs,
     size_t ntabs, const struct state_incidents *si,
     const struct registry *reg, uint64_t fingerprint, char **cause)
 {
+	return state_save_prod(path, tabs, ntabs, si, reg, NULL, fingerprint,
+	    cause);
+}
+
+int
+state_save_prod(const char *path, const struct state_table *tabs,
+    size_t ntabs, const struct state_incidents *si,
+    const struct registry *reg, const struct state_producer *prod,
+    uint64_t fingerprint, char **cause)
+{
 	struct state_out *o = xcalloc(1, sizeof(*o));
 	uint64_t *ncust = xcalloc(ntabs, sizeof(*ncust));
 	uint64_t *again = xcalloc(ntabs, sizeof(*again));
@@ -267,6 +289,7 @@ state_save_all(const char *path, const struct state_table *tabs,
 	int r = -1;
 
 	o->fd = -1;
+	o->prod = prod;
 	state_put_all(o, tabs, ntabs, si, reg, fingerprint, 0, NULL, ncust);
 	total = o->total;
 	if ((af = afile_open(path, "state", 0600, cause)) == NULL)
@@ -473,6 +496,27 @@ state_get_incidents(struct state_in *in, const struct state_incidents *si,
 	return NULL;
 }
 
+/* Format 6: the producer, into in->prod (checked by the caller). */
+static const char *
+state_get_producer(struct state_in *in, size_t *at)
+{
+	const char *name;
+	size_t len;
+
+	*at = in->off;
+	len = (size_t)state_get_le(in, 2);
+	if (in->bad || len == 0 || len >= sizeof(in->prod->name))
+		return "producer name length out of range";
+	if ((name = state_get_bytes(in, len)) == NULL ||
+	    memchr(name, '\0', len) != NULL)
+		return "producer name does not fit the file";
+	memcpy(in->prod->name, name, len);
+	in->prod->name[len] = '\0';
+	in->prod->seq = state_get_le(in, 8);
+	in->prod->present = 1;
+	return in->bad ? "lengths do not fit the file" : NULL;
+}
+
 /*
  * After the configuration (state_check_config()), at T: the tables'
  * customers, the registry, format 5's incident trackers, and nothing
@@ -501,6 +545,8 @@ state_get_payload(struct state_in *in, struct wtab **nt, size_t ntabs,
 		why = state_get_registry(in, reg, at);
 	if (why == NULL && in->version >= 5)
 		why = state_get_incidents(in, si, ni, at);
+	if (why == NULL && in->version >= 6)
+		why = state_get_producer(in, at);
 	if (why == NULL && in->off != in->len) {
 		*at = in->off;
 		why = "bytes after the last customer";
@@ -573,7 +619,7 @@ static int
 state_check_file(const char *path, const unsigned char *buf, size_t len,
     char **cause)
 {
-	struct state_in in = { buf, len, 8, 0, 0 };
+	struct state_in in = { buf, len, 8, 0, 0, NULL };
 	uint64_t version, total;
 
 	if (memcmp(buf, STATE_MAGIC, len < 8 ? len : 8) != 0) {
@@ -705,8 +751,18 @@ state_load_all(const char *path, const struct state_table *tabs,
     size_t ntabs, const struct state_incidents *si, struct registry *reg,
     uint64_t fingerprint, char **cause)
 {
+	return state_load_prod(path, tabs, ntabs, si, reg, NULL, fingerprint,
+	    cause);
+}
+
+int
+state_load_prod(const char *path, const struct state_table *tabs,
+    size_t ntabs, const struct state_incidents *si, struct registry *reg,
+    struct state_producer *prod, uint64_t fingerprint, char **cause)
+{
 	static const struct state_incidents none = { NULL, NULL, 0 };
 	struct incident **ni;
+	struct state_producer nprod;
 	struct state_in in;
 	unsigned char *buf;
 	struct registry *nreg;
@@ -736,11 +792,19 @@ state_load_all(const char *path, const struct state_table *tabs,
 	in.bad = 0;
 	in.version = (unsigned)state_get_le(&in, 4);
 	in.off = 20;
+	in.prod = &nprod;
+	memset(&nprod, 0, sizeof(nprod));
+	if (in.version >= 6 && prod == NULL) {
+		*cause = xasprintf("%s: made by cxwatch --emit (a producer's "
+		    "state); give each stage its own --state file", path);
+		goto out;
+	}
 	if (state_check_config(path, &in, tabs, ntabs, fingerprint, ncust,
 	    cause) == -1)
 		goto out;
 	/* The fingerprint covers [incident]; this is for a forged file. */
-	if ((in.version >= 5) != (si->n > 0)) {
+	if ((in.version == 5 && si->n == 0) || (in.version < 5 &&
+	    si->n > 0)) {
 		*cause = xasprintf("%s: made with other rules or settings "
 		    "(incident changed); %s", path, STATE_RESET);
 		goto out;
@@ -774,6 +838,8 @@ state_load_all(const char *path, const struct state_table *tabs,
 		registry_swap(reg, nreg);
 	for (i = 0; i < si->n; i++)
 		incident_swap(si->inc[i], ni[i]);
+	if (prod != NULL)
+		*prod = nprod;
 	r = 0;
 out:
 	for (i = 0; i < si->n; i++)

@@ -148,7 +148,6 @@ mapped 4 $(cut -d ' ' -f 1 want4) | cmp -s - want4 &&
 mapped 3 $(cut -d ' ' -f 1 want3) | cmp -s - want3 &&
     echo "P=3: nats-server maps the $(wc -l <want3) customers alike"
 # What goes wrong is said.
-cx --emit nats://127.0.0.1:1 "$S/web.log"; st
 cx --emit "$U" --emit-subject a.b "$S/web.log"; st
 cx --consume "$U" --partitions 2 --partition 2; st
 cx --consume "$U" "$S/web.log"; st
