@@ -655,7 +655,7 @@ test_damage(void)
 	test_refused((const unsigned char *)"hello\n", 6, TEST_FP, &cfg,
 	    "not a cxwatch state file");
 	memcpy(bad, good, len);
-	bad[8] = 6;	/* 5 is incidents */
+	bad[8] = 7;	/* 6 is the producer's registry */
 	test_refused(bad, len, TEST_FP, &cfg, "made by a newer cxwatch");
 	bad[8] = 0;
 	test_refused(bad, len, TEST_FP, &cfg, "unknown state format 0");
