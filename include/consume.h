@@ -9,8 +9,9 @@
  *
  * A producer is known from its first message; with nproducers > 0 nothing
  * is released before that many are known, and the run is done once they
- * have all ended and every event is released. An event older than one
- * already released is late: counted, and applied at once.
+ * have all ended and every event is released. An event that comes
+ * before the last one released, in that order, is late: counted, and
+ * applied at once.
  *
  * The alerts go out (obuf_flush()) after each turn that applied
  * events, as a live run's do when its input pauses.
@@ -29,8 +30,26 @@ struct engine;
 struct obuf;
 struct ruleset;
 
+/*
+ * How long to wait, in ms. lateness: events are released only below the
+ * floor minus lateness (log time). idle: a producer that has not ended
+ * and whose last watermark's wall clock is more than idle older than the
+ * newest watermark's of any producer (their clocks, as they stamp them)
+ * holds nothing back until it is heard from again; 0: never.
+ */
+struct consume_conf {
+	unsigned	 nproducers;	/* 0: not waited for */
+	int64_t		 lateness;
+	int64_t		 idle;
+	/* Called (NULL: not) when producer goes idle (1) or is heard
+	   from again (0). */
+	void		(*note)(void *arg, const char *producer, int idle);
+	void		*note_arg;
+};
+
 struct consume	*consume_new(struct engine *, const struct ruleset *,
-		    struct obuf *out, const char *prefix, unsigned nproducers);
+		    struct obuf *out, const char *prefix,
+		    const struct consume_conf *);
 void		 consume_free(struct consume *);	/* NULL is fine */
 
 /*
@@ -48,6 +67,7 @@ struct consume_stats {
 	uint64_t	 bad;
 	const char	*badwhy;	/* static text; NULL when none */
 	uint64_t	 late;
+	uint64_t	 idled;		/* producers found idle */
 	uint64_t	 reweighted;
 };
 const struct consume_stats *consume_stats(const struct consume *);

@@ -11,7 +11,8 @@
  * The event, one JSON object: customer, time (ms), rule, source (names),
  * weight, line (the evidence, absent with -e 0 and for a forgiving rule),
  * producer, seq. The watermark, with no message id: producer, time
- * (absent before any event), end (true on the last).
+ * (absent before any event), wall (its clock when sent, ms since the
+ * epoch, for --producer-timeout), end (true on the last).
  *
  * The bus and rule set are borrowed and must outlive it. A publish that
  * fails is kept as the first error; emit_finish() returns it.

@@ -55,6 +55,11 @@ struct options {
 	const char	*consume;		/* --consume URL */
 	long long	 partition;		/* default 0 */
 	long long	 producers;		/* 0 not given */
+	int64_t		 lateness;		/* ms, default 0 */
+	int64_t		 producer_timeout;	/* ms, 0 never */
+	int64_t		 checkpoint_every;	/* ms */
+	int64_t		 lease;			/* ms */
+	int		 standby;
 	const char	*emit_subject;		/* default "cxwatch" */
 	long long	 partitions;		/* default 1 */
 	long long	 emit_replicas;		/* 0 not given */

@@ -26,9 +26,9 @@
 
 /* The fields of events and watermarks (emit.h), in jsonl's order. */
 enum { F_CUSTOMER, F_TIME, F_RULE, F_SOURCE, F_WEIGHT, F_LINE, F_PRODUCER,
-    F_SEQ, F_END, F_N };
+    F_SEQ, F_END, F_WALL, F_N };
 static const char *const consume_fields[F_N] = { "customer", "time", "rule",
-    "source", "weight", "line", "producer", "seq", "end" };
+    "source", "weight", "line", "producer", "seq", "end", "wall" };
 
 struct consume_ev {
 	int64_t		 time;
@@ -42,8 +42,11 @@ struct consume_ev {
 
 struct consume_producer {
 	char		*name;
+	char		*shown;		/* name, printable: for messages */
 	int64_t		 wm;		/* INT64_MIN before one */
+	int64_t		 wall;		/* its last watermark's clock */
 	int		 ended;
+	int		 idle;
 };
 
 struct consume {
@@ -52,20 +55,26 @@ struct consume {
 	struct obuf		*out;
 	char			*prefix;
 	size_t			 prefixlen;
+	struct consume_conf	 conf;
 	unsigned		 want;		/* nproducers */
+	int64_t			 maxwall;	/* newest wall of any */
 	struct consume_producer	*prod;
 	size_t			 nprod;
 	struct consume_ev	**heap;
 	size_t			 nheap, capheap;
-	int64_t			 released;	/* the last one's time */
+	/* The last event released: (time, producer, seq). */
+	int64_t			 rtime;
+	size_t			 rprod;		/* SIZE_MAX: none yet */
+	uint64_t		 rseq;
 	struct jsonl_paths	*paths;
 	struct jsonl		*jl;
 	struct consume_stats	 st;
+	int			 unflushed;	/* late ones applied */
 };
 
 struct consume *
 consume_new(struct engine *e, const struct ruleset *rs, struct obuf *out,
-    const char *prefix, unsigned nproducers)
+    const char *prefix, const struct consume_conf *conf)
 {
 	struct consume *c = xcalloc(1, sizeof(*c));
 	struct jsonl_badpath bad;
@@ -75,8 +84,11 @@ consume_new(struct engine *e, const struct ruleset *rs, struct obuf *out,
 	c->out = out;
 	c->prefix = xstrdup(prefix);
 	c->prefixlen = strlen(prefix);
-	c->want = nproducers;
-	c->released = INT64_MIN;
+	c->conf = *conf;
+	c->want = conf->nproducers;
+	c->maxwall = INT64_MIN;
+	c->rtime = INT64_MIN;
+	c->rprod = SIZE_MAX;
 	c->paths = jsonl_paths_new(consume_fields, F_N, NULL, &bad);
 	c->jl = jsonl_new(c->paths, CONSUME_MAXMSG);
 	return c;
@@ -92,8 +104,10 @@ consume_free(struct consume *c)
 	for (i = 0; i < c->nheap; i++)
 		free(c->heap[i]);
 	free(c->heap);
-	for (i = 0; i < c->nprod; i++)
+	for (i = 0; i < c->nprod; i++) {
 		free(c->prod[i].name);
+		free(c->prod[i].shown);
+	}
 	free(c->prod);
 	jsonl_free(c->jl);
 	jsonl_paths_free(c->paths);
@@ -107,21 +121,27 @@ consume_stats(const struct consume *c)
 	return &c->st;
 }
 
+/* (t, p, seq) before (t2, p2, seq2); p2 SIZE_MAX comes first of all */
+static int
+consume_key_before(const struct consume *c, int64_t t, size_t p,
+    uint64_t seq, int64_t t2, size_t p2, uint64_t seq2)
+{
+	if (t != t2)
+		return t < t2;
+	if (p2 == SIZE_MAX)
+		return 0;
+	if (p != p2)
+		return strcmp(c->prod[p].name, c->prod[p2].name) < 0;
+	return seq < seq2;
+}
+
 /* a before b in (time, producer, seq) */
 static int
 consume_before(const struct consume *c, const struct consume_ev *a,
     const struct consume_ev *b)
 {
-	int d;
-
-	if (a->time != b->time)
-		return a->time < b->time;
-	if (a->producer != b->producer) {
-		d = strcmp(c->prod[a->producer].name,
-		    c->prod[b->producer].name);
-		return d < 0;
-	}
-	return a->seq < b->seq;
+	return consume_key_before(c, a->time, a->producer, a->seq, b->time,
+	    b->producer, b->seq);
 }
 
 static void
@@ -192,15 +212,19 @@ consume_apply(struct consume *c, struct consume_ev *ev)
 	m.time = ev->time;
 	engine_line_decided(c->e, "--consume", ev->seq, &m, NULL, 0,
 	    m.evline, m.evlen);
-	if (ev->time > c->released)
-		c->released = ev->time;
+	if (c->rprod == SIZE_MAX || consume_key_before(c, c->rtime, c->rprod,
+	    c->rseq, ev->time, ev->producer, ev->seq)) {
+		c->rtime = ev->time;
+		c->rprod = ev->producer;
+		c->rseq = ev->seq;
+	}
 	free(ev);
 }
 
 static size_t
 consume_producer(struct consume *c, const struct jsonl_value *v)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < c->nprod; i++)
 		if (strlen(c->prod[i].name) == v->len &&
@@ -208,8 +232,14 @@ consume_producer(struct consume *c, const struct jsonl_value *v)
 			return i;
 	c->prod = xreallocarray(c->prod, c->nprod + 1, sizeof(*c->prod));
 	c->prod[i].name = xstrndup(v->p, v->len);
+	c->prod[i].shown = xstrndup(v->p, v->len < 64 ? v->len : 64);
+	for (k = 0; c->prod[i].shown[k] != '\0'; k++)
+		if (c->prod[i].shown[k] < 0x21 || c->prod[i].shown[k] > 0x7e)
+			c->prod[i].shown[k] = '?';
 	c->prod[i].wm = INT64_MIN;
+	c->prod[i].wall = INT64_MIN;
 	c->prod[i].ended = 0;
+	c->prod[i].idle = 0;
 	return c->nprod++;
 }
 
@@ -298,10 +328,12 @@ consume_event(struct consume *c)
 	memcpy(ev->data, v[F_CUSTOMER]->p, ev->customerlen);
 	if (ll > 0)
 		memcpy(ev->data + ev->customerlen, v[F_LINE]->p, ll);
-	/* Older than what went out: it cannot take its place now. */
-	if (t < c->released) {
+	/* Before what went out: it cannot take its place now. */
+	if (c->rprod != SIZE_MAX && consume_key_before(c, t, p, ev->seq,
+	    c->rtime, c->rprod, c->rseq)) {
 		c->st.late++;
 		consume_apply(c, ev);
+		c->unflushed = 1;
 	} else
 		consume_push(c, ev);
 }
@@ -310,13 +342,15 @@ static void
 consume_watermark(struct consume *c)
 {
 	const struct jsonl_value *pv = jsonl_value(c->jl, F_PRODUCER),
-	    *tv = jsonl_value(c->jl, F_TIME), *ev = jsonl_value(c->jl, F_END);
-	int64_t t;
+	    *tv = jsonl_value(c->jl, F_TIME), *ev = jsonl_value(c->jl, F_END),
+	    *wv = jsonl_value(c->jl, F_WALL);
+	int64_t t, wall;
 	size_t p;
 
 	if (pv->type != JSONL_STRING || (tv->present &&
 	    consume_int(tv, &t) == -1) || (ev->type != JSONL_TRUE &&
-	    ev->type != JSONL_FALSE)) {
+	    ev->type != JSONL_FALSE) || (wv->present &&
+	    consume_int(wv, &wall) == -1)) {
 		consume_bad(c, "a watermark without its fields");
 		return;
 	}
@@ -324,6 +358,17 @@ consume_watermark(struct consume *c)
 	if (tv->present && t > c->prod[p].wm)
 		c->prod[p].wm = t;
 	c->prod[p].ended = ev->type == JSONL_TRUE;
+	if (wv->present) {
+		if (wall > c->prod[p].wall)
+			c->prod[p].wall = wall;
+		if (wall > c->maxwall)
+			c->maxwall = wall;
+	}
+	if (c->prod[p].idle) {
+		c->prod[p].idle = 0;
+		if (c->conf.note != NULL)
+			c->conf.note(c->conf.note_arg, c->prod[p].shown, 0);
+	}
 }
 
 /* bus_fetch()'s callback: PREFIX.ev.K or PREFIX.wm.K. */
@@ -350,8 +395,33 @@ consume_msg_cb(void *arg, const char *subject, const char *data, size_t len)
 }
 
 /*
+ * Producers silent too long, by the clocks in their watermarks: idle,
+ * until they are heard from again (consume_watermark()).
+ */
+static void
+consume_idle(struct consume *c)
+{
+	size_t i;
+
+	if (c->conf.idle <= 0 || c->maxwall == INT64_MIN)
+		return;
+	for (i = 0; i < c->nprod; i++) {
+		struct consume_producer *p = &c->prod[i];
+
+		if (p->ended || p->idle || p->wall == INT64_MIN ||
+		    c->maxwall - p->wall <= c->conf.idle)
+			continue;
+		p->idle = 1;
+		c->st.idled++;
+		if (c->conf.note != NULL)
+			c->conf.note(c->conf.note_arg, p->shown, 1);
+	}
+}
+
+/*
  * What may go: events before the lowest watermark of the producers that
- * have not ended (*all when none holds any back).
+ * have neither ended nor gone idle, minus the lateness (*all when none
+ * holds any back).
  */
 static int64_t
 consume_floor(const struct consume *c, int *all)
@@ -363,18 +433,29 @@ consume_floor(const struct consume *c, int *all)
 	if (c->nprod < c->want)
 		return INT64_MIN;
 	for (i = 0; i < c->nprod; i++)
-		if (!c->prod[i].ended && c->prod[i].wm < w)
+		if (!c->prod[i].ended && !c->prod[i].idle && c->prod[i].wm < w)
 			w = c->prod[i].wm;
-	*all = w == INT64_MAX;
-	return w;
+	if (w == INT64_MAX) {
+		/* Only idle ones left: they hold nothing back either. */
+		for (i = 0; i < c->nprod; i++)
+			if (!c->prod[i].ended)
+				return INT64_MAX;
+		*all = 1;
+		return w;
+	}
+	if (w == INT64_MIN)
+		return w;
+	return w < INT64_MIN + c->conf.lateness ? INT64_MIN :
+	    w - c->conf.lateness;
 }
 
 static void
 consume_release(struct consume *c, int all)
 {
 	int64_t w = all ? INT64_MAX : consume_floor(c, &all);
-	int any = 0;
+	int any = c->unflushed;
 
+	c->unflushed = 0;
 	while (c->nheap > 0 && (all || c->heap[0]->time < w)) {
 		consume_apply(c, consume_pop(c));
 		any = 1;
@@ -406,6 +487,7 @@ consume_run(struct consume *c, struct bus_sub *bs,
 			rv = -1;
 			break;
 		}
+		consume_idle(c);
 		consume_release(c, 0);
 	}
 	consume_release(c, 1);

@@ -109,6 +109,16 @@ emit_send(struct emit *em, const char *kind, unsigned p, int withid)
 	}
 }
 
+/* The wall clock, ms since the epoch, for the consumers' timeout. */
+static int64_t
+emit_wall(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void
 emit_watermarks(struct emit *em, int end)
 {
@@ -119,7 +129,8 @@ emit_watermarks(struct emit *em, int end)
 	obuf_jstr(em->msg, em->producer, strlen(em->producer));
 	if (em->latest != INT64_MIN)
 		obuf_printf(em->msg, ",\"time\":%" PRId64, em->latest);
-	obuf_printf(em->msg, ",\"end\":%s}", end ? "true" : "false");
+	obuf_printf(em->msg, ",\"wall\":%" PRId64 ",\"end\":%s}",
+	    emit_wall(), end ? "true" : "false");
 	for (p = 0; p < em->partitions; p++)
 		emit_send(em, "wm", p, 0);
 	em->wmlast = emit_clock();

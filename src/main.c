@@ -1119,6 +1119,20 @@ main_runid(void)
 	    ((uint64_t)getpid() << 52);
 }
 
+/* --consume: a producer that went quiet, or came back. */
+static void
+main_consume_note(void *arg, const char *producer, int idle)
+{
+	(void)arg;
+	if (idle)
+		warnx("--consume: producer %s is silent for longer than "
+		    "--producer-timeout: not waited for; its events older "
+		    "than those applied will be late", producer);
+	else
+		warnx("--consume: producer %s is heard from again",
+		    producer);
+}
+
 /* --consume: partition K's events into e, until done or stopped. */
 static void
 main_consume(const struct options *o, struct engine *e,
@@ -1131,6 +1145,7 @@ main_consume(const struct options *o, struct engine *e,
 	char subject[300], durable[300], *cause;
 
 	struct bus_conf conf;
+	struct consume_conf cc;
 	int stopped;
 
 	main_bus_conf(o, o->consume, 1, &conf);
@@ -1142,7 +1157,12 @@ main_consume(const struct options *o, struct engine *e,
 	    o->partition);
 	if ((sub = bus_pull(b, subject, durable, &cause)) == NULL)
 		errx(CXW_EXIT_TROUBLE, "--consume: %s", cause);
-	c = consume_new(e, rs, out, o->emit_subject, (unsigned)o->producers);
+	memset(&cc, 0, sizeof(cc));
+	cc.nproducers = (unsigned)o->producers;
+	cc.lateness = o->lateness;
+	cc.idle = o->producer_timeout;
+	cc.note = main_consume_note;
+	c = consume_new(e, rs, out, o->emit_subject, &cc);
 	if (consume_run(c, sub, &main_stop, &cause) == -1) {
 		warnx("--consume: %s", cause);
 		free(cause);
@@ -1155,8 +1175,9 @@ main_consume(const struct options *o, struct engine *e,
 		status_trouble();
 	}
 	if (st->late > 0)
-		warnx("--consume: %llu events came after their place in time "
-		    "had gone, applied late", (unsigned long long)st->late);
+		warnx("--consume: %llu event%s came after %s place in time "
+		    "had gone, applied late", (unsigned long long)st->late,
+		    st->late == 1 ? "" : "s", st->late == 1 ? "its" : "their");
 	if (st->reweighted > 0)
 		warnx("--consume: %llu events weighed otherwise where they "
 		    "were matched (are the rules the same?)",

@@ -213,7 +213,8 @@ static const struct options_entry options_table[] = {
 	  .help = "this producer's name (default: the host name)" },
 	{ .name = "consume", .type = OPT_STR, .off = OPT(consume),
 	  .arg = "url", .harg = "URL",
-	  .usage = "[--consume url [--partition k] [--producers n]]",
+	  .usage = "[--consume url [--partition k] [--producers n] "
+	  "[--lateness duration] [--producer-timeout duration]]",
 	  .help = "alert on partition K's events, from NATS JetStream" },
 	{ .name = "partition", .type = OPT_NUM, .off = OPT(partition),
 	  .arg = "k", .harg = "K", .lo = 0, .hi = 1023, .needs = "consume",
@@ -221,6 +222,15 @@ static const struct options_entry options_table[] = {
 	{ .name = "producers", .type = OPT_NUM, .off = OPT(producers),
 	  .arg = "n", .harg = "N", .lo = 1, .hi = 100000, .needs = "consume",
 	  .usage = "", .help = "wait for N producers; end when all have" },
+	{ .name = "lateness", .type = OPT_DUR, .off = OPT(lateness),
+	  .arg = "duration", .harg = "DUR", .lo = 0, .needs = "consume",
+	  .usage = "", .help = "hold events DUR of log time longer for stragglers\n"
+	  "(default 0)" },
+	{ .name = "producer-timeout", .type = OPT_DUR,
+	  .off = OPT(producer_timeout), .arg = "duration", .harg = "DUR",
+	  .lo = 0, .needs = "consume", .usage = "",
+	  .help = "a producer silent this long holds nothing back\n"
+	  "(default 10s, 0 never)" },
 	{ .name = "emit-subject", .type = OPT_STR, .off = OPT(emit_subject),
 	  .arg = "prefix", .harg = "PREFIX",
 	  .help = "the stream and its subjects' prefix (default cxwatch)" },
@@ -455,6 +465,9 @@ options_defaults(struct options *o)
 	o->rotate_wait = 10000;
 	o->emit_subject = "cxwatch";
 	o->partitions = 1;
+	o->producer_timeout = 10000;
+	o->checkpoint_every = 5000;
+	o->lease = 10000;
 }
 
 /* getopt_long's tables, made from ours. */
