@@ -49,21 +49,25 @@ int		 bus_flush(struct bus *, char **cause);
 /*
  * A pull subscription on subject (wildcards allowed) through durable
  * consumer `durable` of the stream, created when missing: the server
- * keeps its place, so a later run goes on where this one stopped.
+ * keeps its place, so a later run goes on where this one stopped. With
+ * startseq > 0 the durable is made afresh, to start at that sequence
+ * number of the stream.
  */
 struct bus_sub	*bus_pull(struct bus *, const char *subject,
-		    const char *durable, char **cause);
+		    const char *durable, uint64_t startseq, char **cause);
 void		 bus_sub_free(struct bus_sub *);	/* NULL is fine */
 
 /*
  * Fetch what is there, up to a batch, waiting at most timeout_ms for the
  * first: cb gets each message's subject and data (borrowed, valid during
- * the call) and the message is acknowledged after it returns. Returns
- * the number of messages (0 when none came in time), or -1.
+ * the call) and its sequence number in the stream, and the message is
+ * acknowledged after it returns. Returns the number of messages (0 when
+ * none came in time), or -1.
  */
 int		 bus_fetch(struct bus_sub *, int timeout_ms,
 		    void (*cb)(void *arg, const char *subject,
-		    const char *data, size_t len), void *arg, char **cause);
+		    const char *data, size_t len, uint64_t seq), void *arg,
+		    char **cause);
 
 /*
  * The partition of key[0..len) among n: FNV-1a (32 bits) of the bytes,
@@ -134,6 +138,30 @@ struct bus_pub_stats {
 	uint64_t	 disconnects;	/* connections lost */
 };
 void		 bus_pub_stats(struct bus *, struct bus_pub_stats *);
+
+/*
+ * A key-value bucket (made when missing, file storage, the stream's
+ * replicas, one value per key, values kept ttl_ms after they are put; 0:
+ * for ever). bus_kv_get(): 1 and the value (malloc'd, NUL after it) and
+ * its revision (rev NULL: not wanted), 0 when there is none. create:
+ * only when the key has no value (1; 0 when it has one); update: only
+ * when its value is revision last (1; 0 when not, or gone). -1 and
+ * *cause on trouble.
+ */
+struct bus_kv;
+struct bus_kv	*bus_kv_open(struct bus *, const char *bucket,
+		    int64_t ttl_ms, char **cause);
+void		 bus_kv_free(struct bus_kv *);	/* NULL is fine */
+int		 bus_kv_get(struct bus_kv *, const char *key, char **data,
+		    size_t *len, uint64_t *rev, char **cause);
+int		 bus_kv_put(struct bus_kv *, const char *key,
+		    const void *data, size_t len, char **cause);
+int		 bus_kv_create(struct bus_kv *, const char *key,
+		    const void *data, size_t len, uint64_t *rev, char **cause);
+int		 bus_kv_update(struct bus_kv *, const char *key,
+		    const void *data, size_t len, uint64_t last, uint64_t *rev,
+		    char **cause);
+int		 bus_kv_delete(struct bus_kv *, const char *key, char **cause);
 
 /* The server named in messages: the one connected to, else urls. */
 const char	*bus_server(struct bus *);

@@ -45,6 +45,10 @@ struct consume_conf {
 	   from again (0). */
 	void		(*note)(void *arg, const char *producer, int idle);
 	void		*note_arg;
+	/* Called (NULL: not) after each turn's events are applied and
+	   their alerts flushed; -1 ends the run as *stop does. */
+	int		(*tick)(void *arg);
+	void		*tick_arg;
 };
 
 struct consume	*consume_new(struct engine *, const struct ruleset *,
@@ -53,9 +57,10 @@ struct consume	*consume_new(struct engine *, const struct ruleset *,
 void		 consume_free(struct consume *);	/* NULL is fine */
 
 /*
- * Fetch, order and release until done (as above), *stop is set or the
- * reader of out has gone; then every event still held is released, in
- * order. -1 with *cause (malloc'd) when the bus fails.
+ * Fetch, order and release until done (as above), *stop is set, the
+ * reader of out has gone or the tick says so; the events still held are
+ * not applied (a checkpoint's position reads them again). -1 with
+ * *cause (malloc'd) when the bus fails.
  */
 int		 consume_run(struct consume *, struct bus_sub *,
 		    const volatile sig_atomic_t *stop, char **cause);
@@ -68,8 +73,20 @@ struct consume_stats {
 	const char	*badwhy;	/* static text; NULL when none */
 	uint64_t	 late;
 	uint64_t	 idled;		/* producers found idle */
+	uint64_t	 replayed;	/* read again, applied before */
 	uint64_t	 reweighted;
 };
 const struct consume_stats *consume_stats(const struct consume *);
+
+/*
+ * Where it is, for a checkpoint (consume.c says the form): written to o
+ * after what o holds. consume_import(), into a consumer not yet run,
+ * restores it and sets *resume to the stream sequence number to read
+ * from: events read again up to the highest the checkpoint had taken in
+ * are skipped when they were applied then (consume_stats' replayed).
+ */
+void		 consume_export(const struct consume *, struct obuf *o);
+int		 consume_import(struct consume *, const char *data,
+		    size_t len, uint64_t *resume, char **cause);
 
 #endif

@@ -207,6 +207,16 @@ int		 engine_set_latest(struct engine *, int64_t t,
  */
 void		 engine_finish(struct engine *);
 
+/*
+ * The alerts raised so far, every detector's. engine_skip_alerts(): the
+ * count goes on from alerts, and the next skip alerts are counted but
+ * neither written nor acted on: a --consume worker taking over from a
+ * checkpoint raises again those its predecessor wrote after it.
+ */
+uint64_t	 engine_alerts(const struct engine *);
+void		 engine_skip_alerts(struct engine *, uint64_t alerts,
+		    uint64_t skip);
+
 /* The counters; the caller may add bytes and longlines. */
 struct engine_stats *engine_stats(struct engine *);
 

@@ -217,7 +217,7 @@ bus_flush(struct bus *b, char **cause)
 
 struct bus_sub *
 bus_pull(struct bus *b, const char *subject, const char *durable,
-    char **cause)
+    uint64_t startseq, char **cause)
 {
 	struct bus_sub *bs;
 	jsSubOptions so;
@@ -228,11 +228,25 @@ bus_pull(struct bus *b, const char *subject, const char *durable,
 		*cause = xasprintf("\"%s\" is not a consumer name", durable);
 		return NULL;
 	}
+	if (startseq > 0) {
+		/* Made again, to start there; gone already is fine. */
+		s = js_DeleteConsumer(b->js, b->stream, durable, NULL, &jerr);
+		if (s != NATS_OK && s != NATS_NOT_FOUND &&
+		    jerr != JSConsumerNotFoundErr) {
+			*cause = bus_cause(durable, s, jerr);
+			return NULL;
+		}
+		jerr = 0;
+	}
 	bs = xcalloc(1, sizeof(*bs));
 	jsSubOptions_Init(&so);
 	so.Stream = b->stream;
 	so.Config.AckPolicy = js_AckExplicit;
 	so.Config.MaxAckPending = BUS_ACK_PENDING;
+	if (startseq > 0) {
+		so.Config.DeliverPolicy = js_DeliverByStartSequence;
+		so.Config.OptStartSeq = startseq;
+	}
 	s = js_PullSubscribe(&bs->sub, b->js, subject, durable, NULL, &so,
 	    &jerr);
 	if (s != NATS_OK) {
@@ -252,10 +266,24 @@ bus_sub_free(struct bus_sub *bs)
 	free(bs);
 }
 
+/* The stream's sequence number of m; 0 when it has none. */
+static uint64_t
+bus_seq(natsMsg *m)
+{
+	jsMsgMetaData *meta = NULL;
+	uint64_t seq = 0;
+
+	if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
+		seq = meta->Sequence.Stream;
+		jsMsgMetaData_Destroy(meta);
+	}
+	return seq;
+}
+
 int
 bus_fetch(struct bus_sub *bs, int timeout_ms, void (*cb)(void *arg,
-    const char *subject, const char *data, size_t len), void *arg,
-    char **cause)
+    const char *subject, const char *data, size_t len, uint64_t seq),
+    void *arg, char **cause)
 {
 	natsMsgList list;
 	jsErrCode jerr = 0;
@@ -273,7 +301,8 @@ bus_fetch(struct bus_sub *bs, int timeout_ms, void (*cb)(void *arg,
 	for (i = 0; i < list.Count; i++) {
 		cb(arg, natsMsg_GetSubject(list.Msgs[i]),
 		    natsMsg_GetData(list.Msgs[i]),
-		    (size_t)natsMsg_GetDataLength(list.Msgs[i]));
+		    (size_t)natsMsg_GetDataLength(list.Msgs[i]),
+		    bus_seq(list.Msgs[i]));
 		if ((s = natsMsg_Ack(list.Msgs[i], NULL)) != NATS_OK) {
 			*cause = bus_cause("ack", s, 0);
 			natsMsgList_Destroy(&list);
@@ -896,4 +925,159 @@ bus_pub_free(struct bus_pub *bp)
 	free(bp->urls);
 	pthread_mutex_destroy(&bp->mu);
 	free(bp);
+}
+
+/*
+ * Key-value buckets (bus.h). libnats' kvStore_Create() and
+ * kvStore_Update() say only that they failed: whether the key was there
+ * (or at another revision) is then asked with kvStore_Get().
+ */
+struct bus_kv {
+	kvStore		*kv;
+	char		*bucket;
+};
+
+struct bus_kv *
+bus_kv_open(struct bus *b, const char *bucket, int64_t ttl_ms,
+    char **cause)
+{
+	struct bus_kv *k;
+	kvConfig kc;
+	natsStatus s;
+
+	if (!bus_name_ok(bucket)) {
+		*cause = xasprintf("\"%s\" is not a bucket name", bucket);
+		return NULL;
+	}
+	k = xcalloc(1, sizeof(*k));
+	k->bucket = xstrdup(bucket);
+	s = js_KeyValue(&k->kv, b->js, bucket);
+	if (s == NATS_NOT_FOUND) {
+		kvConfig_Init(&kc);
+		kc.Bucket = bucket;
+		kc.History = 1;
+		kc.TTL = ttl_ms;
+		kc.StorageType = js_FileStorage;
+		kc.Replicas = bus_replicas(b);
+		s = js_CreateKeyValue(&k->kv, b->js, &kc);
+		/* Made by another meanwhile. */
+		if (s != NATS_OK)
+			s = js_KeyValue(&k->kv, b->js, bucket);
+	}
+	if (s != NATS_OK) {
+		*cause = bus_cause(bucket, s, 0);
+		free(k->bucket);
+		free(k);
+		return NULL;
+	}
+	return k;
+}
+
+void
+bus_kv_free(struct bus_kv *k)
+{
+	if (k == NULL)
+		return;
+	kvStore_Destroy(k->kv);
+	free(k->bucket);
+	free(k);
+}
+
+int
+bus_kv_get(struct bus_kv *k, const char *key, char **data, size_t *len,
+    uint64_t *rev, char **cause)
+{
+	kvEntry *e = NULL;
+	natsStatus s;
+	int n;
+
+	s = kvStore_Get(&e, k->kv, key);
+	if (s == NATS_NOT_FOUND)
+		return 0;
+	if (s != NATS_OK) {
+		*cause = bus_cause(key, s, 0);
+		return -1;
+	}
+	n = kvEntry_ValueLen(e);
+	*len = n > 0 ? (size_t)n : 0;
+	*data = xmalloc(*len + 1);
+	if (*len > 0)
+		memcpy(*data, kvEntry_Value(e), *len);
+	(*data)[*len] = '\0';
+	if (rev != NULL)
+		*rev = kvEntry_Revision(e);
+	kvEntry_Destroy(e);
+	return 1;
+}
+
+int
+bus_kv_put(struct bus_kv *k, const char *key, const void *data, size_t len,
+    char **cause)
+{
+	natsStatus s;
+
+	if (len > INT32_MAX) {
+		*cause = xasprintf("%s: %zu bytes is too large", key, len);
+		return -1;
+	}
+	if ((s = kvStore_Put(NULL, k->kv, key, data, (int)len)) != NATS_OK) {
+		*cause = bus_cause(key, s, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/* After a failed create or update: 0 if key is (or is not) at last. */
+static int
+bus_kv_conflict(struct bus_kv *k, const char *key, natsStatus s,
+    char **cause)
+{
+	kvEntry *e = NULL;
+	natsStatus g;
+
+	*cause = bus_cause(key, s, 0);
+	g = kvStore_Get(&e, k->kv, key);
+	kvEntry_Destroy(e);
+	if (g == NATS_OK || g == NATS_NOT_FOUND) {
+		free(*cause);
+		*cause = NULL;
+		return 0;
+	}
+	return -1;
+}
+
+int
+bus_kv_create(struct bus_kv *k, const char *key, const void *data,
+    size_t len, uint64_t *rev, char **cause)
+{
+	natsStatus s;
+
+	s = kvStore_Create(rev, k->kv, key, data, (int)len);
+	if (s == NATS_OK)
+		return 1;
+	return bus_kv_conflict(k, key, s, cause);
+}
+
+int
+bus_kv_update(struct bus_kv *k, const char *key, const void *data,
+    size_t len, uint64_t last, uint64_t *rev, char **cause)
+{
+	natsStatus s;
+
+	s = kvStore_Update(rev, k->kv, key, data, (int)len, last);
+	if (s == NATS_OK)
+		return 1;
+	return bus_kv_conflict(k, key, s, cause);
+}
+
+int
+bus_kv_delete(struct bus_kv *k, const char *key, char **cause)
+{
+	natsStatus s;
+
+	if ((s = kvStore_Delete(k->kv, key)) != NATS_OK) {
+		*cause = bus_cause(key, s, 0);
+		return -1;
+	}
+	return 0;
 }

@@ -3,11 +3,14 @@
  * (consume.h). The held events are a binary min-heap on (time, producer,
  * seq); each is one allocation, its customer and line after it.
  *
- * Messages are acknowledged as they are taken in, held or applied: a
- * consumer that stops keeps nothing across runs yet (no checkpoint), so
- * a stop releases what it holds rather than drop it.
+ * Messages are acknowledged as they are taken in, held or applied; what
+ * a run keeps across runs is its position (consume_export()), in the
+ * checkpoint worker.c saves, and a stop leaves what it holds to be read
+ * again from there.
  */
+#include <ctype.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,7 @@ static const char *const consume_fields[F_N] = { "customer", "time", "rule",
 
 struct consume_ev {
 	int64_t		 time;
+	uint64_t	 sseq;		/* its stream sequence number */
 	size_t		 producer;	/* index in prod */
 	uint64_t	 seq;
 	int		 rule;
@@ -70,6 +74,9 @@ struct consume {
 	struct jsonl		*jl;
 	struct consume_stats	 st;
 	int			 unflushed;	/* late ones applied */
+	uint64_t		 msgseq;	/* the message's, in the cb */
+	uint64_t		 seen;		/* the highest taken in */
+	uint64_t		 skipto;	/* a checkpoint's seen */
 };
 
 struct consume *
@@ -314,12 +321,23 @@ consume_event(struct consume *c)
 	}
 	if (!r->forgiving && w != (int64_t)r->weight)
 		c->st.reweighted++;
-	c->st.events++;
 	p = consume_producer(c, v[F_PRODUCER]);
+	/*
+	 * Read again after a checkpoint was loaded: applied already, by
+	 * this or the worker before, when it was released (or late) then.
+	 */
+	if (c->msgseq <= c->skipto && c->rprod != SIZE_MAX &&
+	    !consume_key_before(c, c->rtime, c->rprod, c->rseq, t, p,
+	    (uint64_t)seq)) {
+		c->st.replayed++;
+		return;
+	}
+	c->st.events++;
 	c->prod[p].ended = 0;
 	ll = v[F_LINE]->present ? v[F_LINE]->len : 0;
 	ev = xmalloc(sizeof(*ev) + v[F_CUSTOMER]->len + ll);
 	ev->time = t;
+	ev->sseq = c->msgseq;
 	ev->producer = p;
 	ev->seq = (uint64_t)seq;
 	ev->rule = rule;
@@ -373,11 +391,15 @@ consume_watermark(struct consume *c)
 
 /* bus_fetch()'s callback: PREFIX.ev.K or PREFIX.wm.K. */
 static void
-consume_msg_cb(void *arg, const char *subject, const char *data, size_t len)
+consume_msg_cb(void *arg, const char *subject, const char *data, size_t len,
+    uint64_t seq)
 {
 	struct consume *c = arg;
 	const char *kind = subject + c->prefixlen;
 
+	c->msgseq = seq;
+	if (seq > c->seen)
+		c->seen = seq;
 	if (strncmp(subject, c->prefix, c->prefixlen) != 0 ||
 	    (strncmp(kind, ".ev.", 4) != 0 && strncmp(kind, ".wm.", 4) != 0)) {
 		consume_bad(c, "a message on a subject not an event's or a "
@@ -489,7 +511,127 @@ consume_run(struct consume *c, struct bus_sub *bs,
 		}
 		consume_idle(c);
 		consume_release(c, 0);
+		if (c->conf.tick != NULL && c->conf.tick(c->conf.tick_arg) == -1)
+			break;
 	}
-	consume_release(c, 1);
+	/* Stopped: what is held stays for the next run (its checkpoint). */
 	return rv;
+}
+
+/*
+ * The position, as text: a line "cxwatch-consume 1", then "resume SEQ"
+ * (the stream sequence to read from again: the lowest of the events
+ * held, or the one after the highest taken in), "seen SEQ", "released
+ * TIME SEQ HEX" (or "released none"), "maxwall W", and per producer
+ * "producer WM WALL ENDED IDLE HEX", names in hex.
+ */
+static void
+consume_hex(struct obuf *o, const char *s)
+{
+	for (; *s != '\0'; s++)
+		obuf_printf(o, "%02x", (unsigned char)*s);
+}
+
+void
+consume_export(const struct consume *c, struct obuf *o)
+{
+	uint64_t resume = c->seen + 1;
+	size_t i;
+
+	for (i = 0; i < c->nheap; i++)
+		if (c->heap[i]->sseq < resume)
+			resume = c->heap[i]->sseq;
+	obuf_printf(o, "cxwatch-consume 1\nresume %" PRIu64 "\nseen %" PRIu64
+	    "\n", resume, c->seen);
+	if (c->rprod == SIZE_MAX)
+		obuf_puts(o, "released none\n");
+	else {
+		obuf_printf(o, "released %" PRId64 " %" PRIu64 " ", c->rtime,
+		    c->rseq);
+		consume_hex(o, c->prod[c->rprod].name);
+		obuf_putc(o, '\n');
+	}
+	obuf_printf(o, "maxwall %" PRId64 "\n", c->maxwall);
+	for (i = 0; i < c->nprod; i++) {
+		obuf_printf(o, "producer %" PRId64 " %" PRId64 " %d %d ",
+		    c->prod[i].wm, c->prod[i].wall, c->prod[i].ended,
+		    c->prod[i].idle);
+		consume_hex(o, c->prod[i].name);
+		obuf_putc(o, '\n');
+	}
+}
+
+/* hex[0..] up to a blank or the end, as a jsonl_value for the lookup. */
+static int
+consume_unhex(const char *hex, char *out, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	unsigned v;
+
+	while (hex[0] != '\0' && hex[0] != '\n') {
+		if (n == cap || sscanf(hex, "%2x", &v) != 1 ||
+		    !isxdigit((unsigned char)hex[1]))
+			return -1;
+		out[n++] = (char)v;
+		hex += 2;
+	}
+	*len = n;
+	return n > 0 ? 0 : -1;
+}
+
+int
+consume_import(struct consume *c, const char *data, size_t len,
+    uint64_t *resume, char **cause)
+{
+	char *text = xstrndup(data, len), *line, *next, name[512];
+	struct jsonl_value v;
+	int64_t a, b;
+	uint64_t q;
+	int e, i, n, ok = 1, first = 1;
+	size_t p, nl;
+
+	*resume = 0;
+	for (line = text; ok && line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		n = 0;
+		if (first) {
+			ok = strcmp(line, "cxwatch-consume 1") == 0;
+			first = 0;
+		} else if (sscanf(line, "resume %" SCNu64 "%n", &q, &n) == 1 &&
+		    line[n] == '\0' && q > 0)
+			*resume = q;
+		else if (sscanf(line, "seen %" SCNu64 "%n", &q, &n) == 1 &&
+		    line[n] == '\0')
+			c->seen = c->skipto = q;
+		else if (strcmp(line, "released none") == 0)
+			c->rprod = SIZE_MAX;
+		else if (sscanf(line, "released %" SCNd64 " %" SCNu64 " %n", &a,
+		    &q, &n) == 2 && consume_unhex(line + n, name,
+		    sizeof(name), &nl) == 0) {
+			v.p = name, v.len = nl;
+			c->rtime = a;
+			c->rseq = q;
+			c->rprod = consume_producer(c, &v);
+		} else if (sscanf(line, "maxwall %" SCNd64 "%n", &a, &n) == 1 &&
+		    line[n] == '\0')
+			c->maxwall = a;
+		else if (sscanf(line, "producer %" SCNd64 " %" SCNd64
+		    " %d %d %n", &a, &b, &e, &i, &n) == 4 &&
+		    consume_unhex(line + n, name, sizeof(name), &nl) == 0) {
+			v.p = name, v.len = nl;
+			p = consume_producer(c, &v);
+			c->prod[p].wm = a;
+			c->prod[p].wall = b;
+			c->prod[p].ended = e != 0;
+			c->prod[p].idle = i != 0;
+		} else
+			ok = 0;
+	}
+	free(text);
+	if (!ok || *resume == 0) {
+		*cause = xstrdup("not a consumer's position");
+		return -1;
+	}
+	return 0;
 }

@@ -44,6 +44,8 @@ struct engine_det {
 };
 
 struct engine {
+	uint64_t		 alerts;	/* all detectors' */
+	uint64_t		 skip;		/* engine_skip_alerts() */
 	const struct ruleset	*rs;
 	struct matcher		*mt;
 	struct claim		*cl;		/* for lines not claimed before */
@@ -845,6 +847,12 @@ engine_alert(struct engine *e, size_t d, struct walert *a)
 	engine_alert_ids(e, a, &ai);
 	a->detector = (unsigned)d;
 	e->st.det[d].alerts++;
+	e->alerts++;
+	if (e->skip > 0) {
+		/* Written already, by the worker before (--consume). */
+		e->skip--;
+		return;
+	}
 	if (e->opts.report != NULL)
 		report_alert(e->opts.report, a);
 	if (e->opts.explain && e->opts.format == ALERT_JSON) {
@@ -1686,4 +1694,17 @@ engine_stats_write(struct engine *e, struct obuf *o, double elapsed)
 	obuf_printf(o, "  %-22s %.3f s\n", "elapsed", elapsed);
 	obuf_printf(o, "  %-22s %.1f MB/s\n", "throughput", elapsed > 0 ?
 	    (double)st->bytes / 1e6 / elapsed : 0.0);
+}
+
+uint64_t
+engine_alerts(const struct engine *e)
+{
+	return e->alerts;
+}
+
+void
+engine_skip_alerts(struct engine *e, uint64_t alerts, uint64_t skip)
+{
+	e->alerts = alerts;
+	e->skip = skip;
 }

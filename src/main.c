@@ -22,6 +22,7 @@
 #include "afile.h"
 #include "bus.h"
 #include "consume.h"
+#include "worker.h"
 #include "diag.h"
 #include "emit.h"
 #include "engine.h"
@@ -537,9 +538,23 @@ main_check(const struct ruleset *rs, const struct pseudonym *key)
  * registry travel together.
  */
 static int
+main_state_at(const char *path, struct engine *e, struct registry *reg,
+    const struct ruleset *rs, const struct pseudonym *key, int save,
+    struct state_producer *prod, char **causep);
+
+static int
 main_state(const struct options *o, struct engine *e, struct registry *reg,
     const struct ruleset *rs, const struct pseudonym *key, int save,
     struct state_producer *prod)
+{
+	return main_state_at(o->state, e, reg, rs, key, save, prod, NULL);
+}
+
+/* As main_state(), at path; with causep, the trouble is left there. */
+static int
+main_state_at(const char *path, struct engine *e, struct registry *reg,
+    const struct ruleset *rs, const struct pseudonym *key, int save,
+    struct state_producer *prod, char **causep)
 {
 	struct state_table *tabs;
 	struct state_incidents si;
@@ -565,12 +580,12 @@ main_state(const struct options *o, struct engine *e, struct registry *reg,
 		}
 	si.rules = names;
 	if (save)
-		rc = state_save_prod(o->state, tabs, n, &si, reg, prod,
+		rc = state_save_prod(path, tabs, n, &si, reg, prod,
 		    main_fingerprint(rs, key), &cause);
 	else
-		rc = state_load_prod(o->state, tabs, n, &si, reg, prod,
+		rc = state_load_prod(path, tabs, n, &si, reg, prod,
 		    main_fingerprint(rs, key), &cause);
-	if (!save)
+	if (!save && causep == NULL)
 		main_state_loaded = rc == 0;
 	if (rc == 0 && !save) {
 		engine_incidents_loaded(e);
@@ -580,12 +595,16 @@ main_state(const struct options *o, struct engine *e, struct registry *reg,
 	free(tabs);
 	free(names);
 	free(si.inc);
+	if (rc == -1 && causep != NULL) {
+		*causep = cause;
+		return -1;
+	}
 	if (rc == -1) {
 		warnx("%s", cause);
 		free(cause);
 		return -1;
 	}
-	return 0;
+	return rc;
 }
 
 /*
@@ -960,8 +979,6 @@ main_engine_opts(const struct options *o, struct engine_opts *eng)
 static void
 main_dist_check(const struct options *o, int noperands)
 {
-	const char *dist = o->emit != NULL ? "--emit" : "--consume";
-
 	if (o->emit != NULL && o->consume != NULL)
 		errx(CXW_EXIT_TROUBLE, "--emit and --consume are two stages: "
 		    "one or the other");
@@ -976,8 +993,8 @@ main_dist_check(const struct options *o, int noperands)
 		return;
 	}
 	if (o->state != NULL && o->consume != NULL)
-		errx(CXW_EXIT_TROUBLE, "%s: --state is not supported there",
-		    dist);
+		errx(CXW_EXIT_TROUBLE, "--consume keeps its state in the "
+		    "stream's checkpoints, not in --state");
 	if (o->consume == NULL)
 		return;
 	if (noperands > 0 || o->follow || o->explain)
@@ -1133,57 +1150,86 @@ main_consume_note(void *arg, const char *producer, int idle)
 		    producer);
 }
 
+/* --consume: the engine's state to or from a checkpoint's file. */
+struct main_ckpt {
+	struct engine		*e;
+	const struct ruleset	*rs;
+	const struct pseudonym	*key;
+};
+
+static int
+main_consume_state(void *arg, const char *path, int save, char **cause)
+{
+	struct main_ckpt *mc = arg;
+
+	return main_state_at(path, mc->e, NULL, mc->rs, mc->key, save, NULL,
+	    cause) == -1 ? -1 : 0;
+}
+
+static void
+main_worker_note(void *arg, const char *what)
+{
+	(void)arg;
+	warnx("--consume: %s", what);
+}
+
 /* --consume: partition K's events into e, until done or stopped. */
 static void
 main_consume(const struct options *o, struct engine *e,
-    const struct ruleset *rs, struct obuf *out)
+    const struct ruleset *rs, const struct pseudonym *key, struct obuf *out)
 {
-	const struct consume_stats *st;
-	struct consume *c;
-	struct bus_sub *sub;
-	struct bus *b;
-	char subject[300], durable[300], *cause;
-
+	struct consume_stats st;
+	struct worker_conf wc;
+	struct main_ckpt mc;
 	struct bus_conf conf;
-	struct consume_conf cc;
+	struct bus *b;
+	char owner[300], host[256], *cause;
 	int stopped;
 
 	main_bus_conf(o, o->consume, 1, &conf);
 	if ((b = bus_open_conf(&conf, &stopped, &cause)) == NULL)
 		errx(CXW_EXIT_TROUBLE, "--consume: %s", cause);
-	(void)snprintf(subject, sizeof(subject), "%s.*.%lld", o->emit_subject,
-	    o->partition);
-	(void)snprintf(durable, sizeof(durable), "%s-%lld", o->emit_subject,
-	    o->partition);
-	if ((sub = bus_pull(b, subject, durable, &cause)) == NULL)
-		errx(CXW_EXIT_TROUBLE, "--consume: %s", cause);
-	memset(&cc, 0, sizeof(cc));
-	cc.nproducers = (unsigned)o->producers;
-	cc.lateness = o->lateness;
-	cc.idle = o->producer_timeout;
-	cc.note = main_consume_note;
-	c = consume_new(e, rs, out, o->emit_subject, &cc);
-	if (consume_run(c, sub, &main_stop, &cause) == -1) {
+	if (gethostname(host, sizeof(host)) == -1)
+		(void)strcpy(host, "localhost");
+	host[sizeof(host) - 1] = '\0';
+	(void)snprintf(owner, sizeof(owner), "%s:%ld", host, (long)getpid());
+	mc.e = e;
+	mc.rs = rs;
+	mc.key = key;
+	memset(&wc, 0, sizeof(wc));
+	wc.prefix = o->emit_subject;
+	wc.partition = (unsigned)o->partition;
+	wc.lease = o->lease;
+	wc.every = o->checkpoint_every;
+	wc.standby = o->standby;
+	wc.reset = o->state_reset;
+	wc.owner = owner;
+	wc.cc.nproducers = (unsigned)o->producers;
+	wc.cc.lateness = o->lateness;
+	wc.cc.idle = o->producer_timeout;
+	wc.cc.note = main_consume_note;
+	wc.state = main_consume_state;
+	wc.state_arg = &mc;
+	wc.note = main_worker_note;
+	wc.stop = &main_stop;
+	if (worker_run(b, e, rs, out, &wc, &st, &cause) == -1) {
 		warnx("--consume: %s", cause);
 		free(cause);
 		status_trouble();
 	}
-	st = consume_stats(c);
-	if (st->bad > 0) {
+	if (st.bad > 0) {
 		warnx("--consume: %llu messages not read (the first: %s)",
-		    (unsigned long long)st->bad, st->badwhy);
+		    (unsigned long long)st.bad, st.badwhy);
 		status_trouble();
 	}
-	if (st->late > 0)
+	if (st.late > 0)
 		warnx("--consume: %llu event%s came after %s place in time "
-		    "had gone, applied late", (unsigned long long)st->late,
-		    st->late == 1 ? "" : "s", st->late == 1 ? "its" : "their");
-	if (st->reweighted > 0)
+		    "had gone, applied late", (unsigned long long)st.late,
+		    st.late == 1 ? "" : "s", st.late == 1 ? "its" : "their");
+	if (st.reweighted > 0)
 		warnx("--consume: %llu events weighed otherwise where they "
 		    "were matched (are the rules the same?)",
-		    (unsigned long long)st->reweighted);
-	consume_free(c);
-	bus_sub_free(sub);
+		    (unsigned long long)st.reweighted);
 	bus_close(b);
 }
 
@@ -1334,7 +1380,7 @@ main(int argc, char **argv)
 	io.threads = main_threads(&o);
 	io.simple = o.simple;
 	if (o.consume != NULL) {
-		main_consume(&o, e, rs, out);
+		main_consume(&o, e, rs, key, out);
 		stopped = main_stop != 0;
 	} else if (!badstate && (o.follow ||
 	    main_live_stdin(inputs, ninputs, rs))) {

@@ -40,7 +40,8 @@ struct options_entry {
 	int			 value;		/* OPT_FLAG: what is set */
 	const char *const	*choices;	/* OPT_ENUM, OPT_SET;
 						   NULL-terminated */
-	const char		*needs;		/* long name it goes with */
+	const char		*needs;		/* long name it goes with;
+						   "a|b": either */
 	const char		*usage;		/* NULL: made from the row;
 						   "": shown with another's */
 	const char		*help;		/* --help text; \n continues */
@@ -150,8 +151,9 @@ static const struct options_entry options_table[] = {
 	  .usage = "[--state file [--state-reset] [--reread]]",
 	  .help = "carry the windows over from the last run, save at exit" },
 	{ .name = "state-reset", .type = OPT_FLAG, .off = OPT(state_reset),
-	  .value = 1, .needs = "state", .usage = "",
-	  .help = "ignore the state FILE holds, start afresh" },
+	  .value = 1, .needs = "state|consume", .usage = "",
+	  .help = "ignore the state FILE (or --consume's checkpoint)\n"
+	  "holds, start afresh" },
 	{ .name = "reread", .type = OPT_FLAG, .off = OPT(reread), .value = 1,
 	  .needs = "state", .usage = "",
 	  .help = "read every file from its start, even what --state\n"
@@ -214,7 +216,8 @@ static const struct options_entry options_table[] = {
 	{ .name = "consume", .type = OPT_STR, .off = OPT(consume),
 	  .arg = "url", .harg = "URL",
 	  .usage = "[--consume url [--partition k] [--producers n] "
-	  "[--lateness duration] [--producer-timeout duration]]",
+	  "[--lateness duration] [--producer-timeout duration] "
+	  "[--checkpoint-every duration] [--lease duration] [--standby]]",
 	  .help = "alert on partition K's events, from NATS JetStream" },
 	{ .name = "partition", .type = OPT_NUM, .off = OPT(partition),
 	  .arg = "k", .harg = "K", .lo = 0, .hi = 1023, .needs = "consume",
@@ -231,6 +234,17 @@ static const struct options_entry options_table[] = {
 	  .lo = 0, .needs = "consume", .usage = "",
 	  .help = "a producer silent this long holds nothing back\n"
 	  "(default 10s, 0 never)" },
+	{ .name = "checkpoint-every", .type = OPT_DUR,
+	  .off = OPT(checkpoint_every), .arg = "duration", .harg = "DUR",
+	  .lo = 1, .needs = "consume", .usage = "",
+	  .help = "save the partition's state this often (default 5s)" },
+	{ .name = "lease", .type = OPT_DUR, .off = OPT(lease),
+	  .arg = "duration", .harg = "DUR", .lo = 1, .needs = "consume",
+	  .usage = "", .help = "how long a partition's owner may be silent before\n"
+	  "a standby takes over (default 10s)" },
+	{ .name = "standby", .type = OPT_FLAG, .off = OPT(standby),
+	  .value = 1, .needs = "consume", .usage = "",
+	  .help = "wait for the partition's lease, then take over" },
 	{ .name = "emit-subject", .type = OPT_STR, .off = OPT(emit_subject),
 	  .arg = "prefix", .harg = "PREFIX",
 	  .help = "the stream and its subjects' prefix (default cxwatch)" },
@@ -530,25 +544,47 @@ static char *
 options_needs(const unsigned char *given)
 {
 	const struct options_entry *e, *n;
-	char *a, *b, *cause;
-	size_t i, j;
+	char *a, *b, *cause, *all;
+	const char *w, *bar;
+	size_t i, j, len;
+	int ok;
 
 	for (i = 0; i < OPTIONS_N; i++) {
 		e = &options_table[i];
 		if (!given[i] || e->needs == NULL)
 			continue;
-		for (j = 0; j < OPTIONS_N; j++)
-			if (strcmp(options_table[j].name, e->needs) == 0)
+		/* "a|b": either will do. */
+		ok = 0;
+		all = NULL;
+		for (w = e->needs; !ok && *w != '\0'; w = *bar ? bar + 1 : bar) {
+			bar = w + strcspn(w, "|");
+			len = (size_t)(bar - w);
+			for (j = 0; j < OPTIONS_N; j++)
+				if (strlen(options_table[j].name) == len &&
+				    strncmp(options_table[j].name, w, len) == 0)
+					break;
+			if (given[j]) {
+				ok = 1;
 				break;
-		if (given[j])
+			}
+			n = &options_table[j];
+			b = options_label(n);
+			cause = n->arg != NULL ? xasprintf("%s%s%s %s",
+			    all ? all : "", all ? " or " : "", b, n->harg) :
+			    xasprintf("%s%s%s", all ? all : "", all ? " or " : "",
+			    b);
+			free(b);
+			free(all);
+			all = cause;
+		}
+		if (ok) {
+			free(all);
 			continue;
-		n = &options_table[j];
+		}
 		a = options_label(e);
-		b = options_label(n);
-		cause = n->arg != NULL ? xasprintf("%s goes with %s %s", a, b,
-		    n->harg) : xasprintf("%s goes with %s", a, b);
+		cause = xasprintf("%s goes with %s", a, all);
 		free(a);
-		free(b);
+		free(all);
 		return cause;
 	}
 	return NULL;
