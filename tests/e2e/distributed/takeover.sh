@@ -132,7 +132,7 @@ cat bad.err
 put p0 "9 1 29 1234"
 (worker --partition 0) >/dev/null 2>bad.err; echo "crc: exit $?"
 cat bad.err
-put p0 "10 1 29 1234"
+put p0 "999 1 29 1234"
 (worker --partition 0) >/dev/null 2>bad.err; echo "chunk missing: exit $?"
 cat bad.err
 (worker --partition 0 --state-reset) >/dev/null 2>bad.err
