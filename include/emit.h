@@ -3,8 +3,10 @@
  * Distributed runs). The engine hands it every line a rule decides
  * (engine_opts.emit); it publishes one compact event per line to
  * PREFIX.ev.P, P the customer's partition (bus_partition()), with message
- * id PRODUCER-SEQ (SEQ counts its events from 1), and its watermark -- the latest log time it has
- * emitted -- to every partition's PREFIX.wm.P, once a second of wall
+ * id PRODUCER-SEQ (SEQ counts its events from 1), and its watermark --
+ * the latest log time of an event it has emitted or of a line claimed
+ * with a customer that no rule decided (emit_seen_cb()) -- to every
+ * partition's PREFIX.wm.P, once a second of wall
  * time (while events flow, and from emit_tick_cb()) and, marked final, at
  * the end.
  *
@@ -43,6 +45,8 @@ void		 emit_line_cb(void *arg, const struct match *m,
  * for a live run's quiet spells. arg is the struct emit.
  */
 void		 emit_tick_cb(void *arg);
+/* engine_opts.emit_seen: a line's time moves the watermark too. */
+void		 emit_seen_cb(void *arg, int64_t time);
 
 /*
  * The final watermarks, then wait for every acknowledgment. 0, or -1

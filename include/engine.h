@@ -57,6 +57,9 @@ struct engine_opts {
 			    const struct rule *r, const char *line,
 			    size_t len);
 	void		 *emit_arg;
+	/* With emit: the time of every line claimed with a customer and a
+	   time that no rule decided (the watermark's). NULL: not told. */
+	void		(*emit_seen)(void *arg, int64_t time);
 };
 
 /* --explain-only's kinds of line (cxwatch(1)). */

@@ -1050,12 +1050,35 @@ int
 bus_kv_create(struct bus_kv *k, const char *key, const void *data,
     size_t len, uint64_t *rev, char **cause)
 {
-	natsStatus s;
+	kvEntry *e = NULL;
+	natsStatus s, g;
+	int tries;
 
-	s = kvStore_Create(rev, k->kv, key, data, (int)len);
-	if (s == NATS_OK)
-		return 1;
-	return bus_kv_conflict(k, key, s, cause);
+	/*
+	 * Refused with no value there: a bucket just made may not take
+	 * writes yet; tried again a few times.
+	 */
+	for (tries = 0; tries < 20; tries++) {
+		s = kvStore_Create(rev, k->kv, key, data, (int)len);
+		if (s == NATS_OK)
+			return 1;
+		*cause = bus_cause(key, s, 0);
+		g = kvStore_Get(&e, k->kv, key);
+		kvEntry_Destroy(e);
+		e = NULL;
+		if (g == NATS_OK) {
+			free(*cause);
+			*cause = NULL;
+			return 0;
+		}
+		if (g != NATS_NOT_FOUND)
+			return -1;
+		free(*cause);
+		*cause = NULL;
+		bus_nap(100);
+	}
+	*cause = bus_cause(key, s, 0);
+	return -1;
 }
 
 int

@@ -29,6 +29,7 @@ struct emit {
 	int			 evidence;
 	uint64_t		 seq;		/* the last event's */
 	int64_t			 latest;	/* log time; INT64_MIN */
+	uint64_t		 seen;		/* emit_seen_cb() calls */
 	double			 wmlast;	/* wall time of the last wm */
 	struct obuf		*msg;		/* the message being made */
 	char			*cause;		/* the first failure */
@@ -165,6 +166,18 @@ emit_line_cb(void *arg, const struct match *m, const struct rule *r,
 	if (m->time > em->latest)
 		em->latest = m->time;
 	emit_tick_cb(em);
+}
+
+void
+emit_seen_cb(void *arg, int64_t time)
+{
+	struct emit *em = arg;
+
+	if (time > em->latest)
+		em->latest = time;
+	/* The clock, not for every line. */
+	if ((++em->seen & 255) == 0)
+		emit_tick_cb(em);
 }
 
 void

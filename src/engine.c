@@ -1247,6 +1247,8 @@ engine_line_decided(struct engine *e, const char *name, uint64_t lineno,
 		return;
 	case MATCH_NORULE:
 		e->st.norule++;
+		if (e->opts.emit_seen != NULL)
+			e->opts.emit_seen(e->opts.emit_arg, m->time);
 		return;
 	case MATCH_EVENT:
 		break;

@@ -1063,6 +1063,7 @@ main_emit(const struct options *o, const struct ruleset *rs,
 		exit(CXW_EXIT_TROUBLE);
 	}
 	eng->emit = emit_line_cb;
+	eng->emit_seen = emit_seen_cb;
 	eng->emit_arg = emit_new(*bp, rs, o->emit_subject,
 	    (unsigned)o->partitions, producer, o->evidence > 0);
 	return eng->emit_arg;
