@@ -16,4 +16,6 @@ ex_skip '^build-fuzz/' \
     'a 30-minute libFuzzer run (make fuzz runs each target in CI)'
 ex_skip '^build/tests/test_fuzz_[a-z]+ crash-FILE' \
     'crash-FILE stands for an input that once crashed a fuzz target'
+ex_skip 'cxwatch --(emit|consume) ' \
+    'distributed/readme runs them against a nats-server it starts'
 ex_all "$TOP/README.md"
