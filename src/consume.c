@@ -77,6 +77,8 @@ struct consume {
 	uint64_t		 msgseq;	/* the message's, in the cb */
 	uint64_t		 seen;		/* the highest taken in */
 	uint64_t		 skipto;	/* a checkpoint's seen */
+	uint64_t		 floor;		/* ... and its resume */
+	uint64_t		 got;		/* the highest this run */
 };
 
 struct consume *
@@ -400,6 +402,8 @@ consume_msg_cb(void *arg, const char *subject, const char *data, size_t len,
 	c->msgseq = seq;
 	if (seq > c->seen)
 		c->seen = seq;
+	if (seq > c->got)
+		c->got = seq;
 	if (strncmp(subject, c->prefix, c->prefixlen) != 0 ||
 	    (strncmp(kind, ".ev.", 4) != 0 && strncmp(kind, ".wm.", 4) != 0)) {
 		consume_bad(c, "a message on a subject not an event's or a "
@@ -541,6 +545,9 @@ consume_export(const struct consume *c, struct obuf *o)
 	for (i = 0; i < c->nheap; i++)
 		if (c->heap[i]->sseq < resume)
 			resume = c->heap[i]->sseq;
+	/* What the checkpoint loaded held and is not read again yet. */
+	if (c->floor > 0 && c->got < c->skipto && c->floor < resume)
+		resume = c->floor;
 	obuf_printf(o, "cxwatch-consume 1\nresume %" PRIu64 "\nseen %" PRIu64
 	    "\n", resume, c->seen);
 	if (c->rprod == SIZE_MAX)
@@ -629,6 +636,7 @@ consume_import(struct consume *c, const char *data, size_t len,
 			ok = 0;
 	}
 	free(text);
+	c->floor = *resume;
 	if (!ok || *resume == 0) {
 		*cause = xstrdup("not a consumer's position");
 		return -1;
