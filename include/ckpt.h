@@ -7,7 +7,8 @@
  * Partition K's checkpoint is the bytes given to ckpt_save(), in chunks
  * "pK.gG.N" (N from 0) of at most CKPT_CHUNK bytes, and then its
  * manifest "pK", "G NCHUNKS LENGTH CRC32": a save is all there or not at
- * all, and the chunks of the generation before are deleted after it.
+ * all. G is 0 or 1 in turn, so that a save never writes the chunks the
+ * manifest names, and the keys stay as few as two checkpoints need.
  * "pK-alerts" is how many alerts the partition has written, in decimal.
  * The lease is "pK" in PREFIX-lease, whose value names its owner: taken
  * only when it has none, renewed only by the revision last put, so that

@@ -86,6 +86,8 @@ const struct consume_stats *consume_stats(const struct consume *);
  * are skipped when they were applied then (consume_stats' replayed).
  */
 void		 consume_export(const struct consume *, struct obuf *o);
+/* The highest stream sequence number taken in (0: none). */
+uint64_t	 consume_seen(const struct consume *);
 int		 consume_import(struct consume *, const char *data,
 		    size_t len, uint64_t *resume, char **cause);
 

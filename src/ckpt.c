@@ -182,8 +182,8 @@ int
 ckpt_save(struct ckpt *ck, const void *data, size_t len, char **cause)
 {
 	const char *p = data;
-	uint64_t g = 0, n, on = 0, ot, oc, og, i;
-	char *m, key[96], *sink;
+	uint64_t g = 0, n, on = 0, ot, oc, og = 0, i;
+	char *m, key[96];
 	size_t mlen, part;
 	int r, old;
 
@@ -192,8 +192,10 @@ ckpt_save(struct ckpt *ck, const void *data, size_t len, char **cause)
 	old = r == 1 && ckpt_manifest(m, &og, &on, &ot, &oc) == 0;
 	if (r == 1)
 		free(m);
+	/* Two generations, in turn: the keys, and so the store, stay
+	   bounded; the one the manifest names is never written. */
 	if (old)
-		g = og + 1;
+		g = (og + 1) % 2;
 	n = (len + CKPT_CHUNK - 1) / CKPT_CHUNK;
 	for (i = 0; i < n; i++) {
 		part = len - i * CKPT_CHUNK < CKPT_CHUNK ?
@@ -208,16 +210,7 @@ ckpt_save(struct ckpt *ck, const void *data, size_t len, char **cause)
 	    crc32(crc32(0, NULL, 0), (const Bytef *)data, (uInt)len));
 	r = bus_kv_put(ck->data, ck->key, m, strlen(m), cause);
 	free(m);
-	if (r == -1)
-		return -1;
-	/* The generation before: no longer read. */
-	for (i = 0; old && i < on; i++) {
-		(void)snprintf(key, sizeof(key), "%s.g%" PRIu64 ".%" PRIu64,
-		    ck->key, og, i);
-		if (bus_kv_delete(ck->data, key, &sink) == -1)
-			free(sink);
-	}
-	return 0;
+	return r;
 }
 
 int

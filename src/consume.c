@@ -643,3 +643,9 @@ consume_import(struct consume *c, const char *data, size_t len,
 	}
 	return 0;
 }
+
+uint64_t
+consume_seen(const struct consume *c)
+{
+	return c->seen;
+}

@@ -32,6 +32,7 @@ struct worker {
 	int64_t		 renewat, saveat;
 	uint64_t	 alertsput;
 	uint64_t	 skipped;	/* alerts written after the checkpoint */
+	uint64_t	 saved;		/* consume_seen() at the last save */
 	char		*cause;		/* why tick() ended the run */
 	int		 lost;
 };
@@ -246,9 +247,11 @@ worker_tick(void *arg)
 			return -1;
 		w->alertsput = n;
 	}
-	if (now >= w->saveat) {
+	/* A checkpoint when something came since the last. */
+	if (now >= w->saveat && consume_seen(w->c) != w->saved) {
 		if (worker_save(w, &w->cause) == -1)
 			return -1;
+		w->saved = consume_seen(w->c);
 		w->saveat = now + w->conf->every;
 	} else if (now >= w->renewat) {
 		switch (ckpt_renew(w->ck, &w->cause)) {
@@ -371,6 +374,7 @@ worker_run(struct bus *b, struct engine *e, const struct ruleset *rs,
 		goto out;
 	w.renewat = worker_ms() + conf->lease / 3;
 	w.saveat = worker_ms() + conf->every;
+	w.saved = consume_seen(w.c);
 	rv = consume_run(w.c, sub, conf->stop, cause);
 	if (rv == 0 && w.cause != NULL) {
 		*cause = w.cause;
