@@ -20,6 +20,7 @@ struct ckpt {
 	char		 key[32];	/* "pK" */
 	uint64_t	 rev;		/* of our lease; 0: none */
 	char		*owner;
+	char		*manifest;	/* the last read or written */
 };
 
 struct ckpt *
@@ -58,6 +59,7 @@ ckpt_free(struct ckpt *ck)
 	bus_kv_free(ck->data);
 	bus_kv_free(ck->lease);
 	free(ck->owner);
+	free(ck->manifest);
 	free(ck);
 }
 
@@ -92,17 +94,40 @@ ckpt_lease(struct ckpt *ck, const char *owner, char **holder, char **cause)
 int
 ckpt_renew(struct ckpt *ck, char **cause)
 {
+	char *m = NULL;
+	size_t mlen;
+	int r;
+
 	if (ck->rev == 0)
 		return 0;
 	switch (bus_kv_update(ck->lease, ck->key, ck->owner,
 	    strlen(ck->owner), ck->rev, &ck->rev, cause)) {
 	case 1:
 		return 1;
-	case 0:
-		ck->rev = 0;
-		return 0;
+	case -1:
+		return -1;
 	}
-	return -1;
+	/*
+	 * Not at our revision: taken by another, or lapsed while the
+	 * server was away. Lapsed and free, with no checkpoint saved
+	 * since ours, it is ours again: no one else has had it.
+	 */
+	if ((r = bus_kv_create(ck->lease, ck->key, ck->owner,
+	    strlen(ck->owner), &ck->rev, cause)) == -1)
+		return -1;
+	if (r == 1 && bus_kv_get(ck->data, ck->key, &m, &mlen, NULL,
+	    cause) != -1 && (m == NULL ? ck->manifest == NULL :
+	    ck->manifest != NULL && strcmp(m, ck->manifest) == 0)) {
+		free(m);
+		return 1;
+	}
+	free(m);
+	m = NULL;
+	/* Taken again by mistake: given back. */
+	if (r == 1 && bus_kv_delete(ck->lease, ck->key, &m) == -1)
+		free(m);
+	ck->rev = 0;
+	return 0;
 }
 
 int
@@ -139,7 +164,8 @@ ckpt_load(struct ckpt *ck, char **data, size_t *len, char **cause)
 	if ((r = bus_kv_get(ck->data, ck->key, &m, &mlen, NULL, cause)) != 1)
 		return r;
 	r = ckpt_manifest(m, &g, &n, &total, &crc);
-	free(m);
+	free(ck->manifest);
+	ck->manifest = m;
 	if (r == -1 || total > SIZE_MAX / 2) {
 		*cause = xasprintf("%s is not a checkpoint's manifest",
 		    ck->key);
@@ -209,7 +235,10 @@ ckpt_save(struct ckpt *ck, const void *data, size_t len, char **cause)
 	m = xasprintf("%" PRIu64 " %" PRIu64 " %zu %lu", g, n, len,
 	    crc32(crc32(0, NULL, 0), (const Bytef *)data, (uInt)len));
 	r = bus_kv_put(ck->data, ck->key, m, strlen(m), cause);
-	free(m);
+	free(ck->manifest);
+	ck->manifest = r == 0 ? m : NULL;
+	if (r != 0)
+		free(m);
 	return r;
 }
 

@@ -33,6 +33,7 @@ struct worker {
 	uint64_t	 alertsput;
 	uint64_t	 skipped;	/* alerts written after the checkpoint */
 	uint64_t	 saved;		/* consume_seen() at the last save */
+	unsigned	 troubles;	/* ticks the bus failed, in a row */
 	char		*cause;		/* why tick() ended the run */
 	int		 lost;
 };
@@ -234,6 +235,24 @@ worker_load(struct worker *w, uint64_t *resume, char **cause)
 	return 1;
 }
 
+/*
+ * The bus failed under the tick (the server away, say): said the first
+ * time of a streak, tried again at the next tick.
+ */
+static void
+worker_trouble(struct worker *w, char *cause)
+{
+	char *what;
+
+	if (w->troubles++ == 0) {
+		what = xasprintf("partition %u: %s; trying again",
+		    w->conf->partition, cause);
+		worker_note(w, what);
+		free(what);
+	}
+	free(cause);
+}
+
 /* consume's tick: the alerts written, the lease, a checkpoint. */
 static int
 worker_tick(void *arg)
@@ -241,20 +260,32 @@ worker_tick(void *arg)
 	struct worker *w = arg;
 	int64_t now = worker_ms();
 	uint64_t n = engine_alerts(w->e);
+	char *cause = NULL;
+	int ok = 1;
 
 	if (n > w->alertsput) {
-		if (ckpt_alerts_put(w->ck, n, &w->cause) == -1)
-			return -1;
+		if (ckpt_alerts_put(w->ck, n, &cause) == -1) {
+			worker_trouble(w, cause);
+			return 0;
+		}
 		w->alertsput = n;
 	}
 	/* A checkpoint when something came since the last. */
 	if (now >= w->saveat && consume_seen(w->c) != w->saved) {
-		if (worker_save(w, &w->cause) == -1)
-			return -1;
-		w->saved = consume_seen(w->c);
-		w->saveat = now + w->conf->every;
+		if (worker_save(w, &cause) == -1) {
+			if (w->lost) {
+				w->cause = cause;
+				return -1;
+			}
+			worker_trouble(w, cause);
+			ok = 0;
+			w->saveat = now + 1000;
+		} else {
+			w->saved = consume_seen(w->c);
+			w->saveat = now + w->conf->every;
+		}
 	} else if (now >= w->renewat) {
-		switch (ckpt_renew(w->ck, &w->cause)) {
+		switch (ckpt_renew(w->ck, &cause)) {
 		case 0:
 			w->lost = 1;
 			w->cause = xasprintf("partition %u: the lease was "
@@ -262,9 +293,17 @@ worker_tick(void *arg)
 			    w->conf->partition);
 			return -1;
 		case -1:
-			return -1;
+			worker_trouble(w, cause);
+			ok = 0;
+			w->renewat = now + 1000;
+			break;
+		default:
+			w->renewat = now + w->conf->lease / 3;
 		}
-		w->renewat = now + w->conf->lease / 3;
+	}
+	if (ok && w->troubles > 0) {
+		worker_note(w, "the bus answers again");
+		w->troubles = 0;
 	}
 	return 0;
 }
@@ -384,6 +423,7 @@ worker_run(struct bus *b, struct engine *e, const struct ruleset *rs,
 	if (!w.lost) {
 		/* The end: what was written, and where it stopped. */
 		if (rv == 0 && (worker_tick(&w) == -1 ||
+		    ckpt_alerts_put(w.ck, engine_alerts(e), &w.cause) == -1 ||
 		    worker_save(&w, &w.cause) == -1)) {
 			*cause = w.cause;
 			w.cause = NULL;
