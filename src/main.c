@@ -1134,6 +1134,7 @@ main_consume(const struct options *o, struct engine *e,
 	int stopped;
 
 	main_bus_conf(o, o->consume, 1, &conf);
+	conf.retry = 1;
 	if ((b = bus_open_conf(&conf, &stopped, &cause)) == NULL)
 		errx(CXW_EXIT_TROUBLE, "--consume: %s", cause);
 	(void)snprintf(subject, sizeof(subject), "%s.*.%lld", o->emit_subject,
