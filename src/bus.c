@@ -767,6 +767,29 @@ bus_tls(natsOptions *opts, const struct bus_conf *c, char **cause)
 	return s;
 }
 
+/*
+ * urls, "nats://host:port[,...]": natsOptions_SetURL() takes one URL
+ * (a list is natsConnection_ConnectTo()'s), so the list is split here.
+ */
+static natsStatus
+bus_servers(natsOptions *opts, const char *urls)
+{
+	char *copy = xstrdup(urls), *p, *save = NULL;
+	const char **list = NULL;
+	natsStatus s;
+	int n = 0;
+
+	for (p = strtok_r(copy, ",", &save); p != NULL;
+	    p = strtok_r(NULL, ",", &save)) {
+		list = xreallocarray(list, (size_t)n + 1, sizeof(*list));
+		list[n++] = p;
+	}
+	s = n > 0 ? natsOptions_SetServers(opts, list, n) : NATS_INVALID_ARG;
+	free(list);
+	free(copy);
+	return s;
+}
+
 static natsOptions *
 bus_options(struct bus *b, char **cause)
 {
@@ -777,7 +800,7 @@ bus_options(struct bus *b, char **cause)
 		*cause = xstrdup("out of memory for the NATS options");
 		return NULL;
 	}
-	if (natsOptions_SetURL(opts, c->urls) != NATS_OK) {
+	if (bus_servers(opts, c->urls) != NATS_OK) {
 		*cause = bus_cause(c->urls, NATS_INVALID_ARG, 0);
 		goto fail;
 	}
