@@ -63,6 +63,12 @@ void		 bus_sub_free(struct bus_sub *);	/* NULL is fine */
  * the call) and its sequence number in the stream, and the message is
  * acknowledged after it returns. Returns the number of messages (0 when
  * none came in time), or -1.
+ *
+ * On a bus of bus_open_conf() with conf->retry, bus_pull() and
+ * bus_fetch() wait while the server is away or restarting (conf->note
+ * once, then 0 after about a second, so the caller sees *stop), and the
+ * last ack of a batch waits for the server's answer: a batch whose acks
+ * may have been lost is not given to cb again when it is redelivered.
  */
 int		 bus_fetch(struct bus_sub *, int timeout_ms,
 		    void (*cb)(void *arg, const char *subject,

@@ -37,9 +37,31 @@ struct bus {
 struct bus_pub;
 static int	bus_replicas(const struct bus *);
 static void	bus_pub_free(struct bus_pub *);
+static int64_t	bus_ms(void);
+static int	bus_transient(natsStatus, jsErrCode);
+static int	bus_wait_stopped(const struct bus_conf *, int);
+static const struct bus_conf *bus_retrying(const struct bus *);
+static void	bus_count_connect(struct bus *);
 
+#define BUS_ACK_WAIT	2000	/* ms for the last ack of a batch */
+#define BUS_UNSURE	4096	/* messages whose ack may be lost, at most */
+#define BUS_AWAY_WAIT	1000	/* ms between fetches while the server is away */
+
+/*
+ * With retry (bus_fetch()): the stream sequences of messages taken in
+ * whose acks the server may not have had, a ring; a redelivery of one
+ * is acknowledged, not taken in twice.
+ */
 struct bus_sub {
 	natsSubscription *sub;
+	struct bus	*b;
+	char		*subject;
+	char		*durable;
+	uint64_t	 startseq;	/* bus_pull()'s */
+	int		 away;		/* fetches failed since the last one */
+	int64_t		 awaysince;	/* ms */
+	uint64_t	 unsure[BUS_UNSURE];
+	size_t		 nunsure, headunsure;
 };
 
 /* "what: libnats' text (JetStream error N)" */
@@ -215,14 +237,91 @@ bus_flush(struct bus *b, char **cause)
 	return 0;
 }
 
+/* bus_pull()'s subscription, made (again) on bs->b. */
+static natsStatus
+bus_pull_subscribe(struct bus_sub *bs, jsErrCode *jerr)
+{
+	jsSubOptions so;
+
+	jsSubOptions_Init(&so);
+	so.Stream = bs->b->stream;
+	so.Config.AckPolicy = js_AckExplicit;
+	so.Config.MaxAckPending = BUS_ACK_PENDING;
+	if (bs->startseq > 0) {
+		/* As bus_pull() made it: binding again must ask the same. */
+		so.Config.DeliverPolicy = js_DeliverByStartSequence;
+		so.Config.OptStartSeq = bs->startseq;
+	}
+	*jerr = 0;
+	return js_PullSubscribe(&bs->sub, bs->b->js, bs->subject, bs->durable,
+	    NULL, &so, jerr);
+}
+
+static const struct bus_conf *
+bus_sub_retry(const struct bus_sub *bs)
+{
+	return bus_retrying(bs->b);
+}
+
+/*
+ * With retry, a fetch or subscription that failed for a reason that may
+ * pass (the server away, restarting, JetStream not back yet): say it
+ * once, wait a second, and 0; else -1 with *cause.
+ */
+static int
+bus_sub_away(struct bus_sub *bs, const char *what, natsStatus s,
+    jsErrCode jerr, char **cause)
+{
+	const struct bus_conf *c = bus_sub_retry(bs);
+	char *why;
+
+	why = bus_cause(what, s, jerr);
+	if (c == NULL || (!bus_transient(s, jerr) &&
+	    jerr != JSConsumerNotFoundErr && jerr != JSNotEnabledErr &&
+	    jerr != JSNotEnabledForAccountErr)) {
+		*cause = why;
+		return -1;
+	}
+	bus_count_connect(bs->b);
+	if (bs->away++ == 0) {
+		bs->awaysince = bus_ms();
+		if (c->note != NULL)
+			c->note(c->note_arg, why);
+	}
+	free(why);
+	(void)bus_wait_stopped(c, BUS_AWAY_WAIT);
+	return 0;
+}
+
+/*
+ * Connected again but the fetches still fail (the durable consumer lost
+ * with a store, say): subscribe again, which makes it when missing.
+ */
+static void
+bus_sub_renew(struct bus_sub *bs)
+{
+	natsSubscription *old = bs->sub;
+	jsErrCode jerr;
+
+	if (natsConnection_Status(bs->b->nc) != NATS_CONN_STATUS_CONNECTED ||
+	    bus_ms() - bs->awaysince < 5 * BUS_AWAY_WAIT)
+		return;
+	if (bus_pull_subscribe(bs, &jerr) != NATS_OK) {
+		bs->sub = old;
+		return;
+	}
+	natsSubscription_Destroy(old);
+	bs->awaysince = bus_ms();
+}
+
 struct bus_sub *
 bus_pull(struct bus *b, const char *subject, const char *durable,
     uint64_t startseq, char **cause)
 {
 	struct bus_sub *bs;
-	jsSubOptions so;
 	jsErrCode jerr = 0;
 	natsStatus s;
+	const struct bus_conf *c;
 
 	if (!bus_name_ok(durable)) {
 		*cause = xasprintf("\"%s\" is not a consumer name", durable);
@@ -239,22 +338,25 @@ bus_pull(struct bus *b, const char *subject, const char *durable,
 		jerr = 0;
 	}
 	bs = xcalloc(1, sizeof(*bs));
-	jsSubOptions_Init(&so);
-	so.Stream = b->stream;
-	so.Config.AckPolicy = js_AckExplicit;
-	so.Config.MaxAckPending = BUS_ACK_PENDING;
-	if (startseq > 0) {
-		so.Config.DeliverPolicy = js_DeliverByStartSequence;
-		so.Config.OptStartSeq = startseq;
+	bs->b = b;
+	bs->startseq = startseq;
+	bs->subject = xstrdup(subject);
+	bs->durable = xstrdup(durable);
+	while ((s = bus_pull_subscribe(bs, &jerr)) != NATS_OK) {
+		if (bus_sub_away(bs, subject, s, jerr, cause) == -1)
+			goto fail;
+		c = bus_sub_retry(bs);
+		if (c->stop != NULL && *c->stop) {
+			*cause = xasprintf("%s: stopped while JetStream did not "
+			    "answer", bus_server(b));
+			goto fail;
+		}
 	}
-	s = js_PullSubscribe(&bs->sub, b->js, subject, durable, NULL, &so,
-	    &jerr);
-	if (s != NATS_OK) {
-		*cause = bus_cause(subject, s, jerr);
-		free(bs);
-		return NULL;
-	}
+	bs->away = 0;
 	return bs;
+fail:
+	bus_sub_free(bs);
+	return NULL;
 }
 
 void
@@ -263,21 +365,86 @@ bus_sub_free(struct bus_sub *bs)
 	if (bs == NULL)
 		return;
 	natsSubscription_Destroy(bs->sub);
+	free(bs->subject);
+	free(bs->durable);
 	free(bs);
 }
 
-/* The stream's sequence number of m; 0 when it has none. */
 static uint64_t
-bus_seq(natsMsg *m)
+bus_msg_seq(natsMsg *m, uint64_t *ndelivered)
 {
-	jsMsgMetaData *meta = NULL;
-	uint64_t seq = 0;
+	jsMsgMetaData *md;
+	uint64_t seq;
 
-	if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
-		seq = meta->Sequence.Stream;
-		jsMsgMetaData_Destroy(meta);
-	}
+	*ndelivered = 0;
+	if (natsMsg_GetMetaData(&md, m) != NATS_OK)
+		return 0;
+	seq = md->Sequence.Stream;
+	*ndelivered = md->NumDelivered;
+	jsMsgMetaData_Destroy(md);
 	return seq;
+}
+
+static void
+bus_sub_unsure(struct bus_sub *bs, natsMsg **ms, int n)
+{
+	uint64_t nd, seq;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if ((seq = bus_msg_seq(ms[i], &nd)) == 0)
+			continue;
+		bs->unsure[(bs->headunsure + bs->nunsure) % BUS_UNSURE] = seq;
+		if (bs->nunsure < BUS_UNSURE)
+			bs->nunsure++;
+		else
+			bs->headunsure = (bs->headunsure + 1) % BUS_UNSURE;
+	}
+}
+
+/* A redelivery of a message taken in already, whose ack was lost? */
+static int
+bus_sub_seen(struct bus_sub *bs, natsMsg *m)
+{
+	uint64_t nd, seq;
+	size_t i;
+
+	if (bs->nunsure == 0 || (seq = bus_msg_seq(m, &nd)) == 0 || nd < 2)
+		return 0;
+	for (i = 0; i < bs->nunsure; i++)
+		if (bs->unsure[(bs->headunsure + i) % BUS_UNSURE] == seq)
+			return 1;
+	return 0;
+}
+
+/*
+ * With retry, the acks go out as they come and the last one waits for
+ * the server's answer, which comes after the others': when it does not
+ * come, the batch's messages may be redelivered, and are known again.
+ */
+static int
+bus_fetch_ack(struct bus_sub *bs, natsMsgList *list, char **cause)
+{
+	jsOptions jo;
+	natsStatus s = NATS_OK;
+	int i, n = list->Count;
+
+	for (i = 0; i < n - 1 && s == NATS_OK; i++)
+		s = natsMsg_Ack(list->Msgs[i], NULL);
+	if (s == NATS_OK && n > 0 && bus_sub_retry(bs) != NULL) {
+		jsOptions_Init(&jo);
+		jo.Wait = BUS_ACK_WAIT;
+		s = natsMsg_AckSync(list->Msgs[n - 1], &jo, NULL);
+	} else if (s == NATS_OK && n > 0)
+		s = natsMsg_Ack(list->Msgs[n - 1], NULL);
+	if (s == NATS_OK)
+		return 0;
+	if (bus_sub_retry(bs) == NULL) {
+		*cause = bus_cause("ack", s, 0);
+		return -1;
+	}
+	bus_sub_unsure(bs, list->Msgs, n);
+	return 0;
 }
 
 int
@@ -288,30 +455,32 @@ bus_fetch(struct bus_sub *bs, int timeout_ms, void (*cb)(void *arg,
 	natsMsgList list;
 	jsErrCode jerr = 0;
 	natsStatus s;
-	int i, n;
+	uint64_t nd;
+	int i, n = 0, rv;
 
 	s = natsSubscription_Fetch(&list, bs->sub, BUS_BATCH, timeout_ms,
 	    &jerr);
 	if (s == NATS_TIMEOUT)
 		return 0;
 	if (s != NATS_OK) {
-		*cause = bus_cause("fetch", s, jerr);
-		return -1;
+		if (bus_sub_away(bs, "fetch", s, jerr, cause) == -1)
+			return -1;
+		bus_sub_renew(bs);
+		return 0;
 	}
+	bs->away = 0;
 	for (i = 0; i < list.Count; i++) {
+		if (bus_sub_seen(bs, list.Msgs[i]))
+			continue;
 		cb(arg, natsMsg_GetSubject(list.Msgs[i]),
 		    natsMsg_GetData(list.Msgs[i]),
 		    (size_t)natsMsg_GetDataLength(list.Msgs[i]),
-		    bus_seq(list.Msgs[i]));
-		if ((s = natsMsg_Ack(list.Msgs[i], NULL)) != NATS_OK) {
-			*cause = bus_cause("ack", s, 0);
-			natsMsgList_Destroy(&list);
-			return -1;
-		}
+		    bus_msg_seq(list.Msgs[i], &nd));
+		n++;
 	}
-	n = list.Count;
+	rv = bus_fetch_ack(bs, &list, cause);
 	natsMsgList_Destroy(&list);
-	return n;
+	return rv == -1 ? -1 : n;
 }
 
 uint32_t
@@ -385,6 +554,20 @@ bus_replicas(const struct bus *b)
 {
 	return b->pub != NULL && b->pub->conf.replicas > 1 ?
 	    (int)b->pub->conf.replicas : 1;
+}
+
+/* bus_open_conf()'s conf when it retries, else NULL. */
+static const struct bus_conf *
+bus_retrying(const struct bus *b)
+{
+	return b->pub != NULL && b->pub->conf.retry ? &b->pub->conf : NULL;
+}
+
+static void
+bus_count_connect(struct bus *b)
+{
+	if (b->pub != NULL)
+		atomic_fetch_add(&b->pub->connects, 1);
 }
 
 /* A refusal that may pass: no JetStream (yet), no leader, no link. */
@@ -603,6 +786,29 @@ bus_tls(natsOptions *opts, const struct bus_conf *c, char **cause)
 	return s;
 }
 
+/*
+ * urls, "nats://host:port[,...]": natsOptions_SetURL() takes one URL
+ * (a list is natsConnection_ConnectTo()'s), so the list is split here.
+ */
+static natsStatus
+bus_servers(natsOptions *opts, const char *urls)
+{
+	char *copy = xstrdup(urls), *p, *save = NULL;
+	const char **list = NULL;
+	natsStatus s;
+	int n = 0;
+
+	for (p = strtok_r(copy, ",", &save); p != NULL;
+	    p = strtok_r(NULL, ",", &save)) {
+		list = xreallocarray(list, (size_t)n + 1, sizeof(*list));
+		list[n++] = p;
+	}
+	s = n > 0 ? natsOptions_SetServers(opts, list, n) : NATS_INVALID_ARG;
+	free(list);
+	free(copy);
+	return s;
+}
+
 static natsOptions *
 bus_options(struct bus *b, char **cause)
 {
@@ -613,7 +819,7 @@ bus_options(struct bus *b, char **cause)
 		*cause = xstrdup("out of memory for the NATS options");
 		return NULL;
 	}
-	if (natsOptions_SetURL(opts, c->urls) != NATS_OK) {
+	if (bus_servers(opts, c->urls) != NATS_OK) {
 		*cause = bus_cause(c->urls, NATS_INVALID_ARG, 0);
 		goto fail;
 	}
@@ -715,7 +921,7 @@ bus_connect(struct bus *b, natsOptions *opts, int *stopped, char **cause)
 		if (bus_wait_stopped(c, BUS_RETRY_WAIT)) {
 			*stopped = 1;
 			*cause = xasprintf("%s: stopped while no server answered "
-			    "(%llu attempts); nothing was published", c->urls,
+			    "(%llu attempts)", c->urls,
 			    (unsigned long long)atomic_load(&bp->connects));
 			return -1;
 		}
@@ -751,7 +957,7 @@ bus_stream_wait(struct bus *b, int *stopped, char **cause)
 		if (bus_wait_stopped(c, BUS_RETRY_WAIT)) {
 			*stopped = 1;
 			*cause = xasprintf("%s: stopped while JetStream did not "
-			    "answer; nothing was published", c->urls);
+			    "answer", c->urls);
 			return -1;
 		}
 	}

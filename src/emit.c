@@ -36,6 +36,9 @@ struct emit {
 	uint64_t		 failed;	/* messages not published */
 	uint64_t		 runid;		/* 0, or emit_live()'s */
 	uint64_t		 first;		/* seq before this run's */
+	/* Live: the log's clock while quiet, as loop.c's local one. */
+	int64_t			 qlog;		/* latest when last moved */
+	double			 qwall;		/* ... and the wall then */
 };
 
 static double
@@ -184,6 +187,24 @@ void
 emit_tick_cb(void *arg)
 {
 	struct emit *em = arg;
+	double now;
+
+	/*
+	 * Live and quiet for a second or more: the watermark moves on with
+	 * the wall clock from the last line's time, as a local run's log
+	 * clock does (loop.c), so a lone failure is not held back for ever.
+	 */
+	if (em->runid != 0 && em->latest != INT64_MIN) {
+		now = emit_clock();
+		if (em->latest != em->qlog) {
+			em->qlog = em->latest;
+			em->qwall = now;
+		} else if (now - em->qwall >= 1) {
+			em->latest += (int64_t)((now - em->qwall) * 1000);
+			em->qlog = em->latest;
+			em->qwall = now;
+		}
+	}
 
 	if (emit_clock() - em->wmlast >= EMIT_WM_EVERY)
 		emit_watermarks(em, 0);

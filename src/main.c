@@ -1057,7 +1057,7 @@ main_emit(const struct options *o, const struct ruleset *rs,
 	conf.retry = 1;
 	if ((*bp = bus_open_conf(&conf, &stopped, &cause)) == NULL) {
 		if (stopped)
-			warnx("--emit: %s", cause);
+			warnx("--emit: %s; nothing was published", cause);
 		else
 			errx(CXW_EXIT_TROUBLE, "--emit: %s", cause);
 		exit(CXW_EXIT_TROUBLE);
@@ -1188,6 +1188,7 @@ main_consume(const struct options *o, struct engine *e,
 	int stopped;
 
 	main_bus_conf(o, o->consume, 1, &conf);
+	conf.retry = 1;
 	if ((b = bus_open_conf(&conf, &stopped, &cause)) == NULL)
 		errx(CXW_EXIT_TROUBLE, "--consume: %s", cause);
 	if (gethostname(host, sizeof(host)) == -1)

@@ -7,7 +7,9 @@
 # Then --lateness: an event 2.5 minutes of log time behind its
 # producer's watermark is in time with --lateness 5m, late without.
 # Every line is a failure with threshold 1: one alert per line, in the
-# order the consumer applied them.
+# order the consumer applied them. (Quiet, a live producer's watermark
+# moves on with the wall clock: a's and b's events all go once c is
+# passed over.)
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/nats-lib.sh"
 cat >t.rules <<'EOF'
@@ -41,11 +43,11 @@ done
 cpid=$!
 for p in a b c; do emit silent "$p" & eval "p_$p=\$!"; done
 wait_for 150 'has c.json c1' || echo "no alerts below every watermark"
-echo "all three heard: $(got c.json)"
+echo "all three heard"
 kill -STOP "$p_c"
 line a.log 01:00 a2; line a.log 02:00 a8
 line b.log 01:00 b2; line b.log 02:00 b8
-wait_for 150 'has c.json b2' || echo "c's silence held the others back"
+wait_for 150 'has c.json b8' || echo "c's silence held the others back"
 echo "c silent: $(got c.json)"
 line c.log 00:30 c2; line c.log 03:00 c3
 kill -CONT "$p_c"
@@ -81,8 +83,12 @@ lateness() {
 	ends_within "$pa" 100
 	ends_within "$pb" 100
 	ends_within "$cpid" 100
-	echo "--lateness $1: exit $ended; in the order applied:" \
-	    "$(got "$2.json")"
+	# Without lateness, whether a3 and b3 go before b0 is a matter of
+	# wall time (the quiet producers' clocks): sorted.
+	[ "$1" = 0 ] && order="sorted: $(jq -r .customer "$2.json" |
+	    sort | tr '\n' ' ')" ||
+	    order="in the order applied: $(got "$2.json")"
+	echo "--lateness $1: exit $ended; $order"
 	sed 's/^[^:]*: //' "$2.err"
 }
 waiting() {
