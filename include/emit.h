@@ -16,6 +16,10 @@
  * (absent before any event), wall (its clock when sent, ms since the
  * epoch, for --producer-timeout), end (true on the last).
  *
+ * A watermark goes out only once every event before it is acknowledged
+ * (bus_flush_wait()), so that no event sent again after a refusal comes
+ * after a watermark past its time.
+ *
  * The bus and rule set are borrowed and must outlive it. A publish that
  * fails is kept as the first error; emit_finish() returns it.
  */

@@ -126,7 +126,17 @@ emit_wall(void)
 static void
 emit_watermarks(struct emit *em, int end)
 {
+	char *cause;
 	unsigned p;
+
+	/*
+	 * Every event before it stored first: one refused for a while and
+	 * sent again must not come after a watermark past it.
+	 */
+	if (em->cause == NULL && bus_flush_wait(em->bus, -1, &cause) == -1) {
+		em->cause = cause;
+		return;
+	}
 
 	obuf_clear(em->msg);
 	obuf_puts(em->msg, "{\"producer\":");
