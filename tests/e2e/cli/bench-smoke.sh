@@ -21,7 +21,8 @@ function ok(c) {
 	sub(/^\| /, ""); sub(/ \|$/, "")
 	n = split($0, c, / \| /)
 	if (c[1] == "command" || c[1] == "run" || c[1] == "target" ||
-	    c[1] == "read" || c[1] == "input" || c[1] == "lines") {
+	    c[1] == "read" || c[1] == "input" || c[1] == "lines" ||
+	    c[1] ~ /^latency/) {
 		print c[1]
 		table = c[1]
 		next
