@@ -1,6 +1,8 @@
 # Sourced by the distributed/* cases after lib.sh: a nats-server with
 # JetStream in ./js on a free loopback port, stopped when the case exits.
-# Sets P (its client port), U (its URL) and M (its monitor's URL). The
+# Sets P (its client port), U (its URL) and M (its monitor's URL);
+# waiting DURABLE prints how many messages that durable consumer has not
+# had acknowledged yet (pending and in flight), or "none". The
 # server also maps subjects map4.* and map3.* as partition() does, for
 # distributed/union to compare with --emit's partitions.
 NATS=/usr/sbin/nats-server
@@ -21,3 +23,13 @@ port() { sed -n "s/.*$1 on 127.0.0.1:\([0-9]*\).*/\1/p" nats.log; }
 P=$(port 'Listening for client connections')
 U=nats://127.0.0.1:$P
 M=http://127.0.0.1:$(port 'Starting http monitor')
+
+waiting() {
+	python3 -c 'import json, sys, urllib.request
+j = json.load(urllib.request.urlopen(sys.argv[1] +
+    "/jsz?consumers=true"))
+n = [c["num_pending"] + c["num_ack_pending"]
+    for a in j.get("account_details", []) for s in a.get("stream_detail", [])
+    for c in s.get("consumer_detail", []) if c["name"] == sys.argv[2]]
+print(n[0] if n else "none")' "$M" "$1"
+}

@@ -62,15 +62,6 @@ stopped() {
 	    echo "$1: the local run's $(wc -l <local) alerts" ||
 	    alerts <"$1.json" | diff local -
 }
-waiting() {
-	python3 -c 'import json, sys, urllib.request
-j = json.load(urllib.request.urlopen(sys.argv[1] +
-    "/jsz?consumers=true"))
-n = [c["num_pending"] + c["num_ack_pending"]
-    for a in j.get("account_details", []) for s in a.get("stream_detail", [])
-    for c in s.get("consumer_detail", []) if c["name"] == sys.argv[2]]
-print(n[0] if n else "none")' "$M" "$1"
-}
 stopped killed KILL
 # SIGTERM while blocked: said, and the state left as the first run saved
 # it.

@@ -91,14 +91,5 @@ lateness() {
 	echo "--lateness $1: exit $ended; $order"
 	sed 's/^[^:]*: //' "$2.err"
 }
-waiting() {
-	python3 -c 'import json, sys, urllib.request
-j = json.load(urllib.request.urlopen(sys.argv[1] +
-    "/jsz?consumers=true"))
-n = [c["num_pending"] + c["num_ack_pending"]
-    for a in j.get("account_details", []) for s in a.get("stream_detail", [])
-    for c in s.get("consumer_detail", []) if c["name"] == sys.argv[2]]
-print(n[0] if n else "none")' "$M" "$1"
-}
 lateness 5m late5
 lateness 0 late0

@@ -41,20 +41,11 @@ feed() {
 		    "day/$f.log" >>"$f.log"
 	done
 }
-# pending: what partition 1's durable consumer has not given out yet.
-pending() {
-	python3 -c 'import json, sys, urllib.request
-j = json.load(urllib.request.urlopen(sys.argv[1] + "/jsz?consumers=true"))
-n = [c["num_pending"] + c["num_ack_pending"]
-    for a in j.get("account_details", []) for s in a.get("stream_detail", [])
-    for c in s.get("consumer_detail", []) if c["name"] == "tk-1"]
-print(n[0] if n else "none")' "$M"
-}
 steps() {
 	k=$1
 	while [ "$k" -le "$2" ]; do feed "$k"; sleep 0.4; k=$((k + 1)); done
 	sleep 1.2
-	wait_for 100 '[ "$(pending 2>/dev/null)" = 0 ]' ||
+	wait_for 100 '[ "$(waiting tk-1 2>/dev/null)" = 0 ]' ||
 	    echo "partition 1's messages were not taken"
 	sleep 0.5
 }

@@ -86,15 +86,6 @@ union day3 3 day
 # Without --producers a consumer runs until SIGTERM, and then applies
 # what it holds: once the server has nothing left for it, its alerts are
 # its partition's all the same.
-waiting() {
-	python3 -c 'import json, sys, urllib.request
-j = json.load(urllib.request.urlopen(sys.argv[1] +
-    "/jsz?consumers=true"))
-n = [c["num_pending"] + c["num_ack_pending"]
-    for a in j.get("account_details", []) for s in a.get("stream_detail", [])
-    for c in s.get("consumer_detail", []) if c["name"] == sys.argv[2]]
-print(n[0] if n else "none")' "$M" "$1"
-}
 for f in web support billing; do
 	cx --emit "$U" --emit-subject stop --partitions 2 --producer "$f" \
 	    "$S/$f.log"
