@@ -44,7 +44,8 @@ int		 ckpt_release(struct ckpt *, char **cause);
 
 /*
  * The last checkpoint saved: 1 and its bytes (malloc'd), 0 when there is
- * none; -1 also when it is damaged (a chunk missing, a CRC mismatch).
+ * none; -1 when it is damaged (a chunk missing, a CRC mismatch), -2 when
+ * the bus did not answer (worth trying again).
  */
 int		 ckpt_load(struct ckpt *, char **data, size_t *len,
 		    char **cause);

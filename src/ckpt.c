@@ -162,7 +162,7 @@ ckpt_load(struct ckpt *ck, char **data, size_t *len, char **cause)
 	int r;
 
 	if ((r = bus_kv_get(ck->data, ck->key, &m, &mlen, NULL, cause)) != 1)
-		return r;
+		return r == -1 ? -2 : r;
 	r = ckpt_manifest(m, &g, &n, &total, &crc);
 	free(ck->manifest);
 	ck->manifest = m;
@@ -187,7 +187,7 @@ ckpt_load(struct ckpt *ck, char **data, size_t *len, char **cause)
 		}
 		if (r != 1) {
 			free(*data);
-			return -1;
+			return r == -1 ? -2 : -1;
 		}
 		memcpy(*data + off, c, clen);
 		off += clen;

@@ -20,6 +20,7 @@
 #include "xmalloc.h"
 
 #define WORKER_MAGIC	"cxwatch-checkpoint 1\n"
+#define WORKER_PATIENCE	60	/* tries, a second apart, at the start */
 
 struct worker {
 	const struct worker_conf *conf;
@@ -34,6 +35,8 @@ struct worker {
 	uint64_t	 skipped;	/* alerts written after the checkpoint */
 	uint64_t	 saved;		/* consume_seen() at the last save */
 	unsigned	 troubles;	/* ticks the bus failed, in a row */
+	int		 leased;	/* the lease is ours */
+	int		 held;		/* refused: another holds it */
 	char		*cause;		/* why tick() ended the run */
 	int		 lost;
 };
@@ -186,7 +189,11 @@ worker_load(struct worker *w, uint64_t *resume, char **cause)
 	size_t len, plen;
 	int r, n = 0;
 
-	if ((r = ckpt_load(w->ck, &data, &len, &why)) == -1) {
+	if ((r = ckpt_load(w->ck, &data, &len, &why)) == -2) {
+		*cause = why;
+		return -2;
+	}
+	if (r == -1) {
 		*cause = xasprintf("partition %u's checkpoint (bucket %s-ckpt): "
 		    "%s (use --state-reset to start afresh)",
 		    w->conf->partition, w->conf->prefix, why);
@@ -196,7 +203,7 @@ worker_load(struct worker *w, uint64_t *resume, char **cause)
 	if (r == 0) {
 		/* None: the alerts written so far were all after it. */
 		if (ckpt_alerts(w->ck, &written, cause) == -1)
-			return -1;
+			return -2;
 		w->skipped = written;
 		engine_skip_alerts(w->e, 0, written);
 		w->alertsput = written;
@@ -228,7 +235,7 @@ worker_load(struct worker *w, uint64_t *resume, char **cause)
 	(void)unlink(w->path);
 	free(data);
 	if (ckpt_alerts(w->ck, &written, cause) == -1)
-		return -1;
+		return -2;
 	w->skipped = written > alerts ? written - alerts : 0;
 	engine_skip_alerts(w->e, alerts, w->skipped);
 	w->alertsput = written > alerts ? written : alerts;
@@ -320,6 +327,7 @@ worker_lease(struct worker *w, char **cause)
 		    cause)) != 0)
 			return r;
 		if (!w->conf->standby) {
+			w->held = 1;
 			*cause = xasprintf("partition %u is held by %s (its "
 			    "lease lapses %.3g s after it was last renewed); "
 			    "--standby waits for it", w->conf->partition,
@@ -355,7 +363,7 @@ worker_run(struct bus *b, struct engine *e, const struct ruleset *rs,
 	const char *tmp = getenv("TMPDIR");
 	char subject[300], durable[300], *what, *sink;
 	uint64_t resume = 1;
-	int r, rv = -1;
+	int r, rv = -1, tries;
 
 	memset(&w, 0, sizeof(w));
 	memset(st, 0, sizeof(*st));
@@ -371,19 +379,60 @@ worker_run(struct bus *b, struct engine *e, const struct ruleset *rs,
 		return -1;
 	}
 	(void)snprintf(w.path, sizeof(w.path), "%s/state", w.dir);
-	if ((w.ck = ckpt_open(b, conf->prefix, conf->partition, conf->lease,
-	    cause)) == NULL)
-		goto out;
-	if ((r = worker_lease(&w, cause)) != 1) {
-		rv = r == 0 ? 0 : -1;
-		goto out;
+	/*
+	 * The buckets, the lease, the checkpoint: a cluster just started,
+	 * or electing leaders, may not answer at first; tried again a
+	 * second apart, up to WORKER_PATIENCE times.
+	 */
+	for (tries = 0; ; tries++) {
+		if (tries > 0) {
+			if (tries == 1) {
+				what = xasprintf("partition %u: %s; trying "
+				    "again every second", conf->partition,
+				    *cause);
+				worker_note(&w, what);
+				free(what);
+			}
+			free(*cause);
+			*cause = NULL;
+			if (tries >= WORKER_PATIENCE || *conf->stop) {
+				*cause = xasprintf("partition %u: the bus did "
+				    "not answer in %d tries", conf->partition,
+				    tries);
+				goto out;
+			}
+			worker_nap(1000);
+		}
+		if (w.ck == NULL && (w.ck = ckpt_open(b, conf->prefix,
+		    conf->partition, conf->lease, cause)) == NULL)
+			continue;
+		if (!w.leased) {
+			if ((r = worker_lease(&w, cause)) == 0) {
+				rv = 0;
+				goto out;
+			}
+			if (r == -1 && !w.held)
+				continue;
+			if (r == -1)
+				goto out;
+			w.leased = 1;
+		}
+		if (w.c == NULL) {
+			cc.tick = worker_tick;
+			cc.tick_arg = &w;
+			w.c = consume_new(e, rs, out, conf->prefix, &cc);
+		}
+		r = conf->reset ? 0 : worker_load(&w, &resume, cause);
+		if (r == -2) {
+			/* A fresh consumer for the next try. */
+			consume_free(w.c);
+			w.c = NULL;
+			continue;
+		}
+		if (r == -1)
+			goto out;
+		break;
 	}
-	cc.tick = worker_tick;
-	cc.tick_arg = &w;
-	w.c = consume_new(e, rs, out, conf->prefix, &cc);
-	r = conf->reset ? 0 : worker_load(&w, &resume, cause);
-	if (r == -1)
-		goto out;
 	if (r == 0 && w.skipped > 0) {
 		what = xasprintf("partition %u: no checkpoint, but %" PRIu64
 		    " alert%s written already: not written again",
