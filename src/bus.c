@@ -515,6 +515,7 @@ bus_partition(const void *key, size_t len, unsigned n)
 #define BUS_RESEND_WAIT	500	/* ms before what was refused goes again */
 #define BUS_STALE	3000	/* ms without an ack: send again */
 #define BUS_NAP		20	/* ms */
+#define BUS_PONG_WAIT	1000	/* ms for a stale connection's PONG */
 #define BUS_GRACE	5000	/* ms for the last acks of a stopped run */
 
 struct bus_pub {
@@ -528,6 +529,7 @@ struct bus_pub {
 			 disconnects;
 	_Atomic int64_t	 progress;	/* ms: the last ack or reconnect */
 	int64_t		 resendat;	/* ms: the last resend */
+	int64_t		 flushed;	/* ms: progress set by a stale flush */
 	char		 server[256];
 };
 
@@ -640,24 +642,32 @@ bus_reconnected_cb(natsConnection *nc, void *arg)
 	atomic_store(&bp->progress, bus_ms());
 }
 
-/* Send ms[0..n) again; what libnats does not take yet is kept. */
+/*
+ * Send ms[0..n) again; what libnats does not take yet is kept. Once one
+ * stalls (MaxPending in flight for StallWait), the rest are kept without
+ * trying: each would stall as long.
+ */
 static void
 bus_resend(struct bus *b, natsMsg **ms, int n)
 {
 	struct bus_pub *bp = b->pub;
 	jsPubOptions po;
-	int i;
+	int i, stalled = 0;
 
 	jsPubOptions_Init(&po);
 	for (i = 0; i < n; i++) {
 		if (ms[i] == NULL)
 			continue;
-		atomic_fetch_add(&bp->outstanding, 1);
-		if (js_PublishMsgAsync(b->js, &ms[i], &po) == NATS_OK) {
-			atomic_fetch_add(&bp->resent, 1);
-			continue;
+		if (!stalled) {
+			atomic_fetch_add(&bp->outstanding, 1);
+			if (js_PublishMsgAsync(b->js, &ms[i], &po) ==
+			    NATS_OK) {
+				atomic_fetch_add(&bp->resent, 1);
+				continue;
+			}
+			atomic_fetch_sub(&bp->outstanding, 1);
+			stalled = 1;
 		}
-		atomic_fetch_sub(&bp->outstanding, 1);
 		if (ms[i] != NULL) {
 			bus_keep(bp, ms[i]);
 			ms[i] = NULL;
@@ -687,6 +697,20 @@ bus_service(struct bus *b)
 		bp->resendat = now;
 		bus_resend(b, ms, (int)n);
 		free(ms);
+	}
+	/*
+	 * Stale: no ack for BUS_STALE ms. A PING and its PONG first push
+	 * out what the connection holds (libnats 3.4.1 has been seen to
+	 * keep publishes in its buffer after a reconnect, its flusher
+	 * never woken), then what libnats still tracks goes again.
+	 */
+	if (atomic_load(&bp->outstanding) > 0 &&
+	    now - atomic_load(&bp->progress) >= BUS_STALE &&
+	    atomic_load(&bp->progress) != bp->flushed) {
+		(void)natsConnection_FlushTimeout(b->nc, BUS_PONG_WAIT);
+		bp->flushed = bus_ms();
+		atomic_store(&bp->progress, bp->flushed);
+		return;
 	}
 	if (atomic_load(&bp->outstanding) > 0 &&
 	    now - atomic_load(&bp->progress) >= BUS_STALE &&
